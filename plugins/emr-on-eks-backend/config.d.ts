@@ -1,0 +1,89 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** Configuration of the EMR on EKS plugin set. */
+  emrOnEks?: {
+    aws?: {
+      /**
+       * Endpoint override for every AWS API the plugin calls, for moto or
+       * LocalStack. Leave unset in production.
+       */
+      endpoint?: string;
+    };
+    iam?: {
+      /**
+       * Prefix of each tenant's job-execution role name: role name = prefix +
+       * tenant name. Default `emr-tenant-`. Together with the tenant name it
+       * must fit IAM's 64-character limit.
+       */
+      roleNamePrefix?: string;
+      /** IAM path of the roles, default `/`. */
+      rolePath?: string;
+      /** ARN of a permissions boundary put on every tenant role. */
+      permissionsBoundaryArn?: string;
+    };
+    /** EKS clusters that tenants can be onboarded to. */
+    clusters: Array<{
+      /** Name tenants use to refer to this cluster. */
+      name: string;
+      /** AWS account id of the cluster, 12 digits. */
+      accountId: string;
+      /** AWS region of the cluster, like us-east-1. */
+      region: string;
+      /** Name of the EKS cluster (the EMR container provider id). */
+      eksClusterName: string;
+      /**
+       * OIDC issuer of the cluster, with or without `https://`, like
+       * `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE`.
+       */
+      oidcIssuer: string;
+      /**
+       * Node label that tells Spot from On-Demand capacity:
+       * `eks.amazonaws.com/capacityType` (managed node groups, the default) or
+       * `karpenter.sh/capacity-type` (Karpenter).
+       */
+      capacityTypeLabel?: string;
+      /**
+       * Label values for a custom capacityTypeLabel; the two known labels
+       * have their values built in.
+       */
+      capacityTypeValues?: { onDemand: string; spot: string };
+      /**
+       * S3 bucket for the tenants' pod templates, logs and Spark scratch
+       * (`s3://<bucket>/tenants/<tenant>/`). It must exist.
+       */
+      podTemplateBucket: string;
+      kubernetes: {
+        /**
+         * `gitops` writes a kustomization directory per tenant for Argo CD or
+         * Flux; `direct` applies with server-side apply.
+         */
+        mode: 'gitops' | 'direct';
+        /** gitops: directory to write to (relative paths resolve from the working directory). */
+        directory?: string;
+        /** direct: API server URL. */
+        url?: string;
+        /** direct: base64 PEM of the cluster CA. */
+        caData?: string;
+        /**
+         * direct: bearer token.
+         * @visibility secret
+         */
+        token?: string;
+        /** direct: path of a kubeconfig file to use instead of url/token. */
+        kubeconfig?: string;
+        /** direct: kubeconfig context, default the current one. */
+        context?: string;
+        /** direct: skip TLS verification (only for local test clusters). */
+        skipTLSVerify?: boolean;
+      };
+    }>;
+    reconcile?: {
+      /**
+       * How often every tenant is reconciled to repair drift and resume
+       * interrupted work. Default every 10 minutes, timeout 5 minutes.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+  };
+}

@@ -1,0 +1,176 @@
+import http from 'node:http';
+import { parse } from 'yaml';
+import { freePort } from './moto';
+
+/** One request the Kubernetes client sent. */
+export interface RecordedKubernetesRequest {
+  method: string;
+  path: string;
+  contentType?: string;
+  fieldManager?: string;
+  force?: string;
+  body?: any;
+}
+
+export interface FakeKubernetesApi {
+  url: string;
+  requests: RecordedKubernetesRequest[];
+  /** Requests for objects (discovery left out). */
+  objectRequests(): RecordedKubernetesRequest[];
+  /** Stored object by its URL path. */
+  objects: Map<string, any>;
+  clear(): void;
+  stop(): Promise<void>;
+}
+
+const DISCOVERY: Record<string, Array<[string, string, boolean]>> = {
+  '/api/v1': [
+    ['namespaces', 'Namespace', false],
+    ['resourcequotas', 'ResourceQuota', true],
+    ['limitranges', 'LimitRange', true],
+    ['pods', 'Pod', true],
+  ],
+  '/apis/networking.k8s.io/v1': [['networkpolicies', 'NetworkPolicy', true]],
+  '/apis/rbac.authorization.k8s.io/v1': [
+    ['roles', 'Role', true],
+    ['rolebindings', 'RoleBinding', true],
+  ],
+  '/apis/scheduling.k8s.io/v1': [['priorityclasses', 'PriorityClass', false]],
+};
+
+/**
+ * A stand-in Kubernetes API server for tests of the real
+ * `@kubernetes/client-node` client: it answers discovery, GET, server-side
+ * apply PATCH and DELETE from an in-memory store the way the API server does
+ * (404 Status for missing objects, server-populated metadata), and records
+ * every request with its content type and fieldManager.
+ */
+export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
+  const requests: RecordedKubernetesRequest[] = [];
+  const objects = new Map<string, any>();
+  let version = 1;
+  const port = await freePort();
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', chunk => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const path = url.pathname;
+      const text = Buffer.concat(chunks).toString('utf8');
+      const record: RecordedKubernetesRequest = {
+        method: req.method ?? 'GET',
+        path,
+        contentType: req.headers['content-type'],
+        fieldManager: url.searchParams.get('fieldManager') ?? undefined,
+        force: url.searchParams.get('force') ?? undefined,
+        body: text ? parse(text) : undefined,
+      };
+      requests.push(record);
+
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const notFound = () =>
+        send(404, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          reason: 'NotFound',
+          code: 404,
+          message: `${path} not found`,
+        });
+
+      const discovery = DISCOVERY[path];
+      if (discovery && req.method === 'GET') {
+        send(200, {
+          kind: 'APIResourceList',
+          groupVersion: path.replace(/^\/apis?\//, ''),
+          resources: discovery.map(([name, kind, namespaced]) => ({
+            name,
+            kind,
+            namespaced,
+            singularName: kind.toLowerCase(),
+            verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'],
+          })),
+        });
+        return;
+      }
+
+      if (req.method === 'GET') {
+        const stored = objects.get(path);
+        if (stored) {
+          send(200, stored);
+        } else {
+          notFound();
+        }
+        return;
+      }
+      if (req.method === 'PATCH') {
+        if (record.contentType !== 'application/apply-patch+yaml') {
+          send(415, { kind: 'Status', code: 415, message: 'unsupported patch' });
+          return;
+        }
+        const existing = objects.get(path);
+        const applied = record.body;
+        const stored = {
+          ...applied,
+          metadata: {
+            ...applied.metadata,
+            uid: existing?.metadata?.uid ?? `uid-${version}`,
+            resourceVersion: String(++version),
+            creationTimestamp:
+              existing?.metadata?.creationTimestamp ?? new Date().toISOString(),
+            managedFields: [
+              { manager: record.fieldManager, operation: 'Apply' },
+            ],
+          },
+        };
+        if (applied.kind === 'Namespace') {
+          stored.metadata.labels = {
+            ...applied.metadata.labels,
+            'kubernetes.io/metadata.name': applied.metadata.name,
+          };
+          stored.spec = { finalizers: ['kubernetes'] };
+          stored.status = { phase: 'Active' };
+        }
+        objects.set(path, stored);
+        send(existing ? 200 : 201, stored);
+        return;
+      }
+      if (req.method === 'DELETE') {
+        if (!objects.has(path)) {
+          notFound();
+          return;
+        }
+        objects.delete(path);
+        // Deleting a namespace removes everything in it.
+        const namespace = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(path)?.[1];
+        for (const key of [...objects.keys()]) {
+          if (namespace && key.includes(`/namespaces/${namespace}/`)) {
+            objects.delete(key);
+          }
+        }
+        send(200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
+        return;
+      }
+      send(405, { kind: 'Status', code: 405, message: 'method not allowed' });
+    });
+  });
+  await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    objectRequests: () => requests.filter(r => !DISCOVERY[r.path]),
+    objects,
+    clear: () => {
+      requests.length = 0;
+    },
+    stop: () =>
+      new Promise<void>(resolve => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

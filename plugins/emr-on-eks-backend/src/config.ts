@@ -1,0 +1,191 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { z } from 'zod';
+
+/** Capacity-type label values of the two node provisioners EKS users run. */
+const KNOWN_CAPACITY_LABELS: Record<string, { onDemand: string; spot: string }> =
+  {
+    'eks.amazonaws.com/capacityType': { onDemand: 'ON_DEMAND', spot: 'SPOT' },
+    'karpenter.sh/capacity-type': { onDemand: 'on-demand', spot: 'spot' },
+  };
+
+const kubernetesSchema = z.discriminatedUnion('mode', [
+  z.object({
+    mode: z.literal('gitops'),
+    directory: z.string().min(1, { message: 'is required in gitops mode' }),
+  }),
+  z
+    .object({
+      mode: z.literal('direct'),
+      url: z.string().url().optional(),
+      caData: z.string().optional(),
+      token: z.string().optional(),
+      kubeconfig: z.string().optional(),
+      context: z.string().optional(),
+      skipTLSVerify: z.boolean().optional(),
+    })
+    .refine(k => k.url !== undefined || k.kubeconfig !== undefined, {
+      message: 'direct mode needs url (with token) or kubeconfig',
+    }),
+]);
+
+const clusterSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+      message: 'must be lowercase letters, digits and -',
+    }),
+    accountId: z
+      .union([z.string(), z.number()])
+      .transform(String)
+      .refine(id => /^\d{12}$/.test(id), {
+        message: 'must be a 12-digit AWS account id (quote it in YAML)',
+      }),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, {
+      message: 'must be an AWS region like us-east-1',
+    }),
+    eksClusterName: z.string().regex(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/, {
+      message: 'must be an EKS cluster name',
+    }),
+    oidcIssuer: z
+      .string()
+      .transform(issuer => issuer.replace(/^https:\/\//, '').replace(/\/$/, ''))
+      .refine(issuer => /^[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/.test(issuer), {
+        message:
+          'must be the cluster OIDC issuer, like oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE',
+      }),
+    capacityTypeLabel: z
+      .string()
+      .regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9._-]+$/, {
+        message: 'must be a node label key',
+      })
+      .default('eks.amazonaws.com/capacityType'),
+    capacityTypeValues: z
+      .object({ onDemand: z.string().min(1), spot: z.string().min(1) })
+      .optional(),
+    podTemplateBucket: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+        message: 'must be an S3 bucket name',
+      }),
+    kubernetes: kubernetesSchema,
+  })
+  .transform((cluster, ctx) => {
+    const values =
+      cluster.capacityTypeValues ??
+      KNOWN_CAPACITY_LABELS[cluster.capacityTypeLabel];
+    if (!values) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['capacityTypeValues'],
+        message: `is required for the custom capacityTypeLabel ${cluster.capacityTypeLabel}`,
+      });
+      return z.NEVER;
+    }
+    return { ...cluster, capacityTypeValues: values };
+  });
+
+const settingsSchema = z.object({
+  aws: z
+    .object({ endpoint: z.string().url().optional() })
+    .default({}),
+  iam: z
+    .object({
+      roleNamePrefix: z
+        .string()
+        .regex(/^[\w+=,.@-]{0,40}$/, {
+          message:
+            'must be at most 40 characters of letters, digits and +=,.@-_ (it is part of an IAM role name)',
+        })
+        .default('emr-tenant-'),
+      rolePath: z
+        .string()
+        .regex(/^\/([\x21-\x7e]+\/)?$/, {
+          message: 'must be an IAM path like / or /emr-on-eks/',
+        })
+        .default('/'),
+      permissionsBoundaryArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/, {
+          message: 'must be an IAM policy ARN',
+        })
+        .optional(),
+    })
+    .default({ roleNamePrefix: 'emr-tenant-', rolePath: '/' }),
+  clusters: z
+    .array(clusterSchema)
+    .min(1, { message: 'must list at least one cluster' })
+    .superRefine((clusters, ctx) => {
+      const seen = new Set<string>();
+      clusters.forEach((cluster, index) => {
+        if (seen.has(cluster.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'name'],
+            message: `duplicate cluster name ${cluster.name}`,
+          });
+        }
+        seen.add(cluster.name);
+      });
+    }),
+});
+
+/** One EKS cluster tenants can be onboarded to. */
+export type ClusterSettings = z.output<typeof clusterSchema>;
+/** How the plugin reaches a cluster's Kubernetes API. */
+export type KubernetesSettings = ClusterSettings['kubernetes'];
+
+/** Validated `emrOnEks` configuration. */
+export interface EmrOnEksSettings {
+  aws: { endpoint?: string };
+  iam: {
+    roleNamePrefix: string;
+    rolePath: string;
+    permissionsBoundaryArn?: string;
+  };
+  clusters: ClusterSettings[];
+  reconcileSchedule: SchedulerServiceTaskScheduleDefinition;
+}
+
+const DEFAULT_RECONCILE_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 10 },
+  timeout: { minutes: 5 },
+  initialDelay: { seconds: 15 },
+};
+
+/**
+ * Reads and validates the `emrOnEks` configuration. Throws at start-up with
+ * every problem, each naming its key, so a bad config never half-works.
+ */
+export function readEmrOnEksSettings(config: Config): EmrOnEksSettings {
+  const root = config.getOptionalConfig('emrOnEks');
+  if (!root) {
+    throw new Error(
+      'Missing required config value at emrOnEks: configure at least emrOnEks.clusters (see the plugin README)',
+    );
+  }
+  const parsed = settingsSchema.safeParse(root.get());
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(issue => {
+      const key = ['emrOnEks', ...issue.path]
+        .map(part => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+        .join('')
+        .slice(1);
+      const message =
+        issue.code === 'invalid_type' && issue.input === undefined
+          ? 'is required'
+          : issue.message;
+      return `${key.replace(/\.\[/g, '[')} ${message}`;
+    });
+    throw new Error(`Invalid emrOnEks configuration: ${problems.join('; ')}`);
+  }
+  const scheduleConfig = root.getOptionalConfig('reconcile.schedule');
+  return {
+    ...parsed.data,
+    reconcileSchedule: scheduleConfig
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
+      : DEFAULT_RECONCILE_SCHEDULE,
+  };
+}

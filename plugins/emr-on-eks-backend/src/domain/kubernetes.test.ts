@@ -1,0 +1,189 @@
+import { validateAgainstUpstreamSchema } from '../__testUtils__/kubernetesSchemas';
+import { spec, testSettings } from '../__testUtils__/fixtures';
+import { containsDesired } from './compare';
+import { clusterPriorityClasses, tenantObjects } from './kubernetes';
+import { tenantPodTemplates } from './podTemplates';
+
+const byKindName = (objects: ReturnType<typeof tenantObjects>, kind: string, name?: string) =>
+  objects.find(o => o.kind === kind && (!name || o.metadata.name === name))! as any;
+
+describe('tenantObjects', () => {
+  const objects = tenantObjects(spec());
+
+  it('renders objects that fit the upstream Kubernetes schemas', () => {
+    expect(objects.map(o => o.kind)).toEqual([
+      'Namespace',
+      'ResourceQuota',
+      'LimitRange',
+      'NetworkPolicy',
+      'NetworkPolicy',
+      'Role',
+      'RoleBinding',
+    ]);
+    for (const object of objects) {
+      expect(() => validateAgainstUpstreamSchema(object)).not.toThrow();
+    }
+  });
+
+  it('is checked by a schema validation that does reject bad objects', () => {
+    const broken = { ...byKindName(objects, 'LimitRange') };
+    broken.spec = { limits: [{ type: 'Container', max: 'six cores' }] };
+    expect(() => validateAgainstUpstreamSchema(broken)).toThrow();
+  });
+
+  it('labels the namespace with tenant, owner and Pod Security Admission', () => {
+    const ns = byKindName(objects, 'Namespace');
+    expect(ns.metadata.name).toBe('team-a');
+    expect(ns.metadata.labels).toMatchObject({
+      'emr-on-eks.spot-spark.io/tenant': 'team-a',
+      'emr-on-eks.spot-spark.io/owner': 'team-a',
+      'pod-security.kubernetes.io/enforce': 'baseline',
+    });
+    expect(ns.metadata.annotations['emr-on-eks.spot-spark.io/owner']).toBe('group:default/team-a');
+    const strict = byKindName(tenantObjects(spec({ podSecurity: 'restricted' })), 'Namespace');
+    expect(strict.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  it('uses the namespace override for every namespaced object', () => {
+    const custom = tenantObjects(spec({ namespace: 'spark-team-a' }));
+    expect(custom[0].metadata.name).toBe('spark-team-a');
+    for (const object of custom.slice(1)) {
+      expect(object.metadata.namespace).toBe('spark-team-a');
+    }
+  });
+
+  it('carries quota and LimitRange exactly as specified', () => {
+    expect(byKindName(objects, 'ResourceQuota').spec.hard).toEqual({
+      'requests.cpu': '64',
+      'requests.memory': '256Gi',
+      'limits.cpu': '128',
+      'limits.memory': '512Gi',
+      pods: '200',
+      'requests.storage': '2Ti',
+    });
+    expect(byKindName(objects, 'LimitRange').spec.limits).toEqual([
+      {
+        type: 'Container',
+        max: { cpu: '6', memory: '48Gi' },
+        min: { cpu: '100m', memory: '64Mi' },
+        default: { cpu: '1', memory: '2Gi' },
+        defaultRequest: { cpu: '500m', memory: '1Gi' },
+      },
+    ]);
+  });
+
+  it('denies by default and allows namespace, DNS, HTTPS and the spec CIDRs', () => {
+    const deny = byKindName(objects, 'NetworkPolicy', 'default-deny-all');
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const allow = byKindName(objects, 'NetworkPolicy', 'allow-emr-on-eks-traffic');
+    expect(allow.spec.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
+    expect(allow.spec.egress).toEqual([
+      { to: [{ podSelector: {} }] },
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+      { ports: [{ protocol: 'TCP', port: 443 }] },
+      { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] },
+    ]);
+    const none = byKindName(tenantObjects(spec({ network: { egressCidrs: [] } })), 'NetworkPolicy', 'allow-emr-on-eks-traffic');
+    expect(none.spec.egress).toHaveLength(3);
+  });
+
+  it('binds the emr-containers Role to the emr-containers user', () => {
+    const role = byKindName(objects, 'Role');
+    expect(role.metadata.name).toBe('emr-containers');
+    expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] });
+    expect(role.rules).toContainEqual({
+      apiGroups: [''],
+      resources: ['secrets'],
+      verbs: ['create', 'patch', 'delete', 'watch'],
+    });
+    const binding = byKindName(objects, 'RoleBinding');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'emr-containers' });
+    expect(binding.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'emr-containers' }]);
+  });
+});
+
+describe('clusterPriorityClasses', () => {
+  const classes = clusterPriorityClasses() as any[];
+
+  it('fit the upstream schema and are not global defaults', () => {
+    for (const pc of classes) {
+      expect(() => validateAgainstUpstreamSchema(pc)).not.toThrow();
+      expect(pc.globalDefault).toBe(false);
+    }
+  });
+
+  it('put every driver above every executor, and tiers in order', () => {
+    const value = (name: string) => classes.find(c => c.metadata.name === name).value;
+    const drivers = classes.filter(c => c.metadata.name.endsWith('-driver')).map(c => c.value);
+    const executors = classes.filter(c => c.metadata.name.endsWith('-executor')).map(c => c.value);
+    expect(Math.min(...drivers)).toBeGreaterThan(Math.max(...executors));
+    expect(value('emr-on-eks-high-executor')).toBeGreaterThan(value('emr-on-eks-standard-executor'));
+    expect(value('emr-on-eks-standard-executor')).toBeGreaterThan(value('emr-on-eks-low-executor'));
+  });
+});
+
+describe('tenantPodTemplates', () => {
+  const settings = testSettings();
+  const templates = tenantPodTemplates(spec(), settings.clusters[0]) as any;
+  const affinity = (template: any) =>
+    template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
+      .matchExpressions[0];
+
+  it('are valid Pods with the container names Spark uses', () => {
+    for (const template of Object.values(templates)) {
+      expect(() => validateAgainstUpstreamSchema(template as any)).not.toThrow();
+    }
+    expect(templates.driver.spec.containers[0].name).toBe('spark-kubernetes-driver');
+    expect(templates.executor.spec.containers[0].name).toBe('spark-kubernetes-executor');
+  });
+
+  it('pin the driver to On-Demand and executors to Spot with hard affinity', () => {
+    expect(affinity(templates.driver)).toEqual({
+      key: 'eks.amazonaws.com/capacityType',
+      operator: 'In',
+      values: ['ON_DEMAND'],
+    });
+    expect(affinity(templates.executor).values).toEqual(['SPOT']);
+    expect(affinity(templates.executorOnDemand).values).toEqual(['ON_DEMAND']);
+    expect(templates.driver.spec.priorityClassName).toBe('emr-on-eks-standard-driver');
+    expect(templates.executor.spec.priorityClassName).toBe('emr-on-eks-standard-executor');
+  });
+
+  it('use Karpenter values with the Karpenter label', () => {
+    const karpenter = testSettings();
+    const cluster = { ...karpenter.clusters[0], capacityTypeLabel: 'karpenter.sh/capacity-type', capacityTypeValues: { onDemand: 'on-demand', spot: 'spot' } };
+    const t = tenantPodTemplates(spec({ priorityTier: 'high' }), cluster) as any;
+    expect(affinity(t.driver)).toEqual({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] });
+    expect(affinity(t.executor).values).toEqual(['spot']);
+    expect(t.executor.spec.priorityClassName).toBe('emr-on-eks-high-executor');
+  });
+});
+
+describe('containsDesired', () => {
+  it('accepts server-added fields and canonicalised quantities', () => {
+    expect(
+      containsDesired(
+        { spec: { hard: { 'requests.memory': '1024Mi', pods: '10' } } },
+        { metadata: { uid: 'x' }, spec: { hard: { 'requests.memory': '1Gi', pods: '10' } } },
+      ),
+    ).toBe(true);
+  });
+
+  it('sees changed values, missing fields and changed list lengths', () => {
+    expect(containsDesired({ a: { b: '1' } }, { a: { b: '2' } })).toBe(false);
+    expect(containsDesired({ a: { b: '1' } }, { a: {} })).toBe(false);
+    expect(containsDesired({ a: [1, 2] }, { a: [1] })).toBe(false);
+    expect(containsDesired({ a: 'x' }, { a: 'y' })).toBe(false);
+  });
+});

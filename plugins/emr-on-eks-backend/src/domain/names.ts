@@ -1,0 +1,65 @@
+import type { TenantSpec } from '@spot-spark/plugin-emr-on-eks-common';
+import type { ClusterSettings, EmrOnEksSettings } from '../config';
+
+/** IAM allows role names of at most 64 characters. */
+export const IAM_ROLE_NAME_MAX_LENGTH = 64;
+
+/** AWS partition of a region, as the AWS CLI derives it. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) {
+    return 'aws-cn';
+  }
+  if (region.startsWith('us-gov')) {
+    return 'aws-us-gov';
+  }
+  return 'aws';
+}
+
+/** Name of a tenant's job-execution role. */
+export function executionRoleName(
+  tenantName: string,
+  iam: EmrOnEksSettings['iam'],
+): string {
+  return `${iam.roleNamePrefix}${tenantName}`;
+}
+
+export function executionRoleArn(
+  tenantName: string,
+  cluster: ClusterSettings,
+  iam: EmrOnEksSettings['iam'],
+): string {
+  return `arn:${partitionOf(cluster.region)}:iam::${cluster.accountId}:role${
+    iam.rolePath
+  }${executionRoleName(tenantName, iam)}`;
+}
+
+/** Longest tenant name whose role name still fits IAM's limit. */
+export function maxTenantNameLength(iam: EmrOnEksSettings['iam']): number {
+  return Math.min(63, IAM_ROLE_NAME_MAX_LENGTH - iam.roleNamePrefix.length);
+}
+
+/** Where a tenant's assets live: `tenants/<name>/` in the cluster's bucket. */
+export function assetsKeyPrefix(tenantName: string): string {
+  return `tenants/${tenantName}/`;
+}
+
+export function podTemplateKeys(tenantName: string) {
+  const base = `${assetsKeyPrefix(tenantName)}pod-templates/`;
+  return {
+    driver: `${base}driver.yaml`,
+    executor: `${base}executor-spot.yaml`,
+    executorOnDemand: `${base}executor-on-demand.yaml`,
+  };
+}
+
+export function logGroupName(cluster: ClusterSettings, spec: TenantSpec) {
+  return `/emr-on-eks/${cluster.name}/${spec.name}`;
+}
+
+/**
+ * Name of the EMR virtual cluster registered for a tenant. EMR allows 64
+ * characters; tenant names have at most 63.
+ */
+export function virtualClusterName(spec: TenantSpec) {
+  return spec.name;
+}

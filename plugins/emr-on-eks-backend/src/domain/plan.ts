@@ -1,0 +1,146 @@
+import {
+  EMR_ON_EKS_LABELS,
+  EMR_ON_EKS_MANAGED_BY,
+  FieldIssue,
+  TenantSpec,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import type { ClusterSettings, EmrOnEksSettings } from '../config';
+import { PolicyDocument, permissionsPolicy, trustPolicy } from './iam';
+import {
+  clusterPriorityClasses,
+  KubernetesObject,
+  tenantObjects,
+} from './kubernetes';
+import {
+  assetsKeyPrefix,
+  executionRoleArn,
+  executionRoleName,
+  IAM_ROLE_NAME_MAX_LENGTH,
+  logGroupName,
+  maxTenantNameLength,
+  podTemplateKeys,
+  virtualClusterName,
+} from './names';
+import { tenantPodTemplates, toYaml } from './podTemplates';
+
+/** Name of the inline policy the plugin keeps on each tenant role. */
+export const TENANT_POLICY_NAME = 'emr-on-eks-tenant-access';
+
+/**
+ * Everything a tenant should have, derived from its spec and its cluster's
+ * settings with no I/O. The reconcile steps make the world match this.
+ */
+export interface TenantPlan {
+  tenant: string;
+  namespace: string;
+  cluster: ClusterSettings;
+  /** AWS tags and their Kubernetes counterparts. */
+  tags: Record<string, string>;
+  kubernetes: {
+    clusterObjects: KubernetesObject[];
+    tenantObjects: KubernetesObject[];
+  };
+  iam: {
+    roleName: string;
+    roleArn: string;
+    path: string;
+    trustPolicy: PolicyDocument;
+    policyName: string;
+    permissionsPolicy: PolicyDocument;
+    permissionsBoundaryArn?: string;
+  };
+  podTemplates: {
+    bucket: string;
+    files: Array<{ name: 'driver' | 'executor' | 'executorOnDemand'; key: string; body: string }>;
+  };
+  logGroup: { name: string; retentionDays: number };
+  virtualCluster: { name: string; eksClusterName: string; namespace: string };
+  assetsPrefix: string;
+}
+
+/** AWS tag keys the plugin writes and reads back to recognise its resources. */
+export const AWS_TAGS = {
+  tenant: EMR_ON_EKS_LABELS.tenant,
+  owner: EMR_ON_EKS_LABELS.owner,
+  managedBy: EMR_ON_EKS_LABELS.managedBy,
+};
+
+export function buildTenantPlan(
+  spec: TenantSpec,
+  cluster: ClusterSettings,
+  settings: Pick<EmrOnEksSettings, 'iam'>,
+): TenantPlan {
+  const roleName = executionRoleName(spec.name, settings.iam);
+  const logGroup = logGroupName(cluster, spec);
+  const templates = tenantPodTemplates(spec, cluster);
+  const keys = podTemplateKeys(spec.name);
+  return {
+    tenant: spec.name,
+    namespace: spec.namespace,
+    cluster,
+    tags: {
+      [AWS_TAGS.tenant]: spec.name,
+      [AWS_TAGS.owner]: spec.owner,
+      [AWS_TAGS.managedBy]: EMR_ON_EKS_MANAGED_BY,
+    },
+    kubernetes: {
+      clusterObjects: clusterPriorityClasses(),
+      tenantObjects: tenantObjects(spec),
+    },
+    iam: {
+      roleName,
+      roleArn: executionRoleArn(spec.name, cluster, settings.iam),
+      path: settings.iam.rolePath,
+      trustPolicy: trustPolicy(cluster, spec.namespace, roleName),
+      policyName: TENANT_POLICY_NAME,
+      permissionsPolicy: permissionsPolicy({ spec, cluster, logGroupName: logGroup }),
+      permissionsBoundaryArn: settings.iam.permissionsBoundaryArn,
+    },
+    podTemplates: {
+      bucket: cluster.podTemplateBucket,
+      files: (['driver', 'executor', 'executorOnDemand'] as const).map(name => ({
+        name,
+        key: keys[name],
+        body: toYaml(templates[name]),
+      })),
+    },
+    logGroup: { name: logGroup, retentionDays: spec.logRetentionDays },
+    virtualCluster: {
+      name: virtualClusterName(spec),
+      eksClusterName: cluster.eksClusterName,
+      namespace: spec.namespace,
+    },
+    assetsPrefix: `s3://${cluster.podTemplateBucket}/${assetsKeyPrefix(spec.name)}`,
+  };
+}
+
+/**
+ * Checks of a spec that need the plugin's settings: the cluster must be
+ * configured and the derived IAM role name must fit IAM's limit.
+ */
+export function checkSpecAgainstSettings(
+  spec: Pick<TenantSpec, 'name' | 'cluster'>,
+  settings: Pick<EmrOnEksSettings, 'iam' | 'clusters'>,
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (!settings.clusters.some(c => c.name === spec.cluster)) {
+    issues.push({
+      path: 'cluster',
+      message: `unknown cluster "${spec.cluster}"; configured clusters: ${settings.clusters
+        .map(c => c.name)
+        .join(', ')}`,
+    });
+  }
+  const roleName = executionRoleName(spec.name, settings.iam);
+  if (roleName.length > IAM_ROLE_NAME_MAX_LENGTH) {
+    issues.push({
+      path: 'name',
+      message: `"${spec.name}" is too long: its IAM role name ${roleName} would have ${
+        roleName.length
+      } characters and IAM allows ${IAM_ROLE_NAME_MAX_LENGTH}; with roleNamePrefix "${
+        settings.iam.roleNamePrefix
+      }" tenant names have at most ${maxTenantNameLength(settings.iam)} characters`,
+    });
+  }
+  return issues;
+}

@@ -1,0 +1,179 @@
+import {
+  ApiException,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { KubernetesSettings } from '../config';
+import { containsDesired } from '../domain/compare';
+import type { KubernetesObject } from '../domain/kubernetes';
+import { describeObject, KubernetesGateway } from './KubernetesGateway';
+
+/** Field manager of every server-side apply the plugin makes. */
+export const FIELD_MANAGER = 'emr-on-eks';
+
+type DirectSettings = Extract<KubernetesSettings, { mode: 'direct' }>;
+
+/**
+ * Applies objects to a live cluster with server-side apply. Reads each object
+ * first and applies only those that differ, so a reconcile with nothing to
+ * change sends no write.
+ */
+export class DirectKubernetesGateway implements KubernetesGateway {
+  static create(options: {
+    settings: DirectSettings;
+    clusterName: string;
+    logger: LoggerService;
+  }): DirectKubernetesGateway {
+    return new DirectKubernetesGateway(
+      KubernetesObjectApi.makeApiClient(kubeConfigFrom(options)),
+      options.logger,
+    );
+  }
+
+  private constructor(
+    private readonly api: KubernetesObjectApi,
+    private readonly logger: LoggerService,
+  ) {}
+
+  applyClusterObjects(objects: KubernetesObject[]) {
+    return this.applyAll(objects);
+  }
+
+  applyTenantObjects(_tenant: string, objects: KubernetesObject[]) {
+    return this.applyAll(objects);
+  }
+
+  async deleteTenantObjects(
+    _tenant: string,
+    objects: KubernetesObject[],
+  ): Promise<string[]> {
+    const namespace = objects.find(o => o.kind === 'Namespace');
+    if (!namespace) {
+      return [];
+    }
+    try {
+      await this.api.delete(
+        header(namespace),
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'Foreground',
+      );
+      return [`deleted ${describeObject(namespace)}`];
+    } catch (error) {
+      if (isNotFound(error)) {
+        return [];
+      }
+      throw kubernetesError(error, `delete ${describeObject(namespace)}`);
+    }
+  }
+
+  private async applyAll(objects: KubernetesObject[]): Promise<string[]> {
+    const changes: string[] = [];
+    for (const object of objects) {
+      const live = await this.readOrUndefined(object);
+      if (live && containsDesired(object, live)) {
+        continue;
+      }
+      try {
+        await this.api.patch(
+          object,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          true,
+          PatchStrategy.ServerSideApply,
+        );
+      } catch (error) {
+        throw kubernetesError(error, `apply ${describeObject(object)}`);
+      }
+      const change = `${live ? 'updated' : 'created'} ${describeObject(object)}`;
+      this.logger.info(change);
+      changes.push(change);
+    }
+    return changes;
+  }
+
+  private async readOrUndefined(
+    object: KubernetesObject,
+  ): Promise<KubernetesObject | undefined> {
+    try {
+      return (await this.api.read(header(object))) as KubernetesObject;
+    } catch (error) {
+      if (isNotFound(error)) {
+        return undefined;
+      }
+      throw kubernetesError(error, `read ${describeObject(object)}`);
+    }
+  }
+}
+
+function header(object: KubernetesObject) {
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    metadata: {
+      name: object.metadata.name,
+      ...(object.metadata.namespace
+        ? { namespace: object.metadata.namespace }
+        : {}),
+    },
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}
+
+function kubernetesError(error: unknown, action: string): Error {
+  if (error instanceof ApiException) {
+    const body =
+      typeof error.body === 'string' ? safeJson(error.body) : error.body;
+    const message =
+      (body as { message?: string } | undefined)?.message ?? error.message;
+    return new Error(`Kubernetes refused to ${action} (HTTP ${error.code}): ${message}`);
+  }
+  return new Error(
+    `Could not ${action}: ${error instanceof Error ? error.message : String(error)}`,
+  );
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text };
+  }
+}
+
+function kubeConfigFrom(options: {
+  settings: DirectSettings;
+  clusterName: string;
+}): KubeConfig {
+  const { settings, clusterName } = options;
+  const kc = new KubeConfig();
+  if (settings.kubeconfig) {
+    kc.loadFromFile(settings.kubeconfig);
+    if (settings.context) {
+      kc.setCurrentContext(settings.context);
+    }
+    return kc;
+  }
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: clusterName,
+        server: settings.url!,
+        caData: settings.caData,
+        skipTLSVerify: settings.skipTLSVerify ?? false,
+      },
+    ],
+    users: [{ name: 'emr-on-eks', token: settings.token }],
+    contexts: [{ name: clusterName, cluster: clusterName, user: 'emr-on-eks' }],
+    currentContext: clusterName,
+  });
+  return kc;
+}

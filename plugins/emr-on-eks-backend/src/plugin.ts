@@ -1,0 +1,74 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { emrOnEksPermissions } from '@spot-spark/plugin-emr-on-eks-common';
+import { readEmrOnEksSettings } from './config';
+import { createClusterGateways } from './gateways/ClusterGateways';
+import { tenantPermissionRules, tenantResourceRef } from './permissions';
+import { createRouter } from './router';
+import { TenantService } from './services/TenantService';
+import { TenantStore } from './stores/TenantStore';
+
+/**
+ * EMR on EKS backend plugin: tenant onboarding and reconcile.
+ *
+ * @public
+ */
+export const emrOnEksPlugin = createBackendPlugin({
+  pluginId: 'emr-on-eks',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
+      },
+      async init(deps) {
+        const settings = readEmrOnEksSettings(deps.config);
+        const store = await TenantStore.create({ database: deps.database });
+        const tenants = TenantService.create({
+          settings,
+          store,
+          logger: deps.logger,
+          gatewaysFor: cluster =>
+            createClusterGateways({ cluster, settings, logger: deps.logger }),
+        });
+
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: tenantResourceRef,
+          permissions: emrOnEksPermissions,
+          rules: tenantPermissionRules,
+          getResources: names =>
+            Promise.all(names.map(name => store.findTenant(name))),
+        });
+
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            tenants,
+            store,
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        await deps.scheduler.scheduleTask({
+          id: 'emr-on-eks-reconcile-tenants',
+          scope: 'global',
+          ...settings.reconcileSchedule,
+          fn: () => tenants.reconcileAll(),
+        });
+        deps.lifecycle.addShutdownHook(() => tenants.waitForIdle());
+      },
+    });
+  },
+});

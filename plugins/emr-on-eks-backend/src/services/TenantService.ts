@@ -1,0 +1,389 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  formatIssues,
+  Tenant,
+  TenantAuditEvent,
+  TenantSpec,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import { randomUUID } from 'node:crypto';
+import type { ClusterSettings, EmrOnEksSettings } from '../config';
+import { buildTenantPlan, checkSpecAgainstSettings } from '../domain/plan';
+import type { ClusterGateways } from '../gateways/ClusterGateways';
+import type { TenantOutputs, TenantStore } from '../stores/TenantStore';
+import { RECONCILE_STEP_LIST, ReconcileStep } from './reconcileSteps';
+
+/** Who asked for a change: a user or service ref, or the scheduler. */
+export type Actor = string;
+export const SCHEDULER_ACTOR: Actor = 'system:reconciler';
+
+/** A reconcile that takes longer than this is presumed dead; its lease lapses. */
+const LEASE_TTL_MS = 15 * 60 * 1000;
+
+/**
+ * Onboards, updates, reconciles and offboards tenants. Every change is first
+ * stored as desired state, then reconciled step by step with each step's
+ * outcome recorded, so that a failure or a crash resumes where it stopped.
+ */
+export class TenantService {
+  static create(options: {
+    settings: EmrOnEksSettings;
+    store: TenantStore;
+    gatewaysFor: (cluster: ClusterSettings) => ClusterGateways;
+    logger: LoggerService;
+    steps?: ReconcileStep[];
+  }): TenantService {
+    return new TenantService(
+      options.settings,
+      options.store,
+      options.gatewaysFor,
+      options.logger,
+      options.steps ?? RECONCILE_STEP_LIST,
+    );
+  }
+
+  private readonly leaseOwner = randomUUID();
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly verifiedAccounts = new Set<string>();
+  private readonly gateways = new Map<string, ClusterGateways>();
+
+  private constructor(
+    private readonly settings: EmrOnEksSettings,
+    private readonly store: TenantStore,
+    private readonly gatewaysFor: (cluster: ClusterSettings) => ClusterGateways,
+    private readonly logger: LoggerService,
+    private readonly steps: ReconcileStep[],
+  ) {}
+
+  /** Validates against the settings, stores the tenant and starts onboarding. */
+  async createTenant(spec: TenantSpec, actor: Actor): Promise<Tenant> {
+    this.assertFitsSettings(spec);
+    const tenant = await this.store.insertTenant({ spec, createdBy: actor });
+    await this.audit(tenant, actor, 'tenant.create', 'accepted');
+    this.reconcileInBackground(spec.name, actor);
+    return tenant;
+  }
+
+  /** Stores a changed spec as a new generation and reconciles it. */
+  async updateTenant(spec: TenantSpec, actor: Actor): Promise<Tenant> {
+    this.assertFitsSettings(spec);
+    const current = await this.store.getTenant(spec.name);
+    if (current.status.phase === 'Deleting') {
+      throw new ConflictError(`tenant ${spec.name} is being offboarded`);
+    }
+    for (const field of ['cluster', 'namespace'] as const) {
+      if (spec[field] !== current.spec[field]) {
+        throw new InputError(
+          `${field}: cannot change from "${current.spec[field]}" to "${spec[field]}" after onboarding; offboard the tenant and onboard it again`,
+        );
+      }
+    }
+    const { tenant, changed } = await this.store.updateSpec(spec);
+    await this.audit(
+      tenant,
+      actor,
+      'tenant.update',
+      'accepted',
+      changed ? undefined : 'spec unchanged',
+    );
+    if (changed) {
+      this.reconcileInBackground(spec.name, actor);
+    }
+    return tenant;
+  }
+
+  /** Marks the tenant for offboarding and starts tearing it down. */
+  async deleteTenant(name: string, actor: Actor): Promise<Tenant> {
+    const tenant = await this.store.getTenant(name);
+    await this.store.setPhase(name, 'Deleting', { message: 'offboarding' });
+    await this.audit(tenant, actor, 'tenant.delete', 'accepted');
+    this.reconcileInBackground(name, actor);
+    return this.store.getTenant(name);
+  }
+
+  /**
+   * Runs one reconcile of a tenant now and returns its state afterwards (or
+   * undefined once an offboarding has removed it). ConflictError when a
+   * reconcile of the same tenant is already running anywhere.
+   */
+  async reconcile(name: string, actor: Actor): Promise<Tenant | undefined> {
+    if (!(await this.store.exists(name))) {
+      throw new NotFoundError(`tenant ${name} not found`);
+    }
+    if (!(await this.store.tryAcquireLease(name, this.leaseOwner, LEASE_TTL_MS))) {
+      throw new ConflictError(`a reconcile of tenant ${name} is already running`);
+    }
+    try {
+      // A spec changed or an offboarding requested during a pass is picked up
+      // by another pass right away rather than at the next schedule.
+      for (let pass = 0; ; pass++) {
+        const tenant = await this.store.getTenant(name);
+        if (tenant.status.phase === 'Deleting') {
+          await this.offboard(tenant, actor);
+          return await this.store.findTenant(name);
+        }
+        await this.onboard(tenant, actor);
+        const after = await this.store.getTenant(name);
+        const changedMeanwhile =
+          after.generation !== tenant.generation ||
+          after.status.phase === 'Deleting';
+        if (!changedMeanwhile || pass >= 2) {
+          return after;
+        }
+      }
+    } finally {
+      await this.store.releaseLease(name, this.leaseOwner);
+    }
+  }
+
+  /** The scheduled pass: every tenant, each failure independent of the others. */
+  async reconcileAll(): Promise<void> {
+    for (const tenant of await this.store.listTenants()) {
+      try {
+        await this.reconcile(tenant.name, SCHEDULER_ACTOR);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) {
+          this.logger.warn(`Reconcile of tenant ${tenant.name} failed: ${error}`);
+        }
+      }
+    }
+  }
+
+  /** Resolves when every background reconcile started so far has ended. */
+  async waitForIdle(): Promise<void> {
+    while (this.running.size > 0) {
+      await Promise.allSettled([...this.running]);
+    }
+  }
+
+  listAudit(name: string): Promise<TenantAuditEvent[]> {
+    return this.store.listAudit(name);
+  }
+
+  private reconcileInBackground(name: string, actor: Actor) {
+    const run = this.reconcile(name, actor)
+      .catch(error => {
+        // A running reconcile will see the new state on its next pass or the
+        // schedule's; anything else is already recorded on the tenant.
+        if (!(error instanceof ConflictError)) {
+          this.logger.error(`Reconcile of tenant ${name} failed: ${error}`);
+        }
+      })
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
+  private async onboard(tenant: Tenant, actor: Actor): Promise<void> {
+    const { cluster, gateways } = this.clusterOf(tenant);
+    const plan = buildTenantPlan(tenant.spec, cluster, this.settings);
+    const generation = tenant.generation;
+    // Resume: a pass that did not finish (Failed, or Reconciling when the
+    // process died) skips the steps it completed for this generation. A pass
+    // after a finished one re-checks every step, which is how drift is found.
+    const resuming =
+      tenant.status.phase === 'Failed' || tenant.status.phase === 'Reconciling';
+    await this.store.setPhase(tenant.name, 'Reconciling', {
+      message: null,
+      generation,
+    });
+
+    let outputs: Partial<TenantOutputs> = pickOutputs(tenant);
+    const allChanges: string[] = [];
+    try {
+      await this.verifyAccount(cluster, gateways);
+      for (const step of this.steps) {
+        const previous = tenant.status.steps.find(s => s.name === step.name);
+        if (
+          resuming &&
+          previous?.state === 'Succeeded' &&
+          previous.generation === generation
+        ) {
+          continue;
+        }
+        await this.store.recordStep(tenant.name, {
+          name: step.name,
+          state: 'Running',
+          message: 'running',
+          generation,
+        });
+        let result;
+        try {
+          result = await step.apply({
+            plan,
+            gateways,
+            outputs,
+            clientToken: clientTokenOf(tenant),
+          });
+        } catch (error) {
+          const message = errorMessage(error);
+          await this.store.recordStep(tenant.name, {
+            name: step.name,
+            state: 'Failed',
+            message,
+            generation,
+          });
+          throw new StepFailure(step.name, message);
+        }
+        outputs = { ...outputs, ...result.outputs };
+        if (result.outputs) {
+          await this.store.mergeOutputs(tenant.name, result.outputs);
+        }
+        allChanges.push(...result.changes);
+        await this.store.recordStep(tenant.name, {
+          name: step.name,
+          state: 'Succeeded',
+          message: result.changes.length > 0 ? result.changes.join('; ') : 'up to date',
+          generation,
+        });
+      }
+    } catch (error) {
+      const message = errorMessage(error);
+      await this.store.setPhase(tenant.name, 'Failed', { message, generation });
+      await this.audit(tenant, actor, 'tenant.reconcile', 'failed', message);
+      return;
+    }
+    await this.store.setPhase(tenant.name, 'Ready', {
+      message: null,
+      observedGeneration: generation,
+      reconciled: true,
+      generation,
+    });
+    // The audit trail records passes that did something, not every no-op check.
+    if (allChanges.length > 0 || tenant.status.phase !== 'Ready') {
+      await this.audit(
+        tenant,
+        actor,
+        'tenant.reconcile',
+        'succeeded',
+        allChanges.length > 0 ? allChanges.join('; ') : 'up to date',
+      );
+    }
+  }
+
+  private async offboard(tenant: Tenant, actor: Actor): Promise<void> {
+    const { cluster, gateways } = this.clusterOf(tenant);
+    const plan = buildTenantPlan(tenant.spec, cluster, this.settings);
+    const outputs = pickOutputs(tenant);
+    const removed: string[] = [];
+    try {
+      await this.verifyAccount(cluster, gateways);
+      for (const step of [...this.steps].reverse()) {
+        try {
+          const changes = await step.remove({
+            plan,
+            gateways,
+            outputs,
+            clientToken: clientTokenOf(tenant),
+          });
+          removed.push(...changes);
+          await this.store.recordStep(tenant.name, {
+            name: step.name,
+            state: 'Deleted',
+            message: changes.length > 0 ? changes.join('; ') : 'nothing to delete',
+            generation: tenant.generation,
+          });
+        } catch (error) {
+          const message = errorMessage(error);
+          await this.store.recordStep(tenant.name, {
+            name: step.name,
+            state: 'Failed',
+            message,
+            generation: tenant.generation,
+          });
+          throw new StepFailure(step.name, message);
+        }
+      }
+    } catch (error) {
+      const message = errorMessage(error);
+      await this.store.setPhase(tenant.name, 'Deleting', { message });
+      await this.audit(tenant, actor, 'tenant.offboard', 'failed', message);
+      return;
+    }
+    await this.store.deleteTenant(tenant.name);
+    await this.audit(
+      tenant,
+      actor,
+      'tenant.offboard',
+      'succeeded',
+      removed.join('; ') || 'nothing to delete',
+    );
+  }
+
+  /** Fails fast when the AWS credentials are for another account. */
+  private async verifyAccount(cluster: ClusterSettings, gateways: ClusterGateways) {
+    if (this.verifiedAccounts.has(cluster.name)) {
+      return;
+    }
+    const account = await gateways.accountId();
+    if (account !== cluster.accountId) {
+      throw new Error(
+        `the AWS credentials belong to account ${account}, but cluster ${cluster.name} is configured with account ${cluster.accountId}`,
+      );
+    }
+    this.verifiedAccounts.add(cluster.name);
+  }
+
+  private clusterOf(tenant: Tenant) {
+    const cluster = this.settings.clusters.find(c => c.name === tenant.spec.cluster);
+    if (!cluster) {
+      throw new Error(
+        `tenant ${tenant.name} refers to cluster ${tenant.spec.cluster}, which is no longer configured`,
+      );
+    }
+    let gateways = this.gateways.get(cluster.name);
+    if (!gateways) {
+      gateways = this.gatewaysFor(cluster);
+      this.gateways.set(cluster.name, gateways);
+    }
+    return { cluster, gateways };
+  }
+
+  private assertFitsSettings(spec: TenantSpec) {
+    const issues = checkSpecAgainstSettings(spec, this.settings);
+    if (issues.length > 0) {
+      throw new InputError(formatIssues(issues));
+    }
+  }
+
+  private audit(
+    tenant: Pick<Tenant, 'name' | 'generation'>,
+    actor: Actor,
+    action: string,
+    result: TenantAuditEvent['result'],
+    message?: string,
+  ) {
+    return this.store.appendAudit({
+      tenant: tenant.name,
+      actor,
+      action,
+      result,
+      message,
+      generation: tenant.generation,
+    });
+  }
+}
+
+class StepFailure extends Error {
+  constructor(step: string, message: string) {
+    super(`step ${step} failed: ${message}`);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The step outputs part of a tenant's status. */
+function pickOutputs(tenant: Tenant): Partial<TenantOutputs> {
+  const { virtualClusterId, executionRoleArn, logGroupName, podTemplates, assetsPrefix } =
+    tenant.status;
+  return { virtualClusterId, executionRoleArn, logGroupName, podTemplates, assetsPrefix };
+}
+
+/**
+ * EMR client token of a tenant's creations: stable across retries of one
+ * onboarding, different for a tenant of the same name onboarded later.
+ */
+function clientTokenOf(tenant: Tenant): string {
+  return `${tenant.name}-${Date.parse(tenant.createdAt)}`.slice(0, 64);
+}

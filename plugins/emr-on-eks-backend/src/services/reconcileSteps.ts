@@ -1,0 +1,114 @@
+import type { ReconcileStepName } from '@spot-spark/plugin-emr-on-eks-common';
+import type { TenantPlan } from '../domain/plan';
+import type { ClusterGateways } from '../gateways/ClusterGateways';
+import type { TenantOutputs } from '../stores/TenantStore';
+
+export interface StepContext {
+  plan: TenantPlan;
+  gateways: ClusterGateways;
+  /** Outputs recorded so far (the virtual cluster id, for one). */
+  outputs: Partial<TenantOutputs>;
+  /** Idempotency token of this tenant's creations. */
+  clientToken: string;
+}
+
+export interface StepResult {
+  /** What the step changed; empty when all was already as desired. */
+  changes: string[];
+  outputs?: Partial<TenantOutputs>;
+}
+
+/**
+ * One reconcile step: `apply` finds, creates or updates; `remove` deletes.
+ * Both are idempotent, so a retried or resumed step is harmless.
+ */
+export interface ReconcileStep {
+  name: ReconcileStepName;
+  apply(context: StepContext): Promise<StepResult>;
+  remove(context: StepContext): Promise<string[]>;
+}
+
+/**
+ * The steps in onboarding order. The namespace comes first (EMR registers an
+ * existing namespace), the virtual cluster last (it is what makes the tenant
+ * usable, so it appears only once everything it needs is in place).
+ */
+export const RECONCILE_STEP_LIST: ReconcileStep[] = [
+  {
+    name: 'kubernetes-objects',
+    async apply({ plan, gateways }) {
+      const shared = await gateways.kubernetes.applyClusterObjects(
+        plan.kubernetes.clusterObjects,
+      );
+      const own = await gateways.kubernetes.applyTenantObjects(
+        plan.tenant,
+        plan.kubernetes.tenantObjects,
+      );
+      return { changes: [...shared, ...own] };
+    },
+    // PriorityClasses are shared by every tenant of the cluster and stay.
+    remove: ({ plan, gateways }) =>
+      gateways.kubernetes.deleteTenantObjects(
+        plan.tenant,
+        plan.kubernetes.tenantObjects,
+      ),
+  },
+  {
+    name: 'iam-role',
+    async apply({ plan, gateways }) {
+      return {
+        changes: await gateways.iamRoles.ensureRole(plan),
+        outputs: { executionRoleArn: plan.iam.roleArn },
+      };
+    },
+    remove: ({ plan, gateways }) => gateways.iamRoles.deleteRole(plan),
+  },
+  {
+    name: 'pod-templates',
+    async apply({ plan, gateways }) {
+      const uri = (name: string) =>
+        `s3://${plan.podTemplates.bucket}/${
+          plan.podTemplates.files.find(f => f.name === name)!.key
+        }`;
+      return {
+        changes: await gateways.podTemplates.ensureFiles(plan),
+        outputs: {
+          assetsPrefix: plan.assetsPrefix,
+          podTemplates: {
+            driver: uri('driver'),
+            executor: uri('executor'),
+            executorOnDemand: uri('executorOnDemand'),
+          },
+        },
+      };
+    },
+    remove: ({ plan, gateways }) => gateways.podTemplates.deleteFiles(plan),
+  },
+  {
+    name: 'log-group',
+    async apply({ plan, gateways }) {
+      return {
+        changes: await gateways.logGroups.ensureLogGroup(plan),
+        outputs: { logGroupName: plan.logGroup.name },
+      };
+    },
+    remove: ({ plan, gateways }) => gateways.logGroups.deleteLogGroup(plan),
+  },
+  {
+    name: 'virtual-cluster',
+    async apply({ plan, gateways, outputs, clientToken }) {
+      const { id, changes } =
+        await gateways.virtualClusters.ensureVirtualCluster(
+          plan,
+          outputs.virtualClusterId,
+          clientToken,
+        );
+      return { changes, outputs: { virtualClusterId: id } };
+    },
+    remove: ({ plan, gateways, outputs }) =>
+      gateways.virtualClusters.deleteVirtualCluster(
+        plan,
+        outputs.virtualClusterId,
+      ),
+  },
+];

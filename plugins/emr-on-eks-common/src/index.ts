@@ -1,0 +1,12 @@
+/**
+ * Shared schemas, types, permissions and catalog annotations of the EMR on EKS
+ * plugin set.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './permissions';
+export * from './quantity';
+export * from './status';
+export * from './tenant';

@@ -1,0 +1,44 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Resource type of tenant permissions; conditional decisions on it use the
+ * rules the backend registers (for example `IS_TENANT_OWNER`).
+ *
+ * @public
+ */
+export const EMR_ON_EKS_TENANT_RESOURCE_TYPE = 'emr-on-eks-tenant';
+
+/** Onboard a new tenant. @public */
+export const emrOnEksTenantCreatePermission = createPermission({
+  name: 'emr-on-eks.tenant.create',
+  attributes: { action: 'create' },
+});
+
+/** See a tenant, its status and audit trail. @public */
+export const emrOnEksTenantReadPermission = createPermission({
+  name: 'emr-on-eks.tenant.read',
+  attributes: { action: 'read' },
+  resourceType: EMR_ON_EKS_TENANT_RESOURCE_TYPE,
+});
+
+/** Change a tenant's spec or trigger its reconcile. @public */
+export const emrOnEksTenantUpdatePermission = createPermission({
+  name: 'emr-on-eks.tenant.update',
+  attributes: { action: 'update' },
+  resourceType: EMR_ON_EKS_TENANT_RESOURCE_TYPE,
+});
+
+/** Offboard a tenant. @public */
+export const emrOnEksTenantDeletePermission = createPermission({
+  name: 'emr-on-eks.tenant.delete',
+  attributes: { action: 'delete' },
+  resourceType: EMR_ON_EKS_TENANT_RESOURCE_TYPE,
+});
+
+/** Every permission of the plugin set. @public */
+export const emrOnEksPermissions = [
+  emrOnEksTenantCreatePermission,
+  emrOnEksTenantReadPermission,
+  emrOnEksTenantUpdatePermission,
+  emrOnEksTenantDeletePermission,
+];

@@ -1,0 +1,448 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { z } from 'zod';
+import { parseQuantity } from './quantity';
+
+/*
+ * The tenant spec: what a platform team asks for when it onboards a data team.
+ * One tenant = one team = one Kubernetes namespace = one EMR virtual cluster.
+ * Every field except name, owner and cluster has a documented default.
+ */
+
+/**
+ * Longest tenant name: a Kubernetes namespace is an RFC 1123 label (63
+ * characters). The backend also checks that `roleNamePrefix + name` fits the
+ * 64-character IAM role-name limit.
+ *
+ * @public
+ */
+export const TENANT_NAME_MAX_LENGTH = 63;
+
+/** @public */
+export const PRIORITY_TIERS = ['low', 'standard', 'high'] as const;
+/** @public */
+export type PriorityTier = (typeof PRIORITY_TIERS)[number];
+
+/** Retention values that CloudWatch Logs accepts. @public */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+  2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** ResourceQuota keys a tenant may set, and whether they count objects. @public */
+export const QUOTA_KEYS = [
+  'requests.cpu',
+  'requests.memory',
+  'limits.cpu',
+  'limits.memory',
+  'requests.storage',
+  'requests.ephemeral-storage',
+  'limits.ephemeral-storage',
+  'pods',
+  'persistentvolumeclaims',
+  'services',
+  'configmaps',
+  'secrets',
+] as const;
+/** @public */
+export type QuotaKey = (typeof QUOTA_KEYS)[number];
+const COUNT_QUOTA_KEYS: ReadonlySet<string> = new Set([
+  'pods',
+  'persistentvolumeclaims',
+  'services',
+  'configmaps',
+  'secrets',
+]);
+
+/** Container resources a LimitRange bound may set. @public */
+export const LIMIT_RANGE_RESOURCES = [
+  'cpu',
+  'memory',
+  'ephemeral-storage',
+] as const;
+/** @public */
+export type LimitRangeResource = (typeof LIMIT_RANGE_RESOURCES)[number];
+/** @public */
+export type ResourceList = Partial<Record<LimitRangeResource, string>>;
+
+/** @public */
+export interface LimitRangeSpec {
+  max: ResourceList;
+  min: ResourceList;
+  default: ResourceList;
+  defaultRequest: ResourceList;
+}
+
+/** @public */
+export interface DataAccessGrant {
+  /** `s3://bucket/prefix/` (the prefix may be empty: the whole bucket). */
+  s3: string;
+  access: 'read' | 'read-write';
+}
+
+/**
+ * A validated tenant spec with every default filled in.
+ *
+ * @public
+ */
+export interface TenantSpec {
+  name: string;
+  /** Owning group or user, as a full entity ref (`group:default/team-a`). */
+  owner: string;
+  /** Name of a cluster from `emrOnEks.clusters`. */
+  cluster: string;
+  /** Kubernetes namespace; defaults to the tenant name. */
+  namespace: string;
+  description?: string;
+  quota: Partial<Record<QuotaKey, string>>;
+  limitRange: LimitRangeSpec;
+  network: { egressCidrs: string[] };
+  dataAccess: DataAccessGrant[];
+  priorityTier: PriorityTier;
+  logRetentionDays: number;
+  releaseLabel: string;
+  podSecurity: 'baseline' | 'restricted';
+}
+
+/** Defaults applied to fields a spec leaves out. @public */
+export const TENANT_DEFAULTS = {
+  quota: {
+    'requests.cpu': '32',
+    'requests.memory': '128Gi',
+    'limits.cpu': '64',
+    'limits.memory': '256Gi',
+    'requests.storage': '1Ti',
+    pods: '200',
+  } as Partial<Record<QuotaKey, string>>,
+  limitRange: {
+    max: { cpu: '8', memory: '64Gi' },
+    min: { cpu: '100m', memory: '64Mi' },
+    default: { cpu: '1', memory: '2Gi' },
+    defaultRequest: { cpu: '500m', memory: '1Gi' },
+  } as LimitRangeSpec,
+  priorityTier: 'standard' as PriorityTier,
+  logRetentionDays: 30,
+  releaseLabel: 'emr-7.5.0-latest',
+  podSecurity: 'baseline' as const,
+};
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Why a name cannot be a tenant name or namespace, or undefined when it can.
+ *
+ * @public
+ */
+export function reservedNameReason(name: string): string | undefined {
+  if (name === 'default' || name.startsWith('kube-')) {
+    return `"${name}" is reserved by Kubernetes (default and kube-* namespaces cannot be tenants)`;
+  }
+  return undefined;
+}
+
+const dnsLabel = (what: string) =>
+  z
+    .string()
+    .min(1, { message: `${what} must not be empty` })
+    .max(TENANT_NAME_MAX_LENGTH, {
+      message: `${what} must be at most ${TENANT_NAME_MAX_LENGTH} characters (a Kubernetes namespace is a DNS label)`,
+    })
+    .regex(DNS_LABEL, {
+      message: `${what} must be lowercase letters, digits and '-', start with a letter and end with a letter or digit (no dots, underscores or capitals: it becomes a Kubernetes namespace and part of IAM and EMR names)`,
+    })
+    .refine(value => !reservedNameReason(value), {
+      error: issue => reservedNameReason(String(issue.input)) ?? 'reserved',
+    });
+
+/** Schema of a tenant name. @public */
+export const tenantNameSchema = dnsLabel('name');
+
+const quantityText = z
+  .union([z.string(), z.number()])
+  .transform(value => String(value))
+  .superRefine((value, ctx) => {
+    const parsed = parseQuantity(value);
+    if (parsed === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not a Kubernetes quantity (examples: 500m, 2, 4Gi)`,
+      });
+    } else if (parsed < 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is negative`,
+      });
+    }
+  });
+
+const resourceList = z
+  .object({
+    cpu: quantityText.optional(),
+    memory: quantityText.optional(),
+    'ephemeral-storage': quantityText.optional(),
+  })
+  .strict();
+
+const S3_PREFIX =
+  /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/((?:[A-Za-z0-9!_.'()=+-]+\/)*)$/;
+
+/**
+ * Splits `s3://bucket/prefix/` into bucket and key prefix, or undefined when
+ * the text is not such a path. Wildcards, empty and `.`/`..` segments are
+ * refused, since the prefix ends up in IAM resource ARNs.
+ *
+ * @public
+ */
+export function parseS3Prefix(
+  text: string,
+): { bucket: string; prefix: string } | undefined {
+  const match = S3_PREFIX.exec(text);
+  const segments = match?.[2].split('/') ?? [];
+  if (
+    !match ||
+    match[1].includes('..') ||
+    segments.some(segment => segment === '.' || segment === '..')
+  ) {
+    return undefined;
+  }
+  return { bucket: match[1], prefix: match[2] };
+}
+
+const entityRef = z.string().superRefine((value, ctx) => {
+  try {
+    const ref = parseEntityRef(value);
+    if (!['group', 'user'].includes(ref.kind.toLocaleLowerCase('en-US'))) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" must refer to a group or a user, like group:default/team-a`,
+      });
+    }
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not an entity ref; use kind:namespace/name, like group:default/team-a`,
+    });
+  }
+});
+
+const cidr = z.string().refine(isCidr, {
+  error: issue => `"${String(issue.input)}" is not a CIDR block like 10.0.0.0/8`,
+});
+
+/**
+ * The spec as the API accepts it (before defaults).
+ *
+ * @public
+ */
+export const tenantSpecInputSchema = z
+  .object({
+    name: tenantNameSchema,
+    owner: entityRef,
+    cluster: z.string().min(1, { message: 'cluster must not be empty' }),
+    namespace: dnsLabel('namespace').optional(),
+    description: z.string().max(1024).optional(),
+    quota: z
+      .object(
+        Object.fromEntries(QUOTA_KEYS.map(key => [key, quantityText.optional()])),
+      )
+      .strict()
+      .optional(),
+    limitRange: z
+      .object({
+        max: resourceList.optional(),
+        min: resourceList.optional(),
+        default: resourceList.optional(),
+        defaultRequest: resourceList.optional(),
+      })
+      .strict()
+      .optional(),
+    network: z
+      .object({ egressCidrs: z.array(cidr).max(50).default([]) })
+      .strict()
+      .optional(),
+    dataAccess: z
+      .array(
+        z
+          .object({
+            s3: z.string().refine(text => parseS3Prefix(text) !== undefined, {
+              error: issue =>
+                `"${String(issue.input)}" is not an S3 prefix of the form s3://bucket/prefix/ (ending in '/', no wildcards)`,
+            }),
+            access: z.enum(['read', 'read-write']),
+          })
+          .strict(),
+      )
+      .max(50)
+      .optional(),
+    priorityTier: z.enum(PRIORITY_TIERS).optional(),
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine(
+        days => (LOG_RETENTION_DAYS as readonly number[]).includes(days),
+        {
+          message: `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(
+            ', ',
+          )} (the values CloudWatch Logs accepts)`,
+        },
+      )
+      .optional(),
+    releaseLabel: z
+      .string()
+      .regex(/^emr-\d+\.\d+\.\d+-(latest|\d{8})$/, {
+        message:
+          'releaseLabel must look like emr-7.5.0-latest or emr-6.15.0-20240105',
+      })
+      .optional(),
+    podSecurity: z.enum(['baseline', 'restricted']).optional(),
+  })
+  .strict();
+
+/** @public */
+export type TenantSpecInput = z.input<typeof tenantSpecInputSchema>;
+
+/** One problem with an input, with the dotted path of the field. @public */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** @public */
+export type ParseResult<T> =
+  | { success: true; data: T }
+  | { success: false; issues: FieldIssue[] };
+
+/**
+ * Formats field issues as one line each: `path: message`.
+ *
+ * @public
+ */
+export function formatIssues(issues: FieldIssue[]): string {
+  return issues
+    .map(issue => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/** @internal */
+export function zodIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map(issue => ({
+    path: issue.path.map(String).join('.'),
+    message:
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s) ${issue.keys.map(k => `"${k}"`).join(', ')}`
+        : issue.message,
+  }));
+}
+
+/**
+ * Validates a tenant spec, fills in the defaults and checks the rules that
+ * span fields (LimitRange min <= defaultRequest <= default <= max).
+ *
+ * @public
+ */
+export function parseTenantSpec(input: unknown): ParseResult<TenantSpec> {
+  const parsed = tenantSpecInputSchema.safeParse(input);
+  if (!parsed.success) {
+    return { success: false, issues: zodIssues(parsed.error) };
+  }
+  const given = parsed.data;
+  const limits = given.limitRange ?? {};
+  const spec: TenantSpec = {
+    name: given.name,
+    owner: stringifyEntityRef(
+      parseEntityRef(given.owner, { defaultNamespace: 'default' }),
+    ),
+    cluster: given.cluster,
+    namespace: given.namespace ?? given.name,
+    ...(given.description ? { description: given.description } : {}),
+    quota: { ...TENANT_DEFAULTS.quota, ...definedOnly(given.quota ?? {}) },
+    limitRange: {
+      max: { ...TENANT_DEFAULTS.limitRange.max, ...definedOnly(limits.max) },
+      min: { ...TENANT_DEFAULTS.limitRange.min, ...definedOnly(limits.min) },
+      default: {
+        ...TENANT_DEFAULTS.limitRange.default,
+        ...definedOnly(limits.default),
+      },
+      defaultRequest: {
+        ...TENANT_DEFAULTS.limitRange.defaultRequest,
+        ...definedOnly(limits.defaultRequest),
+      },
+    },
+    network: { egressCidrs: given.network?.egressCidrs ?? [] },
+    dataAccess: given.dataAccess ?? [],
+    priorityTier: given.priorityTier ?? TENANT_DEFAULTS.priorityTier,
+    logRetentionDays: given.logRetentionDays ?? TENANT_DEFAULTS.logRetentionDays,
+    releaseLabel: given.releaseLabel ?? TENANT_DEFAULTS.releaseLabel,
+    podSecurity: given.podSecurity ?? TENANT_DEFAULTS.podSecurity,
+  };
+  const issues = [...checkQuota(spec.quota), ...checkLimitRange(spec.limitRange)];
+  return issues.length > 0
+    ? { success: false, issues }
+    : { success: true, data: spec };
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value ?? {}).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
+}
+
+function checkQuota(quota: TenantSpec['quota']): FieldIssue[] {
+  return Object.entries(quota)
+    .filter(
+      ([key, value]) =>
+        COUNT_QUOTA_KEYS.has(key) && !/^\d+$/.test(String(value)),
+    )
+    .map(([key, value]) => ({
+      path: `quota.${key}`,
+      message: `"${value}" must be a whole number of objects`,
+    }));
+}
+
+/** Order a LimitRange's bounds must respect, lowest first. */
+const LIMIT_ORDER = ['min', 'defaultRequest', 'default', 'max'] as const;
+
+function checkLimitRange(limitRange: LimitRangeSpec): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const resource of LIMIT_RANGE_RESOURCES) {
+    for (let i = 0; i < LIMIT_ORDER.length; i++) {
+      for (let j = i + 1; j < LIMIT_ORDER.length; j++) {
+        const low = limitRange[LIMIT_ORDER[i]][resource];
+        const high = limitRange[LIMIT_ORDER[j]][resource];
+        if (low === undefined || high === undefined) {
+          continue;
+        }
+        if (parseQuantity(low)! > parseQuantity(high)!) {
+          issues.push({
+            path: `limitRange.${LIMIT_ORDER[j]}.${resource}`,
+            message: `${LIMIT_ORDER[j]} ${resource} (${high}) is below ${LIMIT_ORDER[i]} ${resource} (${low})`,
+          });
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * True for an IPv4 or IPv6 CIDR block such as `10.0.0.0/8` or `fd00::/8`.
+ *
+ * @public
+ */
+export function isCidr(text: string): boolean {
+  const [address, bits, ...rest] = text.split('/');
+  if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) {
+    return false;
+  }
+  const prefix = Number(bits);
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
+    return (
+      prefix <= 32 && address.split('.').every(octet => Number(octet) <= 255)
+    );
+  }
+  return (
+    address.includes(':') &&
+    /^[0-9a-fA-F:]+$/.test(address) &&
+    (address.match(/::/g) ?? []).length <= 1 &&
+    prefix <= 128
+  );
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite: type check, then every package's Jest tests on SQLite
+# and (when reachable) PostgreSQL, against a real moto_server.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export CI=true # no watch mode
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+if [ -z "${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-}" ] &&
+  pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=postgresql://postgres@127.0.0.1:5432
+fi
+if [ -z "${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-}" ]; then
+  echo "[test] PostgreSQL not reachable: database tests run on SQLite only" >&2
+fi
+
+echo "[test] type check"
+npx tsc --noEmit -p .
+
+echo "[test] jest"
+mkdir -p .data
+status=0
+npx backstage-cli repo test --json --outputFile=.data/jest-results.json "$@" || status=$?
+node -e '
+  const r = require("./.data/jest-results.json");
+  const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+  console.log(`\ntests: ${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests} skipped`);
+' || true
+exit $status
