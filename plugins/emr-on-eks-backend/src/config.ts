@@ -166,15 +166,20 @@ export function readEmrOnEksSettings(config: Config): EmrOnEksSettings {
       'Missing required config value at emrOnEks: configure at least emrOnEks.clusters (see the plugin README)',
     );
   }
-  const parsed = settingsSchema.safeParse(root.get());
+  const raw = root.get();
+  const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(issue => {
       const key = ['emrOnEks', ...issue.path]
         .map(part => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
         .join('')
         .slice(1);
+      const given = issue.path.reduce<unknown>(
+        (value, part) => (value as Record<PropertyKey, unknown> | undefined)?.[part],
+        raw,
+      );
       const message =
-        issue.code === 'invalid_type' && issue.input === undefined
+        given === undefined && issue.code !== 'custom'
           ? 'is required'
           : issue.message;
       return `${key.replace(/\.\[/g, '[')} ${message}`;

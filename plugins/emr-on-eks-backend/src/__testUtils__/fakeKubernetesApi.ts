@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import { parse } from 'yaml';
 import { freePort } from './moto';
 
@@ -13,7 +18,10 @@ export interface RecordedKubernetesRequest {
 }
 
 export interface FakeKubernetesApi {
+  /** https URL; the server's certificate is signed by `caData`. */
   url: string;
+  /** Base64 PEM of the server certificate, as in a kubeconfig. */
+  caData: string;
   requests: RecordedKubernetesRequest[];
   /** Requests for objects (discovery left out). */
   objectRequests(): RecordedKubernetesRequest[];
@@ -51,7 +59,8 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
   let version = 1;
   const port = await freePort();
 
-  const server = http.createServer((req, res) => {
+  const tls = selfSignedCertificate();
+  const server = https.createServer(tls, (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', chunk => chunks.push(chunk));
     req.on('end', () => {
@@ -160,7 +169,8 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
   });
   await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `https://127.0.0.1:${port}`,
+    caData: Buffer.from(tls.cert).toString('base64'),
     requests,
     objectRequests: () => requests.filter(r => !DISCOVERY[r.path]),
     objects,
@@ -173,4 +183,22 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** A throwaway certificate for 127.0.0.1, made with openssl. */
+function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fake-kube-tls-'));
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+      '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', key, '-out', cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
 }

@@ -1,9 +1,12 @@
 import {
   ApiException,
+  dumpYaml,
   KubeConfig,
   KubernetesObjectApi,
+  loadYaml,
   PatchStrategy,
 } from '@kubernetes/client-node';
+import { parse } from 'yaml';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesSettings } from '../config';
 import { containsDesired } from '../domain/compare';
@@ -80,7 +83,7 @@ export class DirectKubernetesGateway implements KubernetesGateway {
       }
       try {
         await this.api.patch(
-          object,
+          toClientModel(object),
           undefined,
           undefined,
           FIELD_MANAGER,
@@ -101,7 +104,7 @@ export class DirectKubernetesGateway implements KubernetesGateway {
     object: KubernetesObject,
   ): Promise<KubernetesObject | undefined> {
     try {
-      return (await this.api.read(header(object))) as KubernetesObject;
+      return toWireFormat(await this.api.read(header(object)));
     } catch (error) {
       if (isNotFound(error)) {
         return undefined;
@@ -109,6 +112,21 @@ export class DirectKubernetesGateway implements KubernetesGateway {
       throw kubernetesError(error, `read ${describeObject(object)}`);
     }
   }
+}
+
+/*
+ * The client (de)serialises known kinds through its generated models, whose
+ * field names differ from the wire format (LimitRange `default` is `_default`),
+ * and drops fields it does not recognise. Our objects are in wire format, so
+ * they go in through the client's own YAML loader and come back out through
+ * its dumper.
+ */
+function toClientModel(object: KubernetesObject): KubernetesObject {
+  return loadYaml<KubernetesObject>(JSON.stringify(object));
+}
+
+function toWireFormat(live: unknown): KubernetesObject {
+  return parse(dumpYaml(live)) as KubernetesObject;
 }
 
 function header(object: KubernetesObject) {
@@ -136,9 +154,17 @@ function kubernetesError(error: unknown, action: string): Error {
       (body as { message?: string } | undefined)?.message ?? error.message;
     return new Error(`Kubernetes refused to ${action} (HTTP ${error.code}): ${message}`);
   }
-  return new Error(
-    `Could not ${action}: ${error instanceof Error ? error.message : String(error)}`,
-  );
+  return new Error(`Could not ${action}: ${withCauses(error)}`);
+}
+
+/** `fetch failed` alone says little; the causes say why (TLS, DNS, refused). */
+function withCauses(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    parts.push(current instanceof Error ? current.message : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(': ');
 }
 
 function safeJson(text: string): unknown {
