@@ -67,7 +67,7 @@ export const emrOnEksPlugin = createBackendPlugin({
           ...settings.reconcileSchedule,
           fn: () => tenants.reconcileAll(),
         });
-        deps.lifecycle.addShutdownHook(() => tenants.waitForIdle());
+        deps.lifecycle.addShutdownHook(() => tenants.shutdown());
       },
     });
   },

@@ -21,6 +21,8 @@ export interface ClusterGateways {
   virtualClusters: VirtualClusterGateway;
   /** Account of the AWS credentials in use. */
   accountId(): Promise<string>;
+  /** Closes the AWS clients' connections (at shutdown). */
+  dispose(): void;
 }
 
 /** Builds a cluster's gateways from configuration (one set per cluster). */
@@ -48,5 +50,6 @@ export function createClusterGateways(options: {
     logGroups: new LogGroupGateway(clients.logs),
     virtualClusters: new VirtualClusterGateway(clients.emr),
     accountId: () => callerAccountId(clients.sts),
+    dispose: () => Object.values(clients).forEach(client => client.destroy()),
   };
 }

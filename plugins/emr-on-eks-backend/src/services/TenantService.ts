@@ -156,6 +156,15 @@ export class TenantService {
     }
   }
 
+  /** Lets running reconciles finish, then closes the gateways' connections. */
+  async shutdown(): Promise<void> {
+    await this.waitForIdle();
+    for (const gateways of this.gateways.values()) {
+      gateways.dispose();
+    }
+    this.gateways.clear();
+  }
+
   listAudit(name: string): Promise<TenantAuditEvent[]> {
     return this.store.listAudit(name);
   }

@@ -1,0 +1,473 @@
+import {
+  CloudWatchLogsClient,
+  DeleteLogGroupCommand,
+  DescribeLogGroupsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
+  EMRContainersClient,
+  ListVirtualClustersCommand,
+} from '@aws-sdk/client-emr-containers';
+import {
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListRolesCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { parse } from 'yaml';
+import {
+  FakeKubernetesApi,
+  startFakeKubernetesApi,
+} from './__testUtils__/fakeKubernetesApi';
+import {
+  spec,
+  TEAM_A,
+  testConfig,
+  testSettings,
+} from './__testUtils__/fixtures';
+import { MotoServer, startMoto, useMotoCredentials } from './__testUtils__/moto';
+import {
+  RecordingProxy,
+  startRecordingProxy,
+} from './__testUtils__/recordingProxy';
+import {
+  startEmrOnEksBackend,
+  USERS,
+  waitForTenant,
+} from './__testUtils__/testBackend';
+import { parsePolicyDocument } from './domain/iam';
+import { buildTenantPlan } from './domain/plan';
+
+jest.setTimeout(60_000);
+
+const BASE = '/api/emr-on-eks';
+const BUCKET = 'shared-data-emr-assets';
+const as = (user: string) => mockCredentials.user.header(user);
+const ADMIN = as(USERS.admin);
+
+let moto: MotoServer;
+let proxy: RecordingProxy;
+let kube: FakeKubernetesApi;
+let aws: { iam: IAMClient; s3: S3Client; logs: CloudWatchLogsClient; emr: EMRContainersClient };
+
+beforeAll(async () => {
+  useMotoCredentials();
+  moto = await startMoto();
+  proxy = await startRecordingProxy(moto.endpoint);
+  kube = await startFakeKubernetesApi();
+  const common = { region: 'us-east-1', endpoint: moto.endpoint };
+  aws = {
+    iam: new IAMClient(common),
+    s3: new S3Client({ ...common, forcePathStyle: true }),
+    logs: new CloudWatchLogsClient(common),
+    emr: new EMRContainersClient(common),
+  };
+});
+
+afterAll(async () => {
+  Object.values(aws ?? {}).forEach(client => client.destroy());
+  await kube?.stop();
+  await proxy?.stop();
+  await moto?.stop();
+});
+
+beforeEach(async () => {
+  await moto.reset();
+  await aws.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  kube.objects.clear();
+  kube.clear();
+  proxy.clear();
+});
+
+function directConfig() {
+  return testConfig({
+    endpoint: proxy.endpoint,
+    kubernetes: { mode: 'direct', url: kube.url, caData: kube.caData, token: 'test-token' },
+  });
+}
+
+async function virtualClustersOn(namespace: string) {
+  const { virtualClusters = [] } = await aws.emr.send(new ListVirtualClustersCommand({}));
+  return virtualClusters.filter(vc => vc.containerProvider?.info?.eksInfo?.namespace === namespace);
+}
+
+async function templateKeys() {
+  const listed = await aws.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+  return (listed.Contents ?? []).map(o => o.Key).sort();
+}
+
+async function onboard(server: any, body: object = TEAM_A, user = USERS.alice) {
+  const res = await request(server).post(`${BASE}/tenants`).set('Authorization', as(user)).send(body);
+  expect(res.status).toBe(202);
+  return waitForTenant(server, (body as any).name, ['Ready', 'Failed'], ADMIN);
+}
+
+describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
+  it('creates every resource exactly as planned, then a second reconcile writes nothing', async () => {
+    const { server } = await startEmrOnEksBackend(directConfig());
+
+    const accepted = await request(server)
+      .post(`${BASE}/tenants`)
+      .set('Authorization', as(USERS.alice))
+      .send(TEAM_A);
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.location).toBe('tenants/team-a');
+    expect(accepted.body).toMatchObject({ name: 'team-a', generation: 1, createdBy: USERS.alice });
+    expect(['Pending', 'Reconciling']).toContain(accepted.body.status.phase);
+
+    const tenant = await waitForTenant(server, 'team-a', ['Ready', 'Failed'], ADMIN);
+    const plan = buildTenantPlan(spec(), testSettings().clusters[0], testSettings());
+    expect(tenant.status).toMatchObject({
+      phase: 'Ready',
+      observedGeneration: 1,
+      namespace: 'team-a',
+      executionRoleArn: 'arn:aws:iam::123456789012:role/emr-tenant-team-a',
+      logGroupName: '/emr-on-eks/shared/team-a',
+      assetsPrefix: `s3://${BUCKET}/tenants/team-a/`,
+      podTemplates: {
+        driver: `s3://${BUCKET}/tenants/team-a/pod-templates/driver.yaml`,
+        executor: `s3://${BUCKET}/tenants/team-a/pod-templates/executor-spot.yaml`,
+        executorOnDemand: `s3://${BUCKET}/tenants/team-a/pod-templates/executor-on-demand.yaml`,
+      },
+    });
+    expect(tenant.status.steps.map((s: any) => [s.name, s.state])).toEqual([
+      ['kubernetes-objects', 'Succeeded'],
+      ['iam-role', 'Succeeded'],
+      ['pod-templates', 'Succeeded'],
+      ['log-group', 'Succeeded'],
+      ['virtual-cluster', 'Succeeded'],
+    ]);
+
+    // IAM: the role with the exact trust policy and the inline policy.
+    const { Role } = await aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }));
+    expect(parsePolicyDocument(Role!.AssumeRolePolicyDocument)).toEqual(plan.iam.trustPolicy);
+    const inline = await aws.iam.send(
+      new GetRolePolicyCommand({ RoleName: 'emr-tenant-team-a', PolicyName: 'emr-on-eks-tenant-access' }),
+    );
+    expect(parsePolicyDocument(inline.PolicyDocument)).toEqual(plan.iam.permissionsPolicy);
+    expect(Role!.Tags).toEqual(
+      expect.arrayContaining([{ Key: 'emr-on-eks.spot-spark.io/tenant', Value: 'team-a' }]),
+    );
+
+    // S3: the three pod templates, Spot only for executors.
+    expect(await templateKeys()).toEqual([
+      'tenants/team-a/pod-templates/driver.yaml',
+      'tenants/team-a/pod-templates/executor-on-demand.yaml',
+      'tenants/team-a/pod-templates/executor-spot.yaml',
+    ]);
+    const executor = await aws.s3.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: 'tenants/team-a/pod-templates/executor-spot.yaml' }),
+    );
+    const executorTemplate = parse(await executor.Body!.transformToString());
+    expect(
+      executorTemplate.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+        .nodeSelectorTerms[0].matchExpressions[0],
+    ).toEqual({ key: 'eks.amazonaws.com/capacityType', operator: 'In', values: ['SPOT'] });
+
+    // CloudWatch Logs: the group with its retention.
+    const { logGroups } = await aws.logs.send(
+      new DescribeLogGroupsCommand({ logGroupNamePrefix: '/emr-on-eks/shared/team-a' }),
+    );
+    expect(logGroups?.map(g => [g.logGroupName, g.retentionInDays])).toEqual([
+      ['/emr-on-eks/shared/team-a', 30],
+    ]);
+
+    // EMR: one RUNNING virtual cluster on the namespace, the one in the status.
+    const clusters = await virtualClustersOn('team-a');
+    expect(clusters.map(vc => [vc.id, vc.state, vc.containerProvider?.id])).toEqual([
+      [tenant.status.virtualClusterId, 'RUNNING', 'shared-data'],
+    ]);
+
+    // Kubernetes: the namespace and its objects, applied by our field manager.
+    expect(kube.objects.get('/api/v1/namespaces/team-a').metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'baseline',
+    });
+    expect(kube.objects.has('/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/rolebindings/emr-containers')).toBe(true);
+    expect(kube.objects.has('/apis/scheduling.k8s.io/v1/priorityclasses/emr-on-eks-standard-driver')).toBe(true);
+
+    // A reconcile with nothing to change reads, and writes nothing anywhere.
+    proxy.clear();
+    kube.clear();
+    const again = await request(server)
+      .post(`${BASE}/tenants/team-a/reconcile`)
+      .set('Authorization', as(USERS.alice));
+    expect(again.status).toBe(200);
+    expect(again.body.status.phase).toBe('Ready');
+    expect(proxy.calls.length).toBeGreaterThan(0);
+    expect(proxy.writes()).toEqual([]);
+    expect(kube.objectRequests().length).toBeGreaterThan(0);
+    expect(kube.objectRequests().filter(r => r.method !== 'GET')).toEqual([]);
+    expect(again.body.status.steps.every((s: any) => s.message === 'up to date')).toBe(true);
+
+    // Onboarding the same tenant again is refused and creates nothing.
+    const twice = await request(server).post(`${BASE}/tenants`).set('Authorization', as(USERS.alice)).send(TEAM_A);
+    expect(twice.status).toBe(409);
+    expect(await virtualClustersOn('team-a')).toHaveLength(1);
+    const roles = await aws.iam.send(new ListRolesCommand({}));
+    expect(roles.Roles?.filter(r => r.RoleName === 'emr-tenant-team-a')).toHaveLength(1);
+    expect(await templateKeys()).toHaveLength(3);
+  });
+
+  it('applies a spec update as a new generation, changing only what differs', async () => {
+    const { server } = await startEmrOnEksBackend(directConfig());
+    await onboard(server);
+    proxy.clear();
+    kube.clear();
+
+    const res = await request(server)
+      .put(`${BASE}/tenants/team-a`)
+      .set('Authorization', as(USERS.carol))
+      .send({ ...TEAM_A, quota: { ...TEAM_A.quota, pods: '300' }, logRetentionDays: 90 });
+    expect(res.status).toBe(202);
+    expect(res.body.generation).toBe(2);
+    const tenant = await waitForTenant(server, 'team-a', ['Ready', 'Failed'], ADMIN);
+    expect(tenant.status).toMatchObject({ phase: 'Ready', observedGeneration: 2 });
+
+    expect(proxy.writes().map(c => c.operation)).toEqual(['PutRetentionPolicy']);
+    expect(kube.objectRequests().filter(r => r.method === 'PATCH').map(r => r.path)).toEqual([
+      '/api/v1/namespaces/team-a/resourcequotas/emr-on-eks-quota',
+    ]);
+    expect(kube.objects.get('/api/v1/namespaces/team-a/resourcequotas/emr-on-eks-quota').spec.hard.pods).toBe('300');
+  });
+
+  it('resumes a failed onboarding from the step that failed', async () => {
+    const { server } = await startEmrOnEksBackend(directConfig());
+    proxy.failWhen(call => call.service === 's3' && call.write, {
+      status: 503,
+      code: 'SlowDown',
+      message: 'injected S3 failure',
+    });
+    const failed = await onboard(server);
+    expect(failed.status.phase).toBe('Failed');
+    expect(failed.status.message).toContain('pod-templates');
+    expect(failed.status.steps.map((s: any) => [s.name, s.state])).toEqual([
+      ['kubernetes-objects', 'Succeeded'],
+      ['iam-role', 'Succeeded'],
+      ['pod-templates', 'Failed'],
+      ['log-group', 'Pending'],
+      ['virtual-cluster', 'Pending'],
+    ]);
+    expect(await virtualClustersOn('team-a')).toEqual([]);
+
+    proxy.clear(); // the failure goes away
+    kube.clear();
+    const resumed = await request(server)
+      .post(`${BASE}/tenants/team-a/reconcile`)
+      .set('Authorization', ADMIN);
+    expect(resumed.body.status.phase).toBe('Ready');
+    // The steps that had succeeded were not run again.
+    expect(proxy.calls.filter(c => c.service === 'iam')).toEqual([]);
+    expect(kube.objectRequests()).toEqual([]);
+    expect(new Set(proxy.calls.map(c => c.service))).toEqual(new Set(['s3', 'logs', 'emr-containers']));
+    expect(await virtualClustersOn('team-a')).toHaveLength(1);
+    expect(await templateKeys()).toHaveLength(3);
+  });
+
+  it('repairs drift when the scheduled reconcile runs', async () => {
+    const { server, scheduledTasks } = await startEmrOnEksBackend(directConfig());
+    expect(scheduledTasks.map(t => [t.id, t.frequency])).toEqual([
+      ['emr-on-eks-reconcile-tenants', { minutes: 10 }],
+    ]);
+    await onboard(server);
+
+    await aws.logs.send(new DeleteLogGroupCommand({ logGroupName: '/emr-on-eks/shared/team-a' }));
+    kube.objects.get('/api/v1/namespaces/team-a/limitranges/emr-on-eks-limits').spec.limits[0].max.cpu = '64';
+    proxy.clear();
+
+    await scheduledTasks[0].fn(new AbortController().signal);
+
+    expect(proxy.writes().map(c => c.operation)).toEqual(['CreateLogGroup', 'PutRetentionPolicy']);
+    expect(kube.objects.get('/api/v1/namespaces/team-a/limitranges/emr-on-eks-limits').spec.limits[0].max.cpu).toBe('6');
+    const tenant = await waitForTenant(server, 'team-a', ['Ready'], ADMIN);
+    expect(tenant.status.steps.find((s: any) => s.name === 'log-group').message).toContain(
+      'created log group /emr-on-eks/shared/team-a',
+    );
+  });
+
+  it('offboards in reverse order, removes every resource and keeps the audit trail', async () => {
+    const { server } = await startEmrOnEksBackend(directConfig());
+    const onboarded = await onboard(server);
+    proxy.clear();
+
+    const res = await request(server).delete(`${BASE}/tenants/team-a`).set('Authorization', as(USERS.alice));
+    expect(res.status).toBe(202);
+    expect(res.body.status.phase).toBe('Deleting');
+    await waitForTenant(server, 'team-a', ['gone'], ADMIN);
+
+    const deletes = proxy.writes().map(c => `${c.service}:${c.operation}`);
+    const order = ['emr-containers', 'logs', 's3', 'iam'].map(service =>
+      deletes.findIndex(d => d.startsWith(service)),
+    );
+    expect(order.every(index => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+
+    await expect(aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }))).rejects.toThrow();
+    expect(await templateKeys()).toEqual([]);
+    const { logGroups } = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/emr-on-eks/shared/team-a' }));
+    expect(logGroups).toEqual([]);
+    const { virtualClusters } = await aws.emr.send(new ListVirtualClustersCommand({}));
+    expect(virtualClusters?.find(vc => vc.id === onboarded.status.virtualClusterId)?.state).toBe('TERMINATED');
+    expect(kube.objects.has('/api/v1/namespaces/team-a')).toBe(false);
+
+    const audit = await request(server).get(`${BASE}/tenants/team-a/audit`).set('Authorization', ADMIN);
+    expect(audit.status).toBe(200);
+    expect(audit.body.items.map((e: any) => [e.action, e.result, e.actor]).reverse()).toEqual([
+      ['tenant.create', 'accepted', USERS.alice],
+      ['tenant.reconcile', 'succeeded', USERS.alice],
+      ['tenant.delete', 'accepted', USERS.alice],
+      ['tenant.offboard', 'succeeded', USERS.alice],
+    ]);
+    // Team members cannot read the trail of a tenant that no longer exists.
+    const denied = await request(server).get(`${BASE}/tenants/team-a/audit`).set('Authorization', as(USERS.alice));
+    expect(denied.status).toBe(404);
+  });
+});
+
+describe('onboarding in GitOps mode', () => {
+  it('writes the kustomization and creates the AWS resources', async () => {
+    const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'emr-gitops-it-'));
+    const { server } = await startEmrOnEksBackend(
+      testConfig({ endpoint: proxy.endpoint, kubernetes: { mode: 'gitops', directory } }),
+    );
+    const tenant = await onboard(server);
+    expect(tenant.status.phase).toBe('Ready');
+    const root = parse(await fs.readFile(path.join(directory, 'kustomization.yaml'), 'utf8'));
+    expect(root.resources).toEqual(['cluster', 'tenants/team-a']);
+    expect(await virtualClustersOn('team-a')).toHaveLength(1);
+  });
+});
+
+describe('bad input', () => {
+  const cases: Array<[string, object, string]> = [
+    ['uppercase name', { name: 'Team-A' }, 'name:'],
+    ['dots in the name', { name: 'team.a' }, 'name:'],
+    ['underscores in the name', { name: 'team_a' }, 'name:'],
+    ['a name too long for the IAM role', { name: `t${'x'.repeat(53)}` }, 'IAM allows 64'],
+    ['a name over 63 characters', { name: `t${'x'.repeat(63)}` }, 'at most 63 characters'],
+    ['the reserved name default', { name: 'default' }, 'reserved'],
+    ['a kube- name', { name: 'kube-system' }, 'reserved'],
+    ['a quantity that does not parse', { quota: { 'requests.cpu': 'lots' } }, 'quota.requests.cpu'],
+    ['a negative quantity', { limitRange: { min: { cpu: '-1' } } }, 'limitRange.min.cpu'],
+    ['a LimitRange max below min', { limitRange: { max: { cpu: '50m' } } }, 'limitRange.max.cpu'],
+    ['an S3 path that is not s3://bucket/prefix/', { dataAccess: [{ s3: 's3://data-lake/team-a', access: 'read' }] }, 'dataAccess.0.s3'],
+    ['an unknown cluster', { cluster: 'nowhere' }, 'unknown cluster "nowhere"'],
+    ['an owner that is not an entity ref', { owner: 'team-a' }, 'owner:'],
+  ];
+
+  it.each(cases)('rejects %s with 400, naming the field, and changes nothing', async (_what, patch, message) => {
+    const { server } = await startEmrOnEksBackend(directConfig());
+    proxy.clear();
+    kube.clear();
+    const res = await request(server)
+      .post(`${BASE}/tenants`)
+      .set('Authorization', as(USERS.alice))
+      .send({ ...TEAM_A, ...patch });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(message);
+    const list = await request(server).get(`${BASE}/tenants`).set('Authorization', ADMIN);
+    expect(list.body.items).toEqual([]);
+    expect(proxy.calls).toEqual([]);
+    expect(kube.requests).toEqual([]);
+  });
+
+  it('rejects malformed JSON, renames and moves, and answers 404 for unknown tenants', async () => {
+    const { server } = await startEmrOnEksBackend(directConfig());
+    const malformed = await request(server)
+      .post(`${BASE}/tenants`)
+      .set('Authorization', as(USERS.alice))
+      .set('Content-Type', 'application/json')
+      .send('{"name": ');
+    expect(malformed.status).toBe(400);
+
+    await onboard(server);
+    proxy.clear();
+    kube.clear();
+    const rename = await request(server)
+      .put(`${BASE}/tenants/team-a`)
+      .set('Authorization', as(USERS.alice))
+      .send({ ...TEAM_A, name: 'team-z' });
+    expect(rename.status).toBe(400);
+    expect(rename.body.error.message).toContain('tenants cannot be renamed');
+    const move = await request(server)
+      .put(`${BASE}/tenants/team-a`)
+      .set('Authorization', as(USERS.alice))
+      .send({ ...TEAM_A, namespace: 'elsewhere' });
+    expect(move.status).toBe(400);
+    expect(move.body.error.message).toContain('namespace: cannot change');
+    const stored = await request(server).get(`${BASE}/tenants/team-a`).set('Authorization', ADMIN);
+    expect(stored.body.generation).toBe(1);
+    expect(proxy.calls).toEqual([]);
+
+    for (const [method, url] of [
+      ['get', '/tenants/nobody'],
+      ['put', '/tenants/nobody'],
+      ['delete', '/tenants/nobody'],
+      ['post', '/tenants/nobody/reconcile'],
+      ['get', '/tenants/NOT_A_NAME'],
+    ] as const) {
+      const res = await (request(server) as any)[method](`${BASE}${url}`).set('Authorization', ADMIN).send(TEAM_A);
+      expect([method, url, res.status]).toEqual([method, url, 404]);
+    }
+  });
+});
+
+describe('permissions', () => {
+  it('lets only permitted users onboard, and members see and change only their tenants', async () => {
+    const { server } = await startEmrOnEksBackend(directConfig());
+
+    // carol may not onboard tenants: 403 and nothing stored or called.
+    const denied = await request(server).post(`${BASE}/tenants`).set('Authorization', as(USERS.carol)).send(TEAM_A);
+    expect(denied.status).toBe(403);
+    expect(proxy.calls).toEqual([]);
+    expect((await request(server).get(`${BASE}/tenants`).set('Authorization', ADMIN)).body.items).toEqual([]);
+
+    await onboard(server, TEAM_A, USERS.alice);
+    await onboard(server, { ...TEAM_A, name: 'team-b', owner: 'group:default/team-b' }, USERS.bob);
+
+    const names = async (user: string) =>
+      (await request(server).get(`${BASE}/tenants`).set('Authorization', as(user))).body.items.map((t: any) => t.name);
+    expect(await names(USERS.alice)).toEqual(['team-a']);
+    expect(await names(USERS.carol)).toEqual(['team-a']);
+    expect(await names(USERS.bob)).toEqual(['team-b']);
+    expect(await names(USERS.admin)).toEqual(['team-a', 'team-b']);
+
+    // bob cannot see, change, reconcile or offboard team-a.
+    const asBob = as(USERS.bob);
+    expect((await request(server).get(`${BASE}/tenants/team-a`).set('Authorization', asBob)).status).toBe(404);
+    expect((await request(server).put(`${BASE}/tenants/team-a`).set('Authorization', asBob).send(TEAM_A)).status).toBe(404);
+    expect((await request(server).delete(`${BASE}/tenants/team-a`).set('Authorization', asBob)).status).toBe(404);
+    expect((await request(server).post(`${BASE}/tenants/team-a/reconcile`).set('Authorization', asBob)).status).toBe(404);
+    expect((await request(server).get(`${BASE}/tenants/team-a`).set('Authorization', ADMIN)).body.status.phase).toBe('Ready');
+
+    // Denied attempts are audited as failures by the auditor, and change nothing.
+    const audit = await request(server).get(`${BASE}/tenants/team-a/audit`).set('Authorization', as(USERS.alice));
+    expect(audit.body.items.map((e: any) => e.action)).not.toContain('tenant.delete');
+  });
+
+  it('accepts service principals, refuses anonymous callers, and serves /health to anyone', async () => {
+    const { server } = await startEmrOnEksBackend(directConfig());
+    const service = await request(server)
+      .get(`${BASE}/tenants`)
+      .set('Authorization', mockCredentials.service.header());
+    expect(service.status).toBe(200);
+    const anonymous = await request(server)
+      .get(`${BASE}/tenants`)
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+    const health = await request(server)
+      .get(`${BASE}/health`)
+      .set('Authorization', mockCredentials.none.header());
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok' });
+  });
+});
