@@ -14,8 +14,15 @@ if [ -z "${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-}" ]; then
   echo "[test] PostgreSQL not reachable: database tests run on SQLite only" >&2
 fi
 
+if [ -z "${KUBECONFIG:-}" ]; then
+  echo "[test] KUBECONFIG not set: the real-cluster suite (*.cluster.test.ts) is reported as skipped" >&2
+fi
+
 echo "[test] type check"
 npx tsc --noEmit -p .
+
+echo "[test] lint"
+npx backstage-cli repo lint
 
 echo "[test] jest"
 mkdir -p .data

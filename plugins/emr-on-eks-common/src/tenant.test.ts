@@ -42,13 +42,17 @@ describe('parseTenantSpec', () => {
       quota: { 'requests.cpu': 10, pods: '50' },
       limitRange: { max: { cpu: '6' } },
     });
-    expect(result.success).toBe(true);
-    if (result.success) {
-      expect(result.data.quota['requests.cpu']).toBe('10');
-      expect(result.data.quota.pods).toBe('50');
-      expect(result.data.quota['limits.memory']).toBe(TENANT_DEFAULTS.quota['limits.memory']);
-      expect(result.data.limitRange.max).toEqual({ cpu: '6', memory: '64Gi' });
-    }
+    expect(result).toMatchObject({
+      success: true,
+      data: {
+        quota: {
+          'requests.cpu': '10',
+          pods: '50',
+          'limits.memory': TENANT_DEFAULTS.quota['limits.memory'],
+        },
+        limitRange: { max: { cpu: '6', memory: '64Gi' } },
+      },
+    });
   });
 
   it.each([

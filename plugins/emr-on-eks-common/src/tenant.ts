@@ -142,12 +142,12 @@ export function reservedNameReason(name: string): string | undefined {
 const dnsLabel = (what: string) =>
   z
     .string()
-    .min(1, { message: `${what} must not be empty` })
+    .min(1, { message: 'must not be empty' })
     .max(TENANT_NAME_MAX_LENGTH, {
-      message: `${what} must be at most ${TENANT_NAME_MAX_LENGTH} characters (a Kubernetes namespace is a DNS label)`,
+      message: `must be at most ${TENANT_NAME_MAX_LENGTH} characters (a Kubernetes namespace is a DNS label)`,
     })
     .regex(DNS_LABEL, {
-      message: `${what} must be lowercase letters, digits and '-', start with a letter and end with a letter or digit (no dots, underscores or capitals: it becomes a Kubernetes namespace and part of IAM and EMR names)`,
+      message: `must be lowercase letters, digits and '-', start with a letter and end with a letter or digit (no dots, underscores or capitals: the ${what} becomes a Kubernetes namespace and part of IAM and EMR names)`,
     })
     .refine(value => !reservedNameReason(value), {
       error: issue => reservedNameReason(String(issue.input)) ?? 'reserved',
@@ -237,7 +237,7 @@ export const tenantSpecInputSchema = z
   .object({
     name: tenantNameSchema,
     owner: entityRef,
-    cluster: z.string().min(1, { message: 'cluster must not be empty' }),
+    cluster: z.string().min(1, { message: 'must not be empty' }),
     namespace: dnsLabel('namespace').optional(),
     description: z.string().max(1024).optional(),
     quota: z
@@ -280,7 +280,7 @@ export const tenantSpecInputSchema = z
       .refine(
         days => (LOG_RETENTION_DAYS as readonly number[]).includes(days),
         {
-          message: `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(
+          message: `must be one of ${LOG_RETENTION_DAYS.join(
             ', ',
           )} (the values CloudWatch Logs accepts)`,
         },
@@ -290,7 +290,7 @@ export const tenantSpecInputSchema = z
       .string()
       .regex(/^emr-\d+\.\d+\.\d+-(latest|\d{8})$/, {
         message:
-          'releaseLabel must look like emr-7.5.0-latest or emr-6.15.0-20240105',
+          'must look like emr-7.5.0-latest or emr-6.15.0-20240105',
       })
       .optional(),
     podSecurity: z.enum(['baseline', 'restricted']).optional(),

@@ -65,11 +65,11 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
     req.on('data', chunk => chunks.push(chunk));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const path = url.pathname;
+      const urlPath = url.pathname;
       const text = Buffer.concat(chunks).toString('utf8');
       const record: RecordedKubernetesRequest = {
         method: req.method ?? 'GET',
-        path,
+        path: urlPath,
         contentType: req.headers['content-type'],
         fieldManager: url.searchParams.get('fieldManager') ?? undefined,
         force: url.searchParams.get('force') ?? undefined,
@@ -88,14 +88,14 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
           status: 'Failure',
           reason: 'NotFound',
           code: 404,
-          message: `${path} not found`,
+          message: `${urlPath} not found`,
         });
 
-      const discovery = DISCOVERY[path];
+      const discovery = DISCOVERY[urlPath];
       if (discovery && req.method === 'GET') {
         send(200, {
           kind: 'APIResourceList',
-          groupVersion: path.replace(/^\/apis?\//, ''),
+          groupVersion: urlPath.replace(/^\/apis?\//, ''),
           resources: discovery.map(([name, kind, namespaced]) => ({
             name,
             kind,
@@ -108,7 +108,7 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
       }
 
       if (req.method === 'GET') {
-        const stored = objects.get(path);
+        const stored = objects.get(urlPath);
         if (stored) {
           send(200, stored);
         } else {
@@ -121,7 +121,7 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
           send(415, { kind: 'Status', code: 415, message: 'unsupported patch' });
           return;
         }
-        const existing = objects.get(path);
+        const existing = objects.get(urlPath);
         const applied = record.body;
         const stored = {
           ...applied,
@@ -144,18 +144,18 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
           stored.spec = { finalizers: ['kubernetes'] };
           stored.status = { phase: 'Active' };
         }
-        objects.set(path, stored);
+        objects.set(urlPath, stored);
         send(existing ? 200 : 201, stored);
         return;
       }
       if (req.method === 'DELETE') {
-        if (!objects.has(path)) {
+        if (!objects.has(urlPath)) {
           notFound();
           return;
         }
-        objects.delete(path);
+        objects.delete(urlPath);
         // Deleting a namespace removes everything in it.
-        const namespace = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(path)?.[1];
+        const namespace = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(urlPath)?.[1];
         for (const key of [...objects.keys()]) {
           if (namespace && key.includes(`/namespaces/${namespace}/`)) {
             objects.delete(key);

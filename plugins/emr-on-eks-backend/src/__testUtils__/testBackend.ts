@@ -42,19 +42,19 @@ const MEMBERSHIPS: Record<string, string[]> = {
  * owning group.
  */
 class TestPolicy {
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(query: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
     const ref = user?.info.userEntityRef;
     if (ref === USERS.admin) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (isPermission(request.permission, emrOnEksTenantCreatePermission)) {
+    if (isPermission(query.permission, emrOnEksTenantCreatePermission)) {
       return {
         result: ref === USERS.alice || ref === USERS.bob ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
       };
     }
-    if (isResourcePermission(request.permission, EMR_ON_EKS_TENANT_RESOURCE_TYPE)) {
+    if (isResourcePermission(query.permission, EMR_ON_EKS_TENANT_RESOURCE_TYPE)) {
       return createEmrOnEksTenantConditionalDecision(
-        request.permission,
+        query.permission,
         emrOnEksTenantConditions.isTenantOwner({ claims: user?.info.ownershipEntityRefs ?? [] }),
       );
     }

@@ -83,7 +83,7 @@ describe('permissionsPolicy', () => {
   });
   const statement = (sid: string) => policy.Statement.find(s => s.Sid === sid)!;
   const asList = (value: string | string[] | undefined) =>
-    Array.isArray(value) ? value : value ? [value] : [];
+    ([] as string[]).concat(value ?? []);
 
   it('grants no action on every resource', () => {
     for (const s of policy.Statement) {

@@ -64,6 +64,63 @@ export function clusterPriorityClasses(): KubernetesObject[] {
   );
 }
 
+const FULL = [
+  'get',
+  'list',
+  'watch',
+  'describe',
+  'create',
+  'edit',
+  'delete',
+  'annotate',
+  'patch',
+  'label',
+];
+const FULL_WITH_COLLECTIONS = [...FULL.slice(0, 7), 'deletecollection', ...FULL.slice(7)];
+
+/**
+ * What the EMR service (user `emr-containers`) may do in a tenant namespace:
+ * the rules of eksctl's emr-containers-rbac.yaml and terraform-aws-emr's
+ * virtual-cluster module.
+ */
+const EMR_CONTAINERS_RULES = [
+  { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
+  {
+    apiGroups: [''],
+    resources: [
+      'serviceaccounts',
+      'services',
+      'configmaps',
+      'events',
+      'pods',
+      'pods/log',
+    ],
+    verbs: FULL_WITH_COLLECTIONS,
+  },
+  {
+    apiGroups: [''],
+    resources: ['secrets'],
+    verbs: ['create', 'patch', 'delete', 'watch'],
+  },
+  {
+    apiGroups: ['apps'],
+    resources: ['statefulsets', 'deployments'],
+    verbs: FULL,
+  },
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: FULL },
+  {
+    apiGroups: ['extensions', 'networking.k8s.io'],
+    resources: ['ingresses'],
+    verbs: FULL,
+  },
+  {
+    apiGroups: ['rbac.authorization.k8s.io'],
+    resources: ['roles', 'rolebindings'],
+    verbs: FULL_WITH_COLLECTIONS,
+  },
+  { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: FULL },
+];
+
 /** Labels every namespaced object of a tenant carries. */
 export function tenantLabels(spec: TenantSpec): Record<string, string> {
   return managedLabels({
@@ -196,60 +253,3 @@ export function tenantObjects(spec: TenantSpec): KubernetesObject[] {
     },
   ];
 }
-
-const FULL = [
-  'get',
-  'list',
-  'watch',
-  'describe',
-  'create',
-  'edit',
-  'delete',
-  'annotate',
-  'patch',
-  'label',
-];
-const FULL_WITH_COLLECTIONS = [...FULL.slice(0, 7), 'deletecollection', ...FULL.slice(7)];
-
-/**
- * What the EMR service (user `emr-containers`) may do in a tenant namespace:
- * the rules of eksctl's emr-containers-rbac.yaml and terraform-aws-emr's
- * virtual-cluster module.
- */
-const EMR_CONTAINERS_RULES = [
-  { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
-  {
-    apiGroups: [''],
-    resources: [
-      'serviceaccounts',
-      'services',
-      'configmaps',
-      'events',
-      'pods',
-      'pods/log',
-    ],
-    verbs: FULL_WITH_COLLECTIONS,
-  },
-  {
-    apiGroups: [''],
-    resources: ['secrets'],
-    verbs: ['create', 'patch', 'delete', 'watch'],
-  },
-  {
-    apiGroups: ['apps'],
-    resources: ['statefulsets', 'deployments'],
-    verbs: FULL,
-  },
-  { apiGroups: ['batch'], resources: ['jobs'], verbs: FULL },
-  {
-    apiGroups: ['extensions', 'networking.k8s.io'],
-    resources: ['ingresses'],
-    verbs: FULL,
-  },
-  {
-    apiGroups: ['rbac.authorization.k8s.io'],
-    resources: ['roles', 'rolebindings'],
-    verbs: FULL_WITH_COLLECTIONS,
-  },
-  { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: FULL },
-];

@@ -63,10 +63,12 @@ describe('GitOpsKubernetesGateway', () => {
     // What lands on disk parses back to the objects, and they fit the schemas.
     const written = parse(files['tenants/team-a/01-resourcequota-emr-on-eks-quota.yaml']);
     expect(written).toEqual(tenantObjects(spec())[1]);
-    for (const [name, text] of Object.entries(files)) {
-      if (!name.endsWith('kustomization.yaml')) {
-        expect(() => validateAgainstUpstreamSchema(parse(text))).not.toThrow();
-      }
+    const manifests = Object.entries(files).filter(
+      ([name]) => !name.endsWith('kustomization.yaml'),
+    );
+    expect(manifests).toHaveLength(13);
+    for (const [, text] of manifests) {
+      expect(() => validateAgainstUpstreamSchema(parse(text))).not.toThrow();
     }
   });
 

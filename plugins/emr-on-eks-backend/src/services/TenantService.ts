@@ -20,6 +20,13 @@ export const SCHEDULER_ACTOR: Actor = 'system:reconciler';
 /** A reconcile that takes longer than this is presumed dead; its lease lapses. */
 const LEASE_TTL_MS = 15 * 60 * 1000;
 
+/** A reconcile step failed; its message names the step. */
+class StepFailure extends Error {
+  constructor(step: string, message: string) {
+    super(`step ${step} failed: ${message}`);
+  }
+}
+
 /**
  * Onboards, updates, reconciles and offboards tenants. Every change is first
  * stored as desired state, then reconciled step by step with each step's
@@ -372,11 +379,6 @@ export class TenantService {
   }
 }
 
-class StepFailure extends Error {
-  constructor(step: string, message: string) {
-    super(`step ${step} failed: ${message}`);
-  }
-}
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
