@@ -8,6 +8,7 @@ import {
   ListVirtualClustersCommand,
 } from '@aws-sdk/client-emr-containers';
 import {
+  CreateRoleCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
@@ -216,6 +217,47 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     const roles = await aws.iam.send(new ListRolesCommand({}));
     expect(roles.Roles?.filter(r => r.RoleName === 'emr-tenant-team-a')).toHaveLength(1);
     expect(await templateKeys()).toHaveLength(3);
+  });
+
+  it('adopts the resources of a tenant whose record was lost, never creating a second virtual cluster', async () => {
+    const first = await startEmrOnEksBackend(directConfig());
+    const original = await onboard(first.server);
+    await first.stop();
+
+    // A new backend with an empty database, onboarding the same tenant.
+    const { server } = await startEmrOnEksBackend(directConfig());
+    proxy.clear();
+    const again = await onboard(server);
+    expect(again.status.phase).toBe('Ready');
+    expect(again.status.virtualClusterId).toBe(original.status.virtualClusterId);
+    expect(again.status.steps.find((s: any) => s.name === 'virtual-cluster').message).toBe(
+      `adopted virtual cluster ${original.status.virtualClusterId} of namespace team-a`,
+    );
+    expect(proxy.writes()).toEqual([]);
+    expect(await virtualClustersOn('team-a')).toHaveLength(1);
+  });
+
+  it('refuses to adopt an IAM role it did not create', async () => {
+    await aws.iam.send(
+      new CreateRoleCommand({
+        RoleName: 'emr-tenant-team-a',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+    const { server } = await startEmrOnEksBackend(directConfig());
+    const tenant = await onboard(server);
+    expect(tenant.status.phase).toBe('Failed');
+    expect(tenant.status.message).toContain(
+      'IAM role emr-tenant-team-a exists but is not managed by this plugin for tenant team-a',
+    );
+    const { Role } = await aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }));
+    expect(parsePolicyDocument(Role!.AssumeRolePolicyDocument)).toMatchObject({
+      Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }],
+    });
+    expect(await virtualClustersOn('team-a')).toEqual([]);
   });
 
   it('applies a spec update as a new generation, changing only what differs', async () => {

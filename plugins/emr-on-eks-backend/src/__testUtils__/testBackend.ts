@@ -144,7 +144,7 @@ export async function startEmrOnEksBackend(config: JsonObject) {
       }).factory,
     ],
   });
-  return { ...backend, scheduledTasks };
+  return Object.assign(backend, { scheduledTasks });
 }
 
 /**

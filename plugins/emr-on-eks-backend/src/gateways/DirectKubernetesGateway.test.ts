@@ -128,6 +128,7 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
       logger: mockServices.logger.mock(),
     });
     await expect(tokenGateway.applyTenantObjects('team-a', tenantObjects(spec()))).rejects.toThrow();
+    server.closeAllConnections();
     server.close();
     expect(received[0]).toBe('Bearer secret-token');
   });

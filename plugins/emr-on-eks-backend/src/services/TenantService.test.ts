@@ -1,0 +1,209 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { ConflictError } from '@backstage/errors';
+import type { ReconcileStepName } from '@spot-spark/plugin-emr-on-eks-common';
+import { spec, testSettings, TEST_ACCOUNT_ID } from '../__testUtils__/fixtures';
+import type { ClusterGateways } from '../gateways/ClusterGateways';
+import { TenantStore } from '../stores/TenantStore';
+import type { ReconcileStep } from './reconcileSteps';
+import { RECONCILE_STEP_LIST } from './reconcileSteps';
+import { TenantService } from './TenantService';
+
+/*
+ * The reconcile engine with a real store (SQLite) and steps that record what
+ * they are asked to do, for the orderings a live system rarely shows on cue:
+ * a crash in the middle of a pass, two reconcilers at once, a spec changed
+ * during a pass, a failing teardown.
+ */
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+type Call = `${'apply' | 'remove'}:${ReconcileStepName}`;
+
+function recordingSteps(calls: Call[], failing = new Set<string>()) {
+  return RECONCILE_STEP_LIST.map(
+    (real): ReconcileStep => ({
+      name: real.name,
+      async apply() {
+        calls.push(`apply:${real.name}`);
+        if (failing.has(`apply:${real.name}`)) {
+          throw new Error(`${real.name} is down`);
+        }
+        return {
+          changes: [`did ${real.name}`],
+          outputs: real.name === 'virtual-cluster' ? { virtualClusterId: 'vc-1' } : {},
+        };
+      },
+      async remove() {
+        calls.push(`remove:${real.name}`);
+        if (failing.has(`remove:${real.name}`)) {
+          throw new Error(`cannot remove ${real.name}`);
+        }
+        return [`removed ${real.name}`];
+      },
+    }),
+  );
+}
+
+async function setup(options: { account?: string; failing?: Set<string> } = {}) {
+  const knex = await databases.init('SQLITE_3');
+  const store = await TenantStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
+  const calls: Call[] = [];
+  const failing = options.failing ?? new Set<string>();
+  const gateways = {
+    accountId: async () => options.account ?? TEST_ACCOUNT_ID,
+    dispose: () => undefined,
+  } as unknown as ClusterGateways;
+  const service = TenantService.create({
+    settings: testSettings(),
+    store,
+    logger: mockServices.logger.mock(),
+    gatewaysFor: () => gateways,
+    steps: recordingSteps(calls, failing),
+  });
+  return { knex, store, service, calls, failing };
+}
+
+describe('TenantService', () => {
+  it('runs every step in order and records the outputs', async () => {
+    const { store, service, calls } = await setup();
+    await store.insertTenant({ spec: spec(), createdBy: 'user:default/alice' });
+    const tenant = await service.reconcile('team-a', 'user:default/alice');
+    expect(calls).toEqual([
+      'apply:kubernetes-objects',
+      'apply:iam-role',
+      'apply:pod-templates',
+      'apply:log-group',
+      'apply:virtual-cluster',
+    ]);
+    expect(tenant?.status).toMatchObject({ phase: 'Ready', observedGeneration: 1, virtualClusterId: 'vc-1' });
+  });
+
+  it('resumes after a crash at the first step that had not finished', async () => {
+    const { store, service, calls } = await setup();
+    await store.insertTenant({ spec: spec(), createdBy: 'x' });
+    // What a process that died during the pod-templates step leaves behind.
+    await store.setPhase('team-a', 'Reconciling');
+    await store.recordStep('team-a', { name: 'kubernetes-objects', state: 'Succeeded', message: 'ok', generation: 1 });
+    await store.recordStep('team-a', { name: 'iam-role', state: 'Succeeded', message: 'ok', generation: 1 });
+    await store.recordStep('team-a', { name: 'pod-templates', state: 'Running', message: 'running', generation: 1 });
+    // ...and its lease, which expires.
+    await store.tryAcquireLease('team-a', 'dead-process', -1);
+
+    await service.reconcileAll();
+    expect(calls).toEqual(['apply:pod-templates', 'apply:log-group', 'apply:virtual-cluster']);
+    expect((await store.getTenant('team-a')).status.phase).toBe('Ready');
+  });
+
+  it('does not resume steps done for an older generation', async () => {
+    const { store, service, calls, failing } = await setup();
+    await store.insertTenant({ spec: spec(), createdBy: 'x' });
+    failing.add('apply:log-group');
+    await service.reconcile('team-a', 'x');
+    expect((await store.getTenant('team-a')).status.phase).toBe('Failed');
+    await store.updateSpec(spec({ logRetentionDays: 90 }));
+    failing.clear();
+    calls.length = 0;
+    await service.reconcile('team-a', 'x');
+    expect(calls).toHaveLength(5);
+  });
+
+  it('re-checks every step after a complete pass (drift detection)', async () => {
+    const { store, service, calls } = await setup();
+    await store.insertTenant({ spec: spec(), createdBy: 'x' });
+    await service.reconcile('team-a', 'x');
+    calls.length = 0;
+    await service.reconcile('team-a', 'x');
+    expect(calls).toHaveLength(5);
+  });
+
+  it('refuses a second reconcile of the same tenant while one holds the lease', async () => {
+    const { store, service, calls } = await setup();
+    await store.insertTenant({ spec: spec(), createdBy: 'x' });
+    await store.tryAcquireLease('team-a', 'another-replica', 60_000);
+    await expect(service.reconcile('team-a', 'x')).rejects.toThrow(ConflictError);
+    expect(calls).toEqual([]);
+    // The scheduled pass skips it quietly and carries on with the others.
+    await store.insertTenant({ spec: spec({ name: 'team-b' }), createdBy: 'x' });
+    await service.reconcileAll();
+    expect(calls.filter(c => c === 'apply:virtual-cluster')).toHaveLength(1);
+    expect((await store.getTenant('team-b')).status.phase).toBe('Ready');
+    expect((await store.getTenant('team-a')).status.phase).toBe('Pending');
+  });
+
+  it('changes nothing when the credentials are for another account', async () => {
+    const { store, service, calls } = await setup({ account: '999999999999' });
+    await store.insertTenant({ spec: spec(), createdBy: 'x' });
+    const tenant = await service.reconcile('team-a', 'x');
+    expect(calls).toEqual([]);
+    expect(tenant?.status.phase).toBe('Failed');
+    expect(tenant?.status.message).toBe(
+      `the AWS credentials belong to account 999999999999, but cluster shared is configured with account ${TEST_ACCOUNT_ID}`,
+    );
+  });
+
+  it('offboards in reverse order, and retries a failed teardown on the next pass', async () => {
+    const { store, service, calls, failing } = await setup();
+    await store.insertTenant({ spec: spec(), createdBy: 'x' });
+    await service.reconcile('team-a', 'x');
+    calls.length = 0;
+
+    failing.add('remove:iam-role');
+    await service.deleteTenant('team-a', 'user:default/alice');
+    await service.waitForIdle();
+    expect(calls).toEqual([
+      'remove:virtual-cluster',
+      'remove:log-group',
+      'remove:pod-templates',
+      'remove:iam-role',
+    ]);
+    const stuck = await store.getTenant('team-a');
+    expect(stuck.status).toMatchObject({ phase: 'Deleting', message: 'step iam-role failed: cannot remove iam-role' });
+
+    failing.clear();
+    calls.length = 0;
+    await service.reconcileAll();
+    expect(calls.at(-1)).toBe('remove:kubernetes-objects');
+    expect(await store.exists('team-a')).toBe(false);
+    const audit = await store.listAudit('team-a');
+    expect(audit.map(e => `${e.action}:${e.result}`)).toEqual([
+      'tenant.offboard:succeeded',
+      'tenant.offboard:failed',
+      'tenant.delete:accepted',
+      'tenant.reconcile:succeeded',
+    ]);
+  });
+
+  it('reconciles again when the spec changed during a pass', async () => {
+    const { store, calls } = await setup();
+    await store.insertTenant({ spec: spec(), createdBy: 'x' });
+    // A step that, while running, sees the spec change under it.
+    let changed = false;
+    const steps = recordingSteps(calls).map(step =>
+      step.name === 'log-group'
+        ? {
+            ...step,
+            async apply(context: any) {
+              if (!changed) {
+                changed = true;
+                await store.updateSpec(spec({ logRetentionDays: 90 }));
+              }
+              return step.apply(context);
+            },
+          }
+        : step,
+    );
+    const service = TenantService.create({
+      settings: testSettings(),
+      store,
+      logger: mockServices.logger.mock(),
+      gatewaysFor: () => ({ accountId: async () => TEST_ACCOUNT_ID, dispose() {} } as any),
+      steps,
+    });
+    const tenant = await service.reconcile('team-a', 'x');
+    expect(tenant?.generation).toBe(2);
+    expect(tenant?.status).toMatchObject({ phase: 'Ready', observedGeneration: 2 });
+    expect(calls.filter(c => c === 'apply:virtual-cluster')).toHaveLength(2);
+  });
+});
