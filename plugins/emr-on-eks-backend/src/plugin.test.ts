@@ -136,9 +136,9 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
       logGroupName: '/emr-on-eks/shared/team-a',
       assetsPrefix: `s3://${BUCKET}/tenants/team-a/`,
       podTemplates: {
-        driver: `s3://${BUCKET}/tenants/team-a/pod-templates/driver.yaml`,
-        executor: `s3://${BUCKET}/tenants/team-a/pod-templates/executor-spot.yaml`,
-        executorOnDemand: `s3://${BUCKET}/tenants/team-a/pod-templates/executor-on-demand.yaml`,
+        driver: `s3://${BUCKET}/tenants/team-a/pod-templates/standard/driver.yaml`,
+        executor: `s3://${BUCKET}/tenants/team-a/pod-templates/standard/executor-spot.yaml`,
+        executorOnDemand: `s3://${BUCKET}/tenants/team-a/pod-templates/standard/executor-on-demand.yaml`,
       },
     });
     expect(tenant.status.steps.map((s: any) => [s.name, s.state])).toEqual([
@@ -160,14 +160,17 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
       expect.arrayContaining([{ Key: 'emr-on-eks.spot-spark.io/tenant', Value: 'team-a' }]),
     );
 
-    // S3: the three pod templates, Spot only for executors.
+    // S3: three pod templates for each tier up to the tenant's, Spot only for executors.
     expect(await templateKeys()).toEqual([
-      'tenants/team-a/pod-templates/driver.yaml',
-      'tenants/team-a/pod-templates/executor-on-demand.yaml',
-      'tenants/team-a/pod-templates/executor-spot.yaml',
+      'tenants/team-a/pod-templates/low/driver.yaml',
+      'tenants/team-a/pod-templates/low/executor-on-demand.yaml',
+      'tenants/team-a/pod-templates/low/executor-spot.yaml',
+      'tenants/team-a/pod-templates/standard/driver.yaml',
+      'tenants/team-a/pod-templates/standard/executor-on-demand.yaml',
+      'tenants/team-a/pod-templates/standard/executor-spot.yaml',
     ]);
     const executor = await aws.s3.send(
-      new GetObjectCommand({ Bucket: BUCKET, Key: 'tenants/team-a/pod-templates/executor-spot.yaml' }),
+      new GetObjectCommand({ Bucket: BUCKET, Key: 'tenants/team-a/pod-templates/standard/executor-spot.yaml' }),
     );
     const executorTemplate = parse(await executor.Body!.transformToString());
     expect(
@@ -216,7 +219,7 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     expect(await virtualClustersOn('team-a')).toHaveLength(1);
     const roles = await aws.iam.send(new ListRolesCommand({}));
     expect(roles.Roles?.filter(r => r.RoleName === 'emr-tenant-team-a')).toHaveLength(1);
-    expect(await templateKeys()).toHaveLength(3);
+    expect(await templateKeys()).toHaveLength(6);
   });
 
   it('adopts the resources of a tenant whose record was lost, never creating a second virtual cluster', async () => {
@@ -312,7 +315,7 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     expect(kube.objectRequests()).toEqual([]);
     expect(new Set(proxy.calls.map(c => c.service))).toEqual(new Set(['s3', 'logs', 'emr-containers']));
     expect(await virtualClustersOn('team-a')).toHaveLength(1);
-    expect(await templateKeys()).toHaveLength(3);
+    expect(await templateKeys()).toHaveLength(6);
   });
 
   it('repairs drift when the scheduled reconcile runs', async () => {

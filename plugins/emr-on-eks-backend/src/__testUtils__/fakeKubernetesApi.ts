@@ -168,6 +168,8 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
     });
   });
   await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve));
+  // A test server must never be what keeps a test process alive.
+  server.unref();
   return {
     url: `https://127.0.0.1:${port}`,
     caData: Buffer.from(tls.cert).toString('base64'),

@@ -1,4 +1,8 @@
-import type { TenantSpec } from '@spot-spark/plugin-emr-on-eks-common';
+import {
+  PRIORITY_TIERS,
+  PriorityTier,
+  TenantSpec,
+} from '@spot-spark/plugin-emr-on-eks-common';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
 
 /** IAM allows role names of at most 64 characters. */
@@ -43,13 +47,23 @@ export function assetsKeyPrefix(tenantName: string): string {
   return `tenants/${tenantName}/`;
 }
 
-export function podTemplateKeys(tenantName: string) {
-  const base = `${assetsKeyPrefix(tenantName)}pod-templates/`;
+/**
+ * Object keys of a tenant's pod templates for one priority tier. A priority
+ * class can only be set in a pod template, so each tier a tenant may use
+ * has its own set.
+ */
+export function podTemplateKeys(tenantName: string, tier: PriorityTier) {
+  const base = `${assetsKeyPrefix(tenantName)}pod-templates/${tier}/`;
   return {
     driver: `${base}driver.yaml`,
     executor: `${base}executor-spot.yaml`,
     executorOnDemand: `${base}executor-on-demand.yaml`,
   };
+}
+
+/** The tiers a tenant's jobs may use: its own and the ones below it. */
+export function allowedTiers(tenantTier: PriorityTier): PriorityTier[] {
+  return PRIORITY_TIERS.slice(0, PRIORITY_TIERS.indexOf(tenantTier) + 1);
 }
 
 export function logGroupName(cluster: ClusterSettings, spec: TenantSpec) {

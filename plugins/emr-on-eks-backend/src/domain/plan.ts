@@ -2,6 +2,7 @@ import {
   EMR_ON_EKS_LABELS,
   EMR_ON_EKS_MANAGED_BY,
   FieldIssue,
+  PriorityTier,
   TenantSpec,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
@@ -12,6 +13,7 @@ import {
   tenantObjects,
 } from './kubernetes';
 import {
+  allowedTiers,
   assetsKeyPrefix,
   executionRoleArn,
   executionRoleName,
@@ -33,6 +35,7 @@ export const TENANT_POLICY_NAME = 'emr-on-eks-tenant-access';
 export interface TenantPlan {
   tenant: string;
   namespace: string;
+  priorityTier: PriorityTier;
   cluster: ClusterSettings;
   /** AWS tags and their Kubernetes counterparts. */
   tags: Record<string, string>;
@@ -51,7 +54,12 @@ export interface TenantPlan {
   };
   podTemplates: {
     bucket: string;
-    files: Array<{ name: 'driver' | 'executor' | 'executorOnDemand'; key: string; body: string }>;
+    files: Array<{
+      tier: PriorityTier;
+      name: 'driver' | 'executor' | 'executorOnDemand';
+      key: string;
+      body: string;
+    }>;
   };
   logGroup: { name: string; retentionDays: number };
   virtualCluster: { name: string; eksClusterName: string; namespace: string };
@@ -72,11 +80,10 @@ export function buildTenantPlan(
 ): TenantPlan {
   const roleName = executionRoleName(spec.name, settings.iam);
   const logGroup = logGroupName(cluster, spec);
-  const templates = tenantPodTemplates(spec, cluster);
-  const keys = podTemplateKeys(spec.name);
   return {
     tenant: spec.name,
     namespace: spec.namespace,
+    priorityTier: spec.priorityTier,
     cluster,
     tags: {
       [AWS_TAGS.tenant]: spec.name,
@@ -98,11 +105,13 @@ export function buildTenantPlan(
     },
     podTemplates: {
       bucket: cluster.podTemplateBucket,
-      files: (['driver', 'executor', 'executorOnDemand'] as const).map(name => ({
-        name,
-        key: keys[name],
-        body: toYaml(templates[name]),
-      })),
+      files: allowedTiers(spec.priorityTier).flatMap(tier => {
+        const templates = tenantPodTemplates(spec, cluster, tier);
+        const keys = podTemplateKeys(spec.name, tier);
+        return (['driver', 'executor', 'executorOnDemand'] as const).map(
+          name => ({ tier, name, key: keys[name], body: toYaml(templates[name]) }),
+        );
+      }),
     },
     logGroup: { name: logGroup, retentionDays: spec.logRetentionDays },
     virtualCluster: {

@@ -1,4 +1,7 @@
-import type { TenantSpec } from '@spot-spark/plugin-emr-on-eks-common';
+import type {
+  PriorityTier,
+  TenantSpec,
+} from '@spot-spark/plugin-emr-on-eks-common';
 import { stringify } from 'yaml';
 import type { ClusterSettings } from '../config';
 import { priorityClassName, tenantLabels } from './kubernetes';
@@ -59,13 +62,21 @@ export function podTemplate(options: {
   };
 }
 
-/** The three templates of a tenant, keyed like TenantPodTemplates. */
-export function tenantPodTemplates(spec: TenantSpec, cluster: ClusterSettings) {
+/**
+ * The three templates of a tenant for one tier (default: the tenant's own),
+ * keyed like TenantPodTemplates.
+ */
+export function tenantPodTemplates(
+  spec: TenantSpec,
+  cluster: ClusterSettings,
+  tier: PriorityTier = spec.priorityTier,
+) {
+  const forTier = { ...spec, priorityTier: tier };
   return {
-    driver: podTemplate({ spec, cluster, role: 'driver', capacity: 'onDemand' }),
-    executor: podTemplate({ spec, cluster, role: 'executor', capacity: 'spot' }),
+    driver: podTemplate({ spec: forTier, cluster, role: 'driver', capacity: 'onDemand' }),
+    executor: podTemplate({ spec: forTier, cluster, role: 'executor', capacity: 'spot' }),
     executorOnDemand: podTemplate({
-      spec,
+      spec: forTier,
       cluster,
       role: 'executor',
       capacity: 'onDemand',

@@ -38,6 +38,8 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
 import { parsePolicyDocument, samePolicy } from '../domain/iam';
+import { PRIORITY_TIERS } from '@spot-spark/plugin-emr-on-eks-common';
+import { podTemplateKeys } from '../domain/names';
 import { AWS_TAGS, TenantPlan } from '../domain/plan';
 
 /** The AWS SDK clients of one cluster's account and region. */
@@ -260,13 +262,17 @@ export class PodTemplateGateway {
     return changes;
   }
 
+  /** Deletes the templates of every tier, including tiers the tenant left. */
   async deleteFiles(plan: TenantPlan): Promise<string[]> {
-    const { bucket, files } = plan.podTemplates;
+    const { bucket } = plan.podTemplates;
+    const keys = PRIORITY_TIERS.flatMap(tier =>
+      Object.values(podTemplateKeys(plan.tenant, tier)),
+    );
     try {
       await this.s3.send(
         new DeleteObjectsCommand({
           Bucket: bucket,
-          Delete: { Objects: files.map(f => ({ Key: f.key })), Quiet: true },
+          Delete: { Objects: keys.map(Key => ({ Key })), Quiet: true },
         }),
       );
     } catch (error) {
@@ -275,7 +281,7 @@ export class PodTemplateGateway {
       }
       throw error;
     }
-    return [`deleted ${files.length} pod templates`];
+    return [`deleted the pod templates under tenants/${plan.tenant}/pod-templates/`];
   }
 
   private async read(bucket: string, key: string): Promise<string | undefined> {

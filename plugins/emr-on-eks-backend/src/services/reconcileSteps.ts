@@ -66,9 +66,12 @@ export const RECONCILE_STEP_LIST: ReconcileStep[] = [
   {
     name: 'pod-templates',
     async apply({ plan, gateways }) {
+      // The status names the templates of the tenant's own tier.
       const uri = (name: string) =>
         `s3://${plan.podTemplates.bucket}/${
-          plan.podTemplates.files.find(f => f.name === name)!.key
+          plan.podTemplates.files.find(
+            f => f.name === name && f.tier === plan.priorityTier,
+          )!.key
         }`;
       return {
         changes: await gateways.podTemplates.ensureFiles(plan),
