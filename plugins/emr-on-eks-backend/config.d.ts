@@ -78,6 +78,23 @@ export interface Config {
         skipTLSVerify?: boolean;
       };
     }>;
+    /** Defaults of the job runs the plugin composes, and the job-run sync. */
+    jobs?: {
+      /** StorageClass of executors' reusable local disks (PVCs). Default gp3. */
+      storageClass?: string;
+      /** Size of each executor's local disk unless a request sets one. Default 50Gi. */
+      localStorage?: string;
+      /** EMR job-start-timeout: seconds a run may wait to start. Default 900. */
+      startTimeoutSeconds?: number;
+      sync?: {
+        /** How often every tenant's runs are synced from EMR. Default every minute. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /** How far back the first sync of a tenant looks. Default 30 days. */
+        initialLookbackDays?: number;
+        /** Overlap of each incremental sync with the previous one, in seconds. Default 300. */
+        safetyMarginSeconds?: number;
+      };
+    };
     reconcile?: {
       /**
        * How often every tenant is reconciled to repair drift and resume

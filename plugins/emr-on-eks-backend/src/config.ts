@@ -87,6 +87,29 @@ const clusterSchema = z
     return { ...cluster, capacityTypeValues: values };
   });
 
+const jobsSchema = z.object({
+  storageClass: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+      message: 'must be a Kubernetes StorageClass name',
+    })
+    .default('gp3'),
+  localStorage: z
+    .string()
+    .regex(/^[1-9]\d{0,5}Gi$/, { message: 'must be a size in Gi, like 50Gi' })
+    .default('50Gi'),
+  startTimeoutSeconds: z.number().int().min(60).max(86400).default(900),
+  sync: z
+    .object({
+      initialLookbackDays: z.number().int().min(1).max(365).default(30),
+      safetyMarginSeconds: z.number().int().min(0).max(86400).default(300),
+    })
+    .prefault({}),
+});
+
+/** Defaults of composed job runs and of the job-run sync. */
+export type JobSettings = z.output<typeof jobsSchema>;
+
 const settingsSchema = z.object({
   aws: z
     .object({ endpoint: z.string().url().optional() })
@@ -114,6 +137,7 @@ const settingsSchema = z.object({
         .optional(),
     })
     .default({ roleNamePrefix: 'emr-tenant-', rolePath: '/' }),
+  jobs: jobsSchema.prefault({}),
   clusters: z
     .array(clusterSchema)
     .min(1, { message: 'must list at least one cluster' })
@@ -146,8 +170,16 @@ export interface EmrOnEksSettings {
     permissionsBoundaryArn?: string;
   };
   clusters: ClusterSettings[];
+  jobs: JobSettings;
   reconcileSchedule: SchedulerServiceTaskScheduleDefinition;
+  jobSyncSchedule: SchedulerServiceTaskScheduleDefinition;
 }
+
+const DEFAULT_JOB_SYNC_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 1 },
+  timeout: { minutes: 5 },
+  initialDelay: { seconds: 30 },
+};
 
 const DEFAULT_RECONCILE_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 10 },
@@ -186,11 +218,18 @@ export function readEmrOnEksSettings(config: Config): EmrOnEksSettings {
     });
     throw new Error(`Invalid emrOnEks configuration: ${problems.join('; ')}`);
   }
-  const scheduleConfig = root.getOptionalConfig('reconcile.schedule');
+  const schedule = (
+    key: string,
+    fallback: SchedulerServiceTaskScheduleDefinition,
+  ) => {
+    const scheduleConfig = root.getOptionalConfig(key);
+    return scheduleConfig
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
+      : fallback;
+  };
   return {
     ...parsed.data,
-    reconcileSchedule: scheduleConfig
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
-      : DEFAULT_RECONCILE_SCHEDULE,
+    reconcileSchedule: schedule('reconcile.schedule', DEFAULT_RECONCILE_SCHEDULE),
+    jobSyncSchedule: schedule('jobs.sync.schedule', DEFAULT_JOB_SYNC_SCHEDULE),
   };
 }

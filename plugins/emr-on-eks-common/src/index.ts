@@ -6,6 +6,7 @@
  */
 
 export * from './annotations';
+export * from './jobRun';
 export * from './permissions';
 export * from './quantity';
 export * from './status';

@@ -35,10 +35,39 @@ export const emrOnEksTenantDeletePermission = createPermission({
   resourceType: EMR_ON_EKS_TENANT_RESOURCE_TYPE,
 });
 
+/**
+ * Submit job runs to a tenant. A resource permission on the tenant, so a
+ * policy can allow it to the members of the owning group.
+ *
+ * @public
+ */
+export const emrOnEksJobRunSubmitPermission = createPermission({
+  name: 'emr-on-eks.job-run.submit',
+  attributes: { action: 'create' },
+  resourceType: EMR_ON_EKS_TENANT_RESOURCE_TYPE,
+});
+
+/** See a tenant's job runs. @public */
+export const emrOnEksJobRunReadPermission = createPermission({
+  name: 'emr-on-eks.job-run.read',
+  attributes: { action: 'read' },
+  resourceType: EMR_ON_EKS_TENANT_RESOURCE_TYPE,
+});
+
+/** Cancel a tenant's job runs. @public */
+export const emrOnEksJobRunCancelPermission = createPermission({
+  name: 'emr-on-eks.job-run.cancel',
+  attributes: { action: 'update' },
+  resourceType: EMR_ON_EKS_TENANT_RESOURCE_TYPE,
+});
+
 /** Every permission of the plugin set. @public */
 export const emrOnEksPermissions = [
   emrOnEksTenantCreatePermission,
   emrOnEksTenantReadPermission,
   emrOnEksTenantUpdatePermission,
   emrOnEksTenantDeletePermission,
+  emrOnEksJobRunSubmitPermission,
+  emrOnEksJobRunReadPermission,
+  emrOnEksJobRunCancelPermission,
 ];

@@ -1,7 +1,10 @@
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import {
+  JobRunRequest,
+  parseJobRunRequest,
   parseTenantSpec,
+  Tenant,
   TenantSpec,
   TenantSpecInput,
 } from '@spot-spark/plugin-emr-on-eks-common';
@@ -78,6 +81,59 @@ export const TEAM_A: TenantSpecInput = {
 
 export function spec(input: Partial<TenantSpecInput> = {}): TenantSpec {
   const parsed = parseTenantSpec({ ...TEAM_A, ...input });
+  if (!parsed.success) {
+    throw new Error(JSON.stringify(parsed.issues));
+  }
+  return parsed.data;
+}
+
+/** A tenant as the store returns it once onboarding finished. */
+export function readyTenant(input: Partial<TenantSpecInput> = {}): Tenant {
+  const tenantSpec = spec(input);
+  const cluster = testSettings().clusters[0];
+  const base = `s3://${cluster.podTemplateBucket}/tenants/${tenantSpec.name}/`;
+  return {
+    name: tenantSpec.name,
+    spec: tenantSpec,
+    generation: 1,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    createdBy: 'user:default/alice',
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    status: {
+      phase: 'Ready',
+      observedGeneration: 1,
+      namespace: tenantSpec.namespace,
+      virtualClusterId: 'vc0123456789abcdefghijklm',
+      executionRoleArn: `arn:aws:iam::${TEST_ACCOUNT_ID}:role/emr-tenant-${tenantSpec.name}`,
+      logGroupName: `/emr-on-eks/shared/${tenantSpec.name}`,
+      assetsPrefix: base,
+      podTemplates: {
+        driver: `${base}pod-templates/standard/driver.yaml`,
+        executor: `${base}pod-templates/standard/executor-spot.yaml`,
+        executorOnDemand: `${base}pod-templates/standard/executor-on-demand.yaml`,
+      },
+      steps: [],
+    },
+  };
+}
+
+/** The issue's example job-run request. */
+export const DAILY_SALES = {
+  name: 'daily-sales',
+  entryPoint: 's3://data-lake/team-a/jobs/sales.py',
+  entryPointArguments: ['--date', '2026-11-20'],
+  releaseLabel: 'emr-7.5.0-latest',
+  driver: { cores: 2, memory: '4g' },
+  executor: { cores: 4, memory: '16g', minExecutors: 2, maxExecutors: 20 },
+  spot: true,
+  priorityTier: 'standard',
+  sparkConf: { 'spark.sql.shuffle.partitions': '400' },
+  entityRef: 'component:default/daily-sales',
+  idempotencyKey: 'daily-sales-2026-11-20',
+};
+
+export function jobRequest(input: Record<string, unknown> = {}): JobRunRequest {
+  const parsed = parseJobRunRequest({ ...DAILY_SALES, ...input });
   if (!parsed.success) {
     throw new Error(JSON.stringify(parsed.issues));
   }

@@ -1,0 +1,278 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { z } from 'zod';
+import {
+  FieldIssue,
+  ParseResult,
+  PRIORITY_TIERS,
+  PriorityTier,
+  zodIssues,
+} from './tenant';
+
+/*
+ * A job-run request: the short description of a Spark job that the backend
+ * turns into a Spot-ready, validated StartJobRun.
+ */
+
+/** Job run states as EMR reports them, plus SUBMITTING (recorded, not yet accepted by EMR). @public */
+export const JOB_RUN_STATES = [
+  'SUBMITTING',
+  'PENDING',
+  'SUBMITTED',
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCEL_PENDING',
+  'CANCELLED',
+] as const;
+/** @public */
+export type JobRunState = (typeof JOB_RUN_STATES)[number];
+
+/** States after which a run never changes again. @public */
+export const TERMINAL_JOB_RUN_STATES: ReadonlyArray<JobRunState> = [
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+];
+
+/** @public */
+export function isTerminalJobRunState(state: string): boolean {
+  return (TERMINAL_JOB_RUN_STATES as readonly string[]).includes(state);
+}
+
+/** `4g`, `512m`, `16G`: a Spark/JVM memory size. @public */
+export const SPARK_MEMORY_PATTERN = /^[1-9]\d{0,6}[kmgtKMGT]$/;
+
+/**
+ * Parses a Spark memory size (`512m`, `4g`) into MiB. Spark requires a unit
+ * for the sizes this plugin sets, so a bare number is refused.
+ *
+ * @public
+ */
+export function sparkMemoryToMiB(text: string): number | undefined {
+  if (!SPARK_MEMORY_PATTERN.test(text)) {
+    return undefined;
+  }
+  const value = Number(text.slice(0, -1));
+  const unit = text.slice(-1).toLowerCase();
+  const factors: Record<string, number> = { k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 };
+  return value * factors[unit];
+}
+
+const sparkMemory = z.string().regex(SPARK_MEMORY_PATTERN, {
+  message: 'must be a Spark memory size with a unit, like 512m or 4g',
+});
+
+const cores = z
+  .number()
+  .int({ message: 'must be a whole number of cores' })
+  .min(1, { message: 'must be at least 1' })
+  .max(64, { message: 'must be at most 64' });
+
+const s3OrLocalPath = z
+  .string()
+  .max(2048)
+  .regex(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+|local:\/\/\/\S+)$/, {
+    message:
+      'must be an S3 object (s3://bucket/key) or a file in the image (local:///path)',
+  });
+
+/**
+ * The request accepted by `POST /tenants/:name/job-runs`.
+ *
+ * @public
+ */
+export const jobRunRequestSchema = z
+  .object({
+    /** EMR job names allow letters, digits and . - _ / #. */
+    name: z
+      .string()
+      .min(1, { message: 'must not be empty' })
+      .max(64, { message: 'must be at most 64 characters' })
+      .regex(/^[.\-_/#A-Za-z0-9]+$/, {
+        message: 'may contain only letters, digits and . - _ / #',
+      }),
+    entryPoint: s3OrLocalPath,
+    entryPointArguments: z
+      .array(z.string().max(10240))
+      .max(200)
+      .default([]),
+    /** Main class of a jar application; leave out for PySpark. */
+    mainClass: z
+      .string()
+      .regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, {
+        message: 'must be a Java class name like com.example.Main',
+      })
+      .optional(),
+    releaseLabel: z
+      .string()
+      .regex(/^emr-\d+\.\d+\.\d+-(latest|\d{8})$/, {
+        message: 'must look like emr-7.5.0-latest or emr-6.15.0-20240105',
+      })
+      .optional(),
+    driver: z
+      .object({ cores: cores.default(1), memory: sparkMemory.default('2g') })
+      .strict()
+      .default({ cores: 1, memory: '2g' }),
+    executor: z
+      .object({
+        cores: cores.default(2),
+        memory: sparkMemory.default('4g'),
+        /** Fixed number of executors; leave out to use dynamic allocation. */
+        instances: z.number().int().min(1).max(1000).optional(),
+        minExecutors: z.number().int().min(0).max(1000).optional(),
+        maxExecutors: z.number().int().min(1).max(1000).optional(),
+        /** Size of each executor's reusable local disk (PVC). */
+        localStorage: z
+          .string()
+          .regex(/^[1-9]\d{0,5}Gi$/, { message: 'must be a size in Gi, like 50Gi' })
+          .optional(),
+      })
+      .strict()
+      .default({ cores: 2, memory: '4g' }),
+    /** Executors on Spot (the default) or On-Demand; the driver is always On-Demand. */
+    spot: z.boolean().default(true),
+    priorityTier: z.enum(PRIORITY_TIERS).optional(),
+    sparkConf: z
+      .record(
+        z.string().regex(/^spark\.[A-Za-z0-9._/-]+$/, {
+          message: 'Spark configuration keys start with spark.',
+        }),
+        z.string().max(4096),
+      )
+      .default({}),
+    /** The catalog entity the job belongs to, like component:default/daily-sales. */
+    entityRef: z.string().optional(),
+    /** At most one run per tenant and key; a retry with the same key returns it. */
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, {
+        message: 'must be 1-64 letters, digits and . _ : -',
+      })
+      .optional(),
+    tags: z
+      .record(
+        z.string().regex(/^[\w.:/=+\-@]{1,128}$/, {
+          message: 'tag keys are 1-128 letters, digits and _ . : / = + - @',
+        }),
+        z.string().regex(/^[\w.:/=+\-@ ]{0,256}$/, {
+          message: 'tag values are at most 256 letters, digits, spaces and _ . : / = + - @',
+        }),
+      )
+      .default({}),
+  })
+  .strict();
+
+/** @public */
+export type JobRunRequestInput = z.input<typeof jobRunRequestSchema>;
+
+/** A validated job-run request with its defaults. @public */
+export interface JobRunRequest {
+  name: string;
+  entryPoint: string;
+  entryPointArguments: string[];
+  mainClass?: string;
+  releaseLabel?: string;
+  driver: { cores: number; memory: string };
+  executor: {
+    cores: number;
+    memory: string;
+    instances?: number;
+    minExecutors?: number;
+    maxExecutors?: number;
+    localStorage?: string;
+  };
+  spot: boolean;
+  priorityTier?: PriorityTier;
+  sparkConf: Record<string, string>;
+  entityRef?: string;
+  idempotencyKey?: string;
+  tags: Record<string, string>;
+}
+
+/**
+ * Validates a job-run request on its own (the tenant's limits are checked by
+ * the backend): field formats, and either fixed `instances` or a min/max range.
+ *
+ * @public
+ */
+export function parseJobRunRequest(input: unknown): ParseResult<JobRunRequest> {
+  const parsed = jobRunRequestSchema.safeParse(input);
+  if (!parsed.success) {
+    return { success: false, issues: zodIssues(parsed.error) };
+  }
+  const request = parsed.data as JobRunRequest;
+  const issues: FieldIssue[] = [];
+  const { instances, minExecutors, maxExecutors } = request.executor;
+  if (instances !== undefined && (minExecutors !== undefined || maxExecutors !== undefined)) {
+    issues.push({
+      path: 'executor.instances',
+      message: 'give either a fixed number of instances or minExecutors/maxExecutors, not both',
+    });
+  }
+  if (minExecutors !== undefined && maxExecutors !== undefined && minExecutors > maxExecutors) {
+    issues.push({
+      path: 'executor.minExecutors',
+      message: `minExecutors (${minExecutors}) is above maxExecutors (${maxExecutors})`,
+    });
+  }
+  if (request.entityRef !== undefined) {
+    try {
+      request.entityRef = stringifyEntityRef(
+        parseEntityRef(request.entityRef, { defaultNamespace: 'default' }),
+      );
+    } catch {
+      issues.push({
+        path: 'entityRef',
+        message: `"${request.entityRef}" is not an entity ref; use kind:namespace/name, like component:default/daily-sales`,
+      });
+    }
+  }
+  return issues.length > 0 ? { success: false, issues } : { success: true, data: request };
+}
+
+/** Resources a run asks for, at its largest. @public */
+export interface RequestedResources {
+  driver: { cores: number; memoryMiB: number };
+  executor: { cores: number; memoryMiB: number };
+  /** Executors at the start (fixed count, or dynamic allocation's minimum). */
+  minExecutors: number;
+  /** Executors at most (fixed count, or dynamic allocation's maximum). */
+  maxExecutors: number;
+  /** Spark cores and memory (with overhead) of driver + maxExecutors executors. */
+  maxCores: number;
+  maxMemoryMiB: number;
+}
+
+/** A job run as the REST API returns it. @public */
+export interface JobRun {
+  /** This plugin's id of the run (stable from submission on). */
+  id: string;
+  tenant: string;
+  virtualClusterId: string;
+  /** EMR's job run id, once EMR accepted the run. */
+  jobRunId?: string;
+  arn?: string;
+  name: string;
+  state: JobRunState;
+  stateDetails?: string;
+  failureReason?: string;
+  createdAt: string;
+  finishedAt?: string;
+  updatedAt: string;
+  releaseLabel: string;
+  entityRef?: string;
+  submittedBy?: string;
+  /** Whether executors run on Spot; unknown for runs started outside Backstage. */
+  spot?: boolean;
+  idempotencyKey?: string;
+  /** `backstage` for runs submitted here, `external` for runs found by the sync. */
+  source: 'backstage' | 'external';
+  requested?: RequestedResources;
+}
+
+/** A page of job runs, newest first. @public */
+export interface JobRunPage {
+  items: JobRun[];
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string;
+}
