@@ -322,6 +322,7 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     const { server, scheduledTasks } = await startEmrOnEksBackend(directConfig());
     expect(scheduledTasks.map(t => [t.id, t.frequency])).toEqual([
       ['emr-on-eks-reconcile-tenants', { minutes: 10 }],
+      ['emr-on-eks-sync-job-runs', { minutes: 1 }],
     ]);
     await onboard(server);
 

@@ -4,10 +4,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import { emrOnEksPermissions } from '@spot-spark/plugin-emr-on-eks-common';
 import { readEmrOnEksSettings } from './config';
-import { createClusterGateways } from './gateways/ClusterGateways';
+import {
+  ClusterGatewayRegistry,
+  createClusterGateways,
+} from './gateways/ClusterGateways';
 import { tenantPermissionRules, tenantResourceRef } from './permissions';
 import { createRouter } from './router';
+import { JobService } from './services/JobService';
 import { TenantService } from './services/TenantService';
+import { JobRunStore } from './stores/JobRunStore';
 import { TenantStore } from './stores/TenantStore';
 
 /**
@@ -34,20 +39,32 @@ export const emrOnEksPlugin = createBackendPlugin({
       async init(deps) {
         const settings = readEmrOnEksSettings(deps.config);
         const store = await TenantStore.create({ database: deps.database });
+        const jobRunStore = await JobRunStore.create({
+          database: deps.database,
+          skipMigrations: true, // TenantStore.create ran them
+        });
+        const gateways = new ClusterGatewayRegistry(cluster =>
+          createClusterGateways({ cluster, settings, logger: deps.logger }),
+        );
         const tenants = TenantService.create({
           settings,
           store,
           logger: deps.logger,
-          gatewaysFor: cluster =>
-            createClusterGateways({ cluster, settings, logger: deps.logger }),
+          gatewaysFor: cluster => gateways.get(cluster),
+        });
+        const jobs = JobService.create({
+          settings,
+          jobs: jobRunStore,
+          tenants: store,
+          logger: deps.logger,
+          jobRunsFor: cluster => gateways.get(cluster).jobRuns,
         });
 
         deps.permissionsRegistry.addResourceType({
           resourceRef: tenantResourceRef,
           permissions: emrOnEksPermissions,
           rules: tenantPermissionRules,
-          getResources: names =>
-            Promise.all(names.map(name => store.findTenant(name))),
+          getResources: names => store.findTenants(names),
         });
 
         deps.httpRouter.use(
@@ -56,6 +73,7 @@ export const emrOnEksPlugin = createBackendPlugin({
             permissions: deps.permissions,
             auditor: deps.auditor,
             tenants,
+            jobs,
             store,
           }),
         );
@@ -67,7 +85,18 @@ export const emrOnEksPlugin = createBackendPlugin({
           ...settings.reconcileSchedule,
           fn: () => tenants.reconcileAll(),
         });
-        deps.lifecycle.addShutdownHook(() => tenants.shutdown());
+        await deps.scheduler.scheduleTask({
+          id: 'emr-on-eks-sync-job-runs',
+          scope: 'global',
+          ...settings.jobSyncSchedule,
+          fn: async () => {
+            await jobs.syncAll();
+          },
+        });
+        deps.lifecycle.addShutdownHook(async () => {
+          await tenants.waitForIdle();
+          gateways.disposeAll();
+        });
       },
     });
   },

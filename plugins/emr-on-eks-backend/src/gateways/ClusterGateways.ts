@@ -4,6 +4,7 @@ import {
   callerAccountId,
   createAwsClients,
   IamRoleGateway,
+  JobRunGateway,
   LogGroupGateway,
   PodTemplateGateway,
   VirtualClusterGateway,
@@ -19,6 +20,7 @@ export interface ClusterGateways {
   podTemplates: PodTemplateGateway;
   logGroups: LogGroupGateway;
   virtualClusters: VirtualClusterGateway;
+  jobRuns: JobRunGateway;
   /** Account of the AWS credentials in use. */
   accountId(): Promise<string>;
   /** Closes the AWS clients' connections (at shutdown). */
@@ -49,7 +51,37 @@ export function createClusterGateways(options: {
     podTemplates: new PodTemplateGateway(clients.s3),
     logGroups: new LogGroupGateway(clients.logs),
     virtualClusters: new VirtualClusterGateway(clients.emr),
+    jobRuns: new JobRunGateway(clients.emr),
     accountId: () => callerAccountId(clients.sts),
     dispose: () => Object.values(clients).forEach(client => client.destroy()),
   };
+}
+
+/**
+ * One set of gateways per cluster, built on first use and shared by the
+ * services, so each cluster has one set of AWS connections.
+ */
+export class ClusterGatewayRegistry {
+  private readonly byCluster = new Map<string, ClusterGateways>();
+
+  constructor(
+    private readonly build: (cluster: ClusterSettings) => ClusterGateways,
+  ) {}
+
+  get(cluster: ClusterSettings): ClusterGateways {
+    let gateways = this.byCluster.get(cluster.name);
+    if (!gateways) {
+      gateways = this.build(cluster);
+      this.byCluster.set(cluster.name, gateways);
+    }
+    return gateways;
+  }
+
+  /** Closes every cluster's connections (at shutdown). */
+  disposeAll(): void {
+    for (const gateways of this.byCluster.values()) {
+      gateways.dispose();
+    }
+    this.byCluster.clear();
+  }
 }

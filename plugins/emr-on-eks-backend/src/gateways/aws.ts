@@ -6,7 +6,13 @@ import {
   PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  CancelJobRunCommand,
   CreateVirtualClusterCommand,
+  DescribeJobRunCommand,
+  JobRun as EmrSdkJobRun,
+  paginateListJobRuns,
+  StartJobRunCommand,
+  StartJobRunCommandInput,
   DeleteVirtualClusterCommand,
   DescribeVirtualClusterCommand,
   EMRContainersClient,
@@ -39,6 +45,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
 import { parsePolicyDocument, samePolicy } from '../domain/iam';
 import { PRIORITY_TIERS } from '@spot-spark/plugin-emr-on-eks-common';
+import type { EmrJobRun } from '../stores/JobRunStore';
 import { podTemplateKeys } from '../domain/names';
 import { AWS_TAGS, TenantPlan } from '../domain/plan';
 
@@ -480,4 +487,63 @@ export class VirtualClusterGateway {
 export async function callerAccountId(sts: STSClient): Promise<string> {
   const identity = await sts.send(new GetCallerIdentityCommand({}));
   return identity.Account!;
+}
+
+/** Job runs of a virtual cluster: start, describe, list, cancel. */
+export class JobRunGateway {
+  constructor(private readonly emr: EMRContainersClient) {}
+
+  async start(input: StartJobRunCommandInput): Promise<{ id: string; arn?: string }> {
+    const out = await this.emr.send(new StartJobRunCommand(input));
+    return { id: out.id!, arn: out.arn };
+  }
+
+  /** The run, or undefined when EMR does not know it. */
+  async describe(virtualClusterId: string, id: string): Promise<EmrJobRun | undefined> {
+    try {
+      const out = await this.emr.send(new DescribeJobRunCommand({ virtualClusterId, id }));
+      return out.jobRun ? toEmrJobRun(out.jobRun) : undefined;
+    } catch (error) {
+      if (errorName(error) === 'ResourceNotFoundException' && !isVirtualClusterGone(error)) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Pages of the runs created at or after `createdAfter`, as EMR lists them. */
+  async *list(virtualClusterId: string, createdAfter: Date): AsyncGenerator<EmrJobRun[]> {
+    for await (const page of paginateListJobRuns(
+      { client: this.emr, pageSize: 50 },
+      { virtualClusterId, createdAfter },
+    )) {
+      yield (page.jobRuns ?? []).map(toEmrJobRun);
+    }
+  }
+
+  async cancel(virtualClusterId: string, id: string): Promise<void> {
+    await this.emr.send(new CancelJobRunCommand({ virtualClusterId, id }));
+  }
+}
+
+/** EMR's answer when the virtual cluster itself is gone (deleted or never existed). */
+export function isVirtualClusterGone(error: unknown): boolean {
+  const message = (error as { message?: string } | undefined)?.message ?? '';
+  return /virtual cluster .* (doesn't|does not) exist/i.test(message);
+}
+
+function toEmrJobRun(run: EmrSdkJobRun): EmrJobRun {
+  return {
+    id: run.id!,
+    virtualClusterId: run.virtualClusterId!,
+    name: run.name ?? run.id!,
+    arn: run.arn,
+    state: (run.state ?? 'PENDING') as EmrJobRun['state'],
+    stateDetails: run.stateDetails,
+    failureReason: run.failureReason,
+    releaseLabel: run.releaseLabel,
+    createdAt: run.createdAt ?? new Date(0),
+    finishedAt: run.finishedAt,
+    tags: run.tags ?? {},
+  };
 }

@@ -52,7 +52,6 @@ export class TenantService {
   private readonly leaseOwner = randomUUID();
   private readonly running = new Set<Promise<unknown>>();
   private readonly verifiedAccounts = new Set<string>();
-  private readonly gateways = new Map<string, ClusterGateways>();
 
   private constructor(
     private readonly settings: EmrOnEksSettings,
@@ -161,15 +160,6 @@ export class TenantService {
     while (this.running.size > 0) {
       await Promise.allSettled([...this.running]);
     }
-  }
-
-  /** Lets running reconciles finish, then closes the gateways' connections. */
-  async shutdown(): Promise<void> {
-    await this.waitForIdle();
-    for (const gateways of this.gateways.values()) {
-      gateways.dispose();
-    }
-    this.gateways.clear();
   }
 
   listAudit(name: string): Promise<TenantAuditEvent[]> {
@@ -346,12 +336,7 @@ export class TenantService {
         `tenant ${tenant.name} refers to cluster ${tenant.spec.cluster}, which is no longer configured`,
       );
     }
-    let gateways = this.gateways.get(cluster.name);
-    if (!gateways) {
-      gateways = this.gatewaysFor(cluster);
-      this.gateways.set(cluster.name, gateways);
-    }
-    return { cluster, gateways };
+    return { cluster, gateways: this.gatewaysFor(cluster) };
   }
 
   private assertFitsSettings(spec: TenantSpec) {

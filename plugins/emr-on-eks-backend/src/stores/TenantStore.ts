@@ -1,7 +1,4 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   ReconcileStepName,
@@ -15,11 +12,7 @@ import type {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { RECONCILE_STEPS } from '@spot-spark/plugin-emr-on-eks-common';
 import { Knex } from 'knex';
-
-const migrationsDir = resolvePackagePath(
-  '@spot-spark/plugin-emr-on-eks-backend',
-  'migrations',
-);
+import { connectDatabase, toIso } from './database';
 
 /** Outputs the steps record on the tenant row. */
 export type TenantOutputs = Omit<
@@ -59,11 +52,7 @@ export class TenantStore {
     database: DatabaseService;
     skipMigrations?: boolean;
   }): Promise<TenantStore> {
-    const client = await options.database.getClient();
-    if (!options.skipMigrations && !options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new TenantStore(client);
+    return new TenantStore(await connectDatabase(options));
   }
 
   private constructor(private readonly db: Knex) {}
@@ -133,6 +122,16 @@ export class TenantStore {
 
   async findTenant(name: string): Promise<Tenant | undefined> {
     return (await this.exists(name)) ? this.getTenant(name) : undefined;
+  }
+
+  /** Tenants by name, in the order asked, undefined where there is none (one query). */
+  async findTenants(names: string[]): Promise<Array<Tenant | undefined>> {
+    const rows = await this.db<TenantRow>('emr_tenants').whereIn('name', names);
+    const steps = await this.db<StepRow>('emr_tenant_steps').whereIn('tenant', names);
+    const byName = new Map(
+      rows.map(row => [row.name, toTenant(row, steps.filter(s => s.tenant === row.name))]),
+    );
+    return names.map(name => byName.get(name));
   }
 
   async exists(name: string): Promise<boolean> {
@@ -291,10 +290,6 @@ export class TenantStore {
     }
     return row;
   }
-}
-
-function toIso(value: Date | string | number): string {
-  return new Date(value).toISOString();
 }
 
 function toTenant(row: TenantRow, stepRows: StepRow[]): Tenant {

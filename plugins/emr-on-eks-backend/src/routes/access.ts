@@ -1,0 +1,148 @@
+import type {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  emrOnEksTenantReadPermission,
+  Tenant,
+  tenantNameSchema,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import type { JsonObject } from '@backstage/types';
+import type { Request } from 'express';
+import type { TenantStore } from '../stores/TenantStore';
+
+/**
+ * Authentication, permission checks and auditing shared by the routes. Tenant
+ * permissions are resource permissions: the framework evaluates conditional
+ * policies (like IS_TENANT_OWNER) against the tenant through the rules this
+ * plugin registers.
+ */
+export class ApiAccess {
+  constructor(
+    private readonly options: {
+      httpAuth: HttpAuthService;
+      permissions: PermissionsService;
+      auditor: AuditorService;
+      store: TenantStore;
+    },
+  ) {}
+
+  credentials(req: Request): Promise<BackstageCredentials> {
+    return this.options.httpAuth.credentials(req, { allow: ['user', 'service'] });
+  }
+
+  /** Whether the caller holds the permission on each named tenant. */
+  async allowedOn(
+    permission: ResourcePermission,
+    names: string[],
+    credentials: BackstageCredentials,
+  ): Promise<boolean[]> {
+    if (names.length === 0) {
+      return [];
+    }
+    const decisions = await this.options.permissions.authorize(
+      names.map(resourceRef => ({ permission, resourceRef })),
+      { credentials },
+    );
+    return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+  }
+
+  /** The subset of tenants on which the caller holds the permission. */
+  async filterTenants(
+    permission: ResourcePermission,
+    names: string[],
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    const allowed = await this.allowedOn(permission, names, credentials);
+    return names.filter((_, index) => allowed[index]);
+  }
+
+  /**
+   * Loads a tenant the caller may see with `permission` (tenant read by
+   * default); absent and hidden tenants get the same 404.
+   */
+  async visibleTenant(
+    name: string,
+    credentials: BackstageCredentials,
+    permission: ResourcePermission = emrOnEksTenantReadPermission,
+  ): Promise<Tenant> {
+    const tenant = tenantNameSchema.safeParse(name).success
+      ? await this.options.store.findTenant(name)
+      : undefined;
+    if (!tenant || !(await this.allowedOn(permission, [tenant.name], credentials))[0]) {
+      throw new NotFoundError(`tenant ${name} not found`);
+    }
+    return tenant;
+  }
+
+  /** 403 unless the caller holds the permission on the tenant. */
+  async requireOn(
+    permission: ResourcePermission,
+    tenant: string,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    if (!(await this.allowedOn(permission, [tenant], credentials))[0]) {
+      throw new NotAllowedError(
+        `not allowed: ${permission.name} on tenant ${tenant}`,
+      );
+    }
+  }
+
+  async requireBasic(
+    permission: BasicPermission,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    const [decision] = await this.options.permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`not allowed: ${permission.name}`);
+    }
+  }
+
+  /** Runs a mutation inside an auditor event, so failures are audited too. */
+  async audited<T>(
+    req: Request,
+    eventId: string,
+    meta: JsonObject,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const event = await this.options.auditor.createEvent({
+      eventId,
+      request: req,
+      severityLevel: 'medium',
+      meta,
+    });
+    try {
+      const result = await fn();
+      await event.success();
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+}
+
+/** The ref of whoever the credentials stand for. */
+export function actorOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as
+    | { type: 'user'; userEntityRef: string }
+    | { type: 'service'; subject: string }
+    | { type: 'none' };
+  if (principal.type === 'user') {
+    return principal.userEntityRef;
+  }
+  if (principal.type === 'service') {
+    return principal.subject;
+  }
+  return 'unknown';
+}

@@ -1,0 +1,150 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  emrOnEksJobRunCancelPermission,
+  emrOnEksJobRunReadPermission,
+  emrOnEksJobRunSubmitPermission,
+  formatIssues,
+  JOB_RUN_STATES,
+  parseJobRunRequest,
+  tenantNameSchema,
+  zodIssues,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import type { Router } from 'express';
+import { z } from 'zod';
+import type { JobService } from '../services/JobService';
+import type { TenantStore } from '../stores/TenantStore';
+import { actorOf, ApiAccess } from './access';
+
+const state = z.enum(JOB_RUN_STATES);
+
+const listQuerySchema = z
+  .object({
+    state: z.union([state, z.array(state)]).optional(),
+    createdAfter: z.iso.datetime({ offset: true }).optional(),
+    createdBefore: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(512).optional(),
+    entityRef: z.string().max(255).optional(),
+    tenant: z.string().max(63).optional(),
+  })
+  .strict();
+
+function parseListQuery(query: unknown) {
+  const parsed = listQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    throw new InputError(`Invalid query: ${formatIssues(zodIssues(parsed.error))}`);
+  }
+  const q = parsed.data;
+  return {
+    states: q.state === undefined ? undefined : ([] as typeof JOB_RUN_STATES[number][]).concat(q.state),
+    createdAfter: q.createdAfter ? new Date(q.createdAfter) : undefined,
+    createdBefore: q.createdBefore ? new Date(q.createdBefore) : undefined,
+    limit: q.limit,
+    cursor: q.cursor,
+    entityRef: q.entityRef,
+    tenant: q.tenant,
+  };
+}
+
+/** Job runs: submit (with dry run), list per tenant or entity, read, cancel. */
+export function addJobRunRoutes(
+  router: Router,
+  options: { access: ApiAccess; jobs: JobService; store: TenantStore },
+) {
+  const { access, jobs, store } = options;
+
+  router.post('/tenants/:name/job-runs', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const dryRun = req.query.dryRun === 'true';
+    const result = await access.audited(
+      req,
+      dryRun ? 'job-run-dry-run' : 'job-run-submit',
+      { tenant: req.params.name, name: String(req.body?.name ?? '') },
+      async () => {
+        const tenant = tenantNameSchema.safeParse(req.params.name).success
+          ? await store.findTenant(req.params.name)
+          : undefined;
+        if (!tenant) {
+          throw new NotFoundError(`tenant ${req.params.name} not found`);
+        }
+        await access.requireOn(emrOnEksJobRunSubmitPermission, tenant.name, credentials);
+        const parsed = parseJobRunRequest(req.body);
+        if (!parsed.success) {
+          throw new InputError(`Invalid job run: ${formatIssues(parsed.issues)}`);
+        }
+        return jobs.submit({
+          tenant,
+          request: parsed.data,
+          actor: actorOf(credentials),
+          dryRun,
+        });
+      },
+    );
+    if (dryRun) {
+      res.json({ startJobRun: result.startJobRun });
+      return;
+    }
+    res
+      .status(result.created ? 201 : 200)
+      .location(`../../job-runs/${result.run!.id}`)
+      .json(result.run);
+  });
+
+  router.get('/tenants/:name/job-runs', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const tenant = await access.visibleTenant(
+      req.params.name,
+      credentials,
+      emrOnEksJobRunReadPermission,
+    );
+    const query = parseListQuery({ ...req.query });
+    if (query.entityRef !== undefined || query.tenant !== undefined) {
+      throw new InputError('Invalid query: entityRef and tenant filter /job-runs, not a tenant’s list');
+    }
+    res.json(await jobs.listRuns({ ...query, tenants: [tenant.name] }));
+  });
+
+  router.get('/job-runs', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const query = parseListQuery({ ...req.query });
+    let candidates: string[];
+    if (query.tenant !== undefined) {
+      candidates = [query.tenant];
+    } else if (query.entityRef !== undefined) {
+      candidates = await jobs.tenantsWithRunsOf(query.entityRef);
+    } else {
+      candidates = (await store.listTenants()).map(t => t.name);
+    }
+    // Runs of tenants the caller may not read are left out, not refused.
+    const tenants = await access.filterTenants(
+      emrOnEksJobRunReadPermission,
+      candidates.filter(name => tenantNameSchema.safeParse(name).success),
+      credentials,
+    );
+    res.json(await jobs.listRuns({ ...query, tenants }));
+  });
+
+  router.get('/job-runs/:id', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const run = await jobs.getRun(req.params.id);
+    if (!(await access.allowedOn(emrOnEksJobRunReadPermission, [run.tenant], credentials))[0]) {
+      throw new NotFoundError(`job run ${req.params.id} not found`);
+    }
+    res.json(run);
+  });
+
+  router.post('/job-runs/:id/cancel', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const run = await access.audited(
+      req,
+      'job-run-cancel',
+      { jobRun: req.params.id },
+      async () => {
+        const current = await jobs.getRun(req.params.id);
+        await access.requireOn(emrOnEksJobRunCancelPermission, current.tenant, credentials);
+        return jobs.cancel(current);
+      },
+    );
+    res.json(run);
+  });
+}

@@ -1,0 +1,135 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  emrOnEksTenantCreatePermission,
+  emrOnEksTenantDeletePermission,
+  emrOnEksTenantReadPermission,
+  emrOnEksTenantUpdatePermission,
+  formatIssues,
+  parseTenantSpec,
+  tenantNameSchema,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import type { Router } from 'express';
+import type { TenantService } from '../services/TenantService';
+import type { TenantStore } from '../stores/TenantStore';
+import { actorOf, ApiAccess } from './access';
+
+function parseSpecOrThrow(body: unknown) {
+  const parsed = parseTenantSpec(body);
+  if (!parsed.success) {
+    throw new InputError(`Invalid tenant spec: ${formatIssues(parsed.issues)}`);
+  }
+  return parsed.data;
+}
+
+/** `/tenants`: onboarding, reading, updating, offboarding, reconciling. */
+export function addTenantRoutes(
+  router: Router,
+  options: { access: ApiAccess; tenants: TenantService; store: TenantStore },
+) {
+  const { access, tenants, store } = options;
+
+  router.post('/tenants', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const tenant = await access.audited(
+      req,
+      'tenant-create',
+      { tenant: String(req.body?.name ?? '') },
+      async () => {
+        await access.requireBasic(emrOnEksTenantCreatePermission, credentials);
+        const spec = parseSpecOrThrow(req.body);
+        return tenants.createTenant(spec, actorOf(credentials));
+      },
+    );
+    res.status(202).location(`tenants/${tenant.name}`).json(tenant);
+  });
+
+  router.get('/tenants', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const all = await store.listTenants();
+    // A DENY shows fewer tenants, not an error.
+    const visible = new Set(
+      await access.filterTenants(
+        emrOnEksTenantReadPermission,
+        all.map(t => t.name),
+        credentials,
+      ),
+    );
+    res.json({ items: all.filter(t => visible.has(t.name)) });
+  });
+
+  router.get('/tenants/:name', async (req, res) => {
+    const credentials = await access.credentials(req);
+    res.json(await access.visibleTenant(req.params.name, credentials));
+  });
+
+  router.get('/tenants/:name/audit', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const name = req.params.name;
+    // The trail outlives an offboarded tenant. With no tenant left to match
+    // conditions against, only callers allowed to read every tenant see it.
+    const [canRead] = tenantNameSchema.safeParse(name).success
+      ? await access.allowedOn(emrOnEksTenantReadPermission, [name], credentials)
+      : [false];
+    const items = canRead ? await tenants.listAudit(name) : [];
+    if (items.length === 0 && !(canRead && (await store.exists(name)))) {
+      throw new NotFoundError(`tenant ${name} not found`);
+    }
+    res.json({ items });
+  });
+
+  router.put('/tenants/:name', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const tenant = await access.audited(
+      req,
+      'tenant-update',
+      { tenant: req.params.name },
+      async () => {
+        const current = await access.visibleTenant(req.params.name, credentials);
+        await access.requireOn(emrOnEksTenantUpdatePermission, current.name, credentials);
+        const body = req.body ?? {};
+        if (body.name !== undefined && body.name !== current.name) {
+          throw new InputError(
+            `name: "${body.name}" does not match the tenant in the path (${current.name}); tenants cannot be renamed`,
+          );
+        }
+        const spec = parseSpecOrThrow({ ...body, name: current.name });
+        return tenants.updateTenant(spec, actorOf(credentials));
+      },
+    );
+    res.status(202).json(tenant);
+  });
+
+  router.delete('/tenants/:name', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const tenant = await access.audited(
+      req,
+      'tenant-delete',
+      { tenant: req.params.name },
+      async () => {
+        const current = await access.visibleTenant(req.params.name, credentials);
+        await access.requireOn(emrOnEksTenantDeletePermission, current.name, credentials);
+        return tenants.deleteTenant(current.name, actorOf(credentials));
+      },
+    );
+    res.status(202).json(tenant);
+  });
+
+  router.post('/tenants/:name/reconcile', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const result = await access.audited(
+      req,
+      'tenant-reconcile',
+      { tenant: req.params.name },
+      async () => {
+        const current = await access.visibleTenant(req.params.name, credentials);
+        await access.requireOn(emrOnEksTenantUpdatePermission, current.name, credentials);
+        return tenants.reconcile(current.name, actorOf(credentials));
+      },
+    );
+    if (!result) {
+      res.status(204).end();
+      return;
+    }
+    res.json(result);
+  });
+}

@@ -1,0 +1,301 @@
+import type { StartJobRunCommandInput } from '@aws-sdk/client-emr-containers';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  formatIssues,
+  isTerminalJobRunState,
+  JobRun,
+  JobRunPage,
+  JobRunRequest,
+  Tenant,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import { randomUUID } from 'node:crypto';
+import type { ClusterSettings, EmrOnEksSettings } from '../config';
+import {
+  composeStartJobRun,
+  JOB_TAGS,
+  jobShape,
+  requestedResources,
+  validateJobRun,
+} from '../domain/jobRun';
+import { isVirtualClusterGone, JobRunGateway } from '../gateways/aws';
+import type { JobRunQuery, JobRunStore } from '../stores/JobRunStore';
+import type { TenantStore } from '../stores/TenantStore';
+
+/** A SUBMITTING run this old that EMR never heard of was not submitted. */
+const SUBMISSION_GRACE_MS = 15 * 60 * 1000;
+
+export interface SubmitResult {
+  /** The StartJobRun input that was (or, for a dry run, would be) sent. */
+  startJobRun: StartJobRunCommandInput;
+  run?: JobRun;
+  /** False when an earlier run with the same idempotency key was returned. */
+  created: boolean;
+}
+
+export interface SyncResult {
+  tenant: string;
+  listed: number;
+  described: number;
+  written: number;
+  error?: string;
+}
+
+/**
+ * Submits, cancels and tracks job runs. A submission is recorded before the
+ * StartJobRun call and completed after it, with a client token fixed at
+ * recording time, so neither a crash nor a retry can lose or duplicate a run.
+ * A scheduled sync keeps every tenant's runs in the database.
+ */
+export class JobService {
+  static create(options: {
+    settings: EmrOnEksSettings;
+    jobs: JobRunStore;
+    tenants: TenantStore;
+    jobRunsFor: (cluster: ClusterSettings) => JobRunGateway;
+    logger: LoggerService;
+  }): JobService {
+    return new JobService(options.settings, options.jobs, options.tenants, options.jobRunsFor, options.logger);
+  }
+
+  private constructor(
+    private readonly settings: EmrOnEksSettings,
+    private readonly jobs: JobRunStore,
+    private readonly tenants: TenantStore,
+    private readonly jobRunsFor: (cluster: ClusterSettings) => JobRunGateway,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async submit(options: {
+    tenant: Tenant;
+    request: JobRunRequest;
+    actor: string;
+    dryRun?: boolean;
+  }): Promise<SubmitResult> {
+    const { tenant, request, actor } = options;
+    const cluster = this.clusterOf(tenant);
+    const { virtualClusterId, executionRoleArn } = tenant.status;
+    const usable =
+      (tenant.status.phase === 'Ready' || tenant.status.phase === 'Reconciling') &&
+      virtualClusterId &&
+      executionRoleArn;
+    if (!usable) {
+      throw new ConflictError(
+        `tenant ${tenant.name} is ${tenant.status.phase}, not Ready: it cannot run jobs yet`,
+      );
+    }
+    const issues = validateJobRun({ request, tenant, cluster, jobs: this.settings.jobs });
+    if (issues.length > 0) {
+      throw new InputError(`Invalid job run: ${formatIssues(issues)}`);
+    }
+    const shape = jobShape(request, tenant, this.settings.jobs);
+    const compose = (clientToken: string, submissionId: string) =>
+      composeStartJobRun({
+        request,
+        tenant,
+        cluster,
+        jobs: this.settings.jobs,
+        clientToken,
+        submissionId,
+        submittedBy: actor,
+      });
+    if (options.dryRun) {
+      return { startJobRun: compose('dry-run', 'dry-run'), created: false };
+    }
+
+    const { run, inserted } = await this.jobs.insertSubmission({
+      id: randomUUID(),
+      tenant: tenant.name,
+      virtualClusterId: virtualClusterId!,
+      name: request.name,
+      releaseLabel: shape.releaseLabel,
+      entityRef: request.entityRef,
+      submittedBy: actor,
+      spot: request.spot,
+      idempotencyKey: request.idempotencyKey,
+      clientToken: request.idempotencyKey ?? randomUUID(),
+      requested: requestedResources(shape),
+    });
+    const clientToken = (await this.jobs.clientTokenOf(run.id))!;
+    const startJobRun = compose(clientToken, run.id);
+    if (!inserted && run.state !== 'SUBMITTING') {
+      return { startJobRun, run, created: false };
+    }
+
+    // New, or recorded earlier without EMR's answer: (re)submit with the
+    // recorded client token, which EMR treats as the same request.
+    let accepted;
+    try {
+      accepted = await this.jobRunsFor(cluster).start(startJobRun);
+    } catch (error) {
+      const name = (error as Error).name;
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (name === 'ValidationException' || (status !== undefined && status < 500 && status !== 429)) {
+        await this.jobs.markFailed(run.id, {
+          reason: 'VALIDATION_ERROR',
+          details: (error as Error).message,
+        });
+        throw new InputError(`EMR refused the job run: ${(error as Error).message}`);
+      }
+      // Throttled, unreachable or failing: the run stays SUBMITTING and a
+      // retry with the same idempotency key resubmits it with the same token.
+      throw new ServiceUnavailableError(
+        `EMR did not accept the job run (${(error as Error).message}); retry${
+          request.idempotencyKey ? ' with the same idempotencyKey' : ''
+        }`,
+      );
+    }
+    await this.jobs.markSubmitted(run.id, { emrJobId: accepted.id, arn: accepted.arn });
+    return { startJobRun, run: (await this.jobs.getRun(run.id))!, created: inserted };
+  }
+
+  async getRun(id: string): Promise<JobRun> {
+    const run = await this.jobs.getRun(id);
+    if (!run) {
+      throw new NotFoundError(`job run ${id} not found`);
+    }
+    return run;
+  }
+
+  listRuns(query: JobRunQuery): Promise<JobRunPage> {
+    return this.jobs.listRuns(query);
+  }
+
+  tenantsWithRunsOf(entityRef: string): Promise<string[]> {
+    return this.jobs.tenantsWithRunsOf(entityRef);
+  }
+
+  /** Cancels a run in EMR and records the state EMR reports right after. */
+  async cancel(run: JobRun): Promise<JobRun> {
+    if (isTerminalJobRunState(run.state)) {
+      throw new ConflictError(`job run ${run.id} is already ${run.state}`);
+    }
+    if (!run.jobRunId) {
+      throw new ConflictError(`job run ${run.id} has not been accepted by EMR yet`);
+    }
+    const tenant = await this.tenants.getTenant(run.tenant);
+    const gateway = this.jobRunsFor(this.clusterOf(tenant));
+    await gateway.cancel(run.virtualClusterId, run.jobRunId);
+    const after = await gateway.describe(run.virtualClusterId, run.jobRunId).catch(() => undefined);
+    await this.jobs.setState(run.id, {
+      state: after?.state ?? 'CANCEL_PENDING',
+      stateDetails: after?.stateDetails,
+      failureReason: after?.failureReason,
+      finishedAt: after?.finishedAt,
+    });
+    return this.getRun(run.id);
+  }
+
+  /**
+   * Brings one tenant's runs up to date: lists the runs created since the
+   * stored watermark (minus a safety margin), then describes the unfinished
+   * runs older than that window. With nothing new, that is one List call.
+   */
+  async syncTenant(tenant: Tenant): Promise<SyncResult> {
+    const result: SyncResult = { tenant: tenant.name, listed: 0, described: 0, written: 0 };
+    const virtualClusterId = tenant.status.virtualClusterId;
+    if (!virtualClusterId) {
+      return result;
+    }
+    const { sync } = this.settings.jobs;
+    const state = await this.jobs.getSyncState(tenant.name);
+    const now = new Date();
+    const known = state?.virtualClusterId === virtualClusterId ? state.watermark : undefined;
+    const since = known
+      ? new Date(known.getTime() - sync.safetyMarginSeconds * 1000)
+      : new Date(now.getTime() - sync.initialLookbackDays * 86_400_000);
+    const gateway = this.jobRunsFor(this.clusterOf(tenant));
+    let watermark = known;
+    try {
+      const seen = new Set<string>();
+      for await (const page of gateway.list(virtualClusterId, since)) {
+        result.listed += page.length;
+        result.written += await this.jobs.upsertFromEmr(tenant.name, page, JOB_TAGS);
+        for (const run of page) {
+          seen.add(run.id);
+          if (!watermark || run.createdAt > watermark) {
+            watermark = run.createdAt;
+          }
+        }
+      }
+      // Unfinished runs the list no longer covers (created before the window).
+      for (const run of await this.jobs.unfinishedRuns(tenant.name, since)) {
+        if (!run.jobRunId || seen.has(run.jobRunId)) {
+          continue;
+        }
+        const described = await gateway.describe(virtualClusterId, run.jobRunId);
+        result.described++;
+        if (described) {
+          result.written += await this.jobs.upsertFromEmr(tenant.name, [described], JOB_TAGS);
+        }
+      }
+      result.written += await this.expireLostSubmissions(tenant.name, now);
+      await this.jobs.saveSyncState(tenant.name, {
+        virtualClusterId,
+        watermark,
+        lastSyncedAt: now,
+      });
+    } catch (error) {
+      result.error = isVirtualClusterGone(error)
+        ? `virtual cluster ${virtualClusterId} no longer exists; reconcile tenant ${tenant.name}`
+        : (error as Error).message;
+      await this.jobs.saveSyncState(tenant.name, {
+        virtualClusterId,
+        watermark: known,
+        lastSyncedAt: state?.lastSyncedAt,
+        lastError: result.error,
+      });
+    }
+    return result;
+  }
+
+  /** The scheduled pass: every tenant, each independent of the others. */
+  async syncAll(): Promise<SyncResult[]> {
+    const results: SyncResult[] = [];
+    for (const tenant of await this.tenants.listTenants()) {
+      if (tenant.status.phase === 'Deleting' || !tenant.status.virtualClusterId) {
+        continue;
+      }
+      const result = await this.syncTenant(tenant);
+      if (result.error) {
+        this.logger.warn(`Job-run sync of tenant ${tenant.name} failed: ${result.error}`);
+      }
+      results.push(result);
+    }
+    return results;
+  }
+
+  /**
+   * Runs recorded as SUBMITTING long ago that no sync could attach to an EMR
+   * run (by the submission tag) never reached EMR: the process died between
+   * recording and calling, and nobody retried.
+   */
+  private async expireLostSubmissions(tenant: string, now: Date): Promise<number> {
+    const stale = (await this.jobs.unfinishedRuns(tenant)).filter(
+      run =>
+        run.state === 'SUBMITTING' &&
+        !run.jobRunId &&
+        now.getTime() - Date.parse(run.createdAt) > SUBMISSION_GRACE_MS,
+    );
+    for (const run of stale) {
+      await this.jobs.markFailed(run.id, {
+        reason: 'INTERNAL_ERROR',
+        details: 'the submission never reached EMR (recorded, but no StartJobRun was accepted)',
+      });
+    }
+    return stale.length;
+  }
+
+  private clusterOf(tenant: Tenant): ClusterSettings {
+    const cluster = this.settings.clusters.find(c => c.name === tenant.spec.cluster);
+    if (!cluster) {
+      throw new Error(`tenant ${tenant.name} refers to cluster ${tenant.spec.cluster}, which is no longer configured`);
+    }
+    return cluster;
+  }
+}

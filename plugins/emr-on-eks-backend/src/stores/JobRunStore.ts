@@ -1,0 +1,455 @@
+import type { DatabaseService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  JobRun,
+  JobRunPage,
+  JobRunState,
+  RequestedResources,
+  TERMINAL_JOB_RUN_STATES,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { connectDatabase, toDate, toIso } from './database';
+
+type Timestamp = Date | string | number;
+
+type JobRunRow = {
+  id: string;
+  tenant: string;
+  virtual_cluster_id: string;
+  emr_job_id: string | null;
+  arn: string | null;
+  name: string;
+  state: JobRunState;
+  state_details: string | null;
+  failure_reason: string | null;
+  release_label: string;
+  entity_ref: string | null;
+  submitted_by: string | null;
+  spot: boolean | number | null;
+  source: 'backstage' | 'external';
+  idempotency_key: string | null;
+  client_token: string | null;
+  requested: string | null;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+  updated_at: Timestamp;
+};
+
+/** A run as EMR reports it (ListJobRuns / DescribeJobRun), reduced to what we keep. */
+export interface EmrJobRun {
+  id: string;
+  virtualClusterId: string;
+  name: string;
+  arn?: string;
+  state: JobRunState;
+  stateDetails?: string;
+  failureReason?: string;
+  releaseLabel?: string;
+  createdAt: Date;
+  finishedAt?: Date;
+  tags: Record<string, string>;
+}
+
+/** A run recorded before StartJobRun is called. */
+export interface NewSubmission {
+  id: string;
+  tenant: string;
+  virtualClusterId: string;
+  name: string;
+  releaseLabel: string;
+  entityRef?: string;
+  submittedBy: string;
+  spot: boolean;
+  idempotencyKey?: string;
+  clientToken: string;
+  requested: RequestedResources;
+}
+
+/** Filters of a job-run list; results are newest first. */
+export interface JobRunQuery {
+  tenants?: string[];
+  entityRef?: string;
+  states?: JobRunState[];
+  createdAfter?: Date;
+  createdBefore?: Date;
+  limit: number;
+  cursor?: string;
+}
+
+export interface SyncState {
+  virtualClusterId: string;
+  watermark?: Date;
+  lastSyncedAt?: Date;
+  lastError?: string;
+}
+
+/** Tags of a run that carry what the sync reads back. */
+export interface JobTagKeys {
+  entityRef: string;
+  submittedBy: string;
+  submissionId: string;
+}
+
+const TERMINAL = TERMINAL_JOB_RUN_STATES as JobRunState[];
+
+/** Job runs and sync watermarks in the plugin's database. */
+export class JobRunStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<JobRunStore> {
+    return new JobRunStore(await connectDatabase(options));
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  /**
+   * Records a run before it is submitted. When the tenant already has a run
+   * with the same idempotency key (a retry, or a concurrent twin), returns
+   * that one instead and inserts nothing.
+   */
+  async insertSubmission(
+    run: NewSubmission,
+  ): Promise<{ run: JobRun; inserted: boolean }> {
+    if (run.idempotencyKey) {
+      const existing = await this.findByIdempotencyKey(run.tenant, run.idempotencyKey);
+      if (existing) {
+        return { run: existing, inserted: false };
+      }
+    }
+    const now = new Date();
+    try {
+      await this.db<JobRunRow>('emr_job_runs').insert({
+        id: run.id,
+        tenant: run.tenant,
+        virtual_cluster_id: run.virtualClusterId,
+        emr_job_id: null,
+        arn: null,
+        name: run.name,
+        state: 'SUBMITTING',
+        state_details: null,
+        failure_reason: null,
+        release_label: run.releaseLabel,
+        entity_ref: run.entityRef ?? null,
+        submitted_by: run.submittedBy,
+        spot: run.spot,
+        source: 'backstage',
+        idempotency_key: run.idempotencyKey ?? null,
+        client_token: run.clientToken,
+        requested: JSON.stringify(run.requested),
+        created_at: now,
+        finished_at: null,
+        updated_at: now,
+      });
+    } catch (error) {
+      // Lost a race on the idempotency key: the winner's run is the run.
+      const existing = run.idempotencyKey
+        ? await this.findByIdempotencyKey(run.tenant, run.idempotencyKey)
+        : undefined;
+      if (existing) {
+        return { run: existing, inserted: false };
+      }
+      throw error;
+    }
+    return { run: (await this.getRun(run.id))!, inserted: true };
+  }
+
+  /**
+   * EMR accepted the run. A sync that attached the run first (by its
+   * submission tag) has already moved it on, and is left alone.
+   */
+  async markSubmitted(id: string, accepted: { emrJobId: string; arn?: string }) {
+    await this.db<JobRunRow>('emr_job_runs')
+      .where({ id, state: 'SUBMITTING' })
+      .update({
+        emr_job_id: accepted.emrJobId,
+        arn: accepted.arn ?? null,
+        state: 'PENDING',
+        updated_at: new Date(),
+      });
+  }
+
+  /** EMR refused the run for good (for example a ValidationException). */
+  async markFailed(id: string, failure: { reason: string; details: string }) {
+    const now = new Date();
+    await this.db<JobRunRow>('emr_job_runs').where({ id }).update({
+      state: 'FAILED',
+      failure_reason: failure.reason,
+      state_details: failure.details,
+      finished_at: now,
+      updated_at: now,
+    });
+  }
+
+  async setState(
+    id: string,
+    update: { state: JobRunState; stateDetails?: string; failureReason?: string; finishedAt?: Date },
+  ) {
+    await this.db<JobRunRow>('emr_job_runs')
+      .where({ id })
+      .update({
+        state: update.state,
+        state_details: update.stateDetails ?? null,
+        failure_reason: update.failureReason ?? null,
+        finished_at: update.finishedAt ?? null,
+        updated_at: new Date(),
+      });
+  }
+
+  async getRun(id: string): Promise<JobRun | undefined> {
+    const row = await this.db<JobRunRow>('emr_job_runs').where({ id }).first();
+    return row ? toJobRun(row) : undefined;
+  }
+
+  async findByIdempotencyKey(tenant: string, key: string): Promise<JobRun | undefined> {
+    const row = await this.db<JobRunRow>('emr_job_runs')
+      .where({ tenant, idempotency_key: key })
+      .first();
+    return row ? toJobRun(row) : undefined;
+  }
+
+  /** Client token of a recorded run (kept out of the API representation). */
+  async clientTokenOf(id: string): Promise<string | undefined> {
+    const row = await this.db<JobRunRow>('emr_job_runs').where({ id }).first('client_token');
+    return row?.client_token ?? undefined;
+  }
+
+  /**
+   * Stores what EMR reported for one page of a tenant's runs. A run is matched
+   * by its EMR id, else by the submission id tag of a run recorded here whose
+   * StartJobRun answer was lost, else inserted as an external run. Rows are
+   * only written when something changed. Returns how many rows were written.
+   */
+  async upsertFromEmr(
+    tenant: string,
+    runs: EmrJobRun[],
+    tagKeys: JobTagKeys,
+  ): Promise<number> {
+    if (runs.length === 0) {
+      return 0;
+    }
+    return this.db.transaction(async tx => {
+      const byEmrId = new Map<string, JobRunRow>();
+      const byId = new Map<string, JobRunRow>();
+      for (const chunk of chunks(runs, 200)) {
+        const rows = await tx<JobRunRow>('emr_job_runs')
+          .where('virtual_cluster_id', chunk[0].virtualClusterId)
+          .whereIn('emr_job_id', chunk.map(r => r.id));
+        rows.forEach(row => byEmrId.set(row.emr_job_id!, row));
+        const submissionIds = chunk
+          .map(r => r.tags[tagKeys.submissionId])
+          .filter((id): id is string => Boolean(id));
+        if (submissionIds.length > 0) {
+          const submitted = await tx<JobRunRow>('emr_job_runs')
+            .where('tenant', tenant)
+            .whereIn('id', submissionIds);
+          submitted.forEach(row => byId.set(row.id, row));
+        }
+      }
+
+      let written = 0;
+      const inserts: JobRunRow[] = [];
+      const now = new Date();
+      for (const run of runs) {
+        const row = byEmrId.get(run.id) ?? byId.get(run.tags[tagKeys.submissionId] ?? '');
+        if (row) {
+          const update = {
+            emr_job_id: run.id,
+            arn: run.arn ?? row.arn,
+            state: run.state,
+            state_details: run.stateDetails ?? null,
+            failure_reason: run.failureReason ?? null,
+            finished_at: run.finishedAt ?? null,
+          };
+          if (!sameRow(row, update)) {
+            await tx<JobRunRow>('emr_job_runs')
+              .where('id', row.id)
+              .update({ ...update, updated_at: now });
+            written++;
+          }
+          continue;
+        }
+        inserts.push({
+          id: randomUUID(),
+          tenant,
+          virtual_cluster_id: run.virtualClusterId,
+          emr_job_id: run.id,
+          arn: run.arn ?? null,
+          name: run.name,
+          state: run.state,
+          state_details: run.stateDetails ?? null,
+          failure_reason: run.failureReason ?? null,
+          release_label: run.releaseLabel ?? 'unknown',
+          entity_ref: run.tags[tagKeys.entityRef] ?? null,
+          submitted_by: run.tags[tagKeys.submittedBy] ?? null,
+          spot: null,
+          source: 'external',
+          idempotency_key: null,
+          client_token: null,
+          requested: null,
+          created_at: run.createdAt,
+          finished_at: run.finishedAt ?? null,
+          updated_at: now,
+        });
+      }
+      // Batches keep well under SQLite's bound-parameter limit.
+      for (const chunk of chunks(inserts, 40)) {
+        await tx('emr_job_runs').insert(chunk);
+      }
+      return written + inserts.length;
+    });
+  }
+
+  /** Runs of a tenant that may still change, created before `before` (if given). */
+  async unfinishedRuns(tenant: string, before?: Date): Promise<JobRun[]> {
+    let query = this.db<JobRunRow>('emr_job_runs')
+      .where('tenant', tenant)
+      .whereNotIn('state', TERMINAL);
+    if (before) {
+      query = query.where('created_at', '<', before);
+    }
+    return (await query).map(toJobRun);
+  }
+
+  /** Tenants that have runs of an entity (to authorize before listing them). */
+  async tenantsWithRunsOf(entityRef: string): Promise<string[]> {
+    const rows = await this.db<JobRunRow>('emr_job_runs')
+      .where('entity_ref', entityRef)
+      .distinct('tenant');
+    return rows.map(row => row.tenant).sort();
+  }
+
+  /** A page of runs, newest first, continuing after `cursor`. */
+  async listRuns(query: JobRunQuery): Promise<JobRunPage> {
+    let q = this.db<JobRunRow>('emr_job_runs');
+    if (query.tenants) {
+      if (query.tenants.length === 0) {
+        return { items: [] };
+      }
+      q = q.whereIn('tenant', query.tenants);
+    }
+    if (query.entityRef) {
+      q = q.where('entity_ref', query.entityRef);
+    }
+    if (query.states && query.states.length > 0) {
+      q = q.whereIn('state', query.states);
+    }
+    if (query.createdAfter) {
+      q = q.where('created_at', '>=', query.createdAfter);
+    }
+    if (query.createdBefore) {
+      q = q.where('created_at', '<', query.createdBefore);
+    }
+    if (query.cursor) {
+      const after = decodeCursor(query.cursor);
+      q = q.where(inner =>
+        inner
+          .where('created_at', '<', after.createdAt)
+          .orWhere(same =>
+            same.where('created_at', '=', after.createdAt).andWhere('id', '<', after.id),
+          ),
+      );
+    }
+    const rows = await q
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(query.limit + 1);
+    const items = rows.slice(0, query.limit).map(toJobRun);
+    const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
+    return last
+      ? { items, nextCursor: encodeCursor(toDate(last.created_at), last.id) }
+      : { items };
+  }
+
+  async getSyncState(tenant: string): Promise<SyncState | undefined> {
+    const row = await this.db('emr_job_sync').where({ tenant }).first();
+    if (!row) {
+      return undefined;
+    }
+    return {
+      virtualClusterId: row.virtual_cluster_id,
+      ...(row.watermark ? { watermark: toDate(row.watermark) } : {}),
+      ...(row.last_synced_at ? { lastSyncedAt: toDate(row.last_synced_at) } : {}),
+      ...(row.last_error ? { lastError: row.last_error } : {}),
+    };
+  }
+
+  async saveSyncState(tenant: string, state: SyncState): Promise<void> {
+    await this.db('emr_job_sync')
+      .insert({
+        tenant,
+        virtual_cluster_id: state.virtualClusterId,
+        watermark: state.watermark ?? null,
+        last_synced_at: state.lastSyncedAt ?? null,
+        last_error: state.lastError ?? null,
+      })
+      .onConflict('tenant')
+      .merge();
+  }
+}
+
+function sameRow(
+  row: JobRunRow,
+  update: Pick<JobRunRow, 'emr_job_id' | 'arn' | 'state' | 'state_details' | 'failure_reason' | 'finished_at'>,
+): boolean {
+  const time = (value: Timestamp | null) => (value === null ? null : toDate(value).getTime());
+  return (
+    row.emr_job_id === update.emr_job_id &&
+    row.arn === update.arn &&
+    row.state === update.state &&
+    row.state_details === update.state_details &&
+    row.failure_reason === update.failure_reason &&
+    time(row.finished_at) === time(update.finished_at)
+  );
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.getTime(), id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [time, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof time === 'number' && typeof id === 'string') {
+      return { createdAt: new Date(time), id };
+    }
+  } catch {
+    // fall through
+  }
+  throw new InputError('cursor: not a cursor returned by this API');
+}
+
+function toJobRun(row: JobRunRow): JobRun {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    virtualClusterId: row.virtual_cluster_id,
+    ...(row.emr_job_id ? { jobRunId: row.emr_job_id } : {}),
+    ...(row.arn ? { arn: row.arn } : {}),
+    name: row.name,
+    state: row.state,
+    ...(row.state_details ? { stateDetails: row.state_details } : {}),
+    ...(row.failure_reason ? { failureReason: row.failure_reason } : {}),
+    createdAt: toIso(row.created_at),
+    ...(row.finished_at ? { finishedAt: toIso(row.finished_at) } : {}),
+    updatedAt: toIso(row.updated_at),
+    releaseLabel: row.release_label,
+    ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+    ...(row.submitted_by ? { submittedBy: row.submitted_by } : {}),
+    ...(row.spot === null ? {} : { spot: Boolean(row.spot) }),
+    ...(row.idempotency_key ? { idempotencyKey: row.idempotency_key } : {}),
+    source: row.source,
+    ...(row.requested ? { requested: JSON.parse(row.requested) } : {}),
+  };
+}
