@@ -1,116 +1,47 @@
 import {
-  CloudWatchLogsClient,
   DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  EMRContainersClient,
-  ListVirtualClustersCommand,
-} from '@aws-sdk/client-emr-containers';
+import { ListVirtualClustersCommand } from '@aws-sdk/client-emr-containers';
 import {
   CreateRoleCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
-  IAMClient,
   ListRolesCommand,
 } from '@aws-sdk/client-iam';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
+import { spec, TEAM_A, testConfig, testSettings } from './__testUtils__/fixtures';
 import {
-  FakeKubernetesApi,
-  startFakeKubernetesApi,
-} from './__testUtils__/fakeKubernetesApi';
-import {
-  spec,
-  TEAM_A,
-  testConfig,
-  testSettings,
-} from './__testUtils__/fixtures';
-import { MotoServer, startMoto, useMotoCredentials } from './__testUtils__/moto';
-import {
-  RecordingProxy,
-  startRecordingProxy,
-} from './__testUtils__/recordingProxy';
-import {
-  startEmrOnEksBackend,
-  USERS,
-  waitForTenant,
-} from './__testUtils__/testBackend';
+  ADMIN,
+  as,
+  BASE,
+  BUCKET,
+  onboard,
+  useIntegrationHarness,
+} from './__testUtils__/harness';
+import { startEmrOnEksBackend, USERS, waitForTenant } from './__testUtils__/testBackend';
 import { parsePolicyDocument } from './domain/iam';
 import { buildTenantPlan } from './domain/plan';
 
 jest.setTimeout(60_000);
 
-const BASE = '/api/emr-on-eks';
-const BUCKET = 'shared-data-emr-assets';
-const as = (user: string) => mockCredentials.user.header(user);
-const ADMIN = as(USERS.admin);
-
-let moto: MotoServer;
-let proxy: RecordingProxy;
-let kube: FakeKubernetesApi;
-let aws: { iam: IAMClient; s3: S3Client; logs: CloudWatchLogsClient; emr: EMRContainersClient };
-
-beforeAll(async () => {
-  useMotoCredentials();
-  moto = await startMoto();
-  proxy = await startRecordingProxy(moto.endpoint);
-  kube = await startFakeKubernetesApi();
-  const common = { region: 'us-east-1', endpoint: moto.endpoint };
-  aws = {
-    iam: new IAMClient(common),
-    s3: new S3Client({ ...common, forcePathStyle: true }),
-    logs: new CloudWatchLogsClient(common),
-    emr: new EMRContainersClient(common),
-  };
-});
-
-afterAll(async () => {
-  Object.values(aws ?? {}).forEach(client => client.destroy());
-  await kube?.stop();
-  await proxy?.stop();
-  await moto?.stop();
-});
-
-beforeEach(async () => {
-  await moto.reset();
-  await aws.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  kube.objects.clear();
-  kube.clear();
-  proxy.clear();
-});
-
-function directConfig() {
-  return testConfig({
-    endpoint: proxy.endpoint,
-    kubernetes: { mode: 'direct', url: kube.url, caData: kube.caData, token: 'test-token' },
-  });
-}
+const harness = useIntegrationHarness();
+const directConfig = () => harness.directConfig();
 
 async function virtualClustersOn(namespace: string) {
-  const { virtualClusters = [] } = await aws.emr.send(new ListVirtualClustersCommand({}));
+  const { virtualClusters = [] } = await harness.aws.emr.send(new ListVirtualClustersCommand({}));
   return virtualClusters.filter(vc => vc.containerProvider?.info?.eksInfo?.namespace === namespace);
 }
 
 async function templateKeys() {
-  const listed = await aws.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+  const listed = await harness.aws.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
   return (listed.Contents ?? []).map(o => o.Key).sort();
-}
-
-async function onboard(server: any, body: object = TEAM_A, user = USERS.alice) {
-  const res = await request(server).post(`${BASE}/tenants`).set('Authorization', as(user)).send(body);
-  expect(res.status).toBe(202);
-  return waitForTenant(server, (body as any).name, ['Ready', 'Failed'], ADMIN);
 }
 
 describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
@@ -150,9 +81,9 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     ]);
 
     // IAM: the role with the exact trust policy and the inline policy.
-    const { Role } = await aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }));
+    const { Role } = await harness.aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }));
     expect(parsePolicyDocument(Role!.AssumeRolePolicyDocument)).toEqual(plan.iam.trustPolicy);
-    const inline = await aws.iam.send(
+    const inline = await harness.aws.iam.send(
       new GetRolePolicyCommand({ RoleName: 'emr-tenant-team-a', PolicyName: 'emr-on-eks-tenant-access' }),
     );
     expect(parsePolicyDocument(inline.PolicyDocument)).toEqual(plan.iam.permissionsPolicy);
@@ -169,7 +100,7 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
       'tenants/team-a/pod-templates/standard/executor-on-demand.yaml',
       'tenants/team-a/pod-templates/standard/executor-spot.yaml',
     ]);
-    const executor = await aws.s3.send(
+    const executor = await harness.aws.s3.send(
       new GetObjectCommand({ Bucket: BUCKET, Key: 'tenants/team-a/pod-templates/standard/executor-spot.yaml' }),
     );
     const executorTemplate = parse(await executor.Body!.transformToString());
@@ -179,7 +110,7 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     ).toEqual({ key: 'eks.amazonaws.com/capacityType', operator: 'In', values: ['SPOT'] });
 
     // CloudWatch Logs: the group with its retention.
-    const { logGroups } = await aws.logs.send(
+    const { logGroups } = await harness.aws.logs.send(
       new DescribeLogGroupsCommand({ logGroupNamePrefix: '/emr-on-eks/shared/team-a' }),
     );
     expect(logGroups?.map(g => [g.logGroupName, g.retentionInDays])).toEqual([
@@ -193,31 +124,31 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     ]);
 
     // Kubernetes: the namespace and its objects, applied by our field manager.
-    expect(kube.objects.get('/api/v1/namespaces/team-a').metadata.labels).toMatchObject({
+    expect(harness.kube.objects.get('/api/v1/namespaces/team-a').metadata.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'baseline',
     });
-    expect(kube.objects.has('/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/rolebindings/emr-containers')).toBe(true);
-    expect(kube.objects.has('/apis/scheduling.k8s.io/v1/priorityclasses/emr-on-eks-standard-driver')).toBe(true);
+    expect(harness.kube.objects.has('/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/rolebindings/emr-containers')).toBe(true);
+    expect(harness.kube.objects.has('/apis/scheduling.k8s.io/v1/priorityclasses/emr-on-eks-standard-driver')).toBe(true);
 
     // A reconcile with nothing to change reads, and writes nothing anywhere.
-    proxy.clear();
-    kube.clear();
+    harness.proxy.clear();
+    harness.kube.clear();
     const again = await request(server)
       .post(`${BASE}/tenants/team-a/reconcile`)
       .set('Authorization', as(USERS.alice));
     expect(again.status).toBe(200);
     expect(again.body.status.phase).toBe('Ready');
-    expect(proxy.calls.length).toBeGreaterThan(0);
-    expect(proxy.writes()).toEqual([]);
-    expect(kube.objectRequests().length).toBeGreaterThan(0);
-    expect(kube.objectRequests().filter(r => r.method !== 'GET')).toEqual([]);
+    expect(harness.proxy.calls.length).toBeGreaterThan(0);
+    expect(harness.proxy.writes()).toEqual([]);
+    expect(harness.kube.objectRequests().length).toBeGreaterThan(0);
+    expect(harness.kube.objectRequests().filter(r => r.method !== 'GET')).toEqual([]);
     expect(again.body.status.steps.every((s: any) => s.message === 'up to date')).toBe(true);
 
     // Onboarding the same tenant again is refused and creates nothing.
     const twice = await request(server).post(`${BASE}/tenants`).set('Authorization', as(USERS.alice)).send(TEAM_A);
     expect(twice.status).toBe(409);
     expect(await virtualClustersOn('team-a')).toHaveLength(1);
-    const roles = await aws.iam.send(new ListRolesCommand({}));
+    const roles = await harness.aws.iam.send(new ListRolesCommand({}));
     expect(roles.Roles?.filter(r => r.RoleName === 'emr-tenant-team-a')).toHaveLength(1);
     expect(await templateKeys()).toHaveLength(6);
   });
@@ -229,19 +160,19 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
 
     // A new backend with an empty database, onboarding the same tenant.
     const { server } = await startEmrOnEksBackend(directConfig());
-    proxy.clear();
+    harness.proxy.clear();
     const again = await onboard(server);
     expect(again.status.phase).toBe('Ready');
     expect(again.status.virtualClusterId).toBe(original.status.virtualClusterId);
     expect(again.status.steps.find((s: any) => s.name === 'virtual-cluster').message).toBe(
       `adopted virtual cluster ${original.status.virtualClusterId} of namespace team-a`,
     );
-    expect(proxy.writes()).toEqual([]);
+    expect(harness.proxy.writes()).toEqual([]);
     expect(await virtualClustersOn('team-a')).toHaveLength(1);
   });
 
   it('refuses to adopt an IAM role it did not create', async () => {
-    await aws.iam.send(
+    await harness.aws.iam.send(
       new CreateRoleCommand({
         RoleName: 'emr-tenant-team-a',
         AssumeRolePolicyDocument: JSON.stringify({
@@ -256,7 +187,7 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     expect(tenant.status.message).toContain(
       'IAM role emr-tenant-team-a exists but is not managed by this plugin for tenant team-a',
     );
-    const { Role } = await aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }));
+    const { Role } = await harness.aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }));
     expect(parsePolicyDocument(Role!.AssumeRolePolicyDocument)).toMatchObject({
       Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }],
     });
@@ -266,8 +197,8 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
   it('applies a spec update as a new generation, changing only what differs', async () => {
     const { server } = await startEmrOnEksBackend(directConfig());
     await onboard(server);
-    proxy.clear();
-    kube.clear();
+    harness.proxy.clear();
+    harness.kube.clear();
 
     const res = await request(server)
       .put(`${BASE}/tenants/team-a`)
@@ -278,16 +209,16 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     const tenant = await waitForTenant(server, 'team-a', ['Ready', 'Failed'], ADMIN);
     expect(tenant.status).toMatchObject({ phase: 'Ready', observedGeneration: 2 });
 
-    expect(proxy.writes().map(c => c.operation)).toEqual(['PutRetentionPolicy']);
-    expect(kube.objectRequests().filter(r => r.method === 'PATCH').map(r => r.path)).toEqual([
+    expect(harness.proxy.writes().map(c => c.operation)).toEqual(['PutRetentionPolicy']);
+    expect(harness.kube.objectRequests().filter(r => r.method === 'PATCH').map(r => r.path)).toEqual([
       '/api/v1/namespaces/team-a/resourcequotas/emr-on-eks-quota',
     ]);
-    expect(kube.objects.get('/api/v1/namespaces/team-a/resourcequotas/emr-on-eks-quota').spec.hard.pods).toBe('300');
+    expect(harness.kube.objects.get('/api/v1/namespaces/team-a/resourcequotas/emr-on-eks-quota').spec.hard.pods).toBe('300');
   });
 
   it('resumes a failed onboarding from the step that failed', async () => {
     const { server } = await startEmrOnEksBackend(directConfig());
-    proxy.failWhen(call => call.service === 's3' && call.write, {
+    harness.proxy.failWhen(call => call.service === 's3' && call.write, {
       status: 503,
       code: 'SlowDown',
       message: 'injected S3 failure',
@@ -304,16 +235,16 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     ]);
     expect(await virtualClustersOn('team-a')).toEqual([]);
 
-    proxy.clear(); // the failure goes away
-    kube.clear();
+    harness.proxy.clear(); // the failure goes away
+    harness.kube.clear();
     const resumed = await request(server)
       .post(`${BASE}/tenants/team-a/reconcile`)
       .set('Authorization', ADMIN);
     expect(resumed.body.status.phase).toBe('Ready');
     // The steps that had succeeded were not run again.
-    expect(proxy.calls.filter(c => c.service === 'iam')).toEqual([]);
-    expect(kube.objectRequests()).toEqual([]);
-    expect(new Set(proxy.calls.map(c => c.service))).toEqual(new Set(['s3', 'logs', 'emr-containers']));
+    expect(harness.proxy.calls.filter(c => c.service === 'iam')).toEqual([]);
+    expect(harness.kube.objectRequests()).toEqual([]);
+    expect(new Set(harness.proxy.calls.map(c => c.service))).toEqual(new Set(['s3', 'logs', 'emr-containers']));
     expect(await virtualClustersOn('team-a')).toHaveLength(1);
     expect(await templateKeys()).toHaveLength(6);
   });
@@ -326,14 +257,14 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     ]);
     await onboard(server);
 
-    await aws.logs.send(new DeleteLogGroupCommand({ logGroupName: '/emr-on-eks/shared/team-a' }));
-    kube.objects.get('/api/v1/namespaces/team-a/limitranges/emr-on-eks-limits').spec.limits[0].max.cpu = '64';
-    proxy.clear();
+    await harness.aws.logs.send(new DeleteLogGroupCommand({ logGroupName: '/emr-on-eks/shared/team-a' }));
+    harness.kube.objects.get('/api/v1/namespaces/team-a/limitranges/emr-on-eks-limits').spec.limits[0].max.cpu = '64';
+    harness.proxy.clear();
 
     await scheduledTasks[0].fn(new AbortController().signal);
 
-    expect(proxy.writes().map(c => c.operation)).toEqual(['CreateLogGroup', 'PutRetentionPolicy']);
-    expect(kube.objects.get('/api/v1/namespaces/team-a/limitranges/emr-on-eks-limits').spec.limits[0].max.cpu).toBe('6');
+    expect(harness.proxy.writes().map(c => c.operation)).toEqual(['CreateLogGroup', 'PutRetentionPolicy']);
+    expect(harness.kube.objects.get('/api/v1/namespaces/team-a/limitranges/emr-on-eks-limits').spec.limits[0].max.cpu).toBe('6');
     const tenant = await waitForTenant(server, 'team-a', ['Ready'], ADMIN);
     expect(tenant.status.steps.find((s: any) => s.name === 'log-group').message).toContain(
       'created log group /emr-on-eks/shared/team-a',
@@ -343,27 +274,27 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
   it('offboards in reverse order, removes every resource and keeps the audit trail', async () => {
     const { server } = await startEmrOnEksBackend(directConfig());
     const onboarded = await onboard(server);
-    proxy.clear();
+    harness.proxy.clear();
 
     const res = await request(server).delete(`${BASE}/tenants/team-a`).set('Authorization', as(USERS.alice));
     expect(res.status).toBe(202);
     expect(res.body.status.phase).toBe('Deleting');
     await waitForTenant(server, 'team-a', ['gone'], ADMIN);
 
-    const deletes = proxy.writes().map(c => `${c.service}:${c.operation}`);
+    const deletes = harness.proxy.writes().map(c => `${c.service}:${c.operation}`);
     const order = ['emr-containers', 'logs', 's3', 'iam'].map(service =>
       deletes.findIndex(d => d.startsWith(service)),
     );
     expect(order.every(index => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
 
-    await expect(aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }))).rejects.toThrow();
+    await expect(harness.aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }))).rejects.toThrow();
     expect(await templateKeys()).toEqual([]);
-    const { logGroups } = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/emr-on-eks/shared/team-a' }));
+    const { logGroups } = await harness.aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/emr-on-eks/shared/team-a' }));
     expect(logGroups).toEqual([]);
-    const { virtualClusters } = await aws.emr.send(new ListVirtualClustersCommand({}));
+    const { virtualClusters } = await harness.aws.emr.send(new ListVirtualClustersCommand({}));
     expect(virtualClusters?.find(vc => vc.id === onboarded.status.virtualClusterId)?.state).toBe('TERMINATED');
-    expect(kube.objects.has('/api/v1/namespaces/team-a')).toBe(false);
+    expect(harness.kube.objects.has('/api/v1/namespaces/team-a')).toBe(false);
 
     const audit = await request(server).get(`${BASE}/tenants/team-a/audit`).set('Authorization', ADMIN);
     expect(audit.status).toBe(200);
@@ -383,7 +314,7 @@ describe('onboarding in GitOps mode', () => {
   it('writes the kustomization and creates the AWS resources', async () => {
     const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'emr-gitops-it-'));
     const { server } = await startEmrOnEksBackend(
-      testConfig({ endpoint: proxy.endpoint, kubernetes: { mode: 'gitops', directory } }),
+      testConfig({ endpoint: harness.proxy.endpoint, kubernetes: { mode: 'gitops', directory } }),
     );
     const tenant = await onboard(server);
     expect(tenant.status.phase).toBe('Ready');
@@ -412,8 +343,8 @@ describe('bad input', () => {
 
   it.each(cases)('rejects %s with 400, naming the field, and changes nothing', async (_what, patch, message) => {
     const { server } = await startEmrOnEksBackend(directConfig());
-    proxy.clear();
-    kube.clear();
+    harness.proxy.clear();
+    harness.kube.clear();
     const res = await request(server)
       .post(`${BASE}/tenants`)
       .set('Authorization', as(USERS.alice))
@@ -422,8 +353,8 @@ describe('bad input', () => {
     expect(res.body.error.message).toContain(message);
     const list = await request(server).get(`${BASE}/tenants`).set('Authorization', ADMIN);
     expect(list.body.items).toEqual([]);
-    expect(proxy.calls).toEqual([]);
-    expect(kube.requests).toEqual([]);
+    expect(harness.proxy.calls).toEqual([]);
+    expect(harness.kube.requests).toEqual([]);
   });
 
   it('rejects malformed JSON, renames and moves, and answers 404 for unknown tenants', async () => {
@@ -436,8 +367,8 @@ describe('bad input', () => {
     expect(malformed.status).toBe(400);
 
     await onboard(server);
-    proxy.clear();
-    kube.clear();
+    harness.proxy.clear();
+    harness.kube.clear();
     const rename = await request(server)
       .put(`${BASE}/tenants/team-a`)
       .set('Authorization', as(USERS.alice))
@@ -452,7 +383,7 @@ describe('bad input', () => {
     expect(move.body.error.message).toContain('namespace: cannot change');
     const stored = await request(server).get(`${BASE}/tenants/team-a`).set('Authorization', ADMIN);
     expect(stored.body.generation).toBe(1);
-    expect(proxy.calls).toEqual([]);
+    expect(harness.proxy.calls).toEqual([]);
 
     for (const [method, url] of [
       ['get', '/tenants/nobody'],
@@ -474,7 +405,7 @@ describe('permissions', () => {
     // carol may not onboard tenants: 403 and nothing stored or called.
     const denied = await request(server).post(`${BASE}/tenants`).set('Authorization', as(USERS.carol)).send(TEAM_A);
     expect(denied.status).toBe(403);
-    expect(proxy.calls).toEqual([]);
+    expect(harness.proxy.calls).toEqual([]);
     expect((await request(server).get(`${BASE}/tenants`).set('Authorization', ADMIN)).body.items).toEqual([]);
 
     await onboard(server, TEAM_A, USERS.alice);

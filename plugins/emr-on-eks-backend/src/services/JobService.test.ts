@@ -1,0 +1,334 @@
+import { EMRContainersClient, StartJobRunCommandInput } from '@aws-sdk/client-emr-containers';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { ConflictError, InputError, ServiceUnavailableError } from '@backstage/errors';
+import { jobRequest, spec, testSettings } from '../__testUtils__/fixtures';
+import { ScriptedEmrServer, startScriptedEmr } from '../__testUtils__/scriptedEmr';
+import { JOB_TAGS } from '../domain/jobRun';
+import { JobRunGateway } from '../gateways/aws';
+import { JobRunStore } from '../stores/JobRunStore';
+import { TenantStore } from '../stores/TenantStore';
+import { JobService } from './JobService';
+
+/*
+ * Submission, cancel and sync against scripted EMR responses, through the
+ * real AWS SDK client: the state transitions, pages, throttling, lost answers
+ * and deleted virtual clusters that moto cannot produce.
+ */
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+// Fresh virtual clusters for every test, so the scripted EMR's jobs never mix.
+let VC_A = '';
+let VC_B = '';
+let clusterCount = 0;
+const newClusterId = () => `vc${String(++clusterCount).padStart(23, '0')}`;
+const FITS = { executor: { cores: 4, memory: '16g', minExecutors: 2, maxExecutors: 10 } };
+
+let emr: ScriptedEmrServer;
+let client: EMRContainersClient;
+
+beforeAll(async () => {
+  emr = await startScriptedEmr();
+  client = new EMRContainersClient({
+    region: 'us-east-1',
+    endpoint: emr.endpoint,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    maxAttempts: 5,
+  });
+});
+
+afterAll(async () => {
+  client.destroy();
+  await emr.stop();
+});
+
+/** A gateway whose calls can be made to fail around the real one. */
+class TestGateway extends JobRunGateway {
+  failBeforeStart = false;
+  loseStartAnswer = false;
+
+  async start(input: StartJobRunCommandInput) {
+    if (this.failBeforeStart) {
+      throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' });
+    }
+    const accepted = await super.start(input);
+    if (this.loseStartAnswer) {
+      throw Object.assign(new Error('socket hang up'), { name: 'Error' });
+    }
+    return accepted;
+  }
+}
+
+async function setup() {
+  const knex = await databases.init('SQLITE_3');
+  const database = mockServices.database({ knex, migrations: { skip: false } });
+  const tenants = await TenantStore.create({ database });
+  const jobs = await JobRunStore.create({ database, skipMigrations: true });
+  VC_A = newClusterId();
+  VC_B = newClusterId();
+  for (const [name, vc] of [['team-a', VC_A], ['team-b', VC_B]]) {
+    await tenants.insertTenant({ spec: spec({ name }), createdBy: 'x' });
+    await tenants.mergeOutputs(name, {
+      virtualClusterId: vc,
+      executionRoleArn: `arn:aws:iam::123456789012:role/emr-tenant-${name}`,
+      logGroupName: `/emr-on-eks/shared/${name}`,
+    });
+    await tenants.setPhase(name, 'Ready');
+    emr.addVirtualCluster({ id: vc, namespace: name });
+  }
+  const gateway = new TestGateway(client);
+  const service = JobService.create({
+    settings: testSettings(),
+    jobs,
+    tenants,
+    jobRunsFor: () => gateway,
+    logger: mockServices.logger.mock(),
+  });
+  emr.clearCalls();
+  return { knex, tenants, jobs, service, gateway, tenantA: await tenants.getTenant('team-a') };
+}
+
+const callsOf = (operation: string) => emr.calls.filter(c => c.operation === operation);
+
+describe('JobService', () => {
+  it('submits, then follows the run through PENDING, SUBMITTED, RUNNING, COMPLETED', async () => {
+    const { service, tenantA } = await setup();
+    const { run, created, startJobRun } = await service.submit({
+      tenant: tenantA,
+      request: jobRequest({ ...FITS, idempotencyKey: 'walk-1' }),
+      actor: 'user:default/alice',
+    });
+    expect(created).toBe(true);
+    expect(run).toMatchObject({ state: 'PENDING', source: 'backstage', submittedBy: 'user:default/alice', spot: true });
+    expect(startJobRun.clientToken).toBe('walk-1');
+    // What EMR received carries the run id as the submission tag.
+    expect(callsOf('StartJobRun')[0].body.tags[JOB_TAGS.submissionId]).toBe(run!.id);
+
+    const seen: string[] = [];
+    for (let step = 0; step < 4; step++) {
+      await service.syncTenant(tenantA);
+      const current = await service.getRun(run!.id);
+      seen.push(current.state);
+      expect(current.finishedAt === undefined).toBe(current.state !== 'COMPLETED');
+      emr.advance(run!.jobRunId);
+    }
+    expect(seen).toEqual(['PENDING', 'SUBMITTED', 'RUNNING', 'COMPLETED']);
+  });
+
+  it('records FAILED with its reason and details', async () => {
+    const { service, tenantA } = await setup();
+    emr.defaultScript = [
+      { state: 'PENDING' },
+      { state: 'FAILED', failureReason: 'USER_ERROR', stateDetails: 'Job failed: NameError in sales.py' },
+    ];
+    const { run } = await service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' });
+    emr.advance(run!.jobRunId);
+    await service.syncTenant(tenantA);
+    expect(await service.getRun(run!.id)).toMatchObject({
+      state: 'FAILED',
+      failureReason: 'USER_ERROR',
+      stateDetails: 'Job failed: NameError in sales.py',
+      finishedAt: expect.any(String),
+    });
+    emr.defaultScript = [{ state: 'PENDING' }, { state: 'SUBMITTED' }, { state: 'RUNNING' }, { state: 'COMPLETED' }];
+  });
+
+  it('cancels: CANCEL_PENDING first, CANCELLED after the next sync', async () => {
+    const { service, tenantA } = await setup();
+    const { run } = await service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' });
+    const cancelling = await service.cancel(run!);
+    expect(cancelling.state).toBe('CANCEL_PENDING');
+    expect(callsOf('CancelJobRun')).toHaveLength(1);
+    emr.advance(run!.jobRunId);
+    await service.syncTenant(tenantA);
+    const cancelled = await service.getRun(run!.id);
+    expect(cancelled.state).toBe('CANCELLED');
+    await expect(service.cancel(cancelled)).rejects.toThrow(ConflictError);
+  });
+
+  it('returns the same run for the same idempotency key and submits once', async () => {
+    const { service, tenantA } = await setup();
+    const request = jobRequest({ ...FITS, idempotencyKey: 'daily-sales-2026-11-20' });
+    const first = await service.submit({ tenant: tenantA, request, actor: 'x' });
+    const second = await service.submit({ tenant: tenantA, request, actor: 'x' });
+    expect(second.created).toBe(false);
+    expect(second.run!.id).toBe(first.run!.id);
+    expect(callsOf('StartJobRun')).toHaveLength(1);
+    expect(emr.jobCount(VC_A)).toBe(1);
+  });
+
+  it('resubmits with the same token after a crash between recording and calling', async () => {
+    const { service, gateway, tenantA } = await setup();
+    const request = jobRequest({ ...FITS, idempotencyKey: 'crash-before' });
+    gateway.failBeforeStart = true;
+    await expect(service.submit({ tenant: tenantA, request, actor: 'x' })).rejects.toThrow(ServiceUnavailableError);
+    const recorded = (await service.listRuns({ tenants: ['team-a'], limit: 10 })).items;
+    expect(recorded.map(r => r.state)).toEqual(['SUBMITTING']);
+    expect(emr.jobCount(VC_A)).toBe(0);
+
+    gateway.failBeforeStart = false;
+    const retried = await service.submit({ tenant: tenantA, request, actor: 'x' });
+    expect(retried.run).toMatchObject({ id: recorded[0].id, state: 'PENDING' });
+    expect(emr.jobCount(VC_A)).toBe(1);
+  });
+
+  it('neither loses nor duplicates a run whose StartJobRun answer was lost', async () => {
+    const { service, gateway, tenantA } = await setup();
+    const request = jobRequest({ ...FITS, idempotencyKey: 'crash-after' });
+    gateway.loseStartAnswer = true;
+    await expect(service.submit({ tenant: tenantA, request, actor: 'x' })).rejects.toThrow(ServiceUnavailableError);
+    expect(emr.jobCount(VC_A)).toBe(1);
+
+    // The sync finds it by its submission tag and attaches it to the record...
+    await service.syncTenant(tenantA);
+    const runs = (await service.listRuns({ tenants: ['team-a'], limit: 10 })).items;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ state: 'PENDING', source: 'backstage', jobRunId: expect.any(String) });
+
+    // ...and a retry with the same key is answered from the record.
+    gateway.loseStartAnswer = false;
+    const retried = await service.submit({ tenant: tenantA, request, actor: 'x' });
+    expect(retried).toMatchObject({ created: false, run: { id: runs[0].id } });
+    expect(emr.jobCount(VC_A)).toBe(1);
+  });
+
+  it('lets EMR’s clientToken deduplicate a retry that races the sync', async () => {
+    const { service, gateway, tenantA } = await setup();
+    const request = jobRequest({ ...FITS, idempotencyKey: 'crash-after-2' });
+    gateway.loseStartAnswer = true;
+    await expect(service.submit({ tenant: tenantA, request, actor: 'x' })).rejects.toThrow(ServiceUnavailableError);
+    gateway.loseStartAnswer = false;
+    const retried = await service.submit({ tenant: tenantA, request, actor: 'x' });
+    expect(retried.run!.state).toBe('PENDING');
+    expect(callsOf('StartJobRun')).toHaveLength(2);
+    expect(callsOf('StartJobRun')[0].body.clientToken).toBe(callsOf('StartJobRun')[1].body.clientToken);
+    expect(emr.jobCount(VC_A)).toBe(1);
+  });
+
+  it('marks a submission that never reached EMR as FAILED after a grace period', async () => {
+    const { service, gateway, knex, tenantA } = await setup();
+    gateway.failBeforeStart = true;
+    await expect(service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' })).rejects.toThrow();
+    await service.syncTenant(tenantA);
+    expect((await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0].state).toBe('SUBMITTING');
+    await knex('emr_job_runs').update({ created_at: new Date(Date.now() - 20 * 60_000) });
+    await service.syncTenant(tenantA);
+    expect((await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0]).toMatchObject({
+      state: 'FAILED',
+      stateDetails: expect.stringContaining('never reached EMR'),
+    });
+  });
+
+  it('records an EMR refusal as FAILED and answers 400', async () => {
+    const { service, tenantA } = await setup();
+    emr.failNext(1, { status: 400, code: 'ValidationException', message: 'Release label is not supported' }, 'StartJobRun');
+    await expect(service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' })).rejects.toThrow(
+      new InputError('EMR refused the job run: Release label is not supported'),
+    );
+    expect((await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0]).toMatchObject({
+      state: 'FAILED',
+      failureReason: 'VALIDATION_ERROR',
+    });
+  });
+
+  it('refuses a request over the tenant limits, or for a tenant that is not Ready, without calling EMR', async () => {
+    const { service, tenants, tenantA } = await setup();
+    await expect(
+      service.submit({ tenant: tenantA, request: jobRequest({ executor: { cores: 7, memory: '8g', maxExecutors: 2 } }), actor: 'x' }),
+    ).rejects.toThrow('executor.cores: 7 exceeds the LimitRange max cpu 6 of tenant team-a');
+    await tenants.setPhase('team-a', 'Failed');
+    await expect(
+      service.submit({ tenant: await tenants.getTenant('team-a'), request: jobRequest(FITS), actor: 'x' }),
+    ).rejects.toThrow(ConflictError);
+    expect(callsOf('StartJobRun')).toEqual([]);
+    expect((await service.listRuns({ tenants: ['team-a'], limit: 10 })).items).toEqual([]);
+  });
+
+  it('returns the composed input on a dry run, with no call and nothing stored', async () => {
+    const { service, tenantA } = await setup();
+    const result = await service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x', dryRun: true });
+    expect(result.startJobRun.virtualClusterId).toBe(VC_A);
+    expect(result.run).toBeUndefined();
+    expect(emr.calls).toEqual([]);
+    expect((await service.listRuns({ tenants: ['team-a'], limit: 10 })).items).toEqual([]);
+  });
+
+  describe('sync', () => {
+    it('pages through runs started outside Backstage, attributing them by tag', async () => {
+      const { service, tenantA } = await setup();
+      const now = Date.now();
+      for (let i = 0; i < 120; i++) {
+        emr.addJob(VC_A, {
+          name: `airflow-${i}`,
+          createdAt: new Date(now - (i + 1) * 60_000),
+          tags: i % 2 === 0 ? { [JOB_TAGS.entityRef]: 'component:default/nightly-etl' } : {},
+          script: [{ state: 'RUNNING' }],
+        });
+      }
+      const result = await service.syncTenant(tenantA);
+      expect(result).toMatchObject({ listed: 120, written: 120, described: 0 });
+      expect(callsOf('ListJobRuns').length).toBeGreaterThanOrEqual(3);
+      const attributed = await service.listRuns({ entityRef: 'component:default/nightly-etl', tenants: ['team-a'], limit: 200 });
+      expect(attributed.items).toHaveLength(60);
+      expect(attributed.items.every(r => r.source === 'external')).toBe(true);
+    });
+
+    it('makes exactly one List call when nothing is new', async () => {
+      const { service, tenantA } = await setup();
+      await service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' });
+      await service.syncTenant(tenantA);
+      emr.clearCalls();
+      const result = await service.syncTenant(tenantA);
+      expect(emr.calls.map(c => c.operation)).toEqual(['ListJobRuns']);
+      expect(result).toMatchObject({ written: 0, described: 0 });
+    });
+
+    it('lists from the watermark minus the safety margin', async () => {
+      const { service, tenantA } = await setup();
+      const createdAt = new Date(Date.now() - 3_600_000);
+      emr.addJob(VC_A, { createdAt, script: [{ state: 'RUNNING' }] });
+      await service.syncTenant(tenantA);
+      emr.clearCalls();
+      await service.syncTenant(tenantA);
+      const after = String(callsOf('ListJobRuns')[0].query.createdAfter);
+      expect(Date.parse(after)).toBe(createdAt.getTime() - 300_000);
+    });
+
+    it('describes unfinished runs older than the list window', async () => {
+      const { service, tenantA, knex } = await setup();
+      const { run } = await service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' });
+      await service.syncTenant(tenantA);
+      // Much newer runs move the watermark past the first run.
+      emr.addJob(VC_A, { createdAt: new Date(Date.now() + 3_600_000), script: [{ state: 'RUNNING' }] });
+      await service.syncTenant(tenantA);
+      await knex('emr_job_sync').update({ watermark: new Date(Date.now() + 3_600_000) });
+      emr.advance(run!.jobRunId);
+      emr.clearCalls();
+      const result = await service.syncTenant(tenantA);
+      expect(emr.calls.map(c => c.operation).sort()).toEqual(['DescribeJobRun', 'ListJobRuns']);
+      expect(result.described).toBe(1);
+      expect((await service.getRun(run!.id)).state).toBe('SUBMITTED');
+    });
+
+    it('rides out throttling with the SDK’s retries', async () => {
+      const { service, tenantA } = await setup();
+      emr.addJob(VC_A, { createdAt: new Date(Date.now() - 60_000), script: [{ state: 'RUNNING' }] });
+      emr.failNext(2, { status: 429, code: 'ThrottlingException', message: 'Rate exceeded' }, 'ListJobRuns');
+      const result = await service.syncTenant(tenantA);
+      expect(result).toMatchObject({ listed: 1, written: 1 });
+      expect(result.error).toBeUndefined();
+      expect(callsOf('ListJobRuns')).toHaveLength(3);
+    });
+
+    it('reports a tenant whose virtual cluster is gone and carries on with the others', async () => {
+      const { service, jobs } = await setup();
+      emr.addJob(VC_B, { createdAt: new Date(Date.now() - 60_000), script: [{ state: 'RUNNING' }] });
+      emr.removeVirtualCluster(VC_A);
+      const results = await service.syncAll();
+      expect(results.find(r => r.tenant === 'team-a')!.error).toBe(
+        `virtual cluster ${VC_A} no longer exists; reconcile tenant team-a`,
+      );
+      expect(results.find(r => r.tenant === 'team-b')).toMatchObject({ listed: 1, written: 1 });
+      expect((await jobs.getSyncState('team-a'))!.lastError).toContain('no longer exists');
+    });
+  });
+});

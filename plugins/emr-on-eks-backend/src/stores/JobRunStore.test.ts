@@ -1,0 +1,212 @@
+import { mockServices, TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { InputError } from '@backstage/errors';
+import { JOB_TAGS } from '../domain/jobRun';
+import { EmrJobRun, JobRunStore, NewSubmission } from './JobRunStore';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+async function createStore(databaseId: TestDatabaseId) {
+  const knex = await databases.init(databaseId);
+  const store = await JobRunStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
+  return { knex, store };
+}
+
+const REQUESTED = {
+  driver: { cores: 1, memoryMiB: 2432 },
+  executor: { cores: 2, memoryMiB: 4480 },
+  minExecutors: 1,
+  maxExecutors: 4,
+  maxCores: 9,
+  maxMemoryMiB: 20352,
+};
+
+function submission(overrides: Partial<NewSubmission> = {}): NewSubmission {
+  return {
+    id: overrides.id ?? `sub-${Math.random().toString(36).slice(2)}`,
+    tenant: 'team-a',
+    virtualClusterId: 'vc-a',
+    name: 'daily',
+    releaseLabel: 'emr-7.5.0-latest',
+    entityRef: 'component:default/daily',
+    submittedBy: 'user:default/alice',
+    spot: true,
+    clientToken: 'token',
+    requested: REQUESTED,
+    ...overrides,
+  };
+}
+
+function emrRun(overrides: Partial<EmrJobRun> = {}): EmrJobRun {
+  return {
+    id: 'job-1',
+    virtualClusterId: 'vc-a',
+    name: 'external',
+    arn: 'arn:aws:emr-containers:us-east-1:123456789012:/virtualclusters/vc-a/jobruns/job-1',
+    state: 'RUNNING',
+    releaseLabel: 'emr-7.5.0-latest',
+    createdAt: new Date('2026-11-20T10:00:00Z'),
+    tags: {},
+    ...overrides,
+  };
+}
+
+describe('JobRunStore', () => {
+  it.each(databases.eachSupportedId())(
+    'records a submission once per idempotency key on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const first = await store.insertSubmission(submission({ id: 'a', idempotencyKey: 'k1', clientToken: 'k1' }));
+      expect(first.inserted).toBe(true);
+      expect(first.run).toMatchObject({
+        id: 'a',
+        state: 'SUBMITTING',
+        source: 'backstage',
+        spot: true,
+        idempotencyKey: 'k1',
+        requested: REQUESTED,
+      });
+      const again = await store.insertSubmission(submission({ id: 'b', idempotencyKey: 'k1', clientToken: 'other' }));
+      expect(again).toMatchObject({ inserted: false, run: { id: 'a' } });
+      expect(await store.clientTokenOf('a')).toBe('k1');
+      // The same key in another tenant is another run.
+      const elsewhere = await store.insertSubmission(submission({ id: 'c', tenant: 'team-b', idempotencyKey: 'k1' }));
+      expect(elsewhere.inserted).toBe(true);
+      // Concurrent twins: one insert, both get the same run.
+      const twins = await Promise.all([
+        store.insertSubmission(submission({ id: 'd1', idempotencyKey: 'k2' })),
+        store.insertSubmission(submission({ id: 'd2', idempotencyKey: 'k2' })),
+      ]);
+      expect(twins.filter(t => t.inserted)).toHaveLength(1);
+      expect(twins[0].run.id).toBe(twins[1].run.id);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'attaches EMR runs by id or by submission tag, inserts external ones, and writes only changes on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.insertSubmission(submission({ id: 'lost-answer' }));
+      const page = [
+        emrRun({ id: 'job-1', tags: { [JOB_TAGS.submissionId]: 'lost-answer' }, state: 'SUBMITTED' }),
+        emrRun({
+          id: 'job-2',
+          name: 'airflow-job',
+          tags: { [JOB_TAGS.entityRef]: 'component:default/airflow-dag' },
+          createdAt: new Date('2026-11-20T11:00:00Z'),
+        }),
+      ];
+      expect(await store.upsertFromEmr('team-a', page, JOB_TAGS)).toBe(2);
+      expect(await store.getRun('lost-answer')).toMatchObject({ jobRunId: 'job-1', state: 'SUBMITTED', source: 'backstage' });
+      const external = (await store.listRuns({ tenants: ['team-a'], limit: 10 })).items.find(r => r.jobRunId === 'job-2');
+      expect(external).toMatchObject({
+        name: 'airflow-job',
+        source: 'external',
+        entityRef: 'component:default/airflow-dag',
+        state: 'RUNNING',
+        createdAt: '2026-11-20T11:00:00.000Z',
+      });
+      expect(external?.spot).toBeUndefined();
+
+      // The same page again changes nothing; a state change writes one row.
+      expect(await store.upsertFromEmr('team-a', page, JOB_TAGS)).toBe(0);
+      const finished = new Date('2026-11-20T12:00:00Z');
+      expect(
+        await store.upsertFromEmr('team-a', [{ ...page[1], state: 'FAILED', failureReason: 'USER_ERROR', stateDetails: 'boom', finishedAt: finished }], JOB_TAGS),
+      ).toBe(1);
+      expect(await store.getRun(external!.id)).toMatchObject({
+        state: 'FAILED',
+        failureReason: 'USER_ERROR',
+        stateDetails: 'boom',
+        finishedAt: '2026-11-20T12:00:00.000Z',
+      });
+      // markSubmitted does not move a run the sync already moved on.
+      await store.markSubmitted('lost-answer', { emrJobId: 'job-1' });
+      expect((await store.getRun('lost-answer'))!.state).toBe('SUBMITTED');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'pages newest first with a cursor and filters on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const base = Date.parse('2026-11-01T00:00:00Z');
+      const runs = Array.from({ length: 25 }, (_, i) =>
+        emrRun({
+          id: `job-${String(i).padStart(2, '0')}`,
+          // two runs per timestamp, so the id breaks ties
+          createdAt: new Date(base + Math.floor(i / 2) * 60_000),
+          state: i % 5 === 0 ? 'FAILED' : 'COMPLETED',
+          tags: { [JOB_TAGS.entityRef]: i % 2 === 0 ? 'component:default/even' : 'component:default/odd' },
+        }),
+      );
+      await store.upsertFromEmr('team-a', runs, JOB_TAGS);
+      await store.upsertFromEmr('team-b', [emrRun({ id: 'b-1', virtualClusterId: 'vc-b', tags: { [JOB_TAGS.entityRef]: 'component:default/even' } })], JOB_TAGS);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.listRuns({ tenants: ['team-a'], limit: 10, cursor });
+        seen.push(...page.items.map(r => r.jobRunId!));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 10);
+      expect(pages).toBe(3);
+      expect(seen).toHaveLength(25);
+      expect(new Set(seen).size).toBe(25);
+      const times = seen.map(id => runs.find(r => r.id === id)!.createdAt.getTime());
+      expect([...times].sort((a, b) => b - a)).toEqual(times);
+
+      const failed = await store.listRuns({ tenants: ['team-a'], states: ['FAILED'], limit: 50 });
+      expect(failed.items.map(r => r.jobRunId)).toEqual(['job-20', 'job-15', 'job-10', 'job-05', 'job-00']);
+      const window = await store.listRuns({
+        tenants: ['team-a'],
+        createdAfter: new Date(base + 2 * 60_000),
+        createdBefore: new Date(base + 4 * 60_000),
+        limit: 50,
+      });
+      // Newest minute first; within a minute the order is by run id, a tie-break.
+      expect(window.items.map(r => r.jobRunId).slice(0, 2).sort()).toEqual(['job-06', 'job-07']);
+      expect(window.items.map(r => r.jobRunId).slice(2).sort()).toEqual(['job-04', 'job-05']);
+      const even = await store.listRuns({ entityRef: 'component:default/even', tenants: ['team-a', 'team-b'], limit: 50 });
+      expect(even.items).toHaveLength(14);
+      expect(await store.tenantsWithRunsOf('component:default/even')).toEqual(['team-a', 'team-b']);
+      expect((await store.listRuns({ tenants: [], limit: 50 })).items).toEqual([]);
+      await expect(store.listRuns({ limit: 5, cursor: 'garbage' })).rejects.toThrow(InputError);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'finds unfinished runs and keeps the sync state on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.upsertFromEmr(
+        'team-a',
+        [
+          emrRun({ id: 'old-running', createdAt: new Date('2026-11-01T00:00:00Z') }),
+          emrRun({ id: 'new-running', createdAt: new Date('2026-11-20T00:00:00Z') }),
+          emrRun({ id: 'done', state: 'COMPLETED', createdAt: new Date('2026-11-01T00:00:00Z') }),
+        ],
+        JOB_TAGS,
+      );
+      const older = await store.unfinishedRuns('team-a', new Date('2026-11-10T00:00:00Z'));
+      expect(older.map(r => r.jobRunId)).toEqual(['old-running']);
+      expect((await store.unfinishedRuns('team-a')).map(r => r.jobRunId).sort()).toEqual(['new-running', 'old-running']);
+
+      expect(await store.getSyncState('team-a')).toBeUndefined();
+      const watermark = new Date('2026-11-20T00:00:00Z');
+      await store.saveSyncState('team-a', { virtualClusterId: 'vc-a', watermark, lastSyncedAt: watermark });
+      await store.saveSyncState('team-a', { virtualClusterId: 'vc-a', watermark, lastSyncedAt: watermark, lastError: 'gone' });
+      expect(await store.getSyncState('team-a')).toEqual({
+        virtualClusterId: 'vc-a',
+        watermark,
+        lastSyncedAt: watermark,
+        lastError: 'gone',
+      });
+    },
+  );
+});
