@@ -1,5 +1,6 @@
 import {
   AuthService,
+  BackendFeature,
   coreServices,
   createBackendModule,
   createServiceFactory,
@@ -117,7 +118,10 @@ export type ScheduledTask = SchedulerServiceTaskScheduleDefinition &
  * the test policy, on the given `emrOnEks` config. Scheduled tasks are
  * captured instead of run, so a test can run "the schedule" when it wants.
  */
-export async function startEmrOnEksBackend(config: JsonObject) {
+export async function startEmrOnEksBackend(
+  config: JsonObject,
+  extraFeatures: BackendFeature[] = [],
+) {
   const scheduledTasks: ScheduledTask[] = [];
   const backend = await startTestBackend({
     features: [
@@ -142,6 +146,7 @@ export async function startEmrOnEksBackend(config: JsonObject) {
           scheduledTasks.push(task);
         },
       }).factory,
+      ...extraFeatures,
     ],
   });
   return Object.assign(backend, { scheduledTasks });

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `npm run bench`: benchmarks that print figures (no timing assertions), on
+# SQLite and, when reachable, PostgreSQL, with moto for the sync figures.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export CI=true
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+if [ -z "${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-}" ] &&
+  pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=postgresql://postgres@127.0.0.1:5432
+fi
+
+cd plugins/emr-on-eks-backend
+npx backstage-cli package test --runInBand --testMatch '**/src/bench/**/*.bench.ts' "$@"
