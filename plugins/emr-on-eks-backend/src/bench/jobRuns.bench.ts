@@ -47,12 +47,13 @@ const results: Record<string, unknown> = {};
 const tenantName = (i: number) => `team-${String(i).padStart(3, '0')}`;
 const entityRef = (t: number, e: number) => `component:default/${tenantName(t)}-job-${e}`;
 
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
 function percentiles(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return { median: round(at(0.5)), p95: round(at(0.95)), max: round(sorted[sorted.length - 1]) };
 }
-const round = (ms: number) => Math.round(ms * 100) / 100;
 
 async function seed(databaseId: TestDatabaseId) {
   const knex = await databases.init(databaseId);
