@@ -6,9 +6,11 @@ import {
   emrOnEksTenantUpdatePermission,
   formatIssues,
   parseTenantSpec,
+  Tenant,
   tenantNameSchema,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import type { Router } from 'express';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import type { Request, Router } from 'express';
 import type { TenantService } from '../services/TenantService';
 import type { TenantStore } from '../stores/TenantStore';
 import { actorOf, ApiAccess } from './access';
@@ -77,15 +79,27 @@ export function addTenantRoutes(
     res.json({ items });
   });
 
-  router.put('/tenants/:name', async (req, res) => {
+  /** A change to an existing tenant: visible to the caller, permitted, audited. */
+  async function changeTenant<T>(
+    req: Request,
+    eventId: string,
+    permission: ResourcePermission,
+    change: (tenant: Tenant, actor: string) => Promise<T>,
+  ): Promise<T> {
     const credentials = await access.credentials(req);
-    const tenant = await access.audited(
+    return access.audited(req, eventId, { tenant: req.params.name }, async () => {
+      const current = await access.visibleTenant(req.params.name, credentials);
+      await access.requireOn(permission, current.name, credentials);
+      return change(current, actorOf(credentials));
+    });
+  }
+
+  router.put('/tenants/:name', async (req, res) => {
+    const tenant = await changeTenant(
       req,
       'tenant-update',
-      { tenant: req.params.name },
-      async () => {
-        const current = await access.visibleTenant(req.params.name, credentials);
-        await access.requireOn(emrOnEksTenantUpdatePermission, current.name, credentials);
+      emrOnEksTenantUpdatePermission,
+      (current, actor) => {
         const body = req.body ?? {};
         if (body.name !== undefined && body.name !== current.name) {
           throw new InputError(
@@ -93,38 +107,28 @@ export function addTenantRoutes(
           );
         }
         const spec = parseSpecOrThrow({ ...body, name: current.name });
-        return tenants.updateTenant(spec, actorOf(credentials));
+        return tenants.updateTenant(spec, actor);
       },
     );
     res.status(202).json(tenant);
   });
 
   router.delete('/tenants/:name', async (req, res) => {
-    const credentials = await access.credentials(req);
-    const tenant = await access.audited(
+    const tenant = await changeTenant(
       req,
       'tenant-delete',
-      { tenant: req.params.name },
-      async () => {
-        const current = await access.visibleTenant(req.params.name, credentials);
-        await access.requireOn(emrOnEksTenantDeletePermission, current.name, credentials);
-        return tenants.deleteTenant(current.name, actorOf(credentials));
-      },
+      emrOnEksTenantDeletePermission,
+      (current, actor) => tenants.deleteTenant(current.name, actor),
     );
     res.status(202).json(tenant);
   });
 
   router.post('/tenants/:name/reconcile', async (req, res) => {
-    const credentials = await access.credentials(req);
-    const result = await access.audited(
+    const result = await changeTenant(
       req,
       'tenant-reconcile',
-      { tenant: req.params.name },
-      async () => {
-        const current = await access.visibleTenant(req.params.name, credentials);
-        await access.requireOn(emrOnEksTenantUpdatePermission, current.name, credentials);
-        return tenants.reconcile(current.name, actorOf(credentials));
-      },
+      emrOnEksTenantUpdatePermission,
+      (current, actor) => tenants.reconcile(current.name, actor),
     );
     if (!result) {
       res.status(204).end();
