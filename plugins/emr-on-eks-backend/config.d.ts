@@ -66,6 +66,13 @@ export interface Config {
         /** direct: base64 PEM of the cluster CA. */
         caData?: string;
         /**
+         * direct: how to authenticate to the API server. `token` (default)
+         * sends `token`; `aws` sends EKS tokens made from the backend's AWS
+         * credentials (as `aws eks get-token` does), renewed every 10 minutes;
+         * map the backend's IAM role with an EKS access entry.
+         */
+        authProvider?: 'token' | 'aws';
+        /**
          * direct: bearer token.
          * @visibility secret
          */

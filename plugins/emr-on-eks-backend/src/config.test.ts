@@ -25,6 +25,13 @@ describe('readEmrOnEksSettings', () => {
     expect(settings.reconcileSchedule).toMatchObject({ frequency: { minutes: 10 } });
   });
 
+  it('accepts direct mode with EKS tokens from the AWS credentials', () => {
+    const settings = read(
+      withCluster({ kubernetes: { mode: 'direct', url: 'https://k8s.example.com', caData: 'Q0E=', authProvider: 'aws' } }),
+    );
+    expect(settings.clusters[0].kubernetes).toMatchObject({ mode: 'direct', authProvider: 'aws' });
+  });
+
   it('knows the Karpenter capacity label values', () => {
     const settings = read(withCluster({ capacityTypeLabel: 'karpenter.sh/capacity-type' }));
     expect(settings.clusters[0].capacityTypeValues).toEqual({ onDemand: 'on-demand', spot: 'spot' });
@@ -51,7 +58,8 @@ describe('readEmrOnEksSettings', () => {
     [{ oidcIssuer: 'not an issuer' }, 'emrOnEks.clusters[0].oidcIssuer must be the cluster OIDC issuer'],
     [{ capacityTypeLabel: 'example.com/lifecycle' }, 'emrOnEks.clusters[0].capacityTypeValues is required for the custom capacityTypeLabel'],
     [{ kubernetes: { mode: 'gitops' } }, 'emrOnEks.clusters[0].kubernetes.directory'],
-    [{ kubernetes: { mode: 'direct' } }, 'direct mode needs url (with token) or kubeconfig'],
+    [{ kubernetes: { mode: 'direct' } }, 'direct mode needs url (with token or authProvider aws) or kubeconfig'],
+    [{ kubernetes: { mode: 'direct', url: 'https://k8s.example.com' } }, 'direct mode with url needs a token, or authProvider: aws'],
     [{ kubernetes: { mode: 'helm' } }, 'emrOnEks.clusters[0].kubernetes.mode'],
   ])('names the key of a bad cluster value %j', (patch, message) => {
     expect(() => read(withCluster(patch))).toThrow(message);

@@ -22,14 +22,26 @@ const kubernetesSchema = z.discriminatedUnion('mode', [
       mode: z.literal('direct'),
       url: z.string().url().optional(),
       caData: z.string().optional(),
+      /** `aws`: EKS tokens made from the backend's AWS credentials. */
+      authProvider: z.enum(['token', 'aws']).default('token'),
       token: z.string().optional(),
       kubeconfig: z.string().optional(),
       context: z.string().optional(),
       skipTLSVerify: z.boolean().optional(),
     })
     .refine(k => k.url !== undefined || k.kubeconfig !== undefined, {
-      message: 'direct mode needs url (with token) or kubeconfig',
-    }),
+      message: 'direct mode needs url (with token or authProvider aws) or kubeconfig',
+    })
+    .refine(
+      k =>
+        k.kubeconfig !== undefined ||
+        k.authProvider === 'aws' ||
+        k.token !== undefined,
+      {
+        message:
+          'direct mode with url needs a token, or authProvider: aws to use EKS tokens from the AWS credentials',
+      },
+    ),
 ]);
 
 const clusterSchema = z

@@ -310,6 +310,28 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
   });
 });
 
+describe('onboarding in direct mode with EKS tokens from the AWS credentials', () => {
+  it('authenticates to the API server with presigned STS tokens for the cluster', async () => {
+    const { server } = await startEmrOnEksBackend(
+      testConfig({
+        endpoint: harness.proxy.endpoint,
+        kubernetes: { mode: 'direct', authProvider: 'aws', url: harness.kube.url, caData: harness.kube.caData },
+      }),
+    );
+    const tenant = await onboard(server);
+    expect(tenant.status.phase).toBe('Ready');
+    const tokens = new Set(harness.kube.requests.map(r => r.authorization));
+    expect(tokens.size).toBe(1);
+    const [header] = [...tokens];
+    expect(header).toMatch(/^Bearer k8s-aws-v1\.[A-Za-z0-9_-]+$/);
+    const url = new URL(Buffer.from(header!.slice('Bearer k8s-aws-v1.'.length), 'base64url').toString());
+    expect(url.searchParams.get('Action')).toBe('GetCallerIdentity');
+    // Signed with the backend's own AWS credentials (moto's in this test).
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^testing\/\d{8}\/us-east-1\/sts\/aws4_request$/);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host;x-k8s-aws-id');
+  });
+});
+
 describe('onboarding in GitOps mode', () => {
   it('writes the kustomization and creates the AWS resources', async () => {
     const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'emr-gitops-it-'));

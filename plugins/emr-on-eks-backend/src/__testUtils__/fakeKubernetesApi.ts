@@ -14,6 +14,7 @@ export interface RecordedKubernetesRequest {
   contentType?: string;
   fieldManager?: string;
   force?: string;
+  authorization?: string;
   body?: any;
 }
 
@@ -73,6 +74,7 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
         contentType: req.headers['content-type'],
         fieldManager: url.searchParams.get('fieldManager') ?? undefined,
         force: url.searchParams.get('force') ?? undefined,
+        authorization: req.headers.authorization,
         body: text ? parse(text) : undefined,
       };
       requests.push(record);

@@ -10,6 +10,7 @@ import {
   VirtualClusterGateway,
 } from './aws';
 import { DirectKubernetesGateway } from './DirectKubernetesGateway';
+import { eksToken } from './eksToken';
 import { GitOpsKubernetesGateway } from './GitOpsKubernetesGateway';
 import type { KubernetesGateway } from './KubernetesGateway';
 
@@ -44,6 +45,15 @@ export function createClusterGateways(options: {
           settings: cluster.kubernetes,
           clusterName: cluster.name,
           logger: logger.child({ cluster: cluster.name }),
+          tokenProvider:
+            cluster.kubernetes.authProvider === 'aws'
+              ? () =>
+                  eksToken({
+                    clusterName: cluster.eksClusterName,
+                    region: cluster.region,
+                    credentials: clients.sts.config.credentials,
+                  })
+              : undefined,
         });
   return {
     kubernetes,

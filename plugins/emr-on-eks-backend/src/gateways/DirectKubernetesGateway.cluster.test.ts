@@ -20,7 +20,7 @@ describeWithCluster('DirectKubernetesGateway against the cluster in KUBECONFIG',
   const name = `emr-it-${randomBytes(3).toString('hex')}`;
   const objects = tenantObjects(spec({ name }));
   const gateway = DirectKubernetesGateway.create({
-    settings: { mode: 'direct', kubeconfig },
+    settings: { mode: 'direct', authProvider: 'token', kubeconfig },
     clusterName: 'test',
     logger: mockServices.logger.mock(),
   });

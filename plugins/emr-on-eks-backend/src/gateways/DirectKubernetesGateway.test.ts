@@ -20,7 +20,7 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
     api.objects.clear();
     api.clear();
     gateway = DirectKubernetesGateway.create({
-      settings: { mode: 'direct', url: api.url, caData: api.caData, token: 'test-token' },
+      settings: { mode: 'direct', authProvider: 'token', url: api.url, caData: api.caData, token: 'test-token' },
       clusterName: 'shared',
       logger: mockServices.logger.mock(),
     });
@@ -98,7 +98,7 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
 
   it('refuses a server whose certificate the CA did not sign', async () => {
     const untrusted = DirectKubernetesGateway.create({
-      settings: { mode: 'direct', url: api.url, token: 'test-token' },
+      settings: { mode: 'direct', authProvider: 'token', url: api.url, token: 'test-token' },
       clusterName: 'shared',
       logger: mockServices.logger.mock(),
     });
@@ -106,6 +106,35 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
       /certificate/i,
     );
     expect(api.objects.size).toBe(0);
+  });
+
+  it('authenticates with provided tokens, renewing them when they expire', async () => {
+    let issued = 0;
+    const tokenProvider = async () => `k8s-aws-v1.token-${++issued}`;
+    const settings = { mode: 'direct' as const, authProvider: 'aws' as const, url: api.url, caData: api.caData };
+    const lasting = DirectKubernetesGateway.create({
+      settings,
+      clusterName: 'shared',
+      logger: mockServices.logger.mock(),
+      tokenProvider,
+    });
+    await lasting.applyTenantObjects('team-a', tenantObjects(spec()));
+    await lasting.applyTenantObjects('team-a', tenantObjects(spec()));
+    expect(issued).toBe(1);
+    expect(new Set(api.requests.map(r => r.authorization))).toEqual(new Set(['Bearer k8s-aws-v1.token-1']));
+
+    api.clear();
+    const expiring = DirectKubernetesGateway.create({
+      settings,
+      clusterName: 'shared',
+      logger: mockServices.logger.mock(),
+      tokenProvider,
+      tokenLifetimeMs: 0,
+    });
+    await expiring.applyTenantObjects('team-a', tenantObjects(spec()));
+    await expiring.applyTenantObjects('team-a', tenantObjects(spec()));
+    expect(issued).toBeGreaterThan(3);
+    expect(api.requests.at(-1)!.authorization).toBe(`Bearer k8s-aws-v1.token-${issued}`);
   });
 
   it('sends the bearer token', async () => {
@@ -120,6 +149,7 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
     const tokenGateway = DirectKubernetesGateway.create({
       settings: {
         mode: 'direct',
+        authProvider: 'token',
         url: `http://127.0.0.1:${port}`,
         token: 'secret-token',
         skipTLSVerify: true,

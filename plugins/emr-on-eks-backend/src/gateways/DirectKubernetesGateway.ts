@@ -11,6 +11,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesSettings } from '../config';
 import { containsDesired } from '../domain/compare';
 import type { KubernetesObject } from '../domain/kubernetes';
+import { EKS_TOKEN_LIFETIME_MS } from './eksToken';
 import { describeObject, KubernetesGateway } from './KubernetesGateway';
 
 /** Field manager of every server-side apply the plugin makes. */
@@ -28,17 +29,45 @@ export class DirectKubernetesGateway implements KubernetesGateway {
     settings: DirectSettings;
     clusterName: string;
     logger: LoggerService;
+    /** Source of short-lived bearer tokens (EKS tokens), renewed before they lapse. */
+    tokenProvider?: () => Promise<string>;
+    /** How long a provided token is used; default 10 minutes. */
+    tokenLifetimeMs?: number;
   }): DirectKubernetesGateway {
-    return new DirectKubernetesGateway(
-      KubernetesObjectApi.makeApiClient(kubeConfigFrom(options)),
-      options.logger,
-    );
+    return new DirectKubernetesGateway(options);
   }
 
+  private api?: KubernetesObjectApi;
+  private apiIssuedAt = 0;
+
   private constructor(
-    private readonly api: KubernetesObjectApi,
-    private readonly logger: LoggerService,
+    private readonly options: {
+      settings: DirectSettings;
+      clusterName: string;
+      logger: LoggerService;
+      tokenProvider?: () => Promise<string>;
+      tokenLifetimeMs?: number;
+    },
   ) {}
+
+  private get logger() {
+    return this.options.logger;
+  }
+
+  /** The API client, rebuilt with a fresh token when the last one is near expiry. */
+  private async client(): Promise<KubernetesObjectApi> {
+    const { tokenProvider } = this.options;
+    const lifetime = this.options.tokenLifetimeMs ?? EKS_TOKEN_LIFETIME_MS;
+    const stale = Date.now() - this.apiIssuedAt >= lifetime;
+    if (!this.api || (tokenProvider && stale)) {
+      const token = tokenProvider ? await tokenProvider() : undefined;
+      this.api = KubernetesObjectApi.makeApiClient(
+        kubeConfigFrom({ ...this.options, token }),
+      );
+      this.apiIssuedAt = Date.now();
+    }
+    return this.api;
+  }
 
   applyClusterObjects(objects: KubernetesObject[]) {
     return this.applyAll(objects);
@@ -57,7 +86,7 @@ export class DirectKubernetesGateway implements KubernetesGateway {
       return [];
     }
     try {
-      await this.api.delete(
+      await (await this.client()).delete(
         header(namespace),
         undefined,
         undefined,
@@ -82,7 +111,7 @@ export class DirectKubernetesGateway implements KubernetesGateway {
         continue;
       }
       try {
-        await this.api.patch(
+        await (await this.client()).patch(
           toClientModel(object),
           undefined,
           undefined,
@@ -104,7 +133,7 @@ export class DirectKubernetesGateway implements KubernetesGateway {
     object: KubernetesObject,
   ): Promise<KubernetesObject | undefined> {
     try {
-      return toWireFormat(await this.api.read(header(object)));
+      return toWireFormat(await (await this.client()).read(header(object)));
     } catch (error) {
       if (isNotFound(error)) {
         return undefined;
@@ -178,6 +207,8 @@ function safeJson(text: string): unknown {
 function kubeConfigFrom(options: {
   settings: DirectSettings;
   clusterName: string;
+  /** Overrides settings.token (a freshly made EKS token). */
+  token?: string;
 }): KubeConfig {
   const { settings, clusterName } = options;
   const kc = new KubeConfig();
@@ -197,7 +228,7 @@ function kubeConfigFrom(options: {
         skipTLSVerify: settings.skipTLSVerify ?? false,
       },
     ],
-    users: [{ name: 'emr-on-eks', token: settings.token }],
+    users: [{ name: 'emr-on-eks', token: options.token ?? settings.token }],
     contexts: [{ name: clusterName, cluster: clusterName, user: 'emr-on-eks' }],
     currentContext: clusterName,
   });
