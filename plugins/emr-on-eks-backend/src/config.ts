@@ -245,3 +245,17 @@ export function readEmrOnEksSettings(config: Config): EmrOnEksSettings {
     jobSyncSchedule: schedule('jobs.sync.schedule', DEFAULT_JOB_SYNC_SCHEDULE),
   };
 }
+
+/** The configured cluster a tenant lives on; throws if it was removed from config. */
+export function clusterOfTenant(
+  settings: Pick<EmrOnEksSettings, 'clusters'>,
+  tenant: { name: string; spec: { cluster: string } },
+): ClusterSettings {
+  const cluster = settings.clusters.find(c => c.name === tenant.spec.cluster);
+  if (!cluster) {
+    throw new Error(
+      `tenant ${tenant.name} refers to cluster ${tenant.spec.cluster}, which is no longer configured`,
+    );
+  }
+  return cluster;
+}

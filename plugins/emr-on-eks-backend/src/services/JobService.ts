@@ -15,6 +15,7 @@ import {
   Tenant,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { randomUUID } from 'node:crypto';
+import { clusterOfTenant } from '../config';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
 import {
   composeStartJobRun,
@@ -108,7 +109,7 @@ export class JobService {
       return { startJobRun: compose('dry-run', 'dry-run'), created: false };
     }
 
-    const { run, inserted } = await this.jobs.insertSubmission({
+    const { run, inserted, clientToken } = await this.jobs.insertSubmission({
       id: randomUUID(),
       tenant: tenant.name,
       virtualClusterId: virtualClusterId!,
@@ -121,7 +122,6 @@ export class JobService {
       clientToken: request.idempotencyKey ?? randomUUID(),
       requested: requestedResources(shape),
     });
-    const clientToken = (await this.jobs.clientTokenOf(run.id))!;
     const startJobRun = compose(clientToken, run.id);
     if (!inserted && run.state !== 'SUBMITTING') {
       return { startJobRun, run, created: false };
@@ -223,9 +223,11 @@ export class JobService {
           }
         }
       }
+      const unfinished = await this.jobs.unfinishedRuns(tenant.name);
       // Unfinished runs the list no longer covers (created before the window).
-      for (const run of await this.jobs.unfinishedRuns(tenant.name, since)) {
-        if (!run.jobRunId || seen.has(run.jobRunId)) {
+      for (const run of unfinished) {
+        const insideWindow = Date.parse(run.createdAt) >= since.getTime();
+        if (!run.jobRunId || seen.has(run.jobRunId) || insideWindow) {
           continue;
         }
         const described = await gateway.describe(virtualClusterId, run.jobRunId);
@@ -234,7 +236,7 @@ export class JobService {
           result.written += await this.jobs.upsertFromEmr(tenant.name, [described], JOB_TAGS);
         }
       }
-      result.written += await this.expireLostSubmissions(tenant.name, now);
+      result.written += await this.expireLostSubmissions(unfinished, now);
       await this.jobs.saveSyncState(tenant.name, {
         virtualClusterId,
         watermark,
@@ -275,8 +277,8 @@ export class JobService {
    * run (by the submission tag) never reached EMR: the process died between
    * recording and calling, and nobody retried.
    */
-  private async expireLostSubmissions(tenant: string, now: Date): Promise<number> {
-    const stale = (await this.jobs.unfinishedRuns(tenant)).filter(
+  private async expireLostSubmissions(unfinished: JobRun[], now: Date): Promise<number> {
+    const stale = unfinished.filter(
       run =>
         run.state === 'SUBMITTING' &&
         !run.jobRunId &&
@@ -292,10 +294,6 @@ export class JobService {
   }
 
   private clusterOf(tenant: Tenant): ClusterSettings {
-    const cluster = this.settings.clusters.find(c => c.name === tenant.spec.cluster);
-    if (!cluster) {
-      throw new Error(`tenant ${tenant.name} refers to cluster ${tenant.spec.cluster}, which is no longer configured`);
-    }
-    return cluster;
+    return clusterOfTenant(this.settings, tenant);
   }
 }

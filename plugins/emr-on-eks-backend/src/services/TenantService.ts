@@ -7,6 +7,7 @@ import {
   TenantSpec,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { randomUUID } from 'node:crypto';
+import { clusterOfTenant } from '../config';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
 import { buildTenantPlan, checkSpecAgainstSettings } from '../domain/plan';
 import type { ClusterGateways } from '../gateways/ClusterGateways';
@@ -330,12 +331,7 @@ export class TenantService {
   }
 
   private clusterOf(tenant: Tenant) {
-    const cluster = this.settings.clusters.find(c => c.name === tenant.spec.cluster);
-    if (!cluster) {
-      throw new Error(
-        `tenant ${tenant.name} refers to cluster ${tenant.spec.cluster}, which is no longer configured`,
-      );
-    }
+    const cluster = clusterOfTenant(this.settings, tenant);
     return { cluster, gateways: this.gatewaysFor(cluster) };
   }
 

@@ -107,16 +107,25 @@ export class JobRunStore {
   /**
    * Records a run before it is submitted. When the tenant already has a run
    * with the same idempotency key (a retry, or a concurrent twin), returns
-   * that one instead and inserts nothing.
+   * that one instead and inserts nothing. Either way it returns the client
+   * token recorded for the run, which every StartJobRun for it must use.
    */
   async insertSubmission(
     run: NewSubmission,
-  ): Promise<{ run: JobRun; inserted: boolean }> {
-    if (run.idempotencyKey) {
-      const existing = await this.findByIdempotencyKey(run.tenant, run.idempotencyKey);
-      if (existing) {
-        return { run: existing, inserted: false };
-      }
+  ): Promise<{ run: JobRun; inserted: boolean; clientToken: string }> {
+    const existing = async () => {
+      const row = run.idempotencyKey
+        ? await this.db<JobRunRow>('emr_job_runs')
+            .where({ tenant: run.tenant, idempotency_key: run.idempotencyKey })
+            .first()
+        : undefined;
+      return row
+        ? { run: toJobRun(row), inserted: false, clientToken: row.client_token! }
+        : undefined;
+    };
+    const earlier = await existing();
+    if (earlier) {
+      return earlier;
     }
     const now = new Date();
     try {
@@ -144,15 +153,17 @@ export class JobRunStore {
       });
     } catch (error) {
       // Lost a race on the idempotency key: the winner's run is the run.
-      const existing = run.idempotencyKey
-        ? await this.findByIdempotencyKey(run.tenant, run.idempotencyKey)
-        : undefined;
-      if (existing) {
-        return { run: existing, inserted: false };
+      const winner = await existing();
+      if (winner) {
+        return winner;
       }
       throw error;
     }
-    return { run: (await this.getRun(run.id))!, inserted: true };
+    return {
+      run: (await this.getRun(run.id))!,
+      inserted: true,
+      clientToken: run.clientToken,
+    };
   }
 
   /**
@@ -200,19 +211,6 @@ export class JobRunStore {
   async getRun(id: string): Promise<JobRun | undefined> {
     const row = await this.db<JobRunRow>('emr_job_runs').where({ id }).first();
     return row ? toJobRun(row) : undefined;
-  }
-
-  async findByIdempotencyKey(tenant: string, key: string): Promise<JobRun | undefined> {
-    const row = await this.db<JobRunRow>('emr_job_runs')
-      .where({ tenant, idempotency_key: key })
-      .first();
-    return row ? toJobRun(row) : undefined;
-  }
-
-  /** Client token of a recorded run (kept out of the API representation). */
-  async clientTokenOf(id: string): Promise<string | undefined> {
-    const row = await this.db<JobRunRow>('emr_job_runs').where({ id }).first('client_token');
-    return row?.client_token ?? undefined;
   }
 
   /**

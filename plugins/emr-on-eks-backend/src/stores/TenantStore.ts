@@ -115,13 +115,16 @@ export class TenantStore {
   }
 
   async getTenant(name: string): Promise<Tenant> {
-    const row = await this.getRow(name);
-    const steps = await this.db<StepRow>('emr_tenant_steps').where('tenant', name);
-    return toTenant(row, steps);
+    const tenant = await this.findTenant(name);
+    if (!tenant) {
+      throw new NotFoundError(`tenant ${name} not found`);
+    }
+    return tenant;
   }
 
   async findTenant(name: string): Promise<Tenant | undefined> {
-    return (await this.exists(name)) ? this.getTenant(name) : undefined;
+    const [tenant] = await this.findTenants([name]);
+    return tenant;
   }
 
   /** Tenants by name, in the order asked, undefined where there is none (one query). */
