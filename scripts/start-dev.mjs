@@ -36,7 +36,8 @@ async function waitFor(url, what, timeoutMs) {
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`${what} did not come up at ${url}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not come up at ${url}`);
     await new Promise(resolve => setTimeout(resolve, 250));
   }
 }
@@ -84,7 +85,9 @@ const env = {
 delete env.AWS_PROFILE;
 delete env.AWS_SESSION_TOKEN;
 
-log('starting the backend (plugins/emr-on-eks-backend/dev) on http://localhost:7007');
+log(
+  'starting the backend (plugins/emr-on-eks-backend/dev) on http://localhost:7007',
+);
 const backend = spawn('npx', ['backstage-cli', 'package', 'start'], {
   cwd: path.join(root, 'plugins/emr-on-eks-backend'),
   env,
@@ -93,7 +96,11 @@ const backend = spawn('npx', ['backstage-cli', 'package', 'start'], {
 children.push(backend);
 backend.on('exit', code => stopAll(code ?? 0));
 
-await waitFor('http://localhost:7007/api/emr-on-eks/health', 'the backend', 180_000);
+await waitFor(
+  'http://localhost:7007/api/emr-on-eks/health',
+  'the backend',
+  180_000,
+);
 log(`ready. Data in ${dataDir} (SQLite, GitOps manifests), AWS emulated by moto at ${endpoint}.
 
   Onboard a tenant:

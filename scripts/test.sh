@@ -24,6 +24,9 @@ npx tsc --noEmit -p .
 echo "[test] lint"
 npx backstage-cli repo lint
 
+echo "[test] prettier"
+npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "[test] prettier: the files above are not formatted; run npx prettier --write ." >&2; exit 1; }
+
 echo "[test] jest"
 mkdir -p .data
 status=0

@@ -9,10 +9,17 @@
 exports.up = async function up(knex) {
   await knex.schema.createTable('emr_job_runs', table => {
     table.comment('EMR on EKS job runs, so pages never call AWS per view');
-    table.string('id', 36).primary().notNullable().comment('This plugin’s run id');
+    table
+      .string('id', 36)
+      .primary()
+      .notNullable()
+      .comment('This plugin’s run id');
     table.string('tenant', 63).notNullable();
     table.string('virtual_cluster_id', 64).notNullable();
-    table.string('emr_job_id', 64).nullable().comment('Set once EMR accepted the run');
+    table
+      .string('emr_job_id', 64)
+      .nullable()
+      .comment('Set once EMR accepted the run');
     table.string('arn', 512).nullable();
     table.string('name', 64).notNullable();
     table.string('state', 16).notNullable();
@@ -36,8 +43,14 @@ exports.up = async function up(knex) {
     table.unique(['tenant', 'idempotency_key'], {
       indexName: 'emr_job_runs_idempotency_uniq',
     });
-    table.index(['tenant', 'created_at', 'id'], 'emr_job_runs_tenant_created_idx');
-    table.index(['entity_ref', 'created_at', 'id'], 'emr_job_runs_entity_created_idx');
+    table.index(
+      ['tenant', 'created_at', 'id'],
+      'emr_job_runs_tenant_created_idx',
+    );
+    table.index(
+      ['entity_ref', 'created_at', 'id'],
+      'emr_job_runs_entity_created_idx',
+    );
     table.index(['tenant', 'state'], 'emr_job_runs_tenant_state_idx');
   });
 
@@ -45,7 +58,10 @@ exports.up = async function up(knex) {
     table.comment('Where the incremental job-run sync of each tenant stands');
     table.string('tenant', 63).primary().notNullable();
     table.string('virtual_cluster_id', 64).notNullable();
-    table.timestamp('watermark', { useTz: true }).nullable().comment('Newest createdAt seen');
+    table
+      .timestamp('watermark', { useTz: true })
+      .nullable()
+      .comment('Newest createdAt seen');
     table.timestamp('last_synced_at', { useTz: true }).nullable();
     table.text('last_error').nullable();
   });

@@ -15,31 +15,54 @@ function withCluster(patch: Record<string, unknown>) {
 describe('readEmrOnEksSettings', () => {
   it('reads a valid config and applies defaults', () => {
     const settings = read(testConfig());
-    expect(settings.iam).toEqual({ roleNamePrefix: 'emr-tenant-', rolePath: '/' });
+    expect(settings.iam).toEqual({
+      roleNamePrefix: 'emr-tenant-',
+      rolePath: '/',
+    });
     expect(settings.clusters[0]).toMatchObject({
       name: 'shared',
       // https:// is stripped: IAM condition keys use the bare issuer
-      oidcIssuer: 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE',
+      oidcIssuer:
+        'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE',
       capacityTypeValues: { onDemand: 'ON_DEMAND', spot: 'SPOT' },
     });
-    expect(settings.reconcileSchedule).toMatchObject({ frequency: { minutes: 10 } });
+    expect(settings.reconcileSchedule).toMatchObject({
+      frequency: { minutes: 10 },
+    });
   });
 
   it('accepts direct mode with EKS tokens from the AWS credentials', () => {
     const settings = read(
-      withCluster({ kubernetes: { mode: 'direct', url: 'https://k8s.example.com', caData: 'Q0E=', authProvider: 'aws' } }),
+      withCluster({
+        kubernetes: {
+          mode: 'direct',
+          url: 'https://k8s.example.com',
+          caData: 'Q0E=',
+          authProvider: 'aws',
+        },
+      }),
     );
-    expect(settings.clusters[0].kubernetes).toMatchObject({ mode: 'direct', authProvider: 'aws' });
+    expect(settings.clusters[0].kubernetes).toMatchObject({
+      mode: 'direct',
+      authProvider: 'aws',
+    });
   });
 
   it('knows the Karpenter capacity label values', () => {
-    const settings = read(withCluster({ capacityTypeLabel: 'karpenter.sh/capacity-type' }));
-    expect(settings.clusters[0].capacityTypeValues).toEqual({ onDemand: 'on-demand', spot: 'spot' });
+    const settings = read(
+      withCluster({ capacityTypeLabel: 'karpenter.sh/capacity-type' }),
+    );
+    expect(settings.clusters[0].capacityTypeValues).toEqual({
+      onDemand: 'on-demand',
+      spot: 'spot',
+    });
   });
 
   it('reads the reconcile schedule from config', () => {
     const config = testConfig() as any;
-    config.emrOnEks.reconcile = { schedule: { frequency: { minutes: 2 }, timeout: { minutes: 1 } } };
+    config.emrOnEks.reconcile = {
+      schedule: { frequency: { minutes: 2 }, timeout: { minutes: 1 } },
+    };
     expect(read(config).reconcileSchedule).toEqual({
       frequency: { minutes: 2 },
       timeout: { minutes: 1 },
@@ -51,15 +74,36 @@ describe('readEmrOnEksSettings', () => {
   });
 
   it.each([
-    [{ accountId: '12345' }, 'emrOnEks.clusters[0].accountId must be a 12-digit AWS account id'],
+    [
+      { accountId: '12345' },
+      'emrOnEks.clusters[0].accountId must be a 12-digit AWS account id',
+    ],
     [{ accountId: undefined }, 'emrOnEks.clusters[0].accountId is required'],
     [{ region: 'useast' }, 'emrOnEks.clusters[0].region must be an AWS region'],
-    [{ podTemplateBucket: 'Bad_Bucket' }, 'emrOnEks.clusters[0].podTemplateBucket must be an S3 bucket name'],
-    [{ oidcIssuer: 'not an issuer' }, 'emrOnEks.clusters[0].oidcIssuer must be the cluster OIDC issuer'],
-    [{ capacityTypeLabel: 'example.com/lifecycle' }, 'emrOnEks.clusters[0].capacityTypeValues is required for the custom capacityTypeLabel'],
-    [{ kubernetes: { mode: 'gitops' } }, 'emrOnEks.clusters[0].kubernetes.directory'],
-    [{ kubernetes: { mode: 'direct' } }, 'direct mode needs url (with token or authProvider aws) or kubeconfig'],
-    [{ kubernetes: { mode: 'direct', url: 'https://k8s.example.com' } }, 'direct mode with url needs a token, or authProvider: aws'],
+    [
+      { podTemplateBucket: 'Bad_Bucket' },
+      'emrOnEks.clusters[0].podTemplateBucket must be an S3 bucket name',
+    ],
+    [
+      { oidcIssuer: 'not an issuer' },
+      'emrOnEks.clusters[0].oidcIssuer must be the cluster OIDC issuer',
+    ],
+    [
+      { capacityTypeLabel: 'example.com/lifecycle' },
+      'emrOnEks.clusters[0].capacityTypeValues is required for the custom capacityTypeLabel',
+    ],
+    [
+      { kubernetes: { mode: 'gitops' } },
+      'emrOnEks.clusters[0].kubernetes.directory',
+    ],
+    [
+      { kubernetes: { mode: 'direct' } },
+      'direct mode needs url (with token or authProvider aws) or kubeconfig',
+    ],
+    [
+      { kubernetes: { mode: 'direct', url: 'https://k8s.example.com' } },
+      'direct mode with url needs a token, or authProvider: aws',
+    ],
     [{ kubernetes: { mode: 'helm' } }, 'emrOnEks.clusters[0].kubernetes.mode'],
   ])('names the key of a bad cluster value %j', (patch, message) => {
     expect(() => read(withCluster(patch))).toThrow(message);
@@ -68,14 +112,18 @@ describe('readEmrOnEksSettings', () => {
   it('rejects duplicate cluster names and an empty cluster list', () => {
     const config = testConfig() as any;
     config.emrOnEks.clusters.push(config.emrOnEks.clusters[0]);
-    expect(() => read(config)).toThrow('emrOnEks.clusters[1].name duplicate cluster name shared');
+    expect(() => read(config)).toThrow(
+      'emrOnEks.clusters[1].name duplicate cluster name shared',
+    );
     config.emrOnEks.clusters = [];
-    expect(() => read(config)).toThrow('emrOnEks.clusters must list at least one cluster');
+    expect(() => read(config)).toThrow(
+      'emrOnEks.clusters must list at least one cluster',
+    );
   });
 
   it('rejects a role name prefix IAM would refuse', () => {
-    expect(() => read(testConfig({ iam: { roleNamePrefix: 'emr tenant/' } }))).toThrow(
-      'emrOnEks.iam.roleNamePrefix must be at most 40 characters',
-    );
+    expect(() =>
+      read(testConfig({ iam: { roleNamePrefix: 'emr tenant/' } })),
+    ).toThrow('emrOnEks.iam.roleNamePrefix must be at most 40 characters');
   });
 });

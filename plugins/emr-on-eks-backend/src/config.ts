@@ -6,11 +6,13 @@ import { Config } from '@backstage/config';
 import { z } from 'zod';
 
 /** Capacity-type label values of the two node provisioners EKS users run. */
-const KNOWN_CAPACITY_LABELS: Record<string, { onDemand: string; spot: string }> =
-  {
-    'eks.amazonaws.com/capacityType': { onDemand: 'ON_DEMAND', spot: 'SPOT' },
-    'karpenter.sh/capacity-type': { onDemand: 'on-demand', spot: 'spot' },
-  };
+const KNOWN_CAPACITY_LABELS: Record<
+  string,
+  { onDemand: string; spot: string }
+> = {
+  'eks.amazonaws.com/capacityType': { onDemand: 'ON_DEMAND', spot: 'SPOT' },
+  'karpenter.sh/capacity-type': { onDemand: 'on-demand', spot: 'spot' },
+};
 
 const kubernetesSchema = z.discriminatedUnion('mode', [
   z.object({
@@ -30,7 +32,8 @@ const kubernetesSchema = z.discriminatedUnion('mode', [
       skipTLSVerify: z.boolean().optional(),
     })
     .refine(k => k.url !== undefined || k.kubeconfig !== undefined, {
-      message: 'direct mode needs url (with token or authProvider aws) or kubeconfig',
+      message:
+        'direct mode needs url (with token or authProvider aws) or kubeconfig',
     })
     .refine(
       k =>
@@ -77,11 +80,9 @@ const clusterSchema = z
     capacityTypeValues: z
       .object({ onDemand: z.string().min(1), spot: z.string().min(1) })
       .optional(),
-    podTemplateBucket: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-        message: 'must be an S3 bucket name',
-      }),
+    podTemplateBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+      message: 'must be an S3 bucket name',
+    }),
     kubernetes: kubernetesSchema,
   })
   .transform((cluster, ctx) => {
@@ -123,9 +124,7 @@ const jobsSchema = z.object({
 export type JobSettings = z.output<typeof jobsSchema>;
 
 const settingsSchema = z.object({
-  aws: z
-    .object({ endpoint: z.string().url().optional() })
-    .default({}),
+  aws: z.object({ endpoint: z.string().url().optional() }).default({}),
   iam: z
     .object({
       roleNamePrefix: z
@@ -215,11 +214,14 @@ export function readEmrOnEksSettings(config: Config): EmrOnEksSettings {
   if (!parsed.success) {
     const problems = parsed.error.issues.map(issue => {
       const key = ['emrOnEks', ...issue.path]
-        .map(part => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+        .map(part =>
+          typeof part === 'number' ? `[${part}]` : `.${String(part)}`,
+        )
         .join('')
         .slice(1);
       const given = issue.path.reduce<unknown>(
-        (value, part) => (value as Record<PropertyKey, unknown> | undefined)?.[part],
+        (value, part) =>
+          (value as Record<PropertyKey, unknown> | undefined)?.[part],
         raw,
       );
       const message =
@@ -241,7 +243,10 @@ export function readEmrOnEksSettings(config: Config): EmrOnEksSettings {
   };
   return {
     ...parsed.data,
-    reconcileSchedule: schedule('reconcile.schedule', DEFAULT_RECONCILE_SCHEDULE),
+    reconcileSchedule: schedule(
+      'reconcile.schedule',
+      DEFAULT_RECONCILE_SCHEDULE,
+    ),
     jobSyncSchedule: schedule('jobs.sync.schedule', DEFAULT_JOB_SYNC_SCHEDULE),
   };
 }

@@ -5,7 +5,13 @@ import {
 } from '@aws-sdk/client-emr-containers';
 import request from 'supertest';
 import { DAILY_SALES, TEAM_A } from './__testUtils__/fixtures';
-import { ADMIN, as, BASE, onboard, useIntegrationHarness } from './__testUtils__/harness';
+import {
+  ADMIN,
+  as,
+  BASE,
+  onboard,
+  useIntegrationHarness,
+} from './__testUtils__/harness';
 import { startEmrOnEksBackend, USERS } from './__testUtils__/testBackend';
 import { JOB_TAGS } from './domain/jobRun';
 
@@ -18,14 +24,22 @@ jest.setTimeout(60_000);
 
 const harness = useIntegrationHarness();
 /** The issue's example, at 10 executors so that it fits the example tenant's quota. */
-const SALES = { ...DAILY_SALES, executor: { ...DAILY_SALES.executor, maxExecutors: 10 } };
+const SALES = {
+  ...DAILY_SALES,
+  executor: { ...DAILY_SALES.executor, maxExecutors: 10 },
+};
 
 async function backendWithTenants() {
   const backend = await startEmrOnEksBackend(harness.directConfig());
   const teamA = await onboard(backend.server, TEAM_A, USERS.alice);
   const teamB = await onboard(
     backend.server,
-    { ...TEAM_A, name: 'team-b', owner: 'group:default/team-b', dataAccess: [] },
+    {
+      ...TEAM_A,
+      name: 'team-b',
+      owner: 'group:default/team-b',
+      dataAccess: [],
+    },
     USERS.bob,
   );
   expect([teamA.status.phase, teamB.status.phase]).toEqual(['Ready', 'Ready']);
@@ -34,7 +48,12 @@ async function backendWithTenants() {
 }
 
 const startJobRunCalls = () =>
-  harness.proxy.calls.filter(c => c.service === 'emr-containers' && c.write && /\/jobruns$/.test(c.operation));
+  harness.proxy.calls.filter(
+    c =>
+      c.service === 'emr-containers' &&
+      c.write &&
+      /\/jobruns$/.test(c.operation),
+  );
 
 describe('job runs (moto)', () => {
   it('submits, lists per tenant and per entity, and cancels', async () => {
@@ -62,7 +81,10 @@ describe('job runs (moto)', () => {
 
     // The run exists in moto as composed.
     const { jobRun } = await harness.aws.emr.send(
-      new DescribeJobRunCommand({ virtualClusterId: run.virtualClusterId, id: run.jobRunId }),
+      new DescribeJobRunCommand({
+        virtualClusterId: run.virtualClusterId,
+        id: run.jobRunId,
+      }),
     );
     expect(jobRun).toMatchObject({
       name: 'daily-sales',
@@ -70,9 +92,10 @@ describe('job runs (moto)', () => {
       releaseLabel: 'emr-7.5.0-latest',
       state: 'RUNNING',
     });
-    const sparkDefaults = jobRun!.configurationOverrides!.applicationConfiguration!.find(
-      c => c.classification === 'spark-defaults',
-    )!.properties!;
+    const sparkDefaults =
+      jobRun!.configurationOverrides!.applicationConfiguration!.find(
+        c => c.classification === 'spark-defaults',
+      )!.properties!;
     expect(sparkDefaults['spark.kubernetes.executor.podTemplateFile']).toBe(
       's3://shared-data-emr-assets/tenants/team-a/pod-templates/standard/executor-spot.yaml',
     );
@@ -97,7 +120,9 @@ describe('job runs (moto)', () => {
       .query({ entityRef: 'component:default/daily-sales' })
       .set('Authorization', as(USERS.alice));
     expect(perEntity.body.items.map((r: any) => r.id)).toEqual([run.id]);
-    const one = await request(server).get(`${BASE}/job-runs/${run.id}`).set('Authorization', as(USERS.alice));
+    const one = await request(server)
+      .get(`${BASE}/job-runs/${run.id}`)
+      .set('Authorization', as(USERS.alice));
     expect(one.body).toMatchObject({ id: run.id, jobRunId: run.jobRunId });
 
     const cancelled = await request(server)
@@ -106,7 +131,10 @@ describe('job runs (moto)', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.state).toBe('CANCELLED');
     const { jobRun: afterCancel } = await harness.aws.emr.send(
-      new DescribeJobRunCommand({ virtualClusterId: run.virtualClusterId, id: run.jobRunId }),
+      new DescribeJobRunCommand({
+        virtualClusterId: run.virtualClusterId,
+        id: run.jobRunId,
+      }),
     );
     expect(afterCancel!.state).toBe('CANCELLED');
     const twice = await request(server)
@@ -126,10 +154,16 @@ describe('job runs (moto)', () => {
     expect(res.body.startJobRun).toMatchObject({
       name: 'daily-sales',
       releaseLabel: 'emr-7.5.0-latest',
-      jobDriver: { sparkSubmitJobDriver: { entryPoint: 's3://data-lake/team-a/jobs/sales.py' } },
+      jobDriver: {
+        sparkSubmitJobDriver: {
+          entryPoint: 's3://data-lake/team-a/jobs/sales.py',
+        },
+      },
     });
     expect(harness.proxy.calls).toEqual([]);
-    const list = await request(server).get(`${BASE}/tenants/team-a/job-runs`).set('Authorization', ADMIN);
+    const list = await request(server)
+      .get(`${BASE}/tenants/team-a/job-runs`)
+      .set('Authorization', ADMIN);
     expect(list.body.items).toEqual([]);
   });
 
@@ -142,7 +176,11 @@ describe('job runs (moto)', () => {
         executionRoleArn: teamA.status.executionRoleArn,
         releaseLabel: 'emr-7.5.0-latest',
         clientToken: 'airflow-1',
-        jobDriver: { sparkSubmitJobDriver: { entryPoint: 's3://data-lake/team-a/nightly.py' } },
+        jobDriver: {
+          sparkSubmitJobDriver: {
+            entryPoint: 's3://data-lake/team-a/nightly.py',
+          },
+        },
         tags: { [JOB_TAGS.entityRef]: 'component:default/nightly' },
       }),
     );
@@ -154,49 +192,114 @@ describe('job runs (moto)', () => {
       .query({ entityRef: 'component:default/nightly' })
       .set('Authorization', as(USERS.alice));
     expect(res.body.items).toEqual([
-      expect.objectContaining({ jobRunId: id, name: 'airflow-nightly', source: 'external', state: 'RUNNING', tenant: 'team-a' }),
+      expect.objectContaining({
+        jobRunId: id,
+        name: 'airflow-nightly',
+        source: 'external',
+        state: 'RUNNING',
+        tenant: 'team-a',
+      }),
     ]);
     // One List call per tenant; nothing new on the second pass writes nothing.
     harness.proxy.clear();
     await sync.fn(new AbortController().signal);
-    const lists = harness.proxy.calls.filter(c => c.service === 'emr-containers');
+    const lists = harness.proxy.calls.filter(
+      c => c.service === 'emr-containers',
+    );
     expect(lists.map(c => c.operation)).toEqual([
       expect.stringMatching(/^GET \/virtualclusters\/[a-z0-9]+\/jobruns$/),
       expect.stringMatching(/^GET \/virtualclusters\/[a-z0-9]+\/jobruns$/),
     ]);
-    const { jobRuns } = await harness.aws.emr.send(new ListJobRunsCommand({ virtualClusterId: teamA.status.virtualClusterId }));
+    const { jobRuns } = await harness.aws.emr.send(
+      new ListJobRunsCommand({
+        virtualClusterId: teamA.status.virtualClusterId,
+      }),
+    );
     expect(jobRuns).toHaveLength(1);
   });
 
   describe('bad input', () => {
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ['a name with a space', { name: 'daily sales' }, 'name:'],
-      ['an entry point that is not S3 or local', { entryPoint: 'https://example.com/x.py' }, 'entryPoint:'],
-      ['an entry point outside the tenant prefixes', { entryPoint: 's3://data-lake/team-b/x.py' }, "entryPoint: s3://data-lake/team-b/x.py is outside tenant team-a's S3 prefixes"],
-      ['an argument outside the tenant prefixes', { entryPointArguments: ['--out', 's3://elsewhere/out/'] }, 'entryPointArguments.1:'],
-      ['executor.cores over the LimitRange max', { executor: { cores: 7, memory: '8g', maxExecutors: 2 } }, 'executor.cores: 7 exceeds the LimitRange max cpu 6 of tenant team-a'],
-      ['a job that cannot fit the quota', { executor: DAILY_SALES.executor }, 'executor.maxExecutors: with 20 executors the job needs'],
-      ['a bad memory size', { driver: { cores: 1, memory: '4 GB' } }, 'driver.memory:'],
-      ['a forbidden Spark key', { sparkConf: { 'spark.kubernetes.namespace': 'team-b' } }, 'sparkConf.spark.kubernetes.namespace:'],
-      ['a service-account override', { sparkConf: { 'spark.kubernetes.authenticate.driver.serviceAccountName': 'admin' } }, 'sparkConf.spark.kubernetes.authenticate.driver.serviceAccountName:'],
-      ['a tier above the tenant', { priorityTier: 'high' }, "priorityTier: high is above tenant team-a's tier standard"],
-      ['a release label in the wrong format', { releaseLabel: '7.5.0' }, 'releaseLabel:'],
-      ['both instances and a range', { executor: { cores: 2, memory: '4g', instances: 2, maxExecutors: 4 } }, 'executor.instances:'],
+      [
+        'an entry point that is not S3 or local',
+        { entryPoint: 'https://example.com/x.py' },
+        'entryPoint:',
+      ],
+      [
+        'an entry point outside the tenant prefixes',
+        { entryPoint: 's3://data-lake/team-b/x.py' },
+        "entryPoint: s3://data-lake/team-b/x.py is outside tenant team-a's S3 prefixes",
+      ],
+      [
+        'an argument outside the tenant prefixes',
+        { entryPointArguments: ['--out', 's3://elsewhere/out/'] },
+        'entryPointArguments.1:',
+      ],
+      [
+        'executor.cores over the LimitRange max',
+        { executor: { cores: 7, memory: '8g', maxExecutors: 2 } },
+        'executor.cores: 7 exceeds the LimitRange max cpu 6 of tenant team-a',
+      ],
+      [
+        'a job that cannot fit the quota',
+        { executor: DAILY_SALES.executor },
+        'executor.maxExecutors: with 20 executors the job needs',
+      ],
+      [
+        'a bad memory size',
+        { driver: { cores: 1, memory: '4 GB' } },
+        'driver.memory:',
+      ],
+      [
+        'a forbidden Spark key',
+        { sparkConf: { 'spark.kubernetes.namespace': 'team-b' } },
+        'sparkConf.spark.kubernetes.namespace:',
+      ],
+      [
+        'a service-account override',
+        {
+          sparkConf: {
+            'spark.kubernetes.authenticate.driver.serviceAccountName': 'admin',
+          },
+        },
+        'sparkConf.spark.kubernetes.authenticate.driver.serviceAccountName:',
+      ],
+      [
+        'a tier above the tenant',
+        { priorityTier: 'high' },
+        "priorityTier: high is above tenant team-a's tier standard",
+      ],
+      [
+        'a release label in the wrong format',
+        { releaseLabel: '7.5.0' },
+        'releaseLabel:',
+      ],
+      [
+        'both instances and a range',
+        { executor: { cores: 2, memory: '4g', instances: 2, maxExecutors: 4 } },
+        'executor.instances:',
+      ],
       ['an unknown field', { colour: 'blue' }, 'unknown field(s) "colour"'],
     ];
 
-    it.each(cases)('rejects %s with 400 naming the field, calling and storing nothing', async (_what, patch, message) => {
-      const { server } = await backendWithTenants();
-      const res = await request(server)
-        .post(`${BASE}/tenants/team-a/job-runs`)
-        .set('Authorization', as(USERS.alice))
-        .send({ ...SALES, ...patch });
-      expect(res.status).toBe(400);
-      expect(res.body.error.message).toContain(message);
-      expect(harness.proxy.calls).toEqual([]);
-      const list = await request(server).get(`${BASE}/tenants/team-a/job-runs`).set('Authorization', ADMIN);
-      expect(list.body.items).toEqual([]);
-    });
+    it.each(cases)(
+      'rejects %s with 400 naming the field, calling and storing nothing',
+      async (_what, patch, message) => {
+        const { server } = await backendWithTenants();
+        const res = await request(server)
+          .post(`${BASE}/tenants/team-a/job-runs`)
+          .set('Authorization', as(USERS.alice))
+          .send({ ...SALES, ...patch });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(message);
+        expect(harness.proxy.calls).toEqual([]);
+        const list = await request(server)
+          .get(`${BASE}/tenants/team-a/job-runs`)
+          .set('Authorization', ADMIN);
+        expect(list.body.items).toEqual([]);
+      },
+    );
 
     it('answers 404 for an unknown tenant and 409 for a tenant that is not Ready', async () => {
       const { server } = await backendWithTenants();
@@ -211,7 +314,11 @@ describe('job runs (moto)', () => {
         code: 'SlowDown',
         message: 'injected',
       });
-      const failed = await onboard(server, { ...TEAM_A, name: 'team-f', owner: 'group:default/team-a' }, USERS.alice);
+      const failed = await onboard(
+        server,
+        { ...TEAM_A, name: 'team-f', owner: 'group:default/team-a' },
+        USERS.alice,
+      );
       expect(failed.status.phase).toBe('Failed');
       harness.proxy.clear();
       const notReady = await request(server)
@@ -219,15 +326,29 @@ describe('job runs (moto)', () => {
         .set('Authorization', as(USERS.alice))
         .send({ ...SALES, entryPoint: 'local:///app.py' });
       expect(notReady.status).toBe(409);
-      expect(notReady.body.error.message).toContain('tenant team-f is Failed, not Ready');
+      expect(notReady.body.error.message).toContain(
+        'tenant team-f is Failed, not Ready',
+      );
       expect(startJobRunCalls()).toEqual([]);
     });
 
     it('rejects bad list queries', async () => {
       const { server } = await backendWithTenants();
-      for (const query of [{ state: 'SLEEPING' }, { limit: '0' }, { createdAfter: 'yesterday' }, { cursor: 'nope' }, { sort: 'asc' }]) {
-        const res = await request(server).get(`${BASE}/tenants/team-a/job-runs`).query(query).set('Authorization', ADMIN);
-        expect([JSON.stringify(query), res.status]).toEqual([JSON.stringify(query), 400]);
+      for (const query of [
+        { state: 'SLEEPING' },
+        { limit: '0' },
+        { createdAfter: 'yesterday' },
+        { cursor: 'nope' },
+        { sort: 'asc' },
+      ]) {
+        const res = await request(server)
+          .get(`${BASE}/tenants/team-a/job-runs`)
+          .query(query)
+          .set('Authorization', ADMIN);
+        expect([JSON.stringify(query), res.status]).toEqual([
+          JSON.stringify(query),
+          400,
+        ]);
       }
     });
   });
@@ -243,15 +364,34 @@ describe('job runs (moto)', () => {
       harness.proxy.clear();
 
       const asBob = as(USERS.bob);
-      const submit = await request(server).post(`${BASE}/tenants/team-a/job-runs`).set('Authorization', asBob).send(SALES);
+      const submit = await request(server)
+        .post(`${BASE}/tenants/team-a/job-runs`)
+        .set('Authorization', asBob)
+        .send(SALES);
       expect(submit.status).toBe(403);
-      const cancel = await request(server).post(`${BASE}/job-runs/${run.id}/cancel`).set('Authorization', asBob);
+      const cancel = await request(server)
+        .post(`${BASE}/job-runs/${run.id}/cancel`)
+        .set('Authorization', asBob);
       expect(cancel.status).toBe(403);
       expect(harness.proxy.calls.filter(c => c.write)).toEqual([]);
 
-      expect((await request(server).get(`${BASE}/job-runs/${run.id}`).set('Authorization', asBob)).status).toBe(404);
-      expect((await request(server).get(`${BASE}/tenants/team-a/job-runs`).set('Authorization', asBob)).status).toBe(404);
-      const bobsView = await request(server).get(`${BASE}/job-runs`).set('Authorization', asBob);
+      expect(
+        (
+          await request(server)
+            .get(`${BASE}/job-runs/${run.id}`)
+            .set('Authorization', asBob)
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await request(server)
+            .get(`${BASE}/tenants/team-a/job-runs`)
+            .set('Authorization', asBob)
+        ).status,
+      ).toBe(404);
+      const bobsView = await request(server)
+        .get(`${BASE}/job-runs`)
+        .set('Authorization', asBob);
       expect(bobsView.body.items).toEqual([]);
       const byEntity = await request(server)
         .get(`${BASE}/job-runs`)
@@ -263,11 +403,27 @@ describe('job runs (moto)', () => {
       await request(server)
         .post(`${BASE}/tenants/team-b/job-runs`)
         .set('Authorization', asBob)
-        .send({ ...SALES, entryPoint: 'local:///app.py', idempotencyKey: 'b-1' })
+        .send({
+          ...SALES,
+          entryPoint: 'local:///app.py',
+          idempotencyKey: 'b-1',
+        })
         .expect(201);
-      expect((await request(server).get(`${BASE}/job-runs`).set('Authorization', asBob)).body.items.map((r: any) => r.tenant)).toEqual(['team-b']);
       expect(
-        (await request(server).get(`${BASE}/job-runs`).set('Authorization', ADMIN)).body.items.map((r: any) => r.tenant).sort(),
+        (
+          await request(server)
+            .get(`${BASE}/job-runs`)
+            .set('Authorization', asBob)
+        ).body.items.map((r: any) => r.tenant),
+      ).toEqual(['team-b']);
+      expect(
+        (
+          await request(server)
+            .get(`${BASE}/job-runs`)
+            .set('Authorization', ADMIN)
+        ).body.items
+          .map((r: any) => r.tenant)
+          .sort(),
       ).toEqual(['team-a', 'team-b']);
     });
   });

@@ -16,7 +16,12 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { spec, TEAM_A, testConfig, testSettings } from './__testUtils__/fixtures';
+import {
+  spec,
+  TEAM_A,
+  testConfig,
+  testSettings,
+} from './__testUtils__/fixtures';
 import {
   ADMIN,
   as,
@@ -25,7 +30,11 @@ import {
   onboard,
   useIntegrationHarness,
 } from './__testUtils__/harness';
-import { startEmrOnEksBackend, USERS, waitForTenant } from './__testUtils__/testBackend';
+import {
+  startEmrOnEksBackend,
+  USERS,
+  waitForTenant,
+} from './__testUtils__/testBackend';
 import { parsePolicyDocument } from './domain/iam';
 import { buildTenantPlan } from './domain/plan';
 
@@ -35,12 +44,18 @@ const harness = useIntegrationHarness();
 const directConfig = () => harness.directConfig();
 
 async function virtualClustersOn(namespace: string) {
-  const { virtualClusters = [] } = await harness.aws.emr.send(new ListVirtualClustersCommand({}));
-  return virtualClusters.filter(vc => vc.containerProvider?.info?.eksInfo?.namespace === namespace);
+  const { virtualClusters = [] } = await harness.aws.emr.send(
+    new ListVirtualClustersCommand({}),
+  );
+  return virtualClusters.filter(
+    vc => vc.containerProvider?.info?.eksInfo?.namespace === namespace,
+  );
 }
 
 async function templateKeys() {
-  const listed = await harness.aws.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+  const listed = await harness.aws.s3.send(
+    new ListObjectsV2Command({ Bucket: BUCKET }),
+  );
   return (listed.Contents ?? []).map(o => o.Key).sort();
 }
 
@@ -54,11 +69,24 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
       .send(TEAM_A);
     expect(accepted.status).toBe(202);
     expect(accepted.headers.location).toBe('tenants/team-a');
-    expect(accepted.body).toMatchObject({ name: 'team-a', generation: 1, createdBy: USERS.alice });
+    expect(accepted.body).toMatchObject({
+      name: 'team-a',
+      generation: 1,
+      createdBy: USERS.alice,
+    });
     expect(['Pending', 'Reconciling']).toContain(accepted.body.status.phase);
 
-    const tenant = await waitForTenant(server, 'team-a', ['Ready', 'Failed'], ADMIN);
-    const plan = buildTenantPlan(spec(), testSettings().clusters[0], testSettings());
+    const tenant = await waitForTenant(
+      server,
+      'team-a',
+      ['Ready', 'Failed'],
+      ADMIN,
+    );
+    const plan = buildTenantPlan(
+      spec(),
+      testSettings().clusters[0],
+      testSettings(),
+    );
     expect(tenant.status).toMatchObject({
       phase: 'Ready',
       observedGeneration: 1,
@@ -81,14 +109,25 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     ]);
 
     // IAM: the role with the exact trust policy and the inline policy.
-    const { Role } = await harness.aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }));
-    expect(parsePolicyDocument(Role!.AssumeRolePolicyDocument)).toEqual(plan.iam.trustPolicy);
-    const inline = await harness.aws.iam.send(
-      new GetRolePolicyCommand({ RoleName: 'emr-tenant-team-a', PolicyName: 'emr-on-eks-tenant-access' }),
+    const { Role } = await harness.aws.iam.send(
+      new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }),
     );
-    expect(parsePolicyDocument(inline.PolicyDocument)).toEqual(plan.iam.permissionsPolicy);
+    expect(parsePolicyDocument(Role!.AssumeRolePolicyDocument)).toEqual(
+      plan.iam.trustPolicy,
+    );
+    const inline = await harness.aws.iam.send(
+      new GetRolePolicyCommand({
+        RoleName: 'emr-tenant-team-a',
+        PolicyName: 'emr-on-eks-tenant-access',
+      }),
+    );
+    expect(parsePolicyDocument(inline.PolicyDocument)).toEqual(
+      plan.iam.permissionsPolicy,
+    );
     expect(Role!.Tags).toEqual(
-      expect.arrayContaining([{ Key: 'emr-on-eks.spot-spark.io/tenant', Value: 'team-a' }]),
+      expect.arrayContaining([
+        { Key: 'emr-on-eks.spot-spark.io/tenant', Value: 'team-a' },
+      ]),
     );
 
     // S3: three pod templates for each tier up to the tenant's, Spot only for executors.
@@ -101,17 +140,27 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
       'tenants/team-a/pod-templates/standard/executor-spot.yaml',
     ]);
     const executor = await harness.aws.s3.send(
-      new GetObjectCommand({ Bucket: BUCKET, Key: 'tenants/team-a/pod-templates/standard/executor-spot.yaml' }),
+      new GetObjectCommand({
+        Bucket: BUCKET,
+        Key: 'tenants/team-a/pod-templates/standard/executor-spot.yaml',
+      }),
     );
     const executorTemplate = parse(await executor.Body!.transformToString());
     expect(
-      executorTemplate.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
-        .nodeSelectorTerms[0].matchExpressions[0],
-    ).toEqual({ key: 'eks.amazonaws.com/capacityType', operator: 'In', values: ['SPOT'] });
+      executorTemplate.spec.affinity.nodeAffinity
+        .requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
+        .matchExpressions[0],
+    ).toEqual({
+      key: 'eks.amazonaws.com/capacityType',
+      operator: 'In',
+      values: ['SPOT'],
+    });
 
     // CloudWatch Logs: the group with its retention.
     const { logGroups } = await harness.aws.logs.send(
-      new DescribeLogGroupsCommand({ logGroupNamePrefix: '/emr-on-eks/shared/team-a' }),
+      new DescribeLogGroupsCommand({
+        logGroupNamePrefix: '/emr-on-eks/shared/team-a',
+      }),
     );
     expect(logGroups?.map(g => [g.logGroupName, g.retentionInDays])).toEqual([
       ['/emr-on-eks/shared/team-a', 30],
@@ -119,16 +168,26 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
 
     // EMR: one RUNNING virtual cluster on the namespace, the one in the status.
     const clusters = await virtualClustersOn('team-a');
-    expect(clusters.map(vc => [vc.id, vc.state, vc.containerProvider?.id])).toEqual([
-      [tenant.status.virtualClusterId, 'RUNNING', 'shared-data'],
-    ]);
+    expect(
+      clusters.map(vc => [vc.id, vc.state, vc.containerProvider?.id]),
+    ).toEqual([[tenant.status.virtualClusterId, 'RUNNING', 'shared-data']]);
 
     // Kubernetes: the namespace and its objects, applied by our field manager.
-    expect(harness.kube.objects.get('/api/v1/namespaces/team-a').metadata.labels).toMatchObject({
+    expect(
+      harness.kube.objects.get('/api/v1/namespaces/team-a').metadata.labels,
+    ).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'baseline',
     });
-    expect(harness.kube.objects.has('/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/rolebindings/emr-containers')).toBe(true);
-    expect(harness.kube.objects.has('/apis/scheduling.k8s.io/v1/priorityclasses/emr-on-eks-standard-driver')).toBe(true);
+    expect(
+      harness.kube.objects.has(
+        '/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/rolebindings/emr-containers',
+      ),
+    ).toBe(true);
+    expect(
+      harness.kube.objects.has(
+        '/apis/scheduling.k8s.io/v1/priorityclasses/emr-on-eks-standard-driver',
+      ),
+    ).toBe(true);
 
     // A reconcile with nothing to change reads, and writes nothing anywhere.
     harness.proxy.clear();
@@ -141,15 +200,24 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     expect(harness.proxy.calls.length).toBeGreaterThan(0);
     expect(harness.proxy.writes()).toEqual([]);
     expect(harness.kube.objectRequests().length).toBeGreaterThan(0);
-    expect(harness.kube.objectRequests().filter(r => r.method !== 'GET')).toEqual([]);
-    expect(again.body.status.steps.every((s: any) => s.message === 'up to date')).toBe(true);
+    expect(
+      harness.kube.objectRequests().filter(r => r.method !== 'GET'),
+    ).toEqual([]);
+    expect(
+      again.body.status.steps.every((s: any) => s.message === 'up to date'),
+    ).toBe(true);
 
     // Onboarding the same tenant again is refused and creates nothing.
-    const twice = await request(server).post(`${BASE}/tenants`).set('Authorization', as(USERS.alice)).send(TEAM_A);
+    const twice = await request(server)
+      .post(`${BASE}/tenants`)
+      .set('Authorization', as(USERS.alice))
+      .send(TEAM_A);
     expect(twice.status).toBe(409);
     expect(await virtualClustersOn('team-a')).toHaveLength(1);
     const roles = await harness.aws.iam.send(new ListRolesCommand({}));
-    expect(roles.Roles?.filter(r => r.RoleName === 'emr-tenant-team-a')).toHaveLength(1);
+    expect(
+      roles.Roles?.filter(r => r.RoleName === 'emr-tenant-team-a'),
+    ).toHaveLength(1);
     expect(await templateKeys()).toHaveLength(6);
   });
 
@@ -163,8 +231,12 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     harness.proxy.clear();
     const again = await onboard(server);
     expect(again.status.phase).toBe('Ready');
-    expect(again.status.virtualClusterId).toBe(original.status.virtualClusterId);
-    expect(again.status.steps.find((s: any) => s.name === 'virtual-cluster').message).toBe(
+    expect(again.status.virtualClusterId).toBe(
+      original.status.virtualClusterId,
+    );
+    expect(
+      again.status.steps.find((s: any) => s.name === 'virtual-cluster').message,
+    ).toBe(
       `adopted virtual cluster ${original.status.virtualClusterId} of namespace team-a`,
     );
     expect(harness.proxy.writes()).toEqual([]);
@@ -177,7 +249,13 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
         RoleName: 'emr-tenant-team-a',
         AssumeRolePolicyDocument: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'ec2.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
         }),
       }),
     );
@@ -187,7 +265,9 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     expect(tenant.status.message).toContain(
       'IAM role emr-tenant-team-a exists but is not managed by this plugin for tenant team-a',
     );
-    const { Role } = await harness.aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }));
+    const { Role } = await harness.aws.iam.send(
+      new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }),
+    );
     expect(parsePolicyDocument(Role!.AssumeRolePolicyDocument)).toMatchObject({
       Statement: [{ Principal: { Service: 'ec2.amazonaws.com' } }],
     });
@@ -203,17 +283,38 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     const res = await request(server)
       .put(`${BASE}/tenants/team-a`)
       .set('Authorization', as(USERS.carol))
-      .send({ ...TEAM_A, quota: { ...TEAM_A.quota, pods: '300' }, logRetentionDays: 90 });
+      .send({
+        ...TEAM_A,
+        quota: { ...TEAM_A.quota, pods: '300' },
+        logRetentionDays: 90,
+      });
     expect(res.status).toBe(202);
     expect(res.body.generation).toBe(2);
-    const tenant = await waitForTenant(server, 'team-a', ['Ready', 'Failed'], ADMIN);
-    expect(tenant.status).toMatchObject({ phase: 'Ready', observedGeneration: 2 });
+    const tenant = await waitForTenant(
+      server,
+      'team-a',
+      ['Ready', 'Failed'],
+      ADMIN,
+    );
+    expect(tenant.status).toMatchObject({
+      phase: 'Ready',
+      observedGeneration: 2,
+    });
 
-    expect(harness.proxy.writes().map(c => c.operation)).toEqual(['PutRetentionPolicy']);
-    expect(harness.kube.objectRequests().filter(r => r.method === 'PATCH').map(r => r.path)).toEqual([
-      '/api/v1/namespaces/team-a/resourcequotas/emr-on-eks-quota',
+    expect(harness.proxy.writes().map(c => c.operation)).toEqual([
+      'PutRetentionPolicy',
     ]);
-    expect(harness.kube.objects.get('/api/v1/namespaces/team-a/resourcequotas/emr-on-eks-quota').spec.hard.pods).toBe('300');
+    expect(
+      harness.kube
+        .objectRequests()
+        .filter(r => r.method === 'PATCH')
+        .map(r => r.path),
+    ).toEqual(['/api/v1/namespaces/team-a/resourcequotas/emr-on-eks-quota']);
+    expect(
+      harness.kube.objects.get(
+        '/api/v1/namespaces/team-a/resourcequotas/emr-on-eks-quota',
+      ).spec.hard.pods,
+    ).toBe('300');
   });
 
   it('resumes a failed onboarding from the step that failed', async () => {
@@ -244,31 +345,46 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     // The steps that had succeeded were not run again.
     expect(harness.proxy.calls.filter(c => c.service === 'iam')).toEqual([]);
     expect(harness.kube.objectRequests()).toEqual([]);
-    expect(new Set(harness.proxy.calls.map(c => c.service))).toEqual(new Set(['s3', 'logs', 'emr-containers']));
+    expect(new Set(harness.proxy.calls.map(c => c.service))).toEqual(
+      new Set(['s3', 'logs', 'emr-containers']),
+    );
     expect(await virtualClustersOn('team-a')).toHaveLength(1);
     expect(await templateKeys()).toHaveLength(6);
   });
 
   it('repairs drift when the scheduled reconcile runs', async () => {
-    const { server, scheduledTasks } = await startEmrOnEksBackend(directConfig());
+    const { server, scheduledTasks } = await startEmrOnEksBackend(
+      directConfig(),
+    );
     expect(scheduledTasks.map(t => [t.id, t.frequency])).toEqual([
       ['emr-on-eks-reconcile-tenants', { minutes: 10 }],
       ['emr-on-eks-sync-job-runs', { minutes: 1 }],
     ]);
     await onboard(server);
 
-    await harness.aws.logs.send(new DeleteLogGroupCommand({ logGroupName: '/emr-on-eks/shared/team-a' }));
-    harness.kube.objects.get('/api/v1/namespaces/team-a/limitranges/emr-on-eks-limits').spec.limits[0].max.cpu = '64';
+    await harness.aws.logs.send(
+      new DeleteLogGroupCommand({ logGroupName: '/emr-on-eks/shared/team-a' }),
+    );
+    harness.kube.objects.get(
+      '/api/v1/namespaces/team-a/limitranges/emr-on-eks-limits',
+    ).spec.limits[0].max.cpu = '64';
     harness.proxy.clear();
 
     await scheduledTasks[0].fn(new AbortController().signal);
 
-    expect(harness.proxy.writes().map(c => c.operation)).toEqual(['CreateLogGroup', 'PutRetentionPolicy']);
-    expect(harness.kube.objects.get('/api/v1/namespaces/team-a/limitranges/emr-on-eks-limits').spec.limits[0].max.cpu).toBe('6');
+    expect(harness.proxy.writes().map(c => c.operation)).toEqual([
+      'CreateLogGroup',
+      'PutRetentionPolicy',
+    ]);
+    expect(
+      harness.kube.objects.get(
+        '/api/v1/namespaces/team-a/limitranges/emr-on-eks-limits',
+      ).spec.limits[0].max.cpu,
+    ).toBe('6');
     const tenant = await waitForTenant(server, 'team-a', ['Ready'], ADMIN);
-    expect(tenant.status.steps.find((s: any) => s.name === 'log-group').message).toContain(
-      'created log group /emr-on-eks/shared/team-a',
-    );
+    expect(
+      tenant.status.steps.find((s: any) => s.name === 'log-group').message,
+    ).toContain('created log group /emr-on-eks/shared/team-a');
   });
 
   it('offboards in reverse order, removes every resource and keeps the audit trail', async () => {
@@ -276,36 +392,59 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     const onboarded = await onboard(server);
     harness.proxy.clear();
 
-    const res = await request(server).delete(`${BASE}/tenants/team-a`).set('Authorization', as(USERS.alice));
+    const res = await request(server)
+      .delete(`${BASE}/tenants/team-a`)
+      .set('Authorization', as(USERS.alice));
     expect(res.status).toBe(202);
     expect(res.body.status.phase).toBe('Deleting');
     await waitForTenant(server, 'team-a', ['gone'], ADMIN);
 
-    const deletes = harness.proxy.writes().map(c => `${c.service}:${c.operation}`);
+    const deletes = harness.proxy
+      .writes()
+      .map(c => `${c.service}:${c.operation}`);
     const order = ['emr-containers', 'logs', 's3', 'iam'].map(service =>
       deletes.findIndex(d => d.startsWith(service)),
     );
     expect(order.every(index => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
 
-    await expect(harness.aws.iam.send(new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }))).rejects.toThrow();
+    await expect(
+      harness.aws.iam.send(
+        new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }),
+      ),
+    ).rejects.toThrow();
     expect(await templateKeys()).toEqual([]);
-    const { logGroups } = await harness.aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/emr-on-eks/shared/team-a' }));
+    const { logGroups } = await harness.aws.logs.send(
+      new DescribeLogGroupsCommand({
+        logGroupNamePrefix: '/emr-on-eks/shared/team-a',
+      }),
+    );
     expect(logGroups).toEqual([]);
-    const { virtualClusters } = await harness.aws.emr.send(new ListVirtualClustersCommand({}));
-    expect(virtualClusters?.find(vc => vc.id === onboarded.status.virtualClusterId)?.state).toBe('TERMINATED');
+    const { virtualClusters } = await harness.aws.emr.send(
+      new ListVirtualClustersCommand({}),
+    );
+    expect(
+      virtualClusters?.find(vc => vc.id === onboarded.status.virtualClusterId)
+        ?.state,
+    ).toBe('TERMINATED');
     expect(harness.kube.objects.has('/api/v1/namespaces/team-a')).toBe(false);
 
-    const audit = await request(server).get(`${BASE}/tenants/team-a/audit`).set('Authorization', ADMIN);
+    const audit = await request(server)
+      .get(`${BASE}/tenants/team-a/audit`)
+      .set('Authorization', ADMIN);
     expect(audit.status).toBe(200);
-    expect(audit.body.items.map((e: any) => [e.action, e.result, e.actor]).reverse()).toEqual([
+    expect(
+      audit.body.items.map((e: any) => [e.action, e.result, e.actor]).reverse(),
+    ).toEqual([
       ['tenant.create', 'accepted', USERS.alice],
       ['tenant.reconcile', 'succeeded', USERS.alice],
       ['tenant.delete', 'accepted', USERS.alice],
       ['tenant.offboard', 'succeeded', USERS.alice],
     ]);
     // Team members cannot read the trail of a tenant that no longer exists.
-    const denied = await request(server).get(`${BASE}/tenants/team-a/audit`).set('Authorization', as(USERS.alice));
+    const denied = await request(server)
+      .get(`${BASE}/tenants/team-a/audit`)
+      .set('Authorization', as(USERS.alice));
     expect(denied.status).toBe(404);
   });
 });
@@ -315,7 +454,12 @@ describe('onboarding in direct mode with EKS tokens from the AWS credentials', (
     const { server } = await startEmrOnEksBackend(
       testConfig({
         endpoint: harness.proxy.endpoint,
-        kubernetes: { mode: 'direct', authProvider: 'aws', url: harness.kube.url, caData: harness.kube.caData },
+        kubernetes: {
+          mode: 'direct',
+          authProvider: 'aws',
+          url: harness.kube.url,
+          caData: harness.kube.caData,
+        },
       }),
     );
     const tenant = await onboard(server);
@@ -324,23 +468,39 @@ describe('onboarding in direct mode with EKS tokens from the AWS credentials', (
     expect(tokens.size).toBe(1);
     const [header] = [...tokens];
     expect(header).toMatch(/^Bearer k8s-aws-v1\.[A-Za-z0-9_-]+$/);
-    const url = new URL(Buffer.from(header!.slice('Bearer k8s-aws-v1.'.length), 'base64url').toString());
+    const url = new URL(
+      Buffer.from(
+        header!.slice('Bearer k8s-aws-v1.'.length),
+        'base64url',
+      ).toString(),
+    );
     expect(url.searchParams.get('Action')).toBe('GetCallerIdentity');
     // Signed with the backend's own AWS credentials (moto's in this test).
-    expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^testing\/\d{8}\/us-east-1\/sts\/aws4_request$/);
-    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host;x-k8s-aws-id');
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(
+      /^testing\/\d{8}\/us-east-1\/sts\/aws4_request$/,
+    );
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe(
+      'host;x-k8s-aws-id',
+    );
   });
 });
 
 describe('onboarding in GitOps mode', () => {
   it('writes the kustomization and creates the AWS resources', async () => {
-    const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'emr-gitops-it-'));
+    const directory = await fs.mkdtemp(
+      path.join(os.tmpdir(), 'emr-gitops-it-'),
+    );
     const { server } = await startEmrOnEksBackend(
-      testConfig({ endpoint: harness.proxy.endpoint, kubernetes: { mode: 'gitops', directory } }),
+      testConfig({
+        endpoint: harness.proxy.endpoint,
+        kubernetes: { mode: 'gitops', directory },
+      }),
     );
     const tenant = await onboard(server);
     expect(tenant.status.phase).toBe('Ready');
-    const root = parse(await fs.readFile(path.join(directory, 'kustomization.yaml'), 'utf8'));
+    const root = parse(
+      await fs.readFile(path.join(directory, 'kustomization.yaml'), 'utf8'),
+    );
     expect(root.resources).toEqual(['cluster', 'tenants/team-a']);
     expect(await virtualClustersOn('team-a')).toHaveLength(1);
   });
@@ -351,33 +511,62 @@ describe('bad input', () => {
     ['uppercase name', { name: 'Team-A' }, 'name:'],
     ['dots in the name', { name: 'team.a' }, 'name:'],
     ['underscores in the name', { name: 'team_a' }, 'name:'],
-    ['a name too long for the IAM role', { name: `t${'x'.repeat(53)}` }, 'IAM allows 64'],
-    ['a name over 63 characters', { name: `t${'x'.repeat(63)}` }, 'at most 63 characters'],
+    [
+      'a name too long for the IAM role',
+      { name: `t${'x'.repeat(53)}` },
+      'IAM allows 64',
+    ],
+    [
+      'a name over 63 characters',
+      { name: `t${'x'.repeat(63)}` },
+      'at most 63 characters',
+    ],
     ['the reserved name default', { name: 'default' }, 'reserved'],
     ['a kube- name', { name: 'kube-system' }, 'reserved'],
-    ['a quantity that does not parse', { quota: { 'requests.cpu': 'lots' } }, 'quota.requests.cpu'],
-    ['a negative quantity', { limitRange: { min: { cpu: '-1' } } }, 'limitRange.min.cpu'],
-    ['a LimitRange max below min', { limitRange: { max: { cpu: '50m' } } }, 'limitRange.max.cpu'],
-    ['an S3 path that is not s3://bucket/prefix/', { dataAccess: [{ s3: 's3://data-lake/team-a', access: 'read' }] }, 'dataAccess.0.s3'],
+    [
+      'a quantity that does not parse',
+      { quota: { 'requests.cpu': 'lots' } },
+      'quota.requests.cpu',
+    ],
+    [
+      'a negative quantity',
+      { limitRange: { min: { cpu: '-1' } } },
+      'limitRange.min.cpu',
+    ],
+    [
+      'a LimitRange max below min',
+      { limitRange: { max: { cpu: '50m' } } },
+      'limitRange.max.cpu',
+    ],
+    [
+      'an S3 path that is not s3://bucket/prefix/',
+      { dataAccess: [{ s3: 's3://data-lake/team-a', access: 'read' }] },
+      'dataAccess.0.s3',
+    ],
     ['an unknown cluster', { cluster: 'nowhere' }, 'unknown cluster "nowhere"'],
     ['an owner that is not an entity ref', { owner: 'team-a' }, 'owner:'],
   ];
 
-  it.each(cases)('rejects %s with 400, naming the field, and changes nothing', async (_what, patch, message) => {
-    const { server } = await startEmrOnEksBackend(directConfig());
-    harness.proxy.clear();
-    harness.kube.clear();
-    const res = await request(server)
-      .post(`${BASE}/tenants`)
-      .set('Authorization', as(USERS.alice))
-      .send({ ...TEAM_A, ...patch });
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain(message);
-    const list = await request(server).get(`${BASE}/tenants`).set('Authorization', ADMIN);
-    expect(list.body.items).toEqual([]);
-    expect(harness.proxy.calls).toEqual([]);
-    expect(harness.kube.requests).toEqual([]);
-  });
+  it.each(cases)(
+    'rejects %s with 400, naming the field, and changes nothing',
+    async (_what, patch, message) => {
+      const { server } = await startEmrOnEksBackend(directConfig());
+      harness.proxy.clear();
+      harness.kube.clear();
+      const res = await request(server)
+        .post(`${BASE}/tenants`)
+        .set('Authorization', as(USERS.alice))
+        .send({ ...TEAM_A, ...patch });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(message);
+      const list = await request(server)
+        .get(`${BASE}/tenants`)
+        .set('Authorization', ADMIN);
+      expect(list.body.items).toEqual([]);
+      expect(harness.proxy.calls).toEqual([]);
+      expect(harness.kube.requests).toEqual([]);
+    },
+  );
 
   it('rejects malformed JSON, renames and moves, and answers 404 for unknown tenants', async () => {
     const { server } = await startEmrOnEksBackend(directConfig());
@@ -403,7 +592,9 @@ describe('bad input', () => {
       .send({ ...TEAM_A, namespace: 'elsewhere' });
     expect(move.status).toBe(400);
     expect(move.body.error.message).toContain('namespace: cannot change');
-    const stored = await request(server).get(`${BASE}/tenants/team-a`).set('Authorization', ADMIN);
+    const stored = await request(server)
+      .get(`${BASE}/tenants/team-a`)
+      .set('Authorization', ADMIN);
     expect(stored.body.generation).toBe(1);
     expect(harness.proxy.calls).toEqual([]);
 
@@ -414,7 +605,10 @@ describe('bad input', () => {
       ['post', '/tenants/nobody/reconcile'],
       ['get', '/tenants/NOT_A_NAME'],
     ] as const) {
-      const res = await (request(server) as any)[method](`${BASE}${url}`).set('Authorization', ADMIN).send(TEAM_A);
+      const res = await (request(server) as any)
+        [method](`${BASE}${url}`)
+        .set('Authorization', ADMIN)
+        .send(TEAM_A);
       expect([method, url, res.status]).toEqual([method, url, 404]);
     }
   });
@@ -425,16 +619,30 @@ describe('permissions', () => {
     const { server } = await startEmrOnEksBackend(directConfig());
 
     // carol may not onboard tenants: 403 and nothing stored or called.
-    const denied = await request(server).post(`${BASE}/tenants`).set('Authorization', as(USERS.carol)).send(TEAM_A);
+    const denied = await request(server)
+      .post(`${BASE}/tenants`)
+      .set('Authorization', as(USERS.carol))
+      .send(TEAM_A);
     expect(denied.status).toBe(403);
     expect(harness.proxy.calls).toEqual([]);
-    expect((await request(server).get(`${BASE}/tenants`).set('Authorization', ADMIN)).body.items).toEqual([]);
+    expect(
+      (await request(server).get(`${BASE}/tenants`).set('Authorization', ADMIN))
+        .body.items,
+    ).toEqual([]);
 
     await onboard(server, TEAM_A, USERS.alice);
-    await onboard(server, { ...TEAM_A, name: 'team-b', owner: 'group:default/team-b' }, USERS.bob);
+    await onboard(
+      server,
+      { ...TEAM_A, name: 'team-b', owner: 'group:default/team-b' },
+      USERS.bob,
+    );
 
     const names = async (user: string) =>
-      (await request(server).get(`${BASE}/tenants`).set('Authorization', as(user))).body.items.map((t: any) => t.name);
+      (
+        await request(server)
+          .get(`${BASE}/tenants`)
+          .set('Authorization', as(user))
+      ).body.items.map((t: any) => t.name);
     expect(await names(USERS.alice)).toEqual(['team-a']);
     expect(await names(USERS.carol)).toEqual(['team-a']);
     expect(await names(USERS.bob)).toEqual(['team-b']);
@@ -442,15 +650,50 @@ describe('permissions', () => {
 
     // bob cannot see, change, reconcile or offboard team-a.
     const asBob = as(USERS.bob);
-    expect((await request(server).get(`${BASE}/tenants/team-a`).set('Authorization', asBob)).status).toBe(404);
-    expect((await request(server).put(`${BASE}/tenants/team-a`).set('Authorization', asBob).send(TEAM_A)).status).toBe(404);
-    expect((await request(server).delete(`${BASE}/tenants/team-a`).set('Authorization', asBob)).status).toBe(404);
-    expect((await request(server).post(`${BASE}/tenants/team-a/reconcile`).set('Authorization', asBob)).status).toBe(404);
-    expect((await request(server).get(`${BASE}/tenants/team-a`).set('Authorization', ADMIN)).body.status.phase).toBe('Ready');
+    expect(
+      (
+        await request(server)
+          .get(`${BASE}/tenants/team-a`)
+          .set('Authorization', asBob)
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await request(server)
+          .put(`${BASE}/tenants/team-a`)
+          .set('Authorization', asBob)
+          .send(TEAM_A)
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await request(server)
+          .delete(`${BASE}/tenants/team-a`)
+          .set('Authorization', asBob)
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await request(server)
+          .post(`${BASE}/tenants/team-a/reconcile`)
+          .set('Authorization', asBob)
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await request(server)
+          .get(`${BASE}/tenants/team-a`)
+          .set('Authorization', ADMIN)
+      ).body.status.phase,
+    ).toBe('Ready');
 
     // Denied attempts are audited as failures by the auditor, and change nothing.
-    const audit = await request(server).get(`${BASE}/tenants/team-a/audit`).set('Authorization', as(USERS.alice));
-    expect(audit.body.items.map((e: any) => e.action)).not.toContain('tenant.delete');
+    const audit = await request(server)
+      .get(`${BASE}/tenants/team-a/audit`)
+      .set('Authorization', as(USERS.alice));
+    expect(audit.body.items.map((e: any) => e.action)).not.toContain(
+      'tenant.delete',
+    );
   });
 
   it('accepts service principals, refuses anonymous callers, and serves /health to anyone', async () => {

@@ -77,7 +77,10 @@ export const emrOnEksPlugin = createBackendPlugin({
             store,
           }),
         );
-        deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
 
         await deps.scheduler.scheduleTask({
           id: 'emr-on-eks-reconcile-tenants',

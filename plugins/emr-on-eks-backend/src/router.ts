@@ -31,7 +31,11 @@ export async function createRouter(options: {
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  addTenantRoutes(router, { access, tenants: options.tenants, store: options.store });
+  addTenantRoutes(router, {
+    access,
+    tenants: options.tenants,
+    store: options.store,
+  });
   addJobRunRoutes(router, { access, jobs: options.jobs, store: options.store });
   return router;
 }

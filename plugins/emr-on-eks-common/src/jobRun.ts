@@ -54,7 +54,12 @@ export function sparkMemoryToMiB(text: string): number | undefined {
   }
   const value = Number(text.slice(0, -1));
   const unit = text.slice(-1).toLowerCase();
-  const factors: Record<string, number> = { k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 };
+  const factors: Record<string, number> = {
+    k: 1 / 1024,
+    m: 1,
+    g: 1024,
+    t: 1024 * 1024,
+  };
   return value * factors[unit];
 }
 
@@ -92,10 +97,7 @@ export const jobRunRequestSchema = z
         message: 'may contain only letters, digits and . - _ / #',
       }),
     entryPoint: s3OrLocalPath,
-    entryPointArguments: z
-      .array(z.string().max(10240))
-      .max(200)
-      .default([]),
+    entryPointArguments: z.array(z.string().max(10240)).max(200).default([]),
     /** Main class of a jar application; leave out for PySpark. */
     mainClass: z
       .string()
@@ -124,7 +126,9 @@ export const jobRunRequestSchema = z
         /** Size of each executor's reusable local disk (PVC). */
         localStorage: z
           .string()
-          .regex(/^[1-9]\d{0,5}Gi$/, { message: 'must be a size in Gi, like 50Gi' })
+          .regex(/^[1-9]\d{0,5}Gi$/, {
+            message: 'must be a size in Gi, like 50Gi',
+          })
           .optional(),
       })
       .strict()
@@ -155,7 +159,8 @@ export const jobRunRequestSchema = z
           message: 'tag keys are 1-128 letters, digits and _ . : / = + - @',
         }),
         z.string().regex(/^[\w.:/=+\-@ ]{0,256}$/, {
-          message: 'tag values are at most 256 letters, digits, spaces and _ . : / = + - @',
+          message:
+            'tag values are at most 256 letters, digits, spaces and _ . : / = + - @',
         }),
       )
       .default({}),
@@ -203,13 +208,21 @@ export function parseJobRunRequest(input: unknown): ParseResult<JobRunRequest> {
   const request = parsed.data as JobRunRequest;
   const issues: FieldIssue[] = [];
   const { instances, minExecutors, maxExecutors } = request.executor;
-  if (instances !== undefined && (minExecutors !== undefined || maxExecutors !== undefined)) {
+  if (
+    instances !== undefined &&
+    (minExecutors !== undefined || maxExecutors !== undefined)
+  ) {
     issues.push({
       path: 'executor.instances',
-      message: 'give either a fixed number of instances or minExecutors/maxExecutors, not both',
+      message:
+        'give either a fixed number of instances or minExecutors/maxExecutors, not both',
     });
   }
-  if (minExecutors !== undefined && maxExecutors !== undefined && minExecutors > maxExecutors) {
+  if (
+    minExecutors !== undefined &&
+    maxExecutors !== undefined &&
+    minExecutors > maxExecutors
+  ) {
     issues.push({
       path: 'executor.minExecutors',
       message: `minExecutors (${minExecutors}) is above maxExecutors (${maxExecutors})`,
@@ -227,7 +240,9 @@ export function parseJobRunRequest(input: unknown): ParseResult<JobRunRequest> {
       });
     }
   }
-  return issues.length > 0 ? { success: false, issues } : { success: true, data: request };
+  return issues.length > 0
+    ? { success: false, issues }
+    : { success: true, data: request };
 }
 
 /** Resources a run asks for, at its largest. @public */

@@ -1,6 +1,10 @@
 import { formatIssues, parseTenantSpec, TENANT_DEFAULTS } from './tenant';
 
-const minimal = { name: 'team-a', owner: 'group:default/team-a', cluster: 'shared' };
+const minimal = {
+  name: 'team-a',
+  owner: 'group:default/team-a',
+  cluster: 'shared',
+};
 
 function issuesOf(input: unknown) {
   const result = parseTenantSpec(input);
@@ -31,7 +35,11 @@ describe('parseTenantSpec', () => {
   });
 
   it('normalises the owner to a full entity ref and keeps a namespace override', () => {
-    const result = parseTenantSpec({ ...minimal, owner: 'group:team-a', namespace: 'spark-a' });
+    const result = parseTenantSpec({
+      ...minimal,
+      owner: 'group:team-a',
+      namespace: 'spark-a',
+    });
     expect(result.success && result.data.owner).toBe('group:default/team-a');
     expect(result.success && result.data.namespace).toBe('spark-a');
   });
@@ -79,38 +87,56 @@ describe('parseTenantSpec', () => {
     'rejects the reserved name %s',
     name => {
       const issues = issuesOf({ ...minimal, name });
-      expect(issues).toEqual([{ path: 'name', message: expect.stringContaining('reserved') }]);
-      expect(issuesOf({ ...minimal, namespace: name })[0].path).toBe('namespace');
+      expect(issues).toEqual([
+        { path: 'name', message: expect.stringContaining('reserved') },
+      ]);
+      expect(issuesOf({ ...minimal, namespace: name })[0].path).toBe(
+        'namespace',
+      );
     },
   );
 
-  it.each(['lots', '12XB', '1.2.3', '--1', ''])('rejects the quantity "%s"', value => {
-    const issues = issuesOf({ ...minimal, quota: { 'requests.cpu': value } });
-    expect(issues[0]).toEqual({
-      path: 'quota.requests.cpu',
-      message: expect.stringContaining('is not a Kubernetes quantity'),
-    });
-  });
+  it.each(['lots', '12XB', '1.2.3', '--1', ''])(
+    'rejects the quantity "%s"',
+    value => {
+      const issues = issuesOf({ ...minimal, quota: { 'requests.cpu': value } });
+      expect(issues[0]).toEqual({
+        path: 'quota.requests.cpu',
+        message: expect.stringContaining('is not a Kubernetes quantity'),
+      });
+    },
+  );
 
   it('rejects negative quantities', () => {
-    expect(issuesOf({ ...minimal, limitRange: { min: { memory: '-1Gi' } } })[0]).toEqual({
+    expect(
+      issuesOf({ ...minimal, limitRange: { min: { memory: '-1Gi' } } })[0],
+    ).toEqual({
       path: 'limitRange.min.memory',
       message: '"-1Gi" is negative',
     });
   });
 
   it('rejects fractional object counts and unknown quota keys', () => {
-    expect(issuesOf({ ...minimal, quota: { pods: '1.5' } })[0].path).toBe('quota.pods');
-    expect(issuesOf({ ...minimal, quota: { 'requests.gpu': '1' } })[0]).toEqual({
-      path: 'quota',
-      message: 'unknown field(s) "requests.gpu"',
-    });
+    expect(issuesOf({ ...minimal, quota: { pods: '1.5' } })[0].path).toBe(
+      'quota.pods',
+    );
+    expect(issuesOf({ ...minimal, quota: { 'requests.gpu': '1' } })[0]).toEqual(
+      {
+        path: 'quota',
+        message: 'unknown field(s) "requests.gpu"',
+      },
+    );
   });
 
   it('rejects a LimitRange max below its min, naming both', () => {
     const issues = issuesOf({
       ...minimal,
-      limitRange: { max: { cpu: '500m' }, min: { cpu: '1' }, default: { cpu: '500m' }, defaultRequest: { cpu: '500m' } },
+      limitRange: {
+        max: { cpu: '500m' },
+        min: { cpu: '1' },
+        default: { cpu: '500m' },
+        defaultRequest: { cpu: '500m' },
+      },
     });
     expect(issues).toContainEqual({
       path: 'limitRange.max.cpu',
@@ -119,7 +145,10 @@ describe('parseTenantSpec', () => {
   });
 
   it('rejects a default above the max', () => {
-    const issues = issuesOf({ ...minimal, limitRange: { max: { memory: '1Gi' } } });
+    const issues = issuesOf({
+      ...minimal,
+      limitRange: { max: { memory: '1Gi' } },
+    });
     expect(issues).toContainEqual({
       path: 'limitRange.max.memory',
       message: 'max memory (1Gi) is below default memory (2Gi)',
@@ -135,7 +164,10 @@ describe('parseTenantSpec', () => {
     's3://data-lake/a/../b/',
     'https://data-lake.s3.amazonaws.com/team-a/',
   ])('rejects the S3 path %s', s3 => {
-    const issues = issuesOf({ ...minimal, dataAccess: [{ s3, access: 'read' }] });
+    const issues = issuesOf({
+      ...minimal,
+      dataAccess: [{ s3, access: 'read' }],
+    });
     expect(issues[0]).toEqual({
       path: 'dataAccess.0.s3',
       message: expect.stringContaining('s3://bucket/prefix/'),
@@ -153,24 +185,36 @@ describe('parseTenantSpec', () => {
     expect(result.success).toBe(true);
   });
 
-  it.each(['team-a', 'group:', 'group:default/', 'component:default/x', 'a:b:c'])(
-    'rejects the owner %s',
-    owner => {
-      expect(issuesOf({ ...minimal, owner })[0].path).toBe('owner');
-    },
-  );
+  it.each([
+    'team-a',
+    'group:',
+    'group:default/',
+    'component:default/x',
+    'a:b:c',
+  ])('rejects the owner %s', owner => {
+    expect(issuesOf({ ...minimal, owner })[0].path).toBe('owner');
+  });
 
   it('rejects bad CIDRs, retention values, release labels and unknown fields', () => {
-    expect(issuesOf({ ...minimal, network: { egressCidrs: ['10.0.0.0/33'] } })[0].path).toBe(
-      'network.egressCidrs.0',
+    expect(
+      issuesOf({ ...minimal, network: { egressCidrs: ['10.0.0.0/33'] } })[0]
+        .path,
+    ).toBe('network.egressCidrs.0');
+    expect(
+      issuesOf({ ...minimal, network: { egressCidrs: ['10.0.0.0'] } })[0].path,
+    ).toBe('network.egressCidrs.0');
+    expect(issuesOf({ ...minimal, logRetentionDays: 31 })[0].path).toBe(
+      'logRetentionDays',
     );
-    expect(issuesOf({ ...minimal, network: { egressCidrs: ['10.0.0.0'] } })[0].path).toBe(
-      'network.egressCidrs.0',
+    expect(issuesOf({ ...minimal, releaseLabel: '7.5.0' })[0].path).toBe(
+      'releaseLabel',
     );
-    expect(issuesOf({ ...minimal, logRetentionDays: 31 })[0].path).toBe('logRetentionDays');
-    expect(issuesOf({ ...minimal, releaseLabel: '7.5.0' })[0].path).toBe('releaseLabel');
-    expect(issuesOf({ ...minimal, priorityTier: 'urgent' })[0].path).toBe('priorityTier');
-    expect(issuesOf({ ...minimal, colour: 'blue' })[0].message).toBe('unknown field(s) "colour"');
+    expect(issuesOf({ ...minimal, priorityTier: 'urgent' })[0].path).toBe(
+      'priorityTier',
+    );
+    expect(issuesOf({ ...minimal, colour: 'blue' })[0].message).toBe(
+      'unknown field(s) "colour"',
+    );
   });
 
   it('requires name, owner and cluster', () => {

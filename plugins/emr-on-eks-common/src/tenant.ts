@@ -225,7 +225,8 @@ const entityRef = z.string().superRefine((value, ctx) => {
 });
 
 const cidr = z.string().refine(isCidr, {
-  error: issue => `"${String(issue.input)}" is not a CIDR block like 10.0.0.0/8`,
+  error: issue =>
+    `"${String(issue.input)}" is not a CIDR block like 10.0.0.0/8`,
 });
 
 /**
@@ -242,7 +243,9 @@ export const tenantSpecInputSchema = z
     description: z.string().max(1024).optional(),
     quota: z
       .object(
-        Object.fromEntries(QUOTA_KEYS.map(key => [key, quantityText.optional()])),
+        Object.fromEntries(
+          QUOTA_KEYS.map(key => [key, quantityText.optional()]),
+        ),
       )
       .strict()
       .optional(),
@@ -265,7 +268,9 @@ export const tenantSpecInputSchema = z
           .object({
             s3: z.string().refine(text => parseS3Prefix(text) !== undefined, {
               error: issue =>
-                `"${String(issue.input)}" is not an S3 prefix of the form s3://bucket/prefix/ (ending in '/', no wildcards)`,
+                `"${String(
+                  issue.input,
+                )}" is not an S3 prefix of the form s3://bucket/prefix/ (ending in '/', no wildcards)`,
             }),
             access: z.enum(['read', 'read-write']),
           })
@@ -289,8 +294,7 @@ export const tenantSpecInputSchema = z
     releaseLabel: z
       .string()
       .regex(/^emr-\d+\.\d+\.\d+-(latest|\d{8})$/, {
-        message:
-          'must look like emr-7.5.0-latest or emr-6.15.0-20240105',
+        message: 'must look like emr-7.5.0-latest or emr-6.15.0-20240105',
       })
       .optional(),
     podSecurity: z.enum(['baseline', 'restricted']).optional(),
@@ -318,7 +322,9 @@ export type ParseResult<T> =
  */
 export function formatIssues(issues: FieldIssue[]): string {
   return issues
-    .map(issue => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
+    .map(issue =>
+      issue.path ? `${issue.path}: ${issue.message}` : issue.message,
+    )
     .join('; ');
 }
 
@@ -370,11 +376,15 @@ export function parseTenantSpec(input: unknown): ParseResult<TenantSpec> {
     network: { egressCidrs: given.network?.egressCidrs ?? [] },
     dataAccess: given.dataAccess ?? [],
     priorityTier: given.priorityTier ?? TENANT_DEFAULTS.priorityTier,
-    logRetentionDays: given.logRetentionDays ?? TENANT_DEFAULTS.logRetentionDays,
+    logRetentionDays:
+      given.logRetentionDays ?? TENANT_DEFAULTS.logRetentionDays,
     releaseLabel: given.releaseLabel ?? TENANT_DEFAULTS.releaseLabel,
     podSecurity: given.podSecurity ?? TENANT_DEFAULTS.podSecurity,
   };
-  const issues = [...checkQuota(spec.quota), ...checkLimitRange(spec.limitRange)];
+  const issues = [
+    ...checkQuota(spec.quota),
+    ...checkLimitRange(spec.limitRange),
+  ];
   return issues.length > 0
     ? { success: false, issues }
     : { success: true, data: spec };

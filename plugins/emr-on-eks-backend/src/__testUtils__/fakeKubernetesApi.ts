@@ -61,114 +61,124 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
   const port = await freePort();
 
   const tls = selfSignedCertificate();
-  const server = https.createServer(tls, (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', chunk => chunks.push(chunk));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const urlPath = url.pathname;
-      const text = Buffer.concat(chunks).toString('utf8');
-      const record: RecordedKubernetesRequest = {
-        method: req.method ?? 'GET',
-        path: urlPath,
-        contentType: req.headers['content-type'],
-        fieldManager: url.searchParams.get('fieldManager') ?? undefined,
-        force: url.searchParams.get('force') ?? undefined,
-        authorization: req.headers.authorization,
-        body: text ? parse(text) : undefined,
-      };
-      requests.push(record);
-
-      const send = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      };
-      const notFound = () =>
-        send(404, {
-          kind: 'Status',
-          apiVersion: 'v1',
-          status: 'Failure',
-          reason: 'NotFound',
-          code: 404,
-          message: `${urlPath} not found`,
-        });
-
-      const discovery = DISCOVERY[urlPath];
-      if (discovery && req.method === 'GET') {
-        send(200, {
-          kind: 'APIResourceList',
-          groupVersion: urlPath.replace(/^\/apis?\//, ''),
-          resources: discovery.map(([name, kind, namespaced]) => ({
-            name,
-            kind,
-            namespaced,
-            singularName: kind.toLowerCase(),
-            verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'],
-          })),
-        });
-        return;
-      }
-
-      if (req.method === 'GET') {
-        const stored = objects.get(urlPath);
-        if (stored) {
-          send(200, stored);
-        } else {
-          notFound();
-        }
-        return;
-      }
-      if (req.method === 'PATCH') {
-        if (record.contentType !== 'application/apply-patch+yaml') {
-          send(415, { kind: 'Status', code: 415, message: 'unsupported patch' });
-          return;
-        }
-        const existing = objects.get(urlPath);
-        const applied = record.body;
-        const stored = {
-          ...applied,
-          metadata: {
-            ...applied.metadata,
-            uid: existing?.metadata?.uid ?? `uid-${version}`,
-            resourceVersion: String(++version),
-            creationTimestamp:
-              existing?.metadata?.creationTimestamp ?? new Date().toISOString(),
-            managedFields: [
-              { manager: record.fieldManager, operation: 'Apply' },
-            ],
-          },
+  const server = https.createServer(
+    tls,
+    (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on('data', chunk => chunks.push(chunk));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const urlPath = url.pathname;
+        const text = Buffer.concat(chunks).toString('utf8');
+        const record: RecordedKubernetesRequest = {
+          method: req.method ?? 'GET',
+          path: urlPath,
+          contentType: req.headers['content-type'],
+          fieldManager: url.searchParams.get('fieldManager') ?? undefined,
+          force: url.searchParams.get('force') ?? undefined,
+          authorization: req.headers.authorization,
+          body: text ? parse(text) : undefined,
         };
-        if (applied.kind === 'Namespace') {
-          stored.metadata.labels = {
-            ...applied.metadata.labels,
-            'kubernetes.io/metadata.name': applied.metadata.name,
-          };
-          stored.spec = { finalizers: ['kubernetes'] };
-          stored.status = { phase: 'Active' };
-        }
-        objects.set(urlPath, stored);
-        send(existing ? 200 : 201, stored);
-        return;
-      }
-      if (req.method === 'DELETE') {
-        if (!objects.has(urlPath)) {
-          notFound();
+        requests.push(record);
+
+        const send = (status: number, body: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        };
+        const notFound = () =>
+          send(404, {
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            reason: 'NotFound',
+            code: 404,
+            message: `${urlPath} not found`,
+          });
+
+        const discovery = DISCOVERY[urlPath];
+        if (discovery && req.method === 'GET') {
+          send(200, {
+            kind: 'APIResourceList',
+            groupVersion: urlPath.replace(/^\/apis?\//, ''),
+            resources: discovery.map(([name, kind, namespaced]) => ({
+              name,
+              kind,
+              namespaced,
+              singularName: kind.toLowerCase(),
+              verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'],
+            })),
+          });
           return;
         }
-        objects.delete(urlPath);
-        // Deleting a namespace removes everything in it.
-        const namespace = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(urlPath)?.[1];
-        for (const key of [...objects.keys()]) {
-          if (namespace && key.includes(`/namespaces/${namespace}/`)) {
-            objects.delete(key);
+
+        if (req.method === 'GET') {
+          const stored = objects.get(urlPath);
+          if (stored) {
+            send(200, stored);
+          } else {
+            notFound();
           }
+          return;
         }
-        send(200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
-        return;
-      }
-      send(405, { kind: 'Status', code: 405, message: 'method not allowed' });
-    });
-  });
+        if (req.method === 'PATCH') {
+          if (record.contentType !== 'application/apply-patch+yaml') {
+            send(415, {
+              kind: 'Status',
+              code: 415,
+              message: 'unsupported patch',
+            });
+            return;
+          }
+          const existing = objects.get(urlPath);
+          const applied = record.body;
+          const stored = {
+            ...applied,
+            metadata: {
+              ...applied.metadata,
+              uid: existing?.metadata?.uid ?? `uid-${version}`,
+              resourceVersion: String(++version),
+              creationTimestamp:
+                existing?.metadata?.creationTimestamp ??
+                new Date().toISOString(),
+              managedFields: [
+                { manager: record.fieldManager, operation: 'Apply' },
+              ],
+            },
+          };
+          if (applied.kind === 'Namespace') {
+            stored.metadata.labels = {
+              ...applied.metadata.labels,
+              'kubernetes.io/metadata.name': applied.metadata.name,
+            };
+            stored.spec = { finalizers: ['kubernetes'] };
+            stored.status = { phase: 'Active' };
+          }
+          objects.set(urlPath, stored);
+          send(existing ? 200 : 201, stored);
+          return;
+        }
+        if (req.method === 'DELETE') {
+          if (!objects.has(urlPath)) {
+            notFound();
+            return;
+          }
+          objects.delete(urlPath);
+          // Deleting a namespace removes everything in it.
+          const namespace = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(
+            urlPath,
+          )?.[1];
+          for (const key of [...objects.keys()]) {
+            if (namespace && key.includes(`/namespaces/${namespace}/`)) {
+              objects.delete(key);
+            }
+          }
+          send(200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
+          return;
+        }
+        send(405, { kind: 'Status', code: 405, message: 'method not allowed' });
+      });
+    },
+  );
   await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve));
   // A test server must never be what keeps a test process alive.
   server.unref();
@@ -197,10 +207,23 @@ function selfSignedCertificate(): { key: string; cert: string } {
   execFileSync(
     'openssl',
     [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-      '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', key, '-out', cert,
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
     ],
     { stdio: 'ignore' },
   );

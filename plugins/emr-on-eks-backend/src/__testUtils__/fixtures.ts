@@ -12,15 +12,18 @@ import { EmrOnEksSettings, readEmrOnEksSettings } from '../config';
 
 /** moto's default account. */
 export const TEST_ACCOUNT_ID = '123456789012';
-export const TEST_OIDC_ISSUER = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+export const TEST_OIDC_ISSUER =
+  'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 
 /** The `emrOnEks` config block of the tests, as a user would write it. */
-export function testConfig(overrides: {
-  endpoint?: string;
-  kubernetes?: JsonObject;
-  region?: string;
-  iam?: JsonObject;
-} = {}): JsonObject {
+export function testConfig(
+  overrides: {
+    endpoint?: string;
+    kubernetes?: JsonObject;
+    region?: string;
+    iam?: JsonObject;
+  } = {},
+): JsonObject {
   return {
     emrOnEks: {
       ...(overrides.endpoint ? { aws: { endpoint: overrides.endpoint } } : {}),

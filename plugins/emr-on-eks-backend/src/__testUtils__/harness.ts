@@ -19,7 +19,12 @@ export interface IntegrationHarness {
   moto: MotoServer;
   proxy: RecordingProxy;
   kube: FakeKubernetesApi;
-  aws: { iam: IAMClient; s3: S3Client; logs: CloudWatchLogsClient; emr: EMRContainersClient };
+  aws: {
+    iam: IAMClient;
+    s3: S3Client;
+    logs: CloudWatchLogsClient;
+    emr: EMRContainersClient;
+  };
   /** emrOnEks config: AWS through the recording proxy to moto, direct Kubernetes mode. */
   directConfig(): ReturnType<typeof testConfig>;
 }
@@ -75,7 +80,11 @@ export function useIntegrationHarness(): IntegrationHarness {
 }
 
 /** Onboards a tenant through the API and waits until it is Ready or Failed. */
-export async function onboard(server: any, body: object = TEAM_A, user = USERS.alice) {
+export async function onboard(
+  server: any,
+  body: object = TEAM_A,
+  user = USERS.alice,
+) {
   const res = await request(server)
     .post(`${BASE}/tenants`)
     .set('Authorization', as(user))

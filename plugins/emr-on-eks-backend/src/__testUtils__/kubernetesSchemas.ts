@@ -1,6 +1,14 @@
-import { LimitRange, Namespace, Pod, ResourceQuota } from 'kubernetes-models/v1';
+import {
+  LimitRange,
+  Namespace,
+  Pod,
+  ResourceQuota,
+} from 'kubernetes-models/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import {
+  Role,
+  RoleBinding,
+} from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { PriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1';
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
@@ -24,7 +32,9 @@ export function validateAgainstUpstreamSchema(object: {
 }): void {
   const Model = MODELS[`${object.apiVersion}/${object.kind}`];
   if (!Model) {
-    throw new Error(`no upstream schema loaded for ${object.apiVersion} ${object.kind}`);
+    throw new Error(
+      `no upstream schema loaded for ${object.apiVersion} ${object.kind}`,
+    );
   }
   new Model(object).validate();
 }

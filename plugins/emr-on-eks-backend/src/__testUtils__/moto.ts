@@ -42,7 +42,9 @@ export async function startMoto(): Promise<MotoServer> {
   child.stderr?.on('data', chunk => {
     stderr = (stderr + chunk).slice(-4000);
   });
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
 
   // Wait until it answers (bounded: 30 s), or fail with what it printed.
   const deadline = Date.now() + 30_000;

@@ -31,7 +31,9 @@ const READ_PREFIXES = ['Get', 'List', 'Describe', 'Head'];
  * test can prove what went over the wire (for example: no write at all), and
  * can inject failures moto cannot produce.
  */
-export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+export async function startRecordingProxy(
+  target: string,
+): Promise<RecordingProxy> {
   const calls: RecordedAwsCall[] = [];
   let failure:
     | {
@@ -86,9 +88,13 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
   };
 }
 
-function describeCall(req: http.IncomingMessage, body: Buffer): RecordedAwsCall {
+function describeCall(
+  req: http.IncomingMessage,
+  body: Buffer,
+): RecordedAwsCall {
   const auth = String(req.headers.authorization ?? '');
-  const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown';
+  const service =
+    /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown';
   const target = req.headers['x-amz-target'];
   let operation: string | undefined;
   if (typeof target === 'string') {
@@ -98,7 +104,8 @@ function describeCall(req: http.IncomingMessage, body: Buffer): RecordedAwsCall 
       'application/x-www-form-urlencoded',
     )
   ) {
-    operation = new URLSearchParams(body.toString('utf8')).get('Action') ?? undefined;
+    operation =
+      new URLSearchParams(body.toString('utf8')).get('Action') ?? undefined;
   }
   if (operation) {
     return {
@@ -124,7 +131,9 @@ function sendAwsError(
   const { status, code, message } = error;
   if (service === 's3') {
     res.writeHead(status, { 'content-type': 'application/xml' });
-    res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+    );
   } else if (service === 'iam' || service === 'sts') {
     res.writeHead(status, { 'content-type': 'text/xml' });
     res.end(

@@ -7,9 +7,21 @@ import {
   SchedulerServiceTaskInvocationDefinition,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { AuthorizeResult, PolicyDecision, isPermission, isResourcePermission } from '@backstage/plugin-permission-common';
-import { PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+  isPermission,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   EMR_ON_EKS_TENANT_RESOURCE_TYPE,
@@ -43,20 +55,30 @@ const MEMBERSHIPS: Record<string, string[]> = {
  * owning group.
  */
 class TestPolicy {
-  async handle(query: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    query: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     const ref = user?.info.userEntityRef;
     if (ref === USERS.admin) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (isPermission(query.permission, emrOnEksTenantCreatePermission)) {
       return {
-        result: ref === USERS.alice || ref === USERS.bob ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        result:
+          ref === USERS.alice || ref === USERS.bob
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
       };
     }
-    if (isResourcePermission(query.permission, EMR_ON_EKS_TENANT_RESOURCE_TYPE)) {
+    if (
+      isResourcePermission(query.permission, EMR_ON_EKS_TENANT_RESOURCE_TYPE)
+    ) {
       return createEmrOnEksTenantConditionalDecision(
         query.permission,
-        emrOnEksTenantConditions.isTenantOwner({ claims: user?.info.ownershipEntityRefs ?? [] }),
+        emrOnEksTenantConditions.isTenantOwner({
+          claims: user?.info.ownershipEntityRefs ?? [],
+        }),
       );
     }
     return { result: AuthorizeResult.DENY };
@@ -96,7 +118,10 @@ const authWithActors = createServiceFactory({
       getLimitedUserToken: base.getLimitedUserToken.bind(base),
       listPublicServiceKeys: base.listPublicServiceKeys.bind(base),
       async getPluginRequestToken(options) {
-        const principal = options.onBehalfOf.principal as { type: string; userEntityRef?: string };
+        const principal = options.onBehalfOf.principal as {
+          type: string;
+          userEntityRef?: string;
+        };
         if (principal.type === 'user') {
           return {
             token: mockCredentials.user.token(principal.userEntityRef, {
@@ -137,7 +162,10 @@ export async function startEmrOnEksBackend(
           const userEntityRef = credentials.principal.userEntityRef;
           return {
             userEntityRef,
-            ownershipEntityRefs: [userEntityRef, ...(MEMBERSHIPS[userEntityRef] ?? [])],
+            ownershipEntityRefs: [
+              userEntityRef,
+              ...(MEMBERSHIPS[userEntityRef] ?? []),
+            ],
           };
         },
       }).factory,
@@ -175,7 +203,9 @@ export async function waitForTenant(
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `tenant ${name} did not reach ${until.join('|')}: ${res.status} ${JSON.stringify(res.body)}`,
+        `tenant ${name} did not reach ${until.join('|')}: ${
+          res.status
+        } ${JSON.stringify(res.body)}`,
       );
     }
     await new Promise(resolve => setTimeout(resolve, 25));

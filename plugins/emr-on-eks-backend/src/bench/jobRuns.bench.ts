@@ -3,7 +3,10 @@ import {
   EMRContainersClient,
   StartJobRunCommand,
 } from '@aws-sdk/client-emr-containers';
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -45,14 +48,20 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const results: Record<string, unknown> = {};
 
 const tenantName = (i: number) => `team-${String(i).padStart(3, '0')}`;
-const entityRef = (t: number, e: number) => `component:default/${tenantName(t)}-job-${e}`;
+const entityRef = (t: number, e: number) =>
+  `component:default/${tenantName(t)}-job-${e}`;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 function percentiles(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { median: round(at(0.5)), p95: round(at(0.95)), max: round(sorted[sorted.length - 1]) };
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return {
+    median: round(at(0.5)),
+    p95: round(at(0.95)),
+    max: round(sorted[sorted.length - 1]),
+  };
 }
 
 async function seed(databaseId: TestDatabaseId) {
@@ -63,7 +72,10 @@ async function seed(databaseId: TestDatabaseId) {
   for (let t = 0; t < TENANTS; t++) {
     const name = tenantName(t);
     await tenants.insertTenant({
-      spec: spec({ name, owner: t === 0 ? 'group:default/team-a' : `group:default/${name}` }),
+      spec: spec({
+        name,
+        owner: t === 0 ? 'group:default/team-a' : `group:default/${name}`,
+      }),
       createdBy: 'bench',
     });
   }
@@ -109,7 +121,9 @@ async function measure(server: any, url: string, authorization: string) {
   const samples: number[] = [];
   for (let i = 0; i < SAMPLES + 20; i++) {
     const started = performance.now();
-    const res = await request(server).get(url).set('Authorization', authorization);
+    const res = await request(server)
+      .get(url)
+      .set('Authorization', authorization);
     const elapsed = performance.now() - started;
     expect(res.status).toBe(200);
     if (i >= 20) {
@@ -121,58 +135,98 @@ async function measure(server: any, url: string, authorization: string) {
 
 describe('benchmark', () => {
   afterAll(async () => {
-    const file = path.resolve(__dirname, '../../../../.data/bench-results.json');
+    const file = path.resolve(
+      __dirname,
+      '../../../../.data/bench-results.json',
+    );
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, JSON.stringify(results, null, 2));
-    process.stdout.write(`\nbenchmark results (also in .data/bench-results.json):\n${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(
+      `\nbenchmark results (also in .data/bench-results.json):\n${JSON.stringify(
+        results,
+        null,
+        2,
+      )}\n`,
+    );
   });
 
-  it.each(databases.eachSupportedId())('lists runs with 100,000 runs across 200 tenants on %p', async databaseId => {
-    const { knex, seedSeconds } = await seed(databaseId);
-    const { server } = await startEmrOnEksBackend(testSettingsConfig(), [
-      createServiceFactory({
-        service: coreServices.database,
-        deps: {},
-        factory: () => mockServices.database({ knex, migrations: { skip: true } }),
-      }),
-    ]);
-    const alice = mockCredentials.user.header(USERS.alice);
-    const page = await request(server).get('/api/emr-on-eks/tenants/team-000/job-runs').set('Authorization', alice);
-    expect(page.body.items).toHaveLength(50);
-    const entity = await request(server)
-      .get('/api/emr-on-eks/job-runs')
-      .query({ entityRef: entityRef(0, 3) })
-      .set('Authorization', alice);
-    expect(entity.body.items).toHaveLength(50);
-    expect(entity.body.items.every((r: any) => r.entityRef === entityRef(0, 3))).toBe(true);
+  it.each(databases.eachSupportedId())(
+    'lists runs with 100,000 runs across 200 tenants on %p',
+    async databaseId => {
+      const { knex, seedSeconds } = await seed(databaseId);
+      const { server } = await startEmrOnEksBackend(testSettingsConfig(), [
+        createServiceFactory({
+          service: coreServices.database,
+          deps: {},
+          factory: () =>
+            mockServices.database({ knex, migrations: { skip: true } }),
+        }),
+      ]);
+      const alice = mockCredentials.user.header(USERS.alice);
+      const page = await request(server)
+        .get('/api/emr-on-eks/tenants/team-000/job-runs')
+        .set('Authorization', alice);
+      expect(page.body.items).toHaveLength(50);
+      const entity = await request(server)
+        .get('/api/emr-on-eks/job-runs')
+        .query({ entityRef: entityRef(0, 3) })
+        .set('Authorization', alice);
+      expect(entity.body.items).toHaveLength(50);
+      expect(
+        entity.body.items.every((r: any) => r.entityRef === entityRef(0, 3)),
+      ).toBe(true);
 
-    results[`list.${databaseId}`] = {
-      runs: RUNS,
-      tenants: TENANTS,
-      seedSeconds,
-      'GET /tenants/:name/job-runs (page of 50), ms': await measure(server, '/api/emr-on-eks/tenants/team-000/job-runs', alice),
-      'GET /tenants/:name/job-runs?state=FAILED (page of 50), ms': await measure(server, '/api/emr-on-eks/tenants/team-000/job-runs?state=FAILED', alice),
-      'GET /job-runs?entityRef= (page of 50), ms': await measure(
-        server,
-        `/api/emr-on-eks/job-runs?entityRef=${encodeURIComponent(entityRef(0, 3))}`,
-        alice,
-      ),
-      target: 'p95 < 20 ms',
-    };
-  });
+      results[`list.${databaseId}`] = {
+        runs: RUNS,
+        tenants: TENANTS,
+        seedSeconds,
+        'GET /tenants/:name/job-runs (page of 50), ms': await measure(
+          server,
+          '/api/emr-on-eks/tenants/team-000/job-runs',
+          alice,
+        ),
+        'GET /tenants/:name/job-runs?state=FAILED (page of 50), ms':
+          await measure(
+            server,
+            '/api/emr-on-eks/tenants/team-000/job-runs?state=FAILED',
+            alice,
+          ),
+        'GET /job-runs?entityRef= (page of 50), ms': await measure(
+          server,
+          `/api/emr-on-eks/job-runs?entityRef=${encodeURIComponent(
+            entityRef(0, 3),
+          )}`,
+          alice,
+        ),
+        target: 'p95 < 20 ms',
+      };
+    },
+  );
 
   it('syncs 10,000 runs for one tenant from moto', async () => {
     useMotoCredentials();
     const moto = await startMoto();
     const proxy = await startRecordingProxy(moto.endpoint);
-    const direct = new EMRContainersClient({ region: 'us-east-1', endpoint: moto.endpoint, maxAttempts: 5 });
-    const viaProxy = new EMRContainersClient({ region: 'us-east-1', endpoint: proxy.endpoint, maxAttempts: 5 });
+    const direct = new EMRContainersClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      maxAttempts: 5,
+    });
+    const viaProxy = new EMRContainersClient({
+      region: 'us-east-1',
+      endpoint: proxy.endpoint,
+      maxAttempts: 5,
+    });
     try {
       const { tenants, service } = await syncSetup(viaProxy);
       const vc = await direct.send(
         new CreateVirtualClusterCommand({
           name: 'team-000',
-          containerProvider: { type: 'EKS', id: 'shared-data', info: { eksInfo: { namespace: 'team-000' } } },
+          containerProvider: {
+            type: 'EKS',
+            id: 'shared-data',
+            info: { eksInfo: { namespace: 'team-000' } },
+          },
         }),
       );
       const tenant = await readyTenantIn(tenants, 'team-000', vc.id!);
@@ -191,7 +245,9 @@ describe('benchmark', () => {
                 executionRoleArn: 'arn:aws:iam::123456789012:role/r',
                 releaseLabel: 'emr-7.5.0-latest',
                 clientToken: `bench-${i}`,
-                jobDriver: { sparkSubmitJobDriver: { entryPoint: 'local:///app.py' } },
+                jobDriver: {
+                  sparkSubmitJobDriver: { entryPoint: 'local:///app.py' },
+                },
                 tags: { [JOB_TAGS.entityRef]: 'component:default/bench' },
               }),
             );
@@ -219,7 +275,7 @@ describe('benchmark', () => {
         'first sync: rows written': firstSync.written,
         'second sync: calls': proxy.calls.length,
         'second sync: rows written': again.written,
-        note: 'moto stamps every run with today 00:00, so all of today\'s runs stay inside the 5-minute safety window and are listed again; see sync.incremental for EMR-like timestamps',
+        note: "moto stamps every run with today 00:00, so all of today's runs stay inside the 5-minute safety window and are listed again; see sync.incremental for EMR-like timestamps",
       };
     } finally {
       direct.destroy();
@@ -254,14 +310,18 @@ describe('benchmark', () => {
       const first = performance.now();
       const firstPass = await service.syncAll();
       const firstMs = round(performance.now() - first);
-      expect(firstPass.reduce((sum, r) => sum + r.written, 0)).toBe(TENANTS * 20);
+      expect(firstPass.reduce((sum, r) => sum + r.written, 0)).toBe(
+        TENANTS * 20,
+      );
 
       emr.clearCalls();
       const second = performance.now();
       const secondPass = await service.syncAll();
       const secondMs = round(performance.now() - second);
       const lists = emr.calls.filter(c => c.operation === 'ListJobRuns').length;
-      expect(secondPass.every(r => r.written === 0 && r.described === 0)).toBe(true);
+      expect(secondPass.every(r => r.written === 0 && r.described === 0)).toBe(
+        true,
+      );
 
       results['sync.incremental'] = {
         tenants: TENANTS,
@@ -295,7 +355,11 @@ async function syncSetup(client: EMRContainersClient) {
   return { tenants, service };
 }
 
-async function readyTenantIn(tenants: TenantStore, name: string, virtualClusterId: string) {
+async function readyTenantIn(
+  tenants: TenantStore,
+  name: string,
+  virtualClusterId: string,
+) {
   await tenants.insertTenant({ spec: spec({ name }), createdBy: 'bench' });
   await tenants.mergeOutputs(name, {
     virtualClusterId,

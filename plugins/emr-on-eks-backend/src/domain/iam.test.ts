@@ -1,6 +1,17 @@
-import { spec, testSettings, TEST_ACCOUNT_ID, TEST_OIDC_ISSUER } from '../__testUtils__/fixtures';
+import {
+  spec,
+  testSettings,
+  TEST_ACCOUNT_ID,
+  TEST_OIDC_ISSUER,
+} from '../__testUtils__/fixtures';
 import { base36 } from './base36';
-import { emrTrustStatement, permissionsPolicy, samePolicy, parsePolicyDocument, trustPolicy } from './iam';
+import {
+  emrTrustStatement,
+  permissionsPolicy,
+  samePolicy,
+  parsePolicyDocument,
+  trustPolicy,
+} from './iam';
 import { executionRoleArn, partitionOf } from './names';
 
 describe('emrTrustStatement', () => {
@@ -51,10 +62,16 @@ describe('emrTrustStatement', () => {
 
   it('never trusts a wildcard role part: only this role name matches', () => {
     const settings = testSettings();
-    const policy = trustPolicy(settings.clusters[0], 'team-a', 'emr-tenant-team-a');
+    const policy = trustPolicy(
+      settings.clusters[0],
+      'team-a',
+      'emr-tenant-team-a',
+    );
     const subject = Object.values(policy.Statement[0].Condition!.StringLike)[0];
     expect(subject).toBe(
-      `system:serviceaccount:team-a:emr-containers-sa-*-*-${TEST_ACCOUNT_ID}-${base36('emr-tenant-team-a')}`,
+      `system:serviceaccount:team-a:emr-containers-sa-*-*-${TEST_ACCOUNT_ID}-${base36(
+        'emr-tenant-team-a',
+      )}`,
     );
     expect(String(subject).endsWith('-*')).toBe(false);
     // The issuer is used without https://, as IAM expects.
@@ -66,7 +83,10 @@ describe('emrTrustStatement', () => {
 
 describe('executionRoleArn', () => {
   it('puts path and partition in the ARN', () => {
-    const settings = testSettings({ region: 'cn-north-1', iam: { rolePath: '/emr/' } });
+    const settings = testSettings({
+      region: 'cn-north-1',
+      iam: { rolePath: '/emr/' },
+    });
     expect(executionRoleArn('team-a', settings.clusters[0], settings.iam)).toBe(
       `arn:aws-cn:iam::${TEST_ACCOUNT_ID}:role/emr/emr-tenant-team-a`,
     );
@@ -111,8 +131,12 @@ describe('permissionsPolicy', () => {
       ]),
     );
     // Pod templates are never writable by the jobs they constrain.
-    expect(JSON.stringify(statement('WriteTenantObjects'))).not.toContain('pod-templates');
-    expect(JSON.stringify(statement('WriteTenantObjects'))).not.toContain('shared-reference');
+    expect(JSON.stringify(statement('WriteTenantObjects'))).not.toContain(
+      'pod-templates',
+    );
+    expect(JSON.stringify(statement('WriteTenantObjects'))).not.toContain(
+      'shared-reference',
+    );
   });
 
   it('lists each bucket only under that bucket’s own prefixes', () => {
@@ -150,16 +174,52 @@ describe('permissionsPolicy', () => {
 
 describe('samePolicy', () => {
   it('treats URL-encoded IAM output and one-element arrays as equal', () => {
-    const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/*' }] };
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject'],
+          Resource: 'arn:aws:s3:::b/*',
+        },
+      ],
+    };
     const fromIam = encodeURIComponent(
-      JSON.stringify({ Statement: [{ Resource: ['arn:aws:s3:::b/*'], Action: 's3:GetObject', Effect: 'Allow' }], Version: '2012-10-17' }),
+      JSON.stringify({
+        Statement: [
+          {
+            Resource: ['arn:aws:s3:::b/*'],
+            Action: 's3:GetObject',
+            Effect: 'Allow',
+          },
+        ],
+        Version: '2012-10-17',
+      }),
     );
     expect(samePolicy(parsePolicyDocument(fromIam), doc)).toBe(true);
   });
 
   it('sees a changed statement', () => {
-    const a = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] };
-    const b = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*' }] };
+    const a = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::b/*',
+        },
+      ],
+    };
+    const b = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: 'arn:aws:s3:::b/*',
+        },
+      ],
+    };
     expect(samePolicy(a, b)).toBe(false);
   });
 });

@@ -179,7 +179,9 @@ export function parsePolicyDocument(text: string | undefined): unknown {
   if (!text) {
     return undefined;
   }
-  const json = text.trimStart().startsWith('{') ? text : decodeURIComponent(text);
+  const json = text.trimStart().startsWith('{')
+    ? text
+    : decodeURIComponent(text);
   return JSON.parse(json);
 }
 

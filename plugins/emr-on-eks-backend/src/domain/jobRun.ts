@@ -31,9 +31,13 @@ export const JOB_TAGS = {
 const RESERVED_TAG_PREFIXES = ['emr-on-eks.spot-spark.io/', 'aws:'];
 
 /** `emr-6.12.0-latest` -> [6, 12, 0]. */
-export function parseReleaseLabel(label: string): [number, number, number] | undefined {
+export function parseReleaseLabel(
+  label: string,
+): [number, number, number] | undefined {
   const match = /^emr-(\d+)\.(\d+)\.(\d+)-/.exec(label);
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
+  return match
+    ? [Number(match[1]), Number(match[2]), Number(match[3])]
+    : undefined;
 }
 
 function releaseAtLeast(label: string, major: number, minor: number): boolean {
@@ -109,8 +113,14 @@ export function jobShape(
       overheadMiB: overhead('spark.executor.memoryOverhead', executorMemory),
     },
     dynamicAllocation,
-    minExecutors: instances ?? minExecutors ?? Math.min(DEFAULT_MIN_EXECUTORS, maxExecutors ?? DEFAULT_MIN_EXECUTORS),
-    maxExecutors: instances ?? maxExecutors ?? Math.max(DEFAULT_MAX_EXECUTORS, minExecutors ?? 0),
+    minExecutors:
+      instances ??
+      minExecutors ??
+      Math.min(DEFAULT_MIN_EXECUTORS, maxExecutors ?? DEFAULT_MIN_EXECUTORS),
+    maxExecutors:
+      instances ??
+      maxExecutors ??
+      Math.max(DEFAULT_MAX_EXECUTORS, minExecutors ?? 0),
     localStorage: request.executor.localStorage ?? jobs.localStorage,
   };
 }
@@ -138,7 +148,8 @@ const KEYS_SET_BY_FIELDS: Record<string, string> = {
   'spark.executor.cores': 'executor.cores',
   'spark.executor.memory': 'executor.memory',
   'spark.executor.instances': 'executor.instances',
-  'spark.dynamicAllocation.enabled': 'executor.instances (fixed) or executor.minExecutors/maxExecutors (dynamic)',
+  'spark.dynamicAllocation.enabled':
+    'executor.instances (fixed) or executor.minExecutors/maxExecutors (dynamic)',
   'spark.dynamicAllocation.minExecutors': 'executor.minExecutors',
   'spark.dynamicAllocation.maxExecutors': 'executor.maxExecutors',
   'spark.dynamicAllocation.initialExecutors': 'executor.minExecutors',
@@ -155,7 +166,8 @@ const ALLOWED_KUBERNETES_KEYS = new Set([
   'spark.kubernetes.submission.waitAppCompletion',
   'spark.kubernetes.executor.podNamePrefix',
 ]);
-const LABEL_KEY = /^spark\.kubernetes\.(driver|executor)\.(label|annotation)\.(.+)$/;
+const LABEL_KEY =
+  /^spark\.kubernetes\.(driver|executor)\.(label|annotation)\.(.+)$/;
 /** Label domains other components rely on (EMR, Spark, schedulers, this plugin). */
 const RESERVED_LABEL_PREFIXES = [
   'emr-containers.amazonaws.com/',
@@ -211,7 +223,10 @@ export function forbiddenSparkKeyReason(key: string): string | undefined {
 // Validation against the tenant.
 
 /** The tenant's S3 prefixes a job may name: its data grants and its own assets. */
-export function allowedS3Prefixes(tenant: Tenant, cluster: ClusterSettings): string[] {
+export function allowedS3Prefixes(
+  tenant: Tenant,
+  cluster: ClusterSettings,
+): string[] {
   return [
     ...tenant.spec.dataAccess.map(grant => grant.s3),
     `s3://${cluster.podTemplateBucket}/${assetsKeyPrefix(tenant.name)}`,
@@ -223,7 +238,9 @@ const S3_URI = /\bs3a?:\/\/[^\s,;"'=]+/g;
 function insidePrefixes(uri: string, prefixes: string[]): boolean {
   const normalised = uri.replace(/^s3a:\/\//, 's3://');
   // The path must not climb out of its prefix.
-  if (normalised.split('/').some(segment => segment === '..' || segment === '.')) {
+  if (
+    normalised.split('/').some(segment => segment === '..' || segment === '.')
+  ) {
     return false;
   }
   return prefixes.some(prefix => {
@@ -254,7 +271,10 @@ export function emrContainerRequests(tenant: Tenant) {
   };
   return {
     logging: { cpu: clamp(0.1, 'cpu'), memory: clamp(512 * MIB, 'memory') },
-    submitterLogging: { cpu: clamp(0.1, 'cpu'), memory: clamp(200 * MIB, 'memory') },
+    submitterLogging: {
+      cpu: clamp(0.1, 'cpu'),
+      memory: clamp(200 * MIB, 'memory'),
+    },
   };
 }
 
@@ -279,7 +299,10 @@ export function validateJobRun(options: {
   const shape = jobShape(request, tenant, jobs);
   const spec = tenant.spec;
 
-  if (PRIORITY_TIERS.indexOf(shape.tier) > PRIORITY_TIERS.indexOf(spec.priorityTier)) {
+  if (
+    PRIORITY_TIERS.indexOf(shape.tier) >
+    PRIORITY_TIERS.indexOf(spec.priorityTier)
+  ) {
     issues.push({
       path: 'priorityTier',
       message: `${shape.tier} is above tenant ${tenant.name}'s tier ${spec.priorityTier}`,
@@ -317,7 +340,9 @@ export function validateJobRun(options: {
         message: `${size.cores} is below the LimitRange min cpu ${min.cpu} of tenant ${tenant.name}`,
       });
     }
-    const memoryText = `${request[role].memory} + ${formatMiB(size.overheadMiB)} overhead = ${formatMiB(memoryMiB)}`;
+    const memoryText = `${request[role].memory} + ${formatMiB(
+      size.overheadMiB,
+    )} overhead = ${formatMiB(memoryMiB)}`;
     if (maxMemory !== undefined && memoryMiB * MIB > maxMemory) {
       issues.push({
         path: `${role}.memory`,
@@ -337,14 +362,22 @@ export function validateJobRun(options: {
   // S3 paths must stay inside the tenant's prefixes.
   const prefixes = allowedS3Prefixes(tenant, cluster);
   const outside = (uri: string) =>
-    `${uri} is outside tenant ${tenant.name}'s S3 prefixes (${prefixes.join(', ')})`;
-  if (request.entryPoint.startsWith('s3://') && !insidePrefixes(request.entryPoint, prefixes)) {
+    `${uri} is outside tenant ${tenant.name}'s S3 prefixes (${prefixes.join(
+      ', ',
+    )})`;
+  if (
+    request.entryPoint.startsWith('s3://') &&
+    !insidePrefixes(request.entryPoint, prefixes)
+  ) {
     issues.push({ path: 'entryPoint', message: outside(request.entryPoint) });
   }
   request.entryPointArguments.forEach((argument, index) => {
     for (const uri of argument.match(S3_URI) ?? []) {
       if (!insidePrefixes(uri, prefixes)) {
-        issues.push({ path: `entryPointArguments.${index}`, message: outside(uri) });
+        issues.push({
+          path: `entryPointArguments.${index}`,
+          message: outside(uri),
+        });
       }
     }
   });
@@ -356,10 +389,14 @@ export function validateJobRun(options: {
       continue;
     }
     if (
-      (key === 'spark.driver.memoryOverhead' || key === 'spark.executor.memoryOverhead') &&
+      (key === 'spark.driver.memoryOverhead' ||
+        key === 'spark.executor.memoryOverhead') &&
       sparkMemoryToMiB(value) === undefined
     ) {
-      issues.push({ path: `sparkConf.${key}`, message: 'must be a Spark memory size like 1g' });
+      issues.push({
+        path: `sparkConf.${key}`,
+        message: 'must be a Spark memory size like 1g',
+      });
     }
     for (const uri of value.match(S3_URI) ?? []) {
       if (!insidePrefixes(uri, prefixes)) {
@@ -370,11 +407,17 @@ export function validateJobRun(options: {
 
   for (const key of Object.keys(request.tags)) {
     if (RESERVED_TAG_PREFIXES.some(prefix => key.startsWith(prefix))) {
-      issues.push({ path: `tags.${key}`, message: 'uses a reserved tag prefix' });
+      issues.push({
+        path: `tags.${key}`,
+        message: 'uses a reserved tag prefix',
+      });
     }
   }
   if (Object.keys(request.tags).length > 40) {
-    issues.push({ path: 'tags', message: 'at most 40 tags (EMR allows 50 and the plugin adds its own)' });
+    issues.push({
+      path: 'tags',
+      message: 'at most 40 tags (EMR allows 50 and the plugin adds its own)',
+    });
   }
   return issues;
 }
@@ -385,7 +428,11 @@ export function validateJobRun(options: {
  * the job submitter pod. (Other running jobs share the quota; a job that
  * cannot fit even alone would never start.)
  */
-function checkQuota(request: JobRunRequest, tenant: Tenant, shape: JobShape): FieldIssue[] {
+function checkQuota(
+  request: JobRunRequest,
+  tenant: Tenant,
+  shape: JobShape,
+): FieldIssue[] {
   const quota = tenant.spec.quota;
   const emr = emrContainerRequests(tenant);
   const defaults = tenant.spec.limitRange;
@@ -402,30 +449,59 @@ function checkQuota(request: JobRunRequest, tenant: Tenant, shape: JobShape): Fi
     memory: quantityOf(defaults.default.memory) ?? emr.logging.memory,
   };
   const sparkPods = 1 + shape.maxExecutors;
-  const sparkCpu = shape.driver.cores + shape.maxExecutors * shape.executor.cores;
+  const sparkCpu =
+    shape.driver.cores + shape.maxExecutors * shape.executor.cores;
   const sparkMemory =
-    (shape.driver.memoryMiB + shape.driver.overheadMiB +
-      shape.maxExecutors * (shape.executor.memoryMiB + shape.executor.overheadMiB)) * MIB;
+    (shape.driver.memoryMiB +
+      shape.driver.overheadMiB +
+      shape.maxExecutors *
+        (shape.executor.memoryMiB + shape.executor.overheadMiB)) *
+    MIB;
   const needs: Record<string, number> = {
     pods: sparkPods + 1,
-    'requests.cpu': sparkCpu + sparkPods * emr.logging.cpu + submitterMain.cpu + emr.submitterLogging.cpu,
-    'requests.memory': sparkMemory + sparkPods * emr.logging.memory + submitterMain.memory + emr.submitterLogging.memory,
-    'limits.cpu': sparkCpu + sparkPods * loggingLimit.cpu + submitterMainLimit.cpu + loggingLimit.cpu,
-    'limits.memory': sparkMemory + sparkPods * loggingLimit.memory + submitterMainLimit.memory + loggingLimit.memory,
+    'requests.cpu':
+      sparkCpu +
+      sparkPods * emr.logging.cpu +
+      submitterMain.cpu +
+      emr.submitterLogging.cpu,
+    'requests.memory':
+      sparkMemory +
+      sparkPods * emr.logging.memory +
+      submitterMain.memory +
+      emr.submitterLogging.memory,
+    'limits.cpu':
+      sparkCpu +
+      sparkPods * loggingLimit.cpu +
+      submitterMainLimit.cpu +
+      loggingLimit.cpu,
+    'limits.memory':
+      sparkMemory +
+      sparkPods * loggingLimit.memory +
+      submitterMainLimit.memory +
+      loggingLimit.memory,
     persistentvolumeclaims: shape.maxExecutors,
-    'requests.storage': shape.maxExecutors * (quantityOf(shape.localStorage) ?? 0),
+    'requests.storage':
+      shape.maxExecutors * (quantityOf(shape.localStorage) ?? 0),
   };
-  const field = request.executor.instances !== undefined ? 'executor.instances' : 'executor.maxExecutors';
+  const field =
+    request.executor.instances !== undefined
+      ? 'executor.instances'
+      : 'executor.maxExecutors';
   const issues: FieldIssue[] = [];
   for (const [key, needed] of Object.entries(needs)) {
     const hard = quantityOf(quota[key as keyof typeof quota]);
     if (hard !== undefined && needed > hard + 1e-9) {
-      const shown = key.endsWith('memory') || key.endsWith('storage')
-        ? formatMiB(Math.ceil(needed / MIB))
-        : formatCpu(needed);
+      const shown =
+        key.endsWith('memory') || key.endsWith('storage')
+          ? formatMiB(Math.ceil(needed / MIB))
+          : formatCpu(needed);
       issues.push({
         path: field,
-        message: `with ${shape.maxExecutors} executors the job needs ${shown} of ${key}, but tenant ${tenant.name}'s quota is ${quota[key as keyof typeof quota]}`,
+        message: `with ${
+          shape.maxExecutors
+        } executors the job needs ${shown} of ${key}, but tenant ${
+          tenant.name
+        }'s quota is ${quota[key as keyof typeof quota]}`,
       });
     }
   }
@@ -451,7 +527,15 @@ export function composeStartJobRun(options: {
   submissionId: string;
   submittedBy: string;
 }): StartJobRunCommandInput {
-  const { request, tenant, cluster, jobs, clientToken, submissionId, submittedBy } = options;
+  const {
+    request,
+    tenant,
+    cluster,
+    jobs,
+    clientToken,
+    submissionId,
+    submittedBy,
+  } = options;
   const shape = jobShape(request, tenant, jobs);
   const features = releaseFeatures(shape.releaseLabel);
   const bucket = cluster.podTemplateBucket;
@@ -461,11 +545,17 @@ export function composeStartJobRun(options: {
 
   const submit = [
     ...(request.mainClass ? ['--class', request.mainClass] : []),
-    '--conf', `spark.driver.cores=${shape.driver.cores}`,
-    '--conf', `spark.driver.memory=${request.driver.memory}`,
-    '--conf', `spark.executor.cores=${shape.executor.cores}`,
-    '--conf', `spark.executor.memory=${request.executor.memory}`,
-    ...(shape.dynamicAllocation ? [] : ['--conf', `spark.executor.instances=${shape.maxExecutors}`]),
+    '--conf',
+    `spark.driver.cores=${shape.driver.cores}`,
+    '--conf',
+    `spark.driver.memory=${request.driver.memory}`,
+    '--conf',
+    `spark.executor.cores=${shape.executor.cores}`,
+    '--conf',
+    `spark.executor.memory=${request.executor.memory}`,
+    ...(shape.dynamicAllocation
+      ? []
+      : ['--conf', `spark.executor.instances=${shape.maxExecutors}`]),
   ];
 
   const sparkDefaults: Record<string, string> = {
@@ -492,7 +582,8 @@ export function composeStartJobRun(options: {
     });
   }
   if (features.pvcReuse) {
-    const volume = 'spark.kubernetes.executor.volumes.persistentVolumeClaim.spark-local-dir-1';
+    const volume =
+      'spark.kubernetes.executor.volumes.persistentVolumeClaim.spark-local-dir-1';
     Object.assign(sparkDefaults, {
       'spark.kubernetes.driver.ownPersistentVolumeClaim': 'true',
       'spark.kubernetes.driver.reusePersistentVolumeClaim': 'true',
@@ -557,7 +648,10 @@ export function composeStartJobRun(options: {
           properties: {
             'job-start-timeout': String(jobs.startTimeoutSeconds),
             'logging.request.cores': quantityText(emr.logging.cpu, 'cpu'),
-            'logging.request.memory': quantityText(emr.logging.memory, 'memory'),
+            'logging.request.memory': quantityText(
+              emr.logging.memory,
+              'memory',
+            ),
           },
         },
         {
@@ -566,8 +660,14 @@ export function composeStartJobRun(options: {
           properties: {
             [`jobsubmitter.node.selector.${cluster.capacityTypeLabel}`]:
               cluster.capacityTypeValues.onDemand,
-            'jobsubmitter.logging.request.cores': quantityText(emr.submitterLogging.cpu, 'cpu'),
-            'jobsubmitter.logging.request.memory': quantityText(emr.submitterLogging.memory, 'memory'),
+            'jobsubmitter.logging.request.cores': quantityText(
+              emr.submitterLogging.cpu,
+              'cpu',
+            ),
+            'jobsubmitter.logging.request.memory': quantityText(
+              emr.submitterLogging.memory,
+              'memory',
+            ),
           },
         },
       ],

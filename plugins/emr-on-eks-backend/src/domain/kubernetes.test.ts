@@ -4,8 +4,14 @@ import { containsDesired } from './compare';
 import { clusterPriorityClasses, tenantObjects } from './kubernetes';
 import { tenantPodTemplates } from './podTemplates';
 
-const byKindName = (objects: ReturnType<typeof tenantObjects>, kind: string, name?: string) =>
-  objects.find(o => o.kind === kind && (!name || o.metadata.name === name))! as any;
+const byKindName = (
+  objects: ReturnType<typeof tenantObjects>,
+  kind: string,
+  name?: string,
+) =>
+  objects.find(
+    o => o.kind === kind && (!name || o.metadata.name === name),
+  )! as any;
 
 describe('tenantObjects', () => {
   const objects = tenantObjects(spec());
@@ -39,9 +45,16 @@ describe('tenantObjects', () => {
       'emr-on-eks.spot-spark.io/owner': 'team-a',
       'pod-security.kubernetes.io/enforce': 'baseline',
     });
-    expect(ns.metadata.annotations['emr-on-eks.spot-spark.io/owner']).toBe('group:default/team-a');
-    const strict = byKindName(tenantObjects(spec({ podSecurity: 'restricted' })), 'Namespace');
-    expect(strict.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(ns.metadata.annotations['emr-on-eks.spot-spark.io/owner']).toBe(
+      'group:default/team-a',
+    );
+    const strict = byKindName(
+      tenantObjects(spec({ podSecurity: 'restricted' })),
+      'Namespace',
+    );
+    expect(strict.metadata.labels['pod-security.kubernetes.io/enforce']).toBe(
+      'restricted',
+    );
   });
 
   it('uses the namespace override for every namespaced object', () => {
@@ -74,15 +87,24 @@ describe('tenantObjects', () => {
 
   it('denies by default and allows namespace, DNS, HTTPS and the spec CIDRs', () => {
     const deny = byKindName(objects, 'NetworkPolicy', 'default-deny-all');
-    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    const allow = byKindName(objects, 'NetworkPolicy', 'allow-emr-on-eks-traffic');
+    expect(deny.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+    });
+    const allow = byKindName(
+      objects,
+      'NetworkPolicy',
+      'allow-emr-on-eks-traffic',
+    );
     expect(allow.spec.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
     expect(allow.spec.egress).toEqual([
       { to: [{ podSelector: {} }] },
       {
         to: [
           {
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' },
+            },
             podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
           },
         ],
@@ -94,22 +116,40 @@ describe('tenantObjects', () => {
       { ports: [{ protocol: 'TCP', port: 443 }] },
       { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] },
     ]);
-    const none = byKindName(tenantObjects(spec({ network: { egressCidrs: [] } })), 'NetworkPolicy', 'allow-emr-on-eks-traffic');
+    const none = byKindName(
+      tenantObjects(spec({ network: { egressCidrs: [] } })),
+      'NetworkPolicy',
+      'allow-emr-on-eks-traffic',
+    );
     expect(none.spec.egress).toHaveLength(3);
   });
 
   it('binds the emr-containers Role to the emr-containers user', () => {
     const role = byKindName(objects, 'Role');
     expect(role.metadata.name).toBe('emr-containers');
-    expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] });
+    expect(role.rules).toContainEqual({
+      apiGroups: [''],
+      resources: ['namespaces'],
+      verbs: ['get'],
+    });
     expect(role.rules).toContainEqual({
       apiGroups: [''],
       resources: ['secrets'],
       verbs: ['create', 'patch', 'delete', 'watch'],
     });
     const binding = byKindName(objects, 'RoleBinding');
-    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'emr-containers' });
-    expect(binding.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'emr-containers' }]);
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: 'emr-containers',
+    });
+    expect(binding.subjects).toEqual([
+      {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'User',
+        name: 'emr-containers',
+      },
+    ]);
   });
 });
 
@@ -124,12 +164,21 @@ describe('clusterPriorityClasses', () => {
   });
 
   it('put every driver above every executor, and tiers in order', () => {
-    const value = (name: string) => classes.find(c => c.metadata.name === name).value;
-    const drivers = classes.filter(c => c.metadata.name.endsWith('-driver')).map(c => c.value);
-    const executors = classes.filter(c => c.metadata.name.endsWith('-executor')).map(c => c.value);
+    const value = (name: string) =>
+      classes.find(c => c.metadata.name === name).value;
+    const drivers = classes
+      .filter(c => c.metadata.name.endsWith('-driver'))
+      .map(c => c.value);
+    const executors = classes
+      .filter(c => c.metadata.name.endsWith('-executor'))
+      .map(c => c.value);
     expect(Math.min(...drivers)).toBeGreaterThan(Math.max(...executors));
-    expect(value('emr-on-eks-high-executor')).toBeGreaterThan(value('emr-on-eks-standard-executor'));
-    expect(value('emr-on-eks-standard-executor')).toBeGreaterThan(value('emr-on-eks-low-executor'));
+    expect(value('emr-on-eks-high-executor')).toBeGreaterThan(
+      value('emr-on-eks-standard-executor'),
+    );
+    expect(value('emr-on-eks-standard-executor')).toBeGreaterThan(
+      value('emr-on-eks-low-executor'),
+    );
   });
 });
 
@@ -137,15 +186,22 @@ describe('tenantPodTemplates', () => {
   const settings = testSettings();
   const templates = tenantPodTemplates(spec(), settings.clusters[0]) as any;
   const affinity = (template: any) =>
-    template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
+    template.spec.affinity.nodeAffinity
+      .requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
       .matchExpressions[0];
 
   it('are valid Pods with the container names Spark uses', () => {
     for (const template of Object.values(templates)) {
-      expect(() => validateAgainstUpstreamSchema(template as any)).not.toThrow();
+      expect(() =>
+        validateAgainstUpstreamSchema(template as any),
+      ).not.toThrow();
     }
-    expect(templates.driver.spec.containers[0].name).toBe('spark-kubernetes-driver');
-    expect(templates.executor.spec.containers[0].name).toBe('spark-kubernetes-executor');
+    expect(templates.driver.spec.containers[0].name).toBe(
+      'spark-kubernetes-driver',
+    );
+    expect(templates.executor.spec.containers[0].name).toBe(
+      'spark-kubernetes-executor',
+    );
   });
 
   it('pin the driver to On-Demand and executors to Spot with hard affinity', () => {
@@ -156,15 +212,30 @@ describe('tenantPodTemplates', () => {
     });
     expect(affinity(templates.executor).values).toEqual(['SPOT']);
     expect(affinity(templates.executorOnDemand).values).toEqual(['ON_DEMAND']);
-    expect(templates.driver.spec.priorityClassName).toBe('emr-on-eks-standard-driver');
-    expect(templates.executor.spec.priorityClassName).toBe('emr-on-eks-standard-executor');
+    expect(templates.driver.spec.priorityClassName).toBe(
+      'emr-on-eks-standard-driver',
+    );
+    expect(templates.executor.spec.priorityClassName).toBe(
+      'emr-on-eks-standard-executor',
+    );
   });
 
   it('use Karpenter values with the Karpenter label', () => {
     const karpenter = testSettings();
-    const cluster = { ...karpenter.clusters[0], capacityTypeLabel: 'karpenter.sh/capacity-type', capacityTypeValues: { onDemand: 'on-demand', spot: 'spot' } };
-    const t = tenantPodTemplates(spec({ priorityTier: 'high' }), cluster) as any;
-    expect(affinity(t.driver)).toEqual({ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] });
+    const cluster = {
+      ...karpenter.clusters[0],
+      capacityTypeLabel: 'karpenter.sh/capacity-type',
+      capacityTypeValues: { onDemand: 'on-demand', spot: 'spot' },
+    };
+    const t = tenantPodTemplates(
+      spec({ priorityTier: 'high' }),
+      cluster,
+    ) as any;
+    expect(affinity(t.driver)).toEqual({
+      key: 'karpenter.sh/capacity-type',
+      operator: 'In',
+      values: ['on-demand'],
+    });
     expect(affinity(t.executor).values).toEqual(['spot']);
     expect(t.executor.spec.priorityClassName).toBe('emr-on-eks-high-executor');
   });
@@ -175,7 +246,10 @@ describe('containsDesired', () => {
     expect(
       containsDesired(
         { spec: { hard: { 'requests.memory': '1024Mi', pods: '10' } } },
-        { metadata: { uid: 'x' }, spec: { hard: { 'requests.memory': '1Gi', pods: '10' } } },
+        {
+          metadata: { uid: 'x' },
+          spec: { hard: { 'requests.memory': '1Gi', pods: '10' } },
+        },
       ),
     ).toBe(true);
   });

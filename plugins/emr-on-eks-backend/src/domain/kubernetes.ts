@@ -25,12 +25,14 @@ export interface KubernetesObject {
  * class, so under pressure the scheduler preempts executors (which the driver
  * can bring back) and never a driver (which would lose the whole job).
  */
-const PRIORITY_VALUES: Record<PriorityTier, { driver: number; executor: number }> =
-  {
-    low: { driver: 2000, executor: 1000 },
-    standard: { driver: 2100, executor: 1100 },
-    high: { driver: 2200, executor: 1200 },
-  };
+const PRIORITY_VALUES: Record<
+  PriorityTier,
+  { driver: number; executor: number }
+> = {
+  low: { driver: 2000, executor: 1000 },
+  standard: { driver: 2100, executor: 1100 },
+  high: { driver: 2200, executor: 1200 },
+};
 
 export function priorityClassName(
   tier: PriorityTier,
@@ -76,7 +78,11 @@ const FULL = [
   'patch',
   'label',
 ];
-const FULL_WITH_COLLECTIONS = [...FULL.slice(0, 7), 'deletecollection', ...FULL.slice(7)];
+const FULL_WITH_COLLECTIONS = [
+  ...FULL.slice(0, 7),
+  'deletecollection',
+  ...FULL.slice(7),
+];
 
 /**
  * What the EMR service (user `emr-containers`) may do in a tenant namespace:

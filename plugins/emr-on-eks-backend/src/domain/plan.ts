@@ -100,7 +100,11 @@ export function buildTenantPlan(
       path: settings.iam.rolePath,
       trustPolicy: trustPolicy(cluster, spec.namespace, roleName),
       policyName: TENANT_POLICY_NAME,
-      permissionsPolicy: permissionsPolicy({ spec, cluster, logGroupName: logGroup }),
+      permissionsPolicy: permissionsPolicy({
+        spec,
+        cluster,
+        logGroupName: logGroup,
+      }),
       permissionsBoundaryArn: settings.iam.permissionsBoundaryArn,
     },
     podTemplates: {
@@ -109,7 +113,12 @@ export function buildTenantPlan(
         const templates = tenantPodTemplates(spec, cluster, tier);
         const keys = podTemplateKeys(spec.name, tier);
         return (['driver', 'executor', 'executorOnDemand'] as const).map(
-          name => ({ tier, name, key: keys[name], body: toYaml(templates[name]) }),
+          name => ({
+            tier,
+            name,
+            key: keys[name],
+            body: toYaml(templates[name]),
+          }),
         );
       }),
     },
@@ -119,7 +128,9 @@ export function buildTenantPlan(
       eksClusterName: cluster.eksClusterName,
       namespace: spec.namespace,
     },
-    assetsPrefix: `s3://${cluster.podTemplateBucket}/${assetsKeyPrefix(spec.name)}`,
+    assetsPrefix: `s3://${cluster.podTemplateBucket}/${assetsKeyPrefix(
+      spec.name,
+    )}`,
   };
 }
 
@@ -135,7 +146,9 @@ export function checkSpecAgainstSettings(
   if (!settings.clusters.some(c => c.name === spec.cluster)) {
     issues.push({
       path: 'cluster',
-      message: `unknown cluster "${spec.cluster}"; configured clusters: ${settings.clusters
+      message: `unknown cluster "${
+        spec.cluster
+      }"; configured clusters: ${settings.clusters
         .map(c => c.name)
         .join(', ')}`,
     });
@@ -144,11 +157,15 @@ export function checkSpecAgainstSettings(
   if (roleName.length > IAM_ROLE_NAME_MAX_LENGTH) {
     issues.push({
       path: 'name',
-      message: `"${spec.name}" is too long: its IAM role name ${roleName} would have ${
+      message: `"${
+        spec.name
+      }" is too long: its IAM role name ${roleName} would have ${
         roleName.length
       } characters and IAM allows ${IAM_ROLE_NAME_MAX_LENGTH}; with roleNamePrefix "${
         settings.iam.roleNamePrefix
-      }" tenant names have at most ${maxTenantNameLength(settings.iam)} characters`,
+      }" tenant names have at most ${maxTenantNameLength(
+        settings.iam,
+      )} characters`,
     });
   }
   return issues;

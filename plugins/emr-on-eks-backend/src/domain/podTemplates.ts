@@ -30,7 +30,8 @@ export function podTemplate(options: {
     metadata: {
       labels: {
         ...tenantLabels(spec),
-        'emr-on-eks.spot-spark.io/capacity': capacity === 'spot' ? 'spot' : 'on-demand',
+        'emr-on-eks.spot-spark.io/capacity':
+          capacity === 'spot' ? 'spot' : 'on-demand',
       },
     },
     spec: {
@@ -55,7 +56,9 @@ export function podTemplate(options: {
       containers: [
         {
           name:
-            role === 'driver' ? SPARK_DRIVER_CONTAINER : SPARK_EXECUTOR_CONTAINER,
+            role === 'driver'
+              ? SPARK_DRIVER_CONTAINER
+              : SPARK_EXECUTOR_CONTAINER,
         },
       ],
     },
@@ -73,8 +76,18 @@ export function tenantPodTemplates(
 ) {
   const forTier = { ...spec, priorityTier: tier };
   return {
-    driver: podTemplate({ spec: forTier, cluster, role: 'driver', capacity: 'onDemand' }),
-    executor: podTemplate({ spec: forTier, cluster, role: 'executor', capacity: 'spot' }),
+    driver: podTemplate({
+      spec: forTier,
+      cluster,
+      role: 'driver',
+      capacity: 'onDemand',
+    }),
+    executor: podTemplate({
+      spec: forTier,
+      cluster,
+      role: 'executor',
+      capacity: 'spot',
+    }),
     executorOnDemand: podTemplate({
       spec: forTier,
       cluster,

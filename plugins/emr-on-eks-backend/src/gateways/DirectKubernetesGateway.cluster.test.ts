@@ -15,40 +15,45 @@ import { DirectKubernetesGateway } from './DirectKubernetesGateway';
 const kubeconfig = process.env.KUBECONFIG;
 const describeWithCluster = kubeconfig ? describe : describe.skip;
 
-describeWithCluster('DirectKubernetesGateway against the cluster in KUBECONFIG', () => {
-  jest.setTimeout(120_000);
-  const name = `emr-it-${randomBytes(3).toString('hex')}`;
-  const objects = tenantObjects(spec({ name }));
-  const gateway = DirectKubernetesGateway.create({
-    settings: { mode: 'direct', authProvider: 'token', kubeconfig },
-    clusterName: 'test',
-    logger: mockServices.logger.mock(),
-  });
-
-  afterAll(async () => {
-    await gateway.deleteTenantObjects(name, objects).catch(() => undefined);
-  });
-
-  it('applies, finds no drift on the second pass, and deletes', async () => {
-    const created = await gateway.applyTenantObjects(name, objects);
-    expect(created).toHaveLength(objects.length);
-    await gateway.applyClusterObjects(clusterPriorityClasses());
-
-    expect(await gateway.applyTenantObjects(name, objects)).toEqual([]);
-    expect(await gateway.applyClusterObjects(clusterPriorityClasses())).toEqual([]);
-
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfig!);
-    const api = KubernetesObjectApi.makeApiClient(kc);
-    const quota = await api.read({
-      apiVersion: 'v1',
-      kind: 'ResourceQuota',
-      metadata: { name: 'emr-on-eks-quota', namespace: name },
+describeWithCluster(
+  'DirectKubernetesGateway against the cluster in KUBECONFIG',
+  () => {
+    jest.setTimeout(120_000);
+    const name = `emr-it-${randomBytes(3).toString('hex')}`;
+    const objects = tenantObjects(spec({ name }));
+    const gateway = DirectKubernetesGateway.create({
+      settings: { mode: 'direct', authProvider: 'token', kubeconfig },
+      clusterName: 'test',
+      logger: mockServices.logger.mock(),
     });
-    expect((quota as any).spec.hard.pods).toBe('200');
 
-    expect(await gateway.deleteTenantObjects(name, objects)).toEqual([
-      `deleted Namespace ${name}`,
-    ]);
-  });
-});
+    afterAll(async () => {
+      await gateway.deleteTenantObjects(name, objects).catch(() => undefined);
+    });
+
+    it('applies, finds no drift on the second pass, and deletes', async () => {
+      const created = await gateway.applyTenantObjects(name, objects);
+      expect(created).toHaveLength(objects.length);
+      await gateway.applyClusterObjects(clusterPriorityClasses());
+
+      expect(await gateway.applyTenantObjects(name, objects)).toEqual([]);
+      expect(
+        await gateway.applyClusterObjects(clusterPriorityClasses()),
+      ).toEqual([]);
+
+      const kc = new KubeConfig();
+      kc.loadFromFile(kubeconfig!);
+      const api = KubernetesObjectApi.makeApiClient(kc);
+      const quota = await api.read({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: 'emr-on-eks-quota', namespace: name },
+      });
+      expect((quota as any).spec.hard.pods).toBe('200');
+
+      expect(await gateway.deleteTenantObjects(name, objects)).toEqual([
+        `deleted Namespace ${name}`,
+      ]);
+    });
+  },
+);

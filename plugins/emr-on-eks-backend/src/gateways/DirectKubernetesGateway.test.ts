@@ -6,7 +6,10 @@ import {
   startFakeKubernetesApi,
 } from '../__testUtils__/fakeKubernetesApi';
 import { clusterPriorityClasses, tenantObjects } from '../domain/kubernetes';
-import { DirectKubernetesGateway, FIELD_MANAGER } from './DirectKubernetesGateway';
+import {
+  DirectKubernetesGateway,
+  FIELD_MANAGER,
+} from './DirectKubernetesGateway';
 
 describe('DirectKubernetesGateway (real client, recording API server)', () => {
   let api: FakeKubernetesApi;
@@ -20,7 +23,13 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
     api.objects.clear();
     api.clear();
     gateway = DirectKubernetesGateway.create({
-      settings: { mode: 'direct', authProvider: 'token', url: api.url, caData: api.caData, token: 'test-token' },
+      settings: {
+        mode: 'direct',
+        authProvider: 'token',
+        url: api.url,
+        caData: api.caData,
+        token: 'test-token',
+      },
       clusterName: 'shared',
       logger: mockServices.logger.mock(),
     });
@@ -59,59 +68,84 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
   it('applies cluster-scoped PriorityClasses at cluster paths', async () => {
     await gateway.applyClusterObjects(clusterPriorityClasses());
     expect(
-      api.objectRequests().filter(r => r.method === 'PATCH').map(r => r.path),
-    ).toContain('/apis/scheduling.k8s.io/v1/priorityclasses/emr-on-eks-standard-driver');
+      api
+        .objectRequests()
+        .filter(r => r.method === 'PATCH')
+        .map(r => r.path),
+    ).toContain(
+      '/apis/scheduling.k8s.io/v1/priorityclasses/emr-on-eks-standard-driver',
+    );
   });
 
   it('makes no write call when the cluster already matches', async () => {
     await gateway.applyClusterObjects(clusterPriorityClasses());
     await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
     api.clear();
-    expect(await gateway.applyClusterObjects(clusterPriorityClasses())).toEqual([]);
-    expect(await gateway.applyTenantObjects('team-a', tenantObjects(spec()))).toEqual([]);
+    expect(await gateway.applyClusterObjects(clusterPriorityClasses())).toEqual(
+      [],
+    );
+    expect(
+      await gateway.applyTenantObjects('team-a', tenantObjects(spec())),
+    ).toEqual([]);
     expect(api.objectRequests().length).toBeGreaterThan(0);
     expect(api.objectRequests().filter(r => r.method !== 'GET')).toEqual([]);
   });
 
   it('re-applies only the object that drifted', async () => {
     await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
-    const quotaPath = '/api/v1/namespaces/team-a/resourcequotas/emr-on-eks-quota';
+    const quotaPath =
+      '/api/v1/namespaces/team-a/resourcequotas/emr-on-eks-quota';
     api.objects.get(quotaPath).spec.hard.pods = '9999';
     api.clear();
-    expect(await gateway.applyTenantObjects('team-a', tenantObjects(spec()))).toEqual([
-      'updated ResourceQuota team-a/emr-on-eks-quota',
-    ]);
-    expect(api.objectRequests().filter(r => r.method === 'PATCH').map(r => r.path)).toEqual([
-      quotaPath,
-    ]);
+    expect(
+      await gateway.applyTenantObjects('team-a', tenantObjects(spec())),
+    ).toEqual(['updated ResourceQuota team-a/emr-on-eks-quota']);
+    expect(
+      api
+        .objectRequests()
+        .filter(r => r.method === 'PATCH')
+        .map(r => r.path),
+    ).toEqual([quotaPath]);
     expect(api.objects.get(quotaPath).spec.hard.pods).toBe('200');
   });
 
   it('deletes the namespace to offboard, and tolerates it being gone', async () => {
     await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
-    expect(await gateway.deleteTenantObjects('team-a', tenantObjects(spec()))).toEqual([
-      'deleted Namespace team-a',
-    ]);
+    expect(
+      await gateway.deleteTenantObjects('team-a', tenantObjects(spec())),
+    ).toEqual(['deleted Namespace team-a']);
     expect(api.objects.size).toBe(0);
-    expect(await gateway.deleteTenantObjects('team-a', tenantObjects(spec()))).toEqual([]);
+    expect(
+      await gateway.deleteTenantObjects('team-a', tenantObjects(spec())),
+    ).toEqual([]);
   });
 
   it('refuses a server whose certificate the CA did not sign', async () => {
     const untrusted = DirectKubernetesGateway.create({
-      settings: { mode: 'direct', authProvider: 'token', url: api.url, token: 'test-token' },
+      settings: {
+        mode: 'direct',
+        authProvider: 'token',
+        url: api.url,
+        token: 'test-token',
+      },
       clusterName: 'shared',
       logger: mockServices.logger.mock(),
     });
-    await expect(untrusted.applyTenantObjects('team-a', tenantObjects(spec()))).rejects.toThrow(
-      /certificate/i,
-    );
+    await expect(
+      untrusted.applyTenantObjects('team-a', tenantObjects(spec())),
+    ).rejects.toThrow(/certificate/i);
     expect(api.objects.size).toBe(0);
   });
 
   it('authenticates with provided tokens, renewing them when they expire', async () => {
     let issued = 0;
     const tokenProvider = async () => `k8s-aws-v1.token-${++issued}`;
-    const settings = { mode: 'direct' as const, authProvider: 'aws' as const, url: api.url, caData: api.caData };
+    const settings = {
+      mode: 'direct' as const,
+      authProvider: 'aws' as const,
+      url: api.url,
+      caData: api.caData,
+    };
     const lasting = DirectKubernetesGateway.create({
       settings,
       clusterName: 'shared',
@@ -121,7 +155,9 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
     await lasting.applyTenantObjects('team-a', tenantObjects(spec()));
     await lasting.applyTenantObjects('team-a', tenantObjects(spec()));
     expect(issued).toBe(1);
-    expect(new Set(api.requests.map(r => r.authorization))).toEqual(new Set(['Bearer k8s-aws-v1.token-1']));
+    expect(new Set(api.requests.map(r => r.authorization))).toEqual(
+      new Set(['Bearer k8s-aws-v1.token-1']),
+    );
 
     api.clear();
     const expiring = DirectKubernetesGateway.create({
@@ -134,7 +170,9 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
     await expiring.applyTenantObjects('team-a', tenantObjects(spec()));
     await expiring.applyTenantObjects('team-a', tenantObjects(spec()));
     expect(issued).toBeGreaterThan(3);
-    expect(api.requests.at(-1)!.authorization).toBe(`Bearer k8s-aws-v1.token-${issued}`);
+    expect(api.requests.at(-1)!.authorization).toBe(
+      `Bearer k8s-aws-v1.token-${issued}`,
+    );
   });
 
   it('sends the bearer token', async () => {
@@ -157,7 +195,9 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
       clusterName: 'shared',
       logger: mockServices.logger.mock(),
     });
-    await expect(tokenGateway.applyTenantObjects('team-a', tenantObjects(spec()))).rejects.toThrow();
+    await expect(
+      tokenGateway.applyTenantObjects('team-a', tenantObjects(spec())),
+    ).rejects.toThrow();
     server.closeAllConnections();
     server.close();
     expect(received[0]).toBe('Bearer secret-token');

@@ -86,7 +86,9 @@ export class DirectKubernetesGateway implements KubernetesGateway {
       return [];
     }
     try {
-      await (await this.client()).delete(
+      await (
+        await this.client()
+      ).delete(
         header(namespace),
         undefined,
         undefined,
@@ -111,7 +113,9 @@ export class DirectKubernetesGateway implements KubernetesGateway {
         continue;
       }
       try {
-        await (await this.client()).patch(
+        await (
+          await this.client()
+        ).patch(
           toClientModel(object),
           undefined,
           undefined,
@@ -122,7 +126,9 @@ export class DirectKubernetesGateway implements KubernetesGateway {
       } catch (error) {
         throw kubernetesError(error, `apply ${describeObject(object)}`);
       }
-      const change = `${live ? 'updated' : 'created'} ${describeObject(object)}`;
+      const change = `${live ? 'updated' : 'created'} ${describeObject(
+        object,
+      )}`;
       this.logger.info(change);
       changes.push(change);
     }
@@ -181,7 +187,9 @@ function kubernetesError(error: unknown, action: string): Error {
       typeof error.body === 'string' ? safeJson(error.body) : error.body;
     const message =
       (body as { message?: string } | undefined)?.message ?? error.message;
-    return new Error(`Kubernetes refused to ${action} (HTTP ${error.code}): ${message}`);
+    return new Error(
+      `Kubernetes refused to ${action} (HTTP ${error.code}): ${message}`,
+    );
   }
   return new Error(`Could not ${action}: ${withCauses(error)}`);
 }

@@ -32,7 +32,10 @@ describe('GitOpsKubernetesGateway', () => {
     const dir = await tempDir();
     const gateway = GitOpsKubernetesGateway.create({ directory: dir });
     await gateway.applyClusterObjects(clusterPriorityClasses());
-    const changes = await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
+    const changes = await gateway.applyTenantObjects(
+      'team-a',
+      tenantObjects(spec()),
+    );
     expect(changes).toContain('wrote tenants/team-a/00-namespace-team-a.yaml');
 
     const files = await snapshot(dir);
@@ -59,9 +62,13 @@ describe('GitOpsKubernetesGateway', () => {
       kind: 'Kustomization',
       resources: ['cluster', 'tenants/team-a'],
     });
-    expect(parse(files['tenants/team-a/kustomization.yaml']).resources).toHaveLength(7);
+    expect(
+      parse(files['tenants/team-a/kustomization.yaml']).resources,
+    ).toHaveLength(7);
     // What lands on disk parses back to the objects, and they fit the schemas.
-    const written = parse(files['tenants/team-a/01-resourcequota-emr-on-eks-quota.yaml']);
+    const written = parse(
+      files['tenants/team-a/01-resourcequota-emr-on-eks-quota.yaml'],
+    );
     expect(written).toEqual(tenantObjects(spec())[1]);
     const manifests = Object.entries(files).filter(
       ([name]) => !name.endsWith('kustomization.yaml'),
@@ -82,10 +89,18 @@ describe('GitOpsKubernetesGateway', () => {
     expect(await snapshot(first)).toEqual(await snapshot(second));
 
     const gateway = GitOpsKubernetesGateway.create({ directory: first });
-    const stat = await fs.stat(path.join(first, 'tenants/team-a/00-namespace-team-a.yaml'));
-    expect(await gateway.applyClusterObjects(clusterPriorityClasses())).toEqual([]);
-    expect(await gateway.applyTenantObjects('team-a', tenantObjects(spec()))).toEqual([]);
-    const after = await fs.stat(path.join(first, 'tenants/team-a/00-namespace-team-a.yaml'));
+    const stat = await fs.stat(
+      path.join(first, 'tenants/team-a/00-namespace-team-a.yaml'),
+    );
+    expect(await gateway.applyClusterObjects(clusterPriorityClasses())).toEqual(
+      [],
+    );
+    expect(
+      await gateway.applyTenantObjects('team-a', tenantObjects(spec())),
+    ).toEqual([]);
+    const after = await fs.stat(
+      path.join(first, 'tenants/team-a/00-namespace-team-a.yaml'),
+    );
     expect(after.mtimeMs).toBe(stat.mtimeMs);
   });
 
@@ -97,25 +112,31 @@ describe('GitOpsKubernetesGateway', () => {
       'team-a',
       tenantObjects(spec({ quota: { pods: '300' } })),
     );
-    expect(changes).toEqual(['wrote tenants/team-a/01-resourcequota-emr-on-eks-quota.yaml']);
+    expect(changes).toEqual([
+      'wrote tenants/team-a/01-resourcequota-emr-on-eks-quota.yaml',
+    ]);
   });
 
   it('removes a tenant and drops it from the root kustomization', async () => {
     const dir = await tempDir();
     const gateway = GitOpsKubernetesGateway.create({ directory: dir });
     await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
-    await gateway.applyTenantObjects('team-b', tenantObjects(spec({ name: 'team-b' })));
-    expect(parse(await fs.readFile(path.join(dir, 'kustomization.yaml'), 'utf8')).resources).toEqual([
-      'tenants/team-a',
-      'tenants/team-b',
-    ]);
+    await gateway.applyTenantObjects(
+      'team-b',
+      tenantObjects(spec({ name: 'team-b' })),
+    );
+    expect(
+      parse(await fs.readFile(path.join(dir, 'kustomization.yaml'), 'utf8'))
+        .resources,
+    ).toEqual(['tenants/team-a', 'tenants/team-b']);
     expect(await gateway.deleteTenantObjects('team-a')).toEqual([
       'removed tenants/team-a/',
       'wrote kustomization.yaml',
     ]);
-    expect(parse(await fs.readFile(path.join(dir, 'kustomization.yaml'), 'utf8')).resources).toEqual([
-      'tenants/team-b',
-    ]);
+    expect(
+      parse(await fs.readFile(path.join(dir, 'kustomization.yaml'), 'utf8'))
+        .resources,
+    ).toEqual(['tenants/team-b']);
     expect(await gateway.deleteTenantObjects('team-a')).toEqual([]);
   });
 });

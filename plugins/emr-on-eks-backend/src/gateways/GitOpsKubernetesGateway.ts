@@ -67,12 +67,17 @@ export class GitOpsKubernetesGateway implements KubernetesGateway {
       kind: 'Kustomization',
       resources: files.map(f => f.name),
     });
-    const wanted = [...files, { name: 'kustomization.yaml', body: kustomization }];
+    const wanted = [
+      ...files,
+      { name: 'kustomization.yaml', body: kustomization },
+    ];
 
     const changes: string[] = [];
     for (const file of wanted) {
       if (await writeIfChanged(path.join(dir, file.name), file.body)) {
-        changes.push(`wrote ${path.posix.join(toPosix(relativeDir), file.name)}`);
+        changes.push(
+          `wrote ${path.posix.join(toPosix(relativeDir), file.name)}`,
+        );
       }
     }
     const names = new Set(wanted.map(f => f.name));

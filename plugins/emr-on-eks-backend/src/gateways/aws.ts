@@ -138,7 +138,9 @@ export class IamRoleGateway {
       const tags = Object.fromEntries(
         (role.Tags ?? []).map(tag => [tag.Key, tag.Value]),
       );
-      if (Object.entries(plan.tags).some(([key, value]) => tags[key] !== value)) {
+      if (
+        Object.entries(plan.tags).some(([key, value]) => tags[key] !== value)
+      ) {
         await this.iam.send(
           new TagRoleCommand({
             RoleName: desired.roleName,
@@ -161,7 +163,9 @@ export class IamRoleGateway {
           PolicyDocument: JSON.stringify(desired.permissionsPolicy),
         }),
       );
-      changes.push(`${policy ? 'updated' : 'put'} policy ${desired.policyName}`);
+      changes.push(
+        `${policy ? 'updated' : 'put'} policy ${desired.policyName}`,
+      );
     }
     return changes;
   }
@@ -178,7 +182,10 @@ export class IamRoleGateway {
     );
     for (const policyName of inline.PolicyNames ?? []) {
       await this.iam.send(
-        new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),
+        new DeleteRolePolicyCommand({
+          RoleName: roleName,
+          PolicyName: policyName,
+        }),
       );
     }
     const attached = await this.iam.send(
@@ -201,7 +208,10 @@ export class IamRoleGateway {
       return (await this.iam.send(new GetRoleCommand({ RoleName: roleName })))
         .Role;
     } catch (error) {
-      if (errorName(error) === 'NoSuchEntityException' || errorName(error) === 'NoSuchEntity') {
+      if (
+        errorName(error) === 'NoSuchEntityException' ||
+        errorName(error) === 'NoSuchEntity'
+      ) {
         return undefined;
       }
       throw error;
@@ -211,11 +221,17 @@ export class IamRoleGateway {
   private async getInlinePolicy(roleName: string, policyName: string) {
     try {
       const result = await this.iam.send(
-        new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),
+        new GetRolePolicyCommand({
+          RoleName: roleName,
+          PolicyName: policyName,
+        }),
       );
       return parsePolicyDocument(result.PolicyDocument);
     } catch (error) {
-      if (errorName(error) === 'NoSuchEntityException' || errorName(error) === 'NoSuchEntity') {
+      if (
+        errorName(error) === 'NoSuchEntityException' ||
+        errorName(error) === 'NoSuchEntity'
+      ) {
         return undefined;
       }
       throw error;
@@ -237,7 +253,11 @@ function assertManaged(role: Role, tenant: string) {
   );
   if (tags[AWS_TAGS.tenant] !== tenant) {
     throw new NotManagedError(
-      `IAM role ${role.RoleName} exists but is not managed by this plugin for tenant ${tenant} (tag ${AWS_TAGS.tenant} is ${
+      `IAM role ${
+        role.RoleName
+      } exists but is not managed by this plugin for tenant ${tenant} (tag ${
+        AWS_TAGS.tenant
+      } is ${
         tags[AWS_TAGS.tenant] ?? 'missing'
       }); delete or rename it, or change emrOnEks.iam.roleNamePrefix`,
     );
@@ -288,7 +308,9 @@ export class PodTemplateGateway {
       }
       throw error;
     }
-    return [`deleted the pod templates under tenants/${plan.tenant}/pod-templates/`];
+    return [
+      `deleted the pod templates under tenants/${plan.tenant}/pod-templates/`,
+    ];
   }
 
   private async read(bucket: string, key: string): Promise<string | undefined> {
@@ -400,7 +422,9 @@ export class VirtualClusterGateway {
     if (existing?.id) {
       return {
         id: existing.id,
-        changes: [`adopted virtual cluster ${existing.id} of namespace ${plan.namespace}`],
+        changes: [
+          `adopted virtual cluster ${existing.id} of namespace ${plan.namespace}`,
+        ],
       };
     }
     const created = await this.emr.send(
@@ -493,18 +517,28 @@ export async function callerAccountId(sts: STSClient): Promise<string> {
 export class JobRunGateway {
   constructor(private readonly emr: EMRContainersClient) {}
 
-  async start(input: StartJobRunCommandInput): Promise<{ id: string; arn?: string }> {
+  async start(
+    input: StartJobRunCommandInput,
+  ): Promise<{ id: string; arn?: string }> {
     const out = await this.emr.send(new StartJobRunCommand(input));
     return { id: out.id!, arn: out.arn };
   }
 
   /** The run, or undefined when EMR does not know it. */
-  async describe(virtualClusterId: string, id: string): Promise<EmrJobRun | undefined> {
+  async describe(
+    virtualClusterId: string,
+    id: string,
+  ): Promise<EmrJobRun | undefined> {
     try {
-      const out = await this.emr.send(new DescribeJobRunCommand({ virtualClusterId, id }));
+      const out = await this.emr.send(
+        new DescribeJobRunCommand({ virtualClusterId, id }),
+      );
       return out.jobRun ? toEmrJobRun(out.jobRun) : undefined;
     } catch (error) {
-      if (errorName(error) === 'ResourceNotFoundException' && !isVirtualClusterGone(error)) {
+      if (
+        errorName(error) === 'ResourceNotFoundException' &&
+        !isVirtualClusterGone(error)
+      ) {
         return undefined;
       }
       throw error;
@@ -512,7 +546,10 @@ export class JobRunGateway {
   }
 
   /** Pages of the runs created at or after `createdAfter`, as EMR lists them. */
-  async *list(virtualClusterId: string, createdAfter: Date): AsyncGenerator<EmrJobRun[]> {
+  async *list(
+    virtualClusterId: string,
+    createdAfter: Date,
+  ): AsyncGenerator<EmrJobRun[]> {
     for await (const page of paginateListJobRuns(
       { client: this.emr, pageSize: 50 },
       { virtualClusterId, createdAfter },

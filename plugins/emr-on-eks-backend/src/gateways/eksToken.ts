@@ -38,7 +38,10 @@ export async function eksToken(options: {
     { expiresIn: 60, signingDate: options.signingDate },
   );
   const query = Object.entries(presigned.query ?? {})
-    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
+    .map(
+      ([key, value]) =>
+        `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`,
+    )
     .join('&');
   const url = `https://${hostname}/?${query}`;
   return `k8s-aws-v1.${Buffer.from(url, 'utf8').toString('base64url')}`;

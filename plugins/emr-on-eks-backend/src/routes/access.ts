@@ -36,7 +36,9 @@ export class ApiAccess {
   ) {}
 
   credentials(req: Request): Promise<BackstageCredentials> {
-    return this.options.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    return this.options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
   }
 
   /** Whether the caller holds the permission on each named tenant. */
@@ -77,7 +79,10 @@ export class ApiAccess {
     const tenant = tenantNameSchema.safeParse(name).success
       ? await this.options.store.findTenant(name)
       : undefined;
-    if (!tenant || !(await this.allowedOn(permission, [tenant.name], credentials))[0]) {
+    if (
+      !tenant ||
+      !(await this.allowedOn(permission, [tenant.name], credentials))[0]
+    ) {
       throw new NotFoundError(`tenant ${name} not found`);
     }
     return tenant;
@@ -100,9 +105,12 @@ export class ApiAccess {
     permission: BasicPermission,
     credentials: BackstageCredentials,
   ): Promise<void> {
-    const [decision] = await this.options.permissions.authorize([{ permission }], {
-      credentials,
-    });
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission }],
+      {
+        credentials,
+      },
+    );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`not allowed: ${permission.name}`);
     }

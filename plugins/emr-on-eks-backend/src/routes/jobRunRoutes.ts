@@ -32,11 +32,16 @@ const listQuerySchema = z
 function parseListQuery(query: unknown) {
   const parsed = listQuerySchema.safeParse(query);
   if (!parsed.success) {
-    throw new InputError(`Invalid query: ${formatIssues(zodIssues(parsed.error))}`);
+    throw new InputError(
+      `Invalid query: ${formatIssues(zodIssues(parsed.error))}`,
+    );
   }
   const q = parsed.data;
   return {
-    states: q.state === undefined ? undefined : ([] as typeof JOB_RUN_STATES[number][]).concat(q.state),
+    states:
+      q.state === undefined
+        ? undefined
+        : ([] as (typeof JOB_RUN_STATES)[number][]).concat(q.state),
     createdAfter: q.createdAfter ? new Date(q.createdAfter) : undefined,
     createdBefore: q.createdBefore ? new Date(q.createdBefore) : undefined,
     limit: q.limit,
@@ -67,10 +72,16 @@ export function addJobRunRoutes(
         if (!tenant) {
           throw new NotFoundError(`tenant ${req.params.name} not found`);
         }
-        await access.requireOn(emrOnEksJobRunSubmitPermission, tenant.name, credentials);
+        await access.requireOn(
+          emrOnEksJobRunSubmitPermission,
+          tenant.name,
+          credentials,
+        );
         const parsed = parseJobRunRequest(req.body);
         if (!parsed.success) {
-          throw new InputError(`Invalid job run: ${formatIssues(parsed.issues)}`);
+          throw new InputError(
+            `Invalid job run: ${formatIssues(parsed.issues)}`,
+          );
         }
         return jobs.submit({
           tenant,
@@ -99,7 +110,9 @@ export function addJobRunRoutes(
     );
     const query = parseListQuery({ ...req.query });
     if (query.entityRef !== undefined || query.tenant !== undefined) {
-      throw new InputError('Invalid query: entityRef and tenant filter /job-runs, not a tenant’s list');
+      throw new InputError(
+        'Invalid query: entityRef and tenant filter /job-runs, not a tenant’s list',
+      );
     }
     res.json(await jobs.listRuns({ ...query, tenants: [tenant.name] }));
   });
@@ -127,7 +140,15 @@ export function addJobRunRoutes(
   router.get('/job-runs/:id', async (req, res) => {
     const credentials = await access.credentials(req);
     const run = await jobs.getRun(req.params.id);
-    if (!(await access.allowedOn(emrOnEksJobRunReadPermission, [run.tenant], credentials))[0]) {
+    if (
+      !(
+        await access.allowedOn(
+          emrOnEksJobRunReadPermission,
+          [run.tenant],
+          credentials,
+        )
+      )[0]
+    ) {
       throw new NotFoundError(`job run ${req.params.id} not found`);
     }
     res.json(run);
@@ -141,7 +162,11 @@ export function addJobRunRoutes(
       { jobRun: req.params.id },
       async () => {
         const current = await jobs.getRun(req.params.id);
-        await access.requireOn(emrOnEksJobRunCancelPermission, current.tenant, credentials);
+        await access.requireOn(
+          emrOnEksJobRunCancelPermission,
+          current.tenant,
+          credentials,
+        );
         return jobs.cancel(current);
       },
     );

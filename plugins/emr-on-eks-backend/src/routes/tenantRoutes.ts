@@ -70,7 +70,11 @@ export function addTenantRoutes(
     // The trail outlives an offboarded tenant. With no tenant left to match
     // conditions against, only callers allowed to read every tenant see it.
     const [canRead] = tenantNameSchema.safeParse(name).success
-      ? await access.allowedOn(emrOnEksTenantReadPermission, [name], credentials)
+      ? await access.allowedOn(
+          emrOnEksTenantReadPermission,
+          [name],
+          credentials,
+        )
       : [false];
     const items = canRead ? await tenants.listAudit(name) : [];
     if (items.length === 0 && !(canRead && (await store.exists(name)))) {
@@ -87,11 +91,19 @@ export function addTenantRoutes(
     change: (tenant: Tenant, actor: string) => Promise<T>,
   ): Promise<T> {
     const credentials = await access.credentials(req);
-    return access.audited(req, eventId, { tenant: req.params.name }, async () => {
-      const current = await access.visibleTenant(req.params.name, credentials);
-      await access.requireOn(permission, current.name, credentials);
-      return change(current, actorOf(credentials));
-    });
+    return access.audited(
+      req,
+      eventId,
+      { tenant: req.params.name },
+      async () => {
+        const current = await access.visibleTenant(
+          req.params.name,
+          credentials,
+        );
+        await access.requireOn(permission, current.name, credentials);
+        return change(current, actorOf(credentials));
+      },
+    );
   }
 
   router.put('/tenants/:name', async (req, res) => {

@@ -1,8 +1,18 @@
-import { EMRContainersClient, StartJobRunCommandInput } from '@aws-sdk/client-emr-containers';
+import {
+  EMRContainersClient,
+  StartJobRunCommandInput,
+} from '@aws-sdk/client-emr-containers';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ConflictError, InputError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { jobRequest, spec, testSettings } from '../__testUtils__/fixtures';
-import { ScriptedEmrServer, startScriptedEmr } from '../__testUtils__/scriptedEmr';
+import {
+  ScriptedEmrServer,
+  startScriptedEmr,
+} from '../__testUtils__/scriptedEmr';
 import { JOB_TAGS } from '../domain/jobRun';
 import { JobRunGateway } from '../gateways/aws';
 import { JobRunStore } from '../stores/JobRunStore';
@@ -21,7 +31,9 @@ let VC_A = '';
 let VC_B = '';
 let clusterCount = 0;
 const newClusterId = () => `vc${String(++clusterCount).padStart(23, '0')}`;
-const FITS = { executor: { cores: 4, memory: '16g', minExecutors: 2, maxExecutors: 10 } };
+const FITS = {
+  executor: { cores: 4, memory: '16g', minExecutors: 2, maxExecutors: 10 },
+};
 
 let emr: ScriptedEmrServer;
 let client: EMRContainersClient;
@@ -65,7 +77,10 @@ async function setup() {
   const jobs = await JobRunStore.create({ database, skipMigrations: true });
   VC_A = newClusterId();
   VC_B = newClusterId();
-  for (const [name, vc] of [['team-a', VC_A], ['team-b', VC_B]]) {
+  for (const [name, vc] of [
+    ['team-a', VC_A],
+    ['team-b', VC_B],
+  ]) {
     await tenants.insertTenant({ spec: spec({ name }), createdBy: 'x' });
     await tenants.mergeOutputs(name, {
       virtualClusterId: vc,
@@ -84,10 +99,18 @@ async function setup() {
     logger: mockServices.logger.mock(),
   });
   emr.clearCalls();
-  return { knex, tenants, jobs, service, gateway, tenantA: await tenants.getTenant('team-a') };
+  return {
+    knex,
+    tenants,
+    jobs,
+    service,
+    gateway,
+    tenantA: await tenants.getTenant('team-a'),
+  };
 }
 
-const callsOf = (operation: string) => emr.calls.filter(c => c.operation === operation);
+const callsOf = (operation: string) =>
+  emr.calls.filter(c => c.operation === operation);
 
 describe('JobService', () => {
   it('submits, then follows the run through PENDING, SUBMITTED, RUNNING, COMPLETED', async () => {
@@ -98,17 +121,26 @@ describe('JobService', () => {
       actor: 'user:default/alice',
     });
     expect(created).toBe(true);
-    expect(run).toMatchObject({ state: 'PENDING', source: 'backstage', submittedBy: 'user:default/alice', spot: true });
+    expect(run).toMatchObject({
+      state: 'PENDING',
+      source: 'backstage',
+      submittedBy: 'user:default/alice',
+      spot: true,
+    });
     expect(startJobRun.clientToken).toBe('walk-1');
     // What EMR received carries the run id as the submission tag.
-    expect(callsOf('StartJobRun')[0].body.tags[JOB_TAGS.submissionId]).toBe(run!.id);
+    expect(callsOf('StartJobRun')[0].body.tags[JOB_TAGS.submissionId]).toBe(
+      run!.id,
+    );
 
     const seen: string[] = [];
     for (let step = 0; step < 4; step++) {
       await service.syncTenant(tenantA);
       const current = await service.getRun(run!.id);
       seen.push(current.state);
-      expect(current.finishedAt === undefined).toBe(current.state !== 'COMPLETED');
+      expect(current.finishedAt === undefined).toBe(
+        current.state !== 'COMPLETED',
+      );
       emr.advance(run!.jobRunId);
     }
     expect(seen).toEqual(['PENDING', 'SUBMITTED', 'RUNNING', 'COMPLETED']);
@@ -118,9 +150,17 @@ describe('JobService', () => {
     const { service, tenantA } = await setup();
     emr.defaultScript = [
       { state: 'PENDING' },
-      { state: 'FAILED', failureReason: 'USER_ERROR', stateDetails: 'Job failed: NameError in sales.py' },
+      {
+        state: 'FAILED',
+        failureReason: 'USER_ERROR',
+        stateDetails: 'Job failed: NameError in sales.py',
+      },
     ];
-    const { run } = await service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' });
+    const { run } = await service.submit({
+      tenant: tenantA,
+      request: jobRequest(FITS),
+      actor: 'x',
+    });
     emr.advance(run!.jobRunId);
     await service.syncTenant(tenantA);
     expect(await service.getRun(run!.id)).toMatchObject({
@@ -129,12 +169,21 @@ describe('JobService', () => {
       stateDetails: 'Job failed: NameError in sales.py',
       finishedAt: expect.any(String),
     });
-    emr.defaultScript = [{ state: 'PENDING' }, { state: 'SUBMITTED' }, { state: 'RUNNING' }, { state: 'COMPLETED' }];
+    emr.defaultScript = [
+      { state: 'PENDING' },
+      { state: 'SUBMITTED' },
+      { state: 'RUNNING' },
+      { state: 'COMPLETED' },
+    ];
   });
 
   it('cancels: CANCEL_PENDING first, CANCELLED after the next sync', async () => {
     const { service, tenantA } = await setup();
-    const { run } = await service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' });
+    const { run } = await service.submit({
+      tenant: tenantA,
+      request: jobRequest(FITS),
+      actor: 'x',
+    });
     const cancelling = await service.cancel(run!);
     expect(cancelling.state).toBe('CANCEL_PENDING');
     expect(callsOf('CancelJobRun')).toHaveLength(1);
@@ -147,9 +196,20 @@ describe('JobService', () => {
 
   it('returns the same run for the same idempotency key and submits once', async () => {
     const { service, tenantA } = await setup();
-    const request = jobRequest({ ...FITS, idempotencyKey: 'daily-sales-2026-11-20' });
-    const first = await service.submit({ tenant: tenantA, request, actor: 'x' });
-    const second = await service.submit({ tenant: tenantA, request, actor: 'x' });
+    const request = jobRequest({
+      ...FITS,
+      idempotencyKey: 'daily-sales-2026-11-20',
+    });
+    const first = await service.submit({
+      tenant: tenantA,
+      request,
+      actor: 'x',
+    });
+    const second = await service.submit({
+      tenant: tenantA,
+      request,
+      actor: 'x',
+    });
     expect(second.created).toBe(false);
     expect(second.run!.id).toBe(first.run!.id);
     expect(callsOf('StartJobRun')).toHaveLength(1);
@@ -160,13 +220,21 @@ describe('JobService', () => {
     const { service, gateway, tenantA } = await setup();
     const request = jobRequest({ ...FITS, idempotencyKey: 'crash-before' });
     gateway.failBeforeStart = true;
-    await expect(service.submit({ tenant: tenantA, request, actor: 'x' })).rejects.toThrow(ServiceUnavailableError);
-    const recorded = (await service.listRuns({ tenants: ['team-a'], limit: 10 })).items;
+    await expect(
+      service.submit({ tenant: tenantA, request, actor: 'x' }),
+    ).rejects.toThrow(ServiceUnavailableError);
+    const recorded = (
+      await service.listRuns({ tenants: ['team-a'], limit: 10 })
+    ).items;
     expect(recorded.map(r => r.state)).toEqual(['SUBMITTING']);
     expect(emr.jobCount(VC_A)).toBe(0);
 
     gateway.failBeforeStart = false;
-    const retried = await service.submit({ tenant: tenantA, request, actor: 'x' });
+    const retried = await service.submit({
+      tenant: tenantA,
+      request,
+      actor: 'x',
+    });
     expect(retried.run).toMatchObject({ id: recorded[0].id, state: 'PENDING' });
     expect(emr.jobCount(VC_A)).toBe(1);
   });
@@ -175,18 +243,29 @@ describe('JobService', () => {
     const { service, gateway, tenantA } = await setup();
     const request = jobRequest({ ...FITS, idempotencyKey: 'crash-after' });
     gateway.loseStartAnswer = true;
-    await expect(service.submit({ tenant: tenantA, request, actor: 'x' })).rejects.toThrow(ServiceUnavailableError);
+    await expect(
+      service.submit({ tenant: tenantA, request, actor: 'x' }),
+    ).rejects.toThrow(ServiceUnavailableError);
     expect(emr.jobCount(VC_A)).toBe(1);
 
     // The sync finds it by its submission tag and attaches it to the record...
     await service.syncTenant(tenantA);
-    const runs = (await service.listRuns({ tenants: ['team-a'], limit: 10 })).items;
+    const runs = (await service.listRuns({ tenants: ['team-a'], limit: 10 }))
+      .items;
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ state: 'PENDING', source: 'backstage', jobRunId: expect.any(String) });
+    expect(runs[0]).toMatchObject({
+      state: 'PENDING',
+      source: 'backstage',
+      jobRunId: expect.any(String),
+    });
 
     // ...and a retry with the same key is answered from the record.
     gateway.loseStartAnswer = false;
-    const retried = await service.submit({ tenant: tenantA, request, actor: 'x' });
+    const retried = await service.submit({
+      tenant: tenantA,
+      request,
+      actor: 'x',
+    });
     expect(retried).toMatchObject({ created: false, run: { id: runs[0].id } });
     expect(emr.jobCount(VC_A)).toBe(1);
   });
@@ -195,24 +274,45 @@ describe('JobService', () => {
     const { service, gateway, tenantA } = await setup();
     const request = jobRequest({ ...FITS, idempotencyKey: 'crash-after-2' });
     gateway.loseStartAnswer = true;
-    await expect(service.submit({ tenant: tenantA, request, actor: 'x' })).rejects.toThrow(ServiceUnavailableError);
+    await expect(
+      service.submit({ tenant: tenantA, request, actor: 'x' }),
+    ).rejects.toThrow(ServiceUnavailableError);
     gateway.loseStartAnswer = false;
-    const retried = await service.submit({ tenant: tenantA, request, actor: 'x' });
+    const retried = await service.submit({
+      tenant: tenantA,
+      request,
+      actor: 'x',
+    });
     expect(retried.run!.state).toBe('PENDING');
     expect(callsOf('StartJobRun')).toHaveLength(2);
-    expect(callsOf('StartJobRun')[0].body.clientToken).toBe(callsOf('StartJobRun')[1].body.clientToken);
+    expect(callsOf('StartJobRun')[0].body.clientToken).toBe(
+      callsOf('StartJobRun')[1].body.clientToken,
+    );
     expect(emr.jobCount(VC_A)).toBe(1);
   });
 
   it('marks a submission that never reached EMR as FAILED after a grace period', async () => {
     const { service, gateway, knex, tenantA } = await setup();
     gateway.failBeforeStart = true;
-    await expect(service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' })).rejects.toThrow();
+    await expect(
+      service.submit({
+        tenant: tenantA,
+        request: jobRequest(FITS),
+        actor: 'x',
+      }),
+    ).rejects.toThrow();
     await service.syncTenant(tenantA);
-    expect((await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0].state).toBe('SUBMITTING');
-    await knex('emr_job_runs').update({ created_at: new Date(Date.now() - 20 * 60_000) });
+    expect(
+      (await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0]
+        .state,
+    ).toBe('SUBMITTING');
+    await knex('emr_job_runs').update({
+      created_at: new Date(Date.now() - 20 * 60_000),
+    });
     await service.syncTenant(tenantA);
-    expect((await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0]).toMatchObject({
+    expect(
+      (await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0],
+    ).toMatchObject({
       state: 'FAILED',
       stateDetails: expect.stringContaining('never reached EMR'),
     });
@@ -220,11 +320,27 @@ describe('JobService', () => {
 
   it('records an EMR refusal as FAILED and answers 400', async () => {
     const { service, tenantA } = await setup();
-    emr.failNext(1, { status: 400, code: 'ValidationException', message: 'Release label is not supported' }, 'StartJobRun');
-    await expect(service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' })).rejects.toThrow(
+    emr.failNext(
+      1,
+      {
+        status: 400,
+        code: 'ValidationException',
+        message: 'Release label is not supported',
+      },
+      'StartJobRun',
+    );
+    await expect(
+      service.submit({
+        tenant: tenantA,
+        request: jobRequest(FITS),
+        actor: 'x',
+      }),
+    ).rejects.toThrow(
       new InputError('EMR refused the job run: Release label is not supported'),
     );
-    expect((await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0]).toMatchObject({
+    expect(
+      (await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0],
+    ).toMatchObject({
       state: 'FAILED',
       failureReason: 'VALIDATION_ERROR',
     });
@@ -233,23 +349,44 @@ describe('JobService', () => {
   it('refuses a request over the tenant limits, or for a tenant that is not Ready, without calling EMR', async () => {
     const { service, tenants, tenantA } = await setup();
     await expect(
-      service.submit({ tenant: tenantA, request: jobRequest({ executor: { cores: 7, memory: '8g', maxExecutors: 2 } }), actor: 'x' }),
-    ).rejects.toThrow('executor.cores: 7 exceeds the LimitRange max cpu 6 of tenant team-a');
+      service.submit({
+        tenant: tenantA,
+        request: jobRequest({
+          executor: { cores: 7, memory: '8g', maxExecutors: 2 },
+        }),
+        actor: 'x',
+      }),
+    ).rejects.toThrow(
+      'executor.cores: 7 exceeds the LimitRange max cpu 6 of tenant team-a',
+    );
     await tenants.setPhase('team-a', 'Failed');
     await expect(
-      service.submit({ tenant: await tenants.getTenant('team-a'), request: jobRequest(FITS), actor: 'x' }),
+      service.submit({
+        tenant: await tenants.getTenant('team-a'),
+        request: jobRequest(FITS),
+        actor: 'x',
+      }),
     ).rejects.toThrow(ConflictError);
     expect(callsOf('StartJobRun')).toEqual([]);
-    expect((await service.listRuns({ tenants: ['team-a'], limit: 10 })).items).toEqual([]);
+    expect(
+      (await service.listRuns({ tenants: ['team-a'], limit: 10 })).items,
+    ).toEqual([]);
   });
 
   it('returns the composed input on a dry run, with no call and nothing stored', async () => {
     const { service, tenantA } = await setup();
-    const result = await service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x', dryRun: true });
+    const result = await service.submit({
+      tenant: tenantA,
+      request: jobRequest(FITS),
+      actor: 'x',
+      dryRun: true,
+    });
     expect(result.startJobRun.virtualClusterId).toBe(VC_A);
     expect(result.run).toBeUndefined();
     expect(emr.calls).toEqual([]);
-    expect((await service.listRuns({ tenants: ['team-a'], limit: 10 })).items).toEqual([]);
+    expect(
+      (await service.listRuns({ tenants: ['team-a'], limit: 10 })).items,
+    ).toEqual([]);
   });
 
   describe('sync', () => {
@@ -260,21 +397,32 @@ describe('JobService', () => {
         emr.addJob(VC_A, {
           name: `airflow-${i}`,
           createdAt: new Date(now - (i + 1) * 60_000),
-          tags: i % 2 === 0 ? { [JOB_TAGS.entityRef]: 'component:default/nightly-etl' } : {},
+          tags:
+            i % 2 === 0
+              ? { [JOB_TAGS.entityRef]: 'component:default/nightly-etl' }
+              : {},
           script: [{ state: 'RUNNING' }],
         });
       }
       const result = await service.syncTenant(tenantA);
       expect(result).toMatchObject({ listed: 120, written: 120, described: 0 });
       expect(callsOf('ListJobRuns').length).toBeGreaterThanOrEqual(3);
-      const attributed = await service.listRuns({ entityRef: 'component:default/nightly-etl', tenants: ['team-a'], limit: 200 });
+      const attributed = await service.listRuns({
+        entityRef: 'component:default/nightly-etl',
+        tenants: ['team-a'],
+        limit: 200,
+      });
       expect(attributed.items).toHaveLength(60);
       expect(attributed.items.every(r => r.source === 'external')).toBe(true);
     });
 
     it('makes exactly one List call when nothing is new', async () => {
       const { service, tenantA } = await setup();
-      await service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' });
+      await service.submit({
+        tenant: tenantA,
+        request: jobRequest(FITS),
+        actor: 'x',
+      });
       await service.syncTenant(tenantA);
       emr.clearCalls();
       const result = await service.syncTenant(tenantA);
@@ -295,24 +443,43 @@ describe('JobService', () => {
 
     it('describes unfinished runs older than the list window', async () => {
       const { service, tenantA, knex } = await setup();
-      const { run } = await service.submit({ tenant: tenantA, request: jobRequest(FITS), actor: 'x' });
+      const { run } = await service.submit({
+        tenant: tenantA,
+        request: jobRequest(FITS),
+        actor: 'x',
+      });
       await service.syncTenant(tenantA);
       // Much newer runs move the watermark past the first run.
-      emr.addJob(VC_A, { createdAt: new Date(Date.now() + 3_600_000), script: [{ state: 'RUNNING' }] });
+      emr.addJob(VC_A, {
+        createdAt: new Date(Date.now() + 3_600_000),
+        script: [{ state: 'RUNNING' }],
+      });
       await service.syncTenant(tenantA);
-      await knex('emr_job_sync').update({ watermark: new Date(Date.now() + 3_600_000) });
+      await knex('emr_job_sync').update({
+        watermark: new Date(Date.now() + 3_600_000),
+      });
       emr.advance(run!.jobRunId);
       emr.clearCalls();
       const result = await service.syncTenant(tenantA);
-      expect(emr.calls.map(c => c.operation).sort()).toEqual(['DescribeJobRun', 'ListJobRuns']);
+      expect(emr.calls.map(c => c.operation).sort()).toEqual([
+        'DescribeJobRun',
+        'ListJobRuns',
+      ]);
       expect(result.described).toBe(1);
       expect((await service.getRun(run!.id)).state).toBe('SUBMITTED');
     });
 
     it('rides out throttling with the SDK’s retries', async () => {
       const { service, tenantA } = await setup();
-      emr.addJob(VC_A, { createdAt: new Date(Date.now() - 60_000), script: [{ state: 'RUNNING' }] });
-      emr.failNext(2, { status: 429, code: 'ThrottlingException', message: 'Rate exceeded' }, 'ListJobRuns');
+      emr.addJob(VC_A, {
+        createdAt: new Date(Date.now() - 60_000),
+        script: [{ state: 'RUNNING' }],
+      });
+      emr.failNext(
+        2,
+        { status: 429, code: 'ThrottlingException', message: 'Rate exceeded' },
+        'ListJobRuns',
+      );
       const result = await service.syncTenant(tenantA);
       expect(result).toMatchObject({ listed: 1, written: 1 });
       expect(result.error).toBeUndefined();
@@ -321,14 +488,22 @@ describe('JobService', () => {
 
     it('reports a tenant whose virtual cluster is gone and carries on with the others', async () => {
       const { service, jobs } = await setup();
-      emr.addJob(VC_B, { createdAt: new Date(Date.now() - 60_000), script: [{ state: 'RUNNING' }] });
+      emr.addJob(VC_B, {
+        createdAt: new Date(Date.now() - 60_000),
+        script: [{ state: 'RUNNING' }],
+      });
       emr.removeVirtualCluster(VC_A);
       const results = await service.syncAll();
       expect(results.find(r => r.tenant === 'team-a')!.error).toBe(
         `virtual cluster ${VC_A} no longer exists; reconcile tenant team-a`,
       );
-      expect(results.find(r => r.tenant === 'team-b')).toMatchObject({ listed: 1, written: 1 });
-      expect((await jobs.getSyncState('team-a'))!.lastError).toContain('no longer exists');
+      expect(results.find(r => r.tenant === 'team-b')).toMatchObject({
+        listed: 1,
+        written: 1,
+      });
+      expect((await jobs.getSyncState('team-a'))!.lastError).toContain(
+        'no longer exists',
+      );
     });
   });
 });

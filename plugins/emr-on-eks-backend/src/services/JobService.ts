@@ -61,7 +61,13 @@ export class JobService {
     jobRunsFor: (cluster: ClusterSettings) => JobRunGateway;
     logger: LoggerService;
   }): JobService {
-    return new JobService(options.settings, options.jobs, options.tenants, options.jobRunsFor, options.logger);
+    return new JobService(
+      options.settings,
+      options.jobs,
+      options.tenants,
+      options.jobRunsFor,
+      options.logger,
+    );
   }
 
   private constructor(
@@ -82,7 +88,8 @@ export class JobService {
     const cluster = this.clusterOf(tenant);
     const { virtualClusterId, executionRoleArn } = tenant.status;
     const usable =
-      (tenant.status.phase === 'Ready' || tenant.status.phase === 'Reconciling') &&
+      (tenant.status.phase === 'Ready' ||
+        tenant.status.phase === 'Reconciling') &&
       virtualClusterId &&
       executionRoleArn;
     if (!usable) {
@@ -90,7 +97,12 @@ export class JobService {
         `tenant ${tenant.name} is ${tenant.status.phase}, not Ready: it cannot run jobs yet`,
       );
     }
-    const issues = validateJobRun({ request, tenant, cluster, jobs: this.settings.jobs });
+    const issues = validateJobRun({
+      request,
+      tenant,
+      cluster,
+      jobs: this.settings.jobs,
+    });
     if (issues.length > 0) {
       throw new InputError(`Invalid job run: ${formatIssues(issues)}`);
     }
@@ -134,13 +146,19 @@ export class JobService {
       accepted = await this.jobRunsFor(cluster).start(startJobRun);
     } catch (error) {
       const name = (error as Error).name;
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (name === 'ValidationException' || (status !== undefined && status < 500 && status !== 429)) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } })
+        .$metadata?.httpStatusCode;
+      if (
+        name === 'ValidationException' ||
+        (status !== undefined && status < 500 && status !== 429)
+      ) {
         await this.jobs.markFailed(run.id, {
           reason: 'VALIDATION_ERROR',
           details: (error as Error).message,
         });
-        throw new InputError(`EMR refused the job run: ${(error as Error).message}`);
+        throw new InputError(
+          `EMR refused the job run: ${(error as Error).message}`,
+        );
       }
       // Throttled, unreachable or failing: the run stays SUBMITTING and a
       // retry with the same idempotency key resubmits it with the same token.
@@ -150,8 +168,15 @@ export class JobService {
         }`,
       );
     }
-    await this.jobs.markSubmitted(run.id, { emrJobId: accepted.id, arn: accepted.arn });
-    return { startJobRun, run: (await this.jobs.getRun(run.id))!, created: inserted };
+    await this.jobs.markSubmitted(run.id, {
+      emrJobId: accepted.id,
+      arn: accepted.arn,
+    });
+    return {
+      startJobRun,
+      run: (await this.jobs.getRun(run.id))!,
+      created: inserted,
+    };
   }
 
   async getRun(id: string): Promise<JobRun> {
@@ -176,12 +201,16 @@ export class JobService {
       throw new ConflictError(`job run ${run.id} is already ${run.state}`);
     }
     if (!run.jobRunId) {
-      throw new ConflictError(`job run ${run.id} has not been accepted by EMR yet`);
+      throw new ConflictError(
+        `job run ${run.id} has not been accepted by EMR yet`,
+      );
     }
     const tenant = await this.tenants.getTenant(run.tenant);
     const gateway = this.jobRunsFor(this.clusterOf(tenant));
     await gateway.cancel(run.virtualClusterId, run.jobRunId);
-    const after = await gateway.describe(run.virtualClusterId, run.jobRunId).catch(() => undefined);
+    const after = await gateway
+      .describe(run.virtualClusterId, run.jobRunId)
+      .catch(() => undefined);
     await this.jobs.setState(run.id, {
       state: after?.state ?? 'CANCEL_PENDING',
       stateDetails: after?.stateDetails,
@@ -197,7 +226,12 @@ export class JobService {
    * runs older than that window. With nothing new, that is one List call.
    */
   async syncTenant(tenant: Tenant): Promise<SyncResult> {
-    const result: SyncResult = { tenant: tenant.name, listed: 0, described: 0, written: 0 };
+    const result: SyncResult = {
+      tenant: tenant.name,
+      listed: 0,
+      described: 0,
+      written: 0,
+    };
     const virtualClusterId = tenant.status.virtualClusterId;
     if (!virtualClusterId) {
       return result;
@@ -205,7 +239,10 @@ export class JobService {
     const { sync } = this.settings.jobs;
     const state = await this.jobs.getSyncState(tenant.name);
     const now = new Date();
-    const known = state?.virtualClusterId === virtualClusterId ? state.watermark : undefined;
+    const known =
+      state?.virtualClusterId === virtualClusterId
+        ? state.watermark
+        : undefined;
     const since = known
       ? new Date(known.getTime() - sync.safetyMarginSeconds * 1000)
       : new Date(now.getTime() - sync.initialLookbackDays * 86_400_000);
@@ -215,7 +252,11 @@ export class JobService {
       const seen = new Set<string>();
       for await (const page of gateway.list(virtualClusterId, since)) {
         result.listed += page.length;
-        result.written += await this.jobs.upsertFromEmr(tenant.name, page, JOB_TAGS);
+        result.written += await this.jobs.upsertFromEmr(
+          tenant.name,
+          page,
+          JOB_TAGS,
+        );
         for (const run of page) {
           seen.add(run.id);
           if (!watermark || run.createdAt > watermark) {
@@ -230,10 +271,17 @@ export class JobService {
         if (!run.jobRunId || seen.has(run.jobRunId) || insideWindow) {
           continue;
         }
-        const described = await gateway.describe(virtualClusterId, run.jobRunId);
+        const described = await gateway.describe(
+          virtualClusterId,
+          run.jobRunId,
+        );
         result.described++;
         if (described) {
-          result.written += await this.jobs.upsertFromEmr(tenant.name, [described], JOB_TAGS);
+          result.written += await this.jobs.upsertFromEmr(
+            tenant.name,
+            [described],
+            JOB_TAGS,
+          );
         }
       }
       result.written += await this.expireLostSubmissions(unfinished, now);
@@ -260,12 +308,17 @@ export class JobService {
   async syncAll(): Promise<SyncResult[]> {
     const results: SyncResult[] = [];
     for (const tenant of await this.tenants.listTenants()) {
-      if (tenant.status.phase === 'Deleting' || !tenant.status.virtualClusterId) {
+      if (
+        tenant.status.phase === 'Deleting' ||
+        !tenant.status.virtualClusterId
+      ) {
         continue;
       }
       const result = await this.syncTenant(tenant);
       if (result.error) {
-        this.logger.warn(`Job-run sync of tenant ${tenant.name} failed: ${result.error}`);
+        this.logger.warn(
+          `Job-run sync of tenant ${tenant.name} failed: ${result.error}`,
+        );
       }
       results.push(result);
     }
@@ -277,7 +330,10 @@ export class JobService {
    * run (by the submission tag) never reached EMR: the process died between
    * recording and calling, and nobody retried.
    */
-  private async expireLostSubmissions(unfinished: JobRun[], now: Date): Promise<number> {
+  private async expireLostSubmissions(
+    unfinished: JobRun[],
+    now: Date,
+  ): Promise<number> {
     const stale = unfinished.filter(
       run =>
         run.state === 'SUBMITTING' &&
@@ -287,7 +343,8 @@ export class JobService {
     for (const run of stale) {
       await this.jobs.markFailed(run.id, {
         reason: 'INTERNAL_ERROR',
-        details: 'the submission never reached EMR (recorded, but no StartJobRun was accepted)',
+        details:
+          'the submission never reached EMR (recorded, but no StartJobRun was accepted)',
       });
     }
     return stale.length;

@@ -30,7 +30,8 @@ function recordingSteps(calls: Call[], failing = new Set<string>()) {
         }
         return {
           changes: [`did ${real.name}`],
-          outputs: real.name === 'virtual-cluster' ? { virtualClusterId: 'vc-1' } : {},
+          outputs:
+            real.name === 'virtual-cluster' ? { virtualClusterId: 'vc-1' } : {},
         };
       },
       async remove() {
@@ -44,7 +45,9 @@ function recordingSteps(calls: Call[], failing = new Set<string>()) {
   );
 }
 
-async function setup(options: { account?: string; failing?: Set<string> } = {}) {
+async function setup(
+  options: { account?: string; failing?: Set<string> } = {},
+) {
   const knex = await databases.init('SQLITE_3');
   const store = await TenantStore.create({
     database: mockServices.database({ knex, migrations: { skip: false } }),
@@ -77,7 +80,11 @@ describe('TenantService', () => {
       'apply:log-group',
       'apply:virtual-cluster',
     ]);
-    expect(tenant?.status).toMatchObject({ phase: 'Ready', observedGeneration: 1, virtualClusterId: 'vc-1' });
+    expect(tenant?.status).toMatchObject({
+      phase: 'Ready',
+      observedGeneration: 1,
+      virtualClusterId: 'vc-1',
+    });
   });
 
   it('resumes after a crash at the first step that had not finished', async () => {
@@ -85,14 +92,33 @@ describe('TenantService', () => {
     await store.insertTenant({ spec: spec(), createdBy: 'x' });
     // What a process that died during the pod-templates step leaves behind.
     await store.setPhase('team-a', 'Reconciling');
-    await store.recordStep('team-a', { name: 'kubernetes-objects', state: 'Succeeded', message: 'ok', generation: 1 });
-    await store.recordStep('team-a', { name: 'iam-role', state: 'Succeeded', message: 'ok', generation: 1 });
-    await store.recordStep('team-a', { name: 'pod-templates', state: 'Running', message: 'running', generation: 1 });
+    await store.recordStep('team-a', {
+      name: 'kubernetes-objects',
+      state: 'Succeeded',
+      message: 'ok',
+      generation: 1,
+    });
+    await store.recordStep('team-a', {
+      name: 'iam-role',
+      state: 'Succeeded',
+      message: 'ok',
+      generation: 1,
+    });
+    await store.recordStep('team-a', {
+      name: 'pod-templates',
+      state: 'Running',
+      message: 'running',
+      generation: 1,
+    });
     // ...and its lease, which expires.
     await store.tryAcquireLease('team-a', 'dead-process', -1);
 
     await service.reconcileAll();
-    expect(calls).toEqual(['apply:pod-templates', 'apply:log-group', 'apply:virtual-cluster']);
+    expect(calls).toEqual([
+      'apply:pod-templates',
+      'apply:log-group',
+      'apply:virtual-cluster',
+    ]);
     expect((await store.getTenant('team-a')).status.phase).toBe('Ready');
   });
 
@@ -122,10 +148,15 @@ describe('TenantService', () => {
     const { store, service, calls } = await setup();
     await store.insertTenant({ spec: spec(), createdBy: 'x' });
     await store.tryAcquireLease('team-a', 'another-replica', 60_000);
-    await expect(service.reconcile('team-a', 'x')).rejects.toThrow(ConflictError);
+    await expect(service.reconcile('team-a', 'x')).rejects.toThrow(
+      ConflictError,
+    );
     expect(calls).toEqual([]);
     // The scheduled pass skips it quietly and carries on with the others.
-    await store.insertTenant({ spec: spec({ name: 'team-b' }), createdBy: 'x' });
+    await store.insertTenant({
+      spec: spec({ name: 'team-b' }),
+      createdBy: 'x',
+    });
     await service.reconcileAll();
     expect(calls.filter(c => c === 'apply:virtual-cluster')).toHaveLength(1);
     expect((await store.getTenant('team-b')).status.phase).toBe('Ready');
@@ -159,7 +190,10 @@ describe('TenantService', () => {
       'remove:iam-role',
     ]);
     const stuck = await store.getTenant('team-a');
-    expect(stuck.status).toMatchObject({ phase: 'Deleting', message: 'step iam-role failed: cannot remove iam-role' });
+    expect(stuck.status).toMatchObject({
+      phase: 'Deleting',
+      message: 'step iam-role failed: cannot remove iam-role',
+    });
 
     failing.clear();
     calls.length = 0;
@@ -198,12 +232,16 @@ describe('TenantService', () => {
       settings: testSettings(),
       store,
       logger: mockServices.logger.mock(),
-      gatewaysFor: () => ({ accountId: async () => TEST_ACCOUNT_ID, dispose() {} } as any),
+      gatewaysFor: () =>
+        ({ accountId: async () => TEST_ACCOUNT_ID, dispose() {} } as any),
       steps,
     });
     const tenant = await service.reconcile('team-a', 'x');
     expect(tenant?.generation).toBe(2);
-    expect(tenant?.status).toMatchObject({ phase: 'Ready', observedGeneration: 2 });
+    expect(tenant?.status).toMatchObject({
+      phase: 'Ready',
+      observedGeneration: 2,
+    });
     expect(calls.filter(c => c === 'apply:virtual-cluster')).toHaveLength(2);
   });
 });

@@ -117,8 +117,12 @@ export class TenantService {
     if (!(await this.store.exists(name))) {
       throw new NotFoundError(`tenant ${name} not found`);
     }
-    if (!(await this.store.tryAcquireLease(name, this.leaseOwner, LEASE_TTL_MS))) {
-      throw new ConflictError(`a reconcile of tenant ${name} is already running`);
+    if (
+      !(await this.store.tryAcquireLease(name, this.leaseOwner, LEASE_TTL_MS))
+    ) {
+      throw new ConflictError(
+        `a reconcile of tenant ${name} is already running`,
+      );
     }
     try {
       // A spec changed or an offboarding requested during a pass is picked up
@@ -150,7 +154,9 @@ export class TenantService {
         await this.reconcile(tenant.name, SCHEDULER_ACTOR);
       } catch (error) {
         if (!(error instanceof ConflictError)) {
-          this.logger.warn(`Reconcile of tenant ${tenant.name} failed: ${error}`);
+          this.logger.warn(
+            `Reconcile of tenant ${tenant.name} failed: ${error}`,
+          );
         }
       }
     }
@@ -239,7 +245,10 @@ export class TenantService {
         await this.store.recordStep(tenant.name, {
           name: step.name,
           state: 'Succeeded',
-          message: result.changes.length > 0 ? result.changes.join('; ') : 'up to date',
+          message:
+            result.changes.length > 0
+              ? result.changes.join('; ')
+              : 'up to date',
           generation,
         });
       }
@@ -286,7 +295,8 @@ export class TenantService {
           await this.store.recordStep(tenant.name, {
             name: step.name,
             state: 'Deleted',
-            message: changes.length > 0 ? changes.join('; ') : 'nothing to delete',
+            message:
+              changes.length > 0 ? changes.join('; ') : 'nothing to delete',
             generation: tenant.generation,
           });
         } catch (error) {
@@ -317,7 +327,10 @@ export class TenantService {
   }
 
   /** Fails fast when the AWS credentials are for another account. */
-  private async verifyAccount(cluster: ClusterSettings, gateways: ClusterGateways) {
+  private async verifyAccount(
+    cluster: ClusterSettings,
+    gateways: ClusterGateways,
+  ) {
     if (this.verifiedAccounts.has(cluster.name)) {
       return;
     }
@@ -360,16 +373,26 @@ export class TenantService {
   }
 }
 
-
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /** The step outputs part of a tenant's status. */
 function pickOutputs(tenant: Tenant): Partial<TenantOutputs> {
-  const { virtualClusterId, executionRoleArn, logGroupName, podTemplates, assetsPrefix } =
-    tenant.status;
-  return { virtualClusterId, executionRoleArn, logGroupName, podTemplates, assetsPrefix };
+  const {
+    virtualClusterId,
+    executionRoleArn,
+    logGroupName,
+    podTemplates,
+    assetsPrefix,
+  } = tenant.status;
+  return {
+    virtualClusterId,
+    executionRoleArn,
+    logGroupName,
+    podTemplates,
+    assetsPrefix,
+  };
 }
 
 /**

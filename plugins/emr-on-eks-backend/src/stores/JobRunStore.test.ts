@@ -1,4 +1,8 @@
-import { mockServices, TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { JOB_TAGS } from '../domain/jobRun';
 import { EmrJobRun, JobRunStore, NewSubmission } from './JobRunStore';
@@ -59,7 +63,9 @@ describe('JobRunStore', () => {
     'records a submission once per idempotency key on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);
-      const first = await store.insertSubmission(submission({ id: 'a', idempotencyKey: 'k1', clientToken: 'k1' }));
+      const first = await store.insertSubmission(
+        submission({ id: 'a', idempotencyKey: 'k1', clientToken: 'k1' }),
+      );
       expect(first.inserted).toBe(true);
       expect(first.run).toMatchObject({
         id: 'a',
@@ -69,11 +75,19 @@ describe('JobRunStore', () => {
         idempotencyKey: 'k1',
         requested: REQUESTED,
       });
-      const again = await store.insertSubmission(submission({ id: 'b', idempotencyKey: 'k1', clientToken: 'other' }));
+      const again = await store.insertSubmission(
+        submission({ id: 'b', idempotencyKey: 'k1', clientToken: 'other' }),
+      );
       // The retry gets the first run and its recorded token, not its own.
-      expect(again).toMatchObject({ inserted: false, run: { id: 'a' }, clientToken: 'k1' });
+      expect(again).toMatchObject({
+        inserted: false,
+        run: { id: 'a' },
+        clientToken: 'k1',
+      });
       // The same key in another tenant is another run.
-      const elsewhere = await store.insertSubmission(submission({ id: 'c', tenant: 'team-b', idempotencyKey: 'k1' }));
+      const elsewhere = await store.insertSubmission(
+        submission({ id: 'c', tenant: 'team-b', idempotencyKey: 'k1' }),
+      );
       expect(elsewhere.inserted).toBe(true);
       // Concurrent twins: one insert, both get the same run.
       const twins = await Promise.all([
@@ -91,7 +105,11 @@ describe('JobRunStore', () => {
       const { store } = await createStore(databaseId);
       await store.insertSubmission(submission({ id: 'lost-answer' }));
       const page = [
-        emrRun({ id: 'job-1', tags: { [JOB_TAGS.submissionId]: 'lost-answer' }, state: 'SUBMITTED' }),
+        emrRun({
+          id: 'job-1',
+          tags: { [JOB_TAGS.submissionId]: 'lost-answer' },
+          state: 'SUBMITTED',
+        }),
         emrRun({
           id: 'job-2',
           name: 'airflow-job',
@@ -100,8 +118,14 @@ describe('JobRunStore', () => {
         }),
       ];
       expect(await store.upsertFromEmr('team-a', page, JOB_TAGS)).toBe(2);
-      expect(await store.getRun('lost-answer')).toMatchObject({ jobRunId: 'job-1', state: 'SUBMITTED', source: 'backstage' });
-      const external = (await store.listRuns({ tenants: ['team-a'], limit: 10 })).items.find(r => r.jobRunId === 'job-2');
+      expect(await store.getRun('lost-answer')).toMatchObject({
+        jobRunId: 'job-1',
+        state: 'SUBMITTED',
+        source: 'backstage',
+      });
+      const external = (
+        await store.listRuns({ tenants: ['team-a'], limit: 10 })
+      ).items.find(r => r.jobRunId === 'job-2');
       expect(external).toMatchObject({
         name: 'airflow-job',
         source: 'external',
@@ -115,7 +139,19 @@ describe('JobRunStore', () => {
       expect(await store.upsertFromEmr('team-a', page, JOB_TAGS)).toBe(0);
       const finished = new Date('2026-11-20T12:00:00Z');
       expect(
-        await store.upsertFromEmr('team-a', [{ ...page[1], state: 'FAILED', failureReason: 'USER_ERROR', stateDetails: 'boom', finishedAt: finished }], JOB_TAGS),
+        await store.upsertFromEmr(
+          'team-a',
+          [
+            {
+              ...page[1],
+              state: 'FAILED',
+              failureReason: 'USER_ERROR',
+              stateDetails: 'boom',
+              finishedAt: finished,
+            },
+          ],
+          JOB_TAGS,
+        ),
       ).toBe(1);
       expect(await store.getRun(external!.id)).toMatchObject({
         state: 'FAILED',
@@ -140,17 +176,34 @@ describe('JobRunStore', () => {
           // two runs per timestamp, so the id breaks ties
           createdAt: new Date(base + Math.floor(i / 2) * 60_000),
           state: i % 5 === 0 ? 'FAILED' : 'COMPLETED',
-          tags: { [JOB_TAGS.entityRef]: i % 2 === 0 ? 'component:default/even' : 'component:default/odd' },
+          tags: {
+            [JOB_TAGS.entityRef]:
+              i % 2 === 0 ? 'component:default/even' : 'component:default/odd',
+          },
         }),
       );
       await store.upsertFromEmr('team-a', runs, JOB_TAGS);
-      await store.upsertFromEmr('team-b', [emrRun({ id: 'b-1', virtualClusterId: 'vc-b', tags: { [JOB_TAGS.entityRef]: 'component:default/even' } })], JOB_TAGS);
+      await store.upsertFromEmr(
+        'team-b',
+        [
+          emrRun({
+            id: 'b-1',
+            virtualClusterId: 'vc-b',
+            tags: { [JOB_TAGS.entityRef]: 'component:default/even' },
+          }),
+        ],
+        JOB_TAGS,
+      );
 
       const seen: string[] = [];
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const page = await store.listRuns({ tenants: ['team-a'], limit: 10, cursor });
+        const page = await store.listRuns({
+          tenants: ['team-a'],
+          limit: 10,
+          cursor,
+        });
         seen.push(...page.items.map(r => r.jobRunId!));
         cursor = page.nextCursor;
         pages++;
@@ -158,11 +211,23 @@ describe('JobRunStore', () => {
       expect(pages).toBe(3);
       expect(seen).toHaveLength(25);
       expect(new Set(seen).size).toBe(25);
-      const times = seen.map(id => runs.find(r => r.id === id)!.createdAt.getTime());
+      const times = seen.map(id =>
+        runs.find(r => r.id === id)!.createdAt.getTime(),
+      );
       expect([...times].sort((a, b) => b - a)).toEqual(times);
 
-      const failed = await store.listRuns({ tenants: ['team-a'], states: ['FAILED'], limit: 50 });
-      expect(failed.items.map(r => r.jobRunId)).toEqual(['job-20', 'job-15', 'job-10', 'job-05', 'job-00']);
+      const failed = await store.listRuns({
+        tenants: ['team-a'],
+        states: ['FAILED'],
+        limit: 50,
+      });
+      expect(failed.items.map(r => r.jobRunId)).toEqual([
+        'job-20',
+        'job-15',
+        'job-10',
+        'job-05',
+        'job-00',
+      ]);
       const window = await store.listRuns({
         tenants: ['team-a'],
         createdAfter: new Date(base + 2 * 60_000),
@@ -170,13 +235,34 @@ describe('JobRunStore', () => {
         limit: 50,
       });
       // Newest minute first; within a minute the order is by run id, a tie-break.
-      expect(window.items.map(r => r.jobRunId).slice(0, 2).sort()).toEqual(['job-06', 'job-07']);
-      expect(window.items.map(r => r.jobRunId).slice(2).sort()).toEqual(['job-04', 'job-05']);
-      const even = await store.listRuns({ entityRef: 'component:default/even', tenants: ['team-a', 'team-b'], limit: 50 });
+      expect(
+        window.items
+          .map(r => r.jobRunId)
+          .slice(0, 2)
+          .sort(),
+      ).toEqual(['job-06', 'job-07']);
+      expect(
+        window.items
+          .map(r => r.jobRunId)
+          .slice(2)
+          .sort(),
+      ).toEqual(['job-04', 'job-05']);
+      const even = await store.listRuns({
+        entityRef: 'component:default/even',
+        tenants: ['team-a', 'team-b'],
+        limit: 50,
+      });
       expect(even.items).toHaveLength(14);
-      expect(await store.tenantsWithRunsOf('component:default/even')).toEqual(['team-a', 'team-b']);
-      expect((await store.listRuns({ tenants: [], limit: 50 })).items).toEqual([]);
-      await expect(store.listRuns({ limit: 5, cursor: 'garbage' })).rejects.toThrow(InputError);
+      expect(await store.tenantsWithRunsOf('component:default/even')).toEqual([
+        'team-a',
+        'team-b',
+      ]);
+      expect((await store.listRuns({ tenants: [], limit: 50 })).items).toEqual(
+        [],
+      );
+      await expect(
+        store.listRuns({ limit: 5, cursor: 'garbage' }),
+      ).rejects.toThrow(InputError);
     },
   );
 
@@ -187,20 +273,44 @@ describe('JobRunStore', () => {
       await store.upsertFromEmr(
         'team-a',
         [
-          emrRun({ id: 'old-running', createdAt: new Date('2026-11-01T00:00:00Z') }),
-          emrRun({ id: 'new-running', createdAt: new Date('2026-11-20T00:00:00Z') }),
-          emrRun({ id: 'done', state: 'COMPLETED', createdAt: new Date('2026-11-01T00:00:00Z') }),
+          emrRun({
+            id: 'old-running',
+            createdAt: new Date('2026-11-01T00:00:00Z'),
+          }),
+          emrRun({
+            id: 'new-running',
+            createdAt: new Date('2026-11-20T00:00:00Z'),
+          }),
+          emrRun({
+            id: 'done',
+            state: 'COMPLETED',
+            createdAt: new Date('2026-11-01T00:00:00Z'),
+          }),
         ],
         JOB_TAGS,
       );
-      const older = await store.unfinishedRuns('team-a', new Date('2026-11-10T00:00:00Z'));
+      const older = await store.unfinishedRuns(
+        'team-a',
+        new Date('2026-11-10T00:00:00Z'),
+      );
       expect(older.map(r => r.jobRunId)).toEqual(['old-running']);
-      expect((await store.unfinishedRuns('team-a')).map(r => r.jobRunId).sort()).toEqual(['new-running', 'old-running']);
+      expect(
+        (await store.unfinishedRuns('team-a')).map(r => r.jobRunId).sort(),
+      ).toEqual(['new-running', 'old-running']);
 
       expect(await store.getSyncState('team-a')).toBeUndefined();
       const watermark = new Date('2026-11-20T00:00:00Z');
-      await store.saveSyncState('team-a', { virtualClusterId: 'vc-a', watermark, lastSyncedAt: watermark });
-      await store.saveSyncState('team-a', { virtualClusterId: 'vc-a', watermark, lastSyncedAt: watermark, lastError: 'gone' });
+      await store.saveSyncState('team-a', {
+        virtualClusterId: 'vc-a',
+        watermark,
+        lastSyncedAt: watermark,
+      });
+      await store.saveSyncState('team-a', {
+        virtualClusterId: 'vc-a',
+        watermark,
+        lastSyncedAt: watermark,
+        lastError: 'gone',
+      });
       expect(await store.getSyncState('team-a')).toEqual({
         virtualClusterId: 'vc-a',
         watermark,

@@ -120,7 +120,11 @@ export class JobRunStore {
             .first()
         : undefined;
       return row
-        ? { run: toJobRun(row), inserted: false, clientToken: row.client_token! }
+        ? {
+            run: toJobRun(row),
+            inserted: false,
+            clientToken: row.client_token!,
+          }
         : undefined;
     };
     const earlier = await existing();
@@ -170,7 +174,10 @@ export class JobRunStore {
    * EMR accepted the run. A sync that attached the run first (by its
    * submission tag) has already moved it on, and is left alone.
    */
-  async markSubmitted(id: string, accepted: { emrJobId: string; arn?: string }) {
+  async markSubmitted(
+    id: string,
+    accepted: { emrJobId: string; arn?: string },
+  ) {
     await this.db<JobRunRow>('emr_job_runs')
       .where({ id, state: 'SUBMITTING' })
       .update({
@@ -195,7 +202,12 @@ export class JobRunStore {
 
   async setState(
     id: string,
-    update: { state: JobRunState; stateDetails?: string; failureReason?: string; finishedAt?: Date },
+    update: {
+      state: JobRunState;
+      stateDetails?: string;
+      failureReason?: string;
+      finishedAt?: Date;
+    },
   ) {
     await this.db<JobRunRow>('emr_job_runs')
       .where({ id })
@@ -233,7 +245,10 @@ export class JobRunStore {
       for (const chunk of chunks(runs, 200)) {
         const rows = await tx<JobRunRow>('emr_job_runs')
           .where('virtual_cluster_id', chunk[0].virtualClusterId)
-          .whereIn('emr_job_id', chunk.map(r => r.id));
+          .whereIn(
+            'emr_job_id',
+            chunk.map(r => r.id),
+          );
         rows.forEach(row => byEmrId.set(row.emr_job_id!, row));
         const submissionIds = chunk
           .map(r => r.tags[tagKeys.submissionId])
@@ -250,7 +265,8 @@ export class JobRunStore {
       const inserts: JobRunRow[] = [];
       const now = new Date();
       for (const run of runs) {
-        const row = byEmrId.get(run.id) ?? byId.get(run.tags[tagKeys.submissionId] ?? '');
+        const row =
+          byEmrId.get(run.id) ?? byId.get(run.tags[tagKeys.submissionId] ?? '');
         if (row) {
           const update = {
             emr_job_id: run.id,
@@ -345,7 +361,9 @@ export class JobRunStore {
         inner
           .where('created_at', '<', after.createdAt)
           .orWhere(same =>
-            same.where('created_at', '=', after.createdAt).andWhere('id', '<', after.id),
+            same
+              .where('created_at', '=', after.createdAt)
+              .andWhere('id', '<', after.id),
           ),
       );
     }
@@ -370,7 +388,9 @@ export class JobRunStore {
     return {
       virtualClusterId: row.virtual_cluster_id,
       ...(row.watermark ? { watermark: toDate(row.watermark) } : {}),
-      ...(row.last_synced_at ? { lastSyncedAt: toDate(row.last_synced_at) } : {}),
+      ...(row.last_synced_at
+        ? { lastSyncedAt: toDate(row.last_synced_at) }
+        : {}),
       ...(row.last_error ? { lastError: row.last_error } : {}),
     };
   }
@@ -391,9 +411,18 @@ export class JobRunStore {
 
 function sameRow(
   row: JobRunRow,
-  update: Pick<JobRunRow, 'emr_job_id' | 'arn' | 'state' | 'state_details' | 'failure_reason' | 'finished_at'>,
+  update: Pick<
+    JobRunRow,
+    | 'emr_job_id'
+    | 'arn'
+    | 'state'
+    | 'state_details'
+    | 'failure_reason'
+    | 'finished_at'
+  >,
 ): boolean {
-  const time = (value: Timestamp | null) => (value === null ? null : toDate(value).getTime());
+  const time = (value: Timestamp | null) =>
+    value === null ? null : toDate(value).getTime();
   return (
     row.emr_job_id === update.emr_job_id &&
     row.arn === update.arn &&
@@ -413,12 +442,17 @@ function chunks<T>(items: T[], size: number): T[][] {
 }
 
 function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.getTime(), id]), 'utf8').toString('base64url');
+  return Buffer.from(
+    JSON.stringify([createdAt.getTime(), id]),
+    'utf8',
+  ).toString('base64url');
 }
 
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
-    const [time, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const [time, id] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    );
     if (typeof time === 'number' && typeof id === 'string') {
       return { createdAt: new Date(time), id };
     }

@@ -1,4 +1,8 @@
-import { mockServices, TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { spec } from '../__testUtils__/fixtures';
@@ -7,7 +11,10 @@ import { TenantStore } from './TenantStore';
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-const migrationsDir = resolvePackagePath('@spot-spark/plugin-emr-on-eks-backend', 'migrations');
+const migrationsDir = resolvePackagePath(
+  '@spot-spark/plugin-emr-on-eks-backend',
+  'migrations',
+);
 
 async function createStore(databaseId: TestDatabaseId) {
   const knex = await databases.init(databaseId);
@@ -24,108 +31,186 @@ describe('TenantStore', () => {
     });
   }
 
-  it.each(databases.eachSupportedId())('migrates up and down on %p', async databaseId => {
-    const knex = await databases.init(databaseId);
-    await knex.migrate.latest({ directory: migrationsDir });
-    expect(await knex.schema.hasTable('emr_tenants')).toBe(true);
-    expect(await knex.schema.hasTable('emr_tenant_steps')).toBe(true);
-    expect(await knex.schema.hasTable('emr_audit_events')).toBe(true);
-    await knex.migrate.rollback({ directory: migrationsDir }, true);
-    expect(await knex.schema.hasTable('emr_tenants')).toBe(false);
-    expect(await knex.schema.hasTable('emr_audit_events')).toBe(false);
-    await knex.migrate.latest({ directory: migrationsDir });
-    expect(await knex.schema.hasTable('emr_tenants')).toBe(true);
-  });
+  it.each(databases.eachSupportedId())(
+    'migrates up and down on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await knex.schema.hasTable('emr_tenants')).toBe(true);
+      expect(await knex.schema.hasTable('emr_tenant_steps')).toBe(true);
+      expect(await knex.schema.hasTable('emr_audit_events')).toBe(true);
+      await knex.migrate.rollback({ directory: migrationsDir }, true);
+      expect(await knex.schema.hasTable('emr_tenants')).toBe(false);
+      expect(await knex.schema.hasTable('emr_audit_events')).toBe(false);
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await knex.schema.hasTable('emr_tenants')).toBe(true);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('stores, reads and versions tenants on %p', async databaseId => {
-    const { store } = await createStore(databaseId);
-    const created = await store.insertTenant({ spec: spec(), createdBy: 'user:default/jane' });
-    expect(created).toMatchObject({
-      name: 'team-a',
-      generation: 1,
-      createdBy: 'user:default/jane',
-      spec: spec(),
-      status: { phase: 'Pending', observedGeneration: 0, namespace: 'team-a' },
-    });
-    expect(created.status.steps.map(s => [s.name, s.state])).toEqual([
-      ['kubernetes-objects', 'Pending'],
-      ['iam-role', 'Pending'],
-      ['pod-templates', 'Pending'],
-      ['log-group', 'Pending'],
-      ['virtual-cluster', 'Pending'],
-    ]);
+  it.each(databases.eachSupportedId())(
+    'stores, reads and versions tenants on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const created = await store.insertTenant({
+        spec: spec(),
+        createdBy: 'user:default/jane',
+      });
+      expect(created).toMatchObject({
+        name: 'team-a',
+        generation: 1,
+        createdBy: 'user:default/jane',
+        spec: spec(),
+        status: {
+          phase: 'Pending',
+          observedGeneration: 0,
+          namespace: 'team-a',
+        },
+      });
+      expect(created.status.steps.map(s => [s.name, s.state])).toEqual([
+        ['kubernetes-objects', 'Pending'],
+        ['iam-role', 'Pending'],
+        ['pod-templates', 'Pending'],
+        ['log-group', 'Pending'],
+        ['virtual-cluster', 'Pending'],
+      ]);
 
-    const same = await store.updateSpec(spec());
-    expect(same.changed).toBe(false);
-    expect(same.tenant.generation).toBe(1);
-    const changed = await store.updateSpec(spec({ quota: { pods: '10' } }));
-    expect(changed.changed).toBe(true);
-    expect(changed.tenant.generation).toBe(2);
-    expect(changed.tenant.spec.quota.pods).toBe('10');
+      const same = await store.updateSpec(spec());
+      expect(same.changed).toBe(false);
+      expect(same.tenant.generation).toBe(1);
+      const changed = await store.updateSpec(spec({ quota: { pods: '10' } }));
+      expect(changed.changed).toBe(true);
+      expect(changed.tenant.generation).toBe(2);
+      expect(changed.tenant.spec.quota.pods).toBe('10');
 
-    await store.recordStep('team-a', { name: 'iam-role', state: 'Succeeded', message: 'ok', generation: 2 });
-    await store.recordStep('team-a', { name: 'iam-role', state: 'Failed', message: 'boom', generation: 2 });
-    await store.mergeOutputs('team-a', { executionRoleArn: 'arn:aws:iam::1:role/x' });
-    await store.mergeOutputs('team-a', { virtualClusterId: 'vc1' });
-    const tenant = await store.getTenant('team-a');
-    expect(tenant.status.steps.find(s => s.name === 'iam-role')).toMatchObject({
-      state: 'Failed',
-      message: 'boom',
-      generation: 2,
-    });
-    expect(tenant.status).toMatchObject({ executionRoleArn: 'arn:aws:iam::1:role/x', virtualClusterId: 'vc1' });
-    expect((await store.listTenants()).map(t => t.name)).toEqual(['team-a']);
-  });
+      await store.recordStep('team-a', {
+        name: 'iam-role',
+        state: 'Succeeded',
+        message: 'ok',
+        generation: 2,
+      });
+      await store.recordStep('team-a', {
+        name: 'iam-role',
+        state: 'Failed',
+        message: 'boom',
+        generation: 2,
+      });
+      await store.mergeOutputs('team-a', {
+        executionRoleArn: 'arn:aws:iam::1:role/x',
+      });
+      await store.mergeOutputs('team-a', { virtualClusterId: 'vc1' });
+      const tenant = await store.getTenant('team-a');
+      expect(
+        tenant.status.steps.find(s => s.name === 'iam-role'),
+      ).toMatchObject({
+        state: 'Failed',
+        message: 'boom',
+        generation: 2,
+      });
+      expect(tenant.status).toMatchObject({
+        executionRoleArn: 'arn:aws:iam::1:role/x',
+        virtualClusterId: 'vc1',
+      });
+      expect((await store.listTenants()).map(t => t.name)).toEqual(['team-a']);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('refuses duplicate names and namespaces on %p', async databaseId => {
-    const { store } = await createStore(databaseId);
-    await store.insertTenant({ spec: spec(), createdBy: 'user:default/jane' });
-    await expect(store.insertTenant({ spec: spec(), createdBy: 'x' })).rejects.toThrow(ConflictError);
-    await expect(
-      store.insertTenant({ spec: spec({ name: 'team-b', namespace: 'team-a' }), createdBy: 'x' }),
-    ).rejects.toThrow('namespace team-a of cluster shared already belongs to tenant team-a');
-    expect(await store.listTenants()).toHaveLength(1);
-  });
+  it.each(databases.eachSupportedId())(
+    'refuses duplicate names and namespaces on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.insertTenant({
+        spec: spec(),
+        createdBy: 'user:default/jane',
+      });
+      await expect(
+        store.insertTenant({ spec: spec(), createdBy: 'x' }),
+      ).rejects.toThrow(ConflictError);
+      await expect(
+        store.insertTenant({
+          spec: spec({ name: 'team-b', namespace: 'team-a' }),
+          createdBy: 'x',
+        }),
+      ).rejects.toThrow(
+        'namespace team-a of cluster shared already belongs to tenant team-a',
+      );
+      expect(await store.listTenants()).toHaveLength(1);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('never lets a phase update undo Deleting or a newer spec on %p', async databaseId => {
-    const { store } = await createStore(databaseId);
-    await store.insertTenant({ spec: spec(), createdBy: 'x' });
-    await store.setPhase('team-a', 'Deleting');
-    await store.setPhase('team-a', 'Ready', { generation: 1 });
-    expect((await store.getTenant('team-a')).status.phase).toBe('Deleting');
+  it.each(databases.eachSupportedId())(
+    'never lets a phase update undo Deleting or a newer spec on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.insertTenant({ spec: spec(), createdBy: 'x' });
+      await store.setPhase('team-a', 'Deleting');
+      await store.setPhase('team-a', 'Ready', { generation: 1 });
+      expect((await store.getTenant('team-a')).status.phase).toBe('Deleting');
 
-    await store.insertTenant({ spec: spec({ name: 'team-b' }), createdBy: 'x' });
-    await store.updateSpec(spec({ name: 'team-b', quota: { pods: '1' } }));
-    await store.setPhase('team-b', 'Ready', { generation: 1, observedGeneration: 1 });
-    expect((await store.getTenant('team-b')).status).toMatchObject({ phase: 'Pending', observedGeneration: 0 });
-  });
+      await store.insertTenant({
+        spec: spec({ name: 'team-b' }),
+        createdBy: 'x',
+      });
+      await store.updateSpec(spec({ name: 'team-b', quota: { pods: '1' } }));
+      await store.setPhase('team-b', 'Ready', {
+        generation: 1,
+        observedGeneration: 1,
+      });
+      expect((await store.getTenant('team-b')).status).toMatchObject({
+        phase: 'Pending',
+        observedGeneration: 0,
+      });
+    },
+  );
 
-  it.each(databases.eachSupportedId())('hands the reconcile lease to one holder at a time on %p', async databaseId => {
-    const { store } = await createStore(databaseId);
-    await store.insertTenant({ spec: spec(), createdBy: 'x' });
-    expect(await store.tryAcquireLease('team-a', 'a', 60_000)).toBe(true);
-    expect(await store.tryAcquireLease('team-a', 'b', 60_000)).toBe(false);
-    await store.releaseLease('team-a', 'a');
-    expect(await store.tryAcquireLease('team-a', 'b', 60_000)).toBe(true);
-    // An expired lease (a crashed holder) can be taken over.
-    expect(await store.tryAcquireLease('team-a', 'b', -1)).toBe(true);
-    expect(await store.tryAcquireLease('team-a', 'c', 60_000)).toBe(true);
-  });
+  it.each(databases.eachSupportedId())(
+    'hands the reconcile lease to one holder at a time on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.insertTenant({ spec: spec(), createdBy: 'x' });
+      expect(await store.tryAcquireLease('team-a', 'a', 60_000)).toBe(true);
+      expect(await store.tryAcquireLease('team-a', 'b', 60_000)).toBe(false);
+      await store.releaseLease('team-a', 'a');
+      expect(await store.tryAcquireLease('team-a', 'b', 60_000)).toBe(true);
+      // An expired lease (a crashed holder) can be taken over.
+      expect(await store.tryAcquireLease('team-a', 'b', -1)).toBe(true);
+      expect(await store.tryAcquireLease('team-a', 'c', 60_000)).toBe(true);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('keeps the audit trail after the tenant is deleted on %p', async databaseId => {
-    const { store } = await createStore(databaseId);
-    await store.insertTenant({ spec: spec(), createdBy: 'x' });
-    await store.recordStep('team-a', { name: 'iam-role', state: 'Succeeded', message: 'ok', generation: 1 });
-    await store.appendAudit({ tenant: 'team-a', actor: 'user:default/jane', action: 'tenant.create', result: 'accepted', generation: 1 });
-    await store.appendAudit({ tenant: 'team-a', actor: 'system:reconciler', action: 'tenant.offboard', result: 'succeeded', message: 'gone' });
-    await store.deleteTenant('team-a');
-    await expect(store.getTenant('team-a')).rejects.toThrow(NotFoundError);
-    const audit = await store.listAudit('team-a');
-    expect(audit.map(a => [a.action, a.result, a.actor])).toEqual([
-      ['tenant.offboard', 'succeeded', 'system:reconciler'],
-      ['tenant.create', 'accepted', 'user:default/jane'],
-    ]);
-    expect(audit[0].message).toBe('gone');
-    expect(Date.parse(audit[0].createdAt)).not.toBeNaN();
-  });
+  it.each(databases.eachSupportedId())(
+    'keeps the audit trail after the tenant is deleted on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.insertTenant({ spec: spec(), createdBy: 'x' });
+      await store.recordStep('team-a', {
+        name: 'iam-role',
+        state: 'Succeeded',
+        message: 'ok',
+        generation: 1,
+      });
+      await store.appendAudit({
+        tenant: 'team-a',
+        actor: 'user:default/jane',
+        action: 'tenant.create',
+        result: 'accepted',
+        generation: 1,
+      });
+      await store.appendAudit({
+        tenant: 'team-a',
+        actor: 'system:reconciler',
+        action: 'tenant.offboard',
+        result: 'succeeded',
+        message: 'gone',
+      });
+      await store.deleteTenant('team-a');
+      await expect(store.getTenant('team-a')).rejects.toThrow(NotFoundError);
+      const audit = await store.listAudit('team-a');
+      expect(audit.map(a => [a.action, a.result, a.actor])).toEqual([
+        ['tenant.offboard', 'succeeded', 'system:reconciler'],
+        ['tenant.create', 'accepted', 'user:default/jane'],
+      ]);
+      expect(audit[0].message).toBe('gone');
+      expect(Date.parse(audit[0].createdAt)).not.toBeNaN();
+    },
+  );
 });

@@ -17,7 +17,12 @@ import { connectDatabase, toIso } from './database';
 /** Outputs the steps record on the tenant row. */
 export type TenantOutputs = Omit<
   TenantStatus,
-  'phase' | 'observedGeneration' | 'namespace' | 'message' | 'lastReconciledAt' | 'steps'
+  | 'phase'
+  | 'observedGeneration'
+  | 'namespace'
+  | 'message'
+  | 'lastReconciledAt'
+  | 'steps'
 >;
 
 type TenantRow = {
@@ -67,7 +72,9 @@ export class TenantStore {
     await this.db.transaction(async tx => {
       const clash = await tx<TenantRow>('emr_tenants')
         .where('name', spec.name)
-        .orWhere(q => q.where({ cluster: spec.cluster, namespace: spec.namespace }))
+        .orWhere(q =>
+          q.where({ cluster: spec.cluster, namespace: spec.namespace }),
+        )
         .first();
       if (clash) {
         throw new ConflictError(
@@ -97,7 +104,9 @@ export class TenantStore {
   }
 
   /** Stores a changed spec as a new generation; returns the tenant. */
-  async updateSpec(spec: TenantSpec): Promise<{ tenant: Tenant; changed: boolean }> {
+  async updateSpec(
+    spec: TenantSpec,
+  ): Promise<{ tenant: Tenant; changed: boolean }> {
     const current = await this.getRow(spec.name);
     if (current.spec === JSON.stringify(spec)) {
       return { tenant: await this.getTenant(spec.name), changed: false };
@@ -130,9 +139,18 @@ export class TenantStore {
   /** Tenants by name, in the order asked, undefined where there is none (one query). */
   async findTenants(names: string[]): Promise<Array<Tenant | undefined>> {
     const rows = await this.db<TenantRow>('emr_tenants').whereIn('name', names);
-    const steps = await this.db<StepRow>('emr_tenant_steps').whereIn('tenant', names);
+    const steps = await this.db<StepRow>('emr_tenant_steps').whereIn(
+      'tenant',
+      names,
+    );
     const byName = new Map(
-      rows.map(row => [row.name, toTenant(row, steps.filter(s => s.tenant === row.name))]),
+      rows.map(row => [
+        row.name,
+        toTenant(
+          row,
+          steps.filter(s => s.tenant === row.name),
+        ),
+      ]),
     );
     return names.map(name => byName.get(name));
   }
@@ -189,9 +207,14 @@ export class TenantStore {
   }
 
   /** Merges step outputs (virtual cluster id, role ARN...) into the status. */
-  async mergeOutputs(name: string, outputs: Partial<TenantOutputs>): Promise<void> {
+  async mergeOutputs(
+    name: string,
+    outputs: Partial<TenantOutputs>,
+  ): Promise<void> {
     await this.db.transaction(async tx => {
-      const row = await tx<TenantRow>('emr_tenants').where('name', name).first();
+      const row = await tx<TenantRow>('emr_tenants')
+        .where('name', name)
+        .first();
       if (!row) {
         throw new NotFoundError(`tenant ${name} not found`);
       }
@@ -204,7 +227,12 @@ export class TenantStore {
 
   async recordStep(
     name: string,
-    step: { name: ReconcileStepName; state: StepState; message: string; generation: number },
+    step: {
+      name: ReconcileStepName;
+      state: StepState;
+      message: string;
+      generation: number;
+    },
   ): Promise<void> {
     await this.db<StepRow>('emr_tenant_steps')
       .insert({
@@ -232,11 +260,15 @@ export class TenantStore {
    * two reconciles (API and schedule, or two backend replicas) never run the
    * same tenant at once. A crashed holder's lease simply expires.
    */
-  async tryAcquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+  async tryAcquireLease(
+    name: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<boolean> {
     const now = new Date();
-    const updated = await this.db<TenantRow & { lease_owner: string | null; lease_expires_at: Date | null }>(
-      'emr_tenants',
-    )
+    const updated = await this.db<
+      TenantRow & { lease_owner: string | null; lease_expires_at: Date | null }
+    >('emr_tenants')
       .where('name', name)
       .andWhere(q =>
         q
@@ -257,7 +289,9 @@ export class TenantStore {
       .update({ lease_owner: null, lease_expires_at: null });
   }
 
-  async appendAudit(event: Omit<TenantAuditEvent, 'id' | 'createdAt'>): Promise<void> {
+  async appendAudit(
+    event: Omit<TenantAuditEvent, 'id' | 'createdAt'>,
+  ): Promise<void> {
     await this.db('emr_audit_events').insert({
       tenant: event.tenant,
       actor: event.actor,
@@ -281,13 +315,17 @@ export class TenantStore {
       action: row.action,
       result: row.result,
       ...(row.message ? { message: row.message } : {}),
-      ...(row.generation !== null ? { generation: Number(row.generation) } : {}),
+      ...(row.generation !== null
+        ? { generation: Number(row.generation) }
+        : {}),
       createdAt: toIso(row.created_at),
     }));
   }
 
   private async getRow(name: string): Promise<TenantRow> {
-    const row = await this.db<TenantRow>('emr_tenants').where('name', name).first();
+    const row = await this.db<TenantRow>('emr_tenants')
+      .where('name', name)
+      .first();
     if (!row) {
       throw new NotFoundError(`tenant ${name} not found`);
     }
