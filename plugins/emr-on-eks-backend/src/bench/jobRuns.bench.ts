@@ -23,7 +23,7 @@ import { startRecordingProxy } from '../__testUtils__/recordingProxy';
 import { startScriptedEmr } from '../__testUtils__/scriptedEmr';
 import { startEmrOnEksBackend, USERS } from '../__testUtils__/testBackend';
 import { JOB_TAGS } from '../domain/jobRun';
-import { JobRunGateway } from '../gateways/aws';
+import { EmrJobRunGateway } from '../gateways/aws/JobRunGateway';
 import { JobService } from '../services/JobService';
 import { JobRunStore } from '../stores/JobRunStore';
 import { TenantStore } from '../stores/TenantStore';
@@ -349,7 +349,7 @@ async function syncSetup(client: EMRContainersClient) {
     settings: testSettings(),
     jobs,
     tenants,
-    jobRunsFor: () => new JobRunGateway(client),
+    jobRunsFor: () => new EmrJobRunGateway(client),
     logger: mockServices.logger.mock(),
   });
   return { tenants, service };

@@ -1,14 +1,21 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
+import { callerAccountId } from './aws/account';
+import { createAwsClients } from './aws/clients';
+import { AwsIamRoleGateway, IamRoleGateway } from './aws/IamRoleGateway';
+import { EmrJobRunGateway, JobRunGateway } from './aws/JobRunGateway';
 import {
-  callerAccountId,
-  createAwsClients,
-  IamRoleGateway,
-  JobRunGateway,
+  CloudWatchLogGroupGateway,
   LogGroupGateway,
+} from './aws/LogGroupGateway';
+import {
   PodTemplateGateway,
+  S3PodTemplateGateway,
+} from './aws/PodTemplateGateway';
+import {
+  EmrVirtualClusterGateway,
   VirtualClusterGateway,
-} from './aws';
+} from './aws/VirtualClusterGateway';
 import { DirectKubernetesGateway } from './DirectKubernetesGateway';
 import { eksToken } from './eksToken';
 import { GitOpsKubernetesGateway } from './GitOpsKubernetesGateway';
@@ -57,11 +64,11 @@ export function createClusterGateways(options: {
         });
   return {
     kubernetes,
-    iamRoles: new IamRoleGateway(clients.iam),
-    podTemplates: new PodTemplateGateway(clients.s3),
-    logGroups: new LogGroupGateway(clients.logs),
-    virtualClusters: new VirtualClusterGateway(clients.emr),
-    jobRuns: new JobRunGateway(clients.emr),
+    iamRoles: new AwsIamRoleGateway(clients.iam),
+    podTemplates: new S3PodTemplateGateway(clients.s3),
+    logGroups: new CloudWatchLogGroupGateway(clients.logs),
+    virtualClusters: new EmrVirtualClusterGateway(clients.emr),
+    jobRuns: new EmrJobRunGateway(clients.emr),
     accountId: () => callerAccountId(clients.sts),
     dispose: () => Object.values(clients).forEach(client => client.destroy()),
   };

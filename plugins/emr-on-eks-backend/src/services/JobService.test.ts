@@ -14,7 +14,7 @@ import {
   startScriptedEmr,
 } from '../__testUtils__/scriptedEmr';
 import { JOB_TAGS } from '../domain/jobRun';
-import { JobRunGateway } from '../gateways/aws';
+import { EmrJobRunGateway, JobRunGateway } from '../gateways/aws/JobRunGateway';
 import { JobRunStore } from '../stores/JobRunStore';
 import { TenantStore } from '../stores/TenantStore';
 import { JobService } from './JobService';
@@ -53,20 +53,37 @@ afterAll(async () => {
   await emr.stop();
 });
 
-/** A gateway whose calls can be made to fail around the real one. */
-class TestGateway extends JobRunGateway {
+/** The real gateway, with start calls that can be made to fail around it. */
+class TestGateway implements JobRunGateway {
   failBeforeStart = false;
   loseStartAnswer = false;
+  private readonly real: EmrJobRunGateway;
+
+  constructor(emrClient: EMRContainersClient) {
+    this.real = new EmrJobRunGateway(emrClient);
+  }
 
   async start(input: StartJobRunCommandInput) {
     if (this.failBeforeStart) {
       throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'Error' });
     }
-    const accepted = await super.start(input);
+    const accepted = await this.real.start(input);
     if (this.loseStartAnswer) {
       throw Object.assign(new Error('socket hang up'), { name: 'Error' });
     }
     return accepted;
+  }
+
+  describe(virtualClusterId: string, id: string) {
+    return this.real.describe(virtualClusterId, id);
+  }
+
+  list(virtualClusterId: string, createdAfter: Date) {
+    return this.real.list(virtualClusterId, createdAfter);
+  }
+
+  cancel(virtualClusterId: string, id: string) {
+    return this.real.cancel(virtualClusterId, id);
   }
 }
 

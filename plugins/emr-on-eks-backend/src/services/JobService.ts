@@ -24,7 +24,11 @@ import {
   requestedResources,
   validateJobRun,
 } from '../domain/jobRun';
-import { isVirtualClusterGone, JobRunGateway } from '../gateways/aws';
+import type { JobRunGateway } from '../gateways/aws/JobRunGateway';
+import {
+  JobRunRejectedError,
+  VirtualClusterGoneError,
+} from '../gateways/errors';
 import type { JobRunQuery, JobRunStore } from '../stores/JobRunStore';
 import type { TenantStore } from '../stores/TenantStore';
 
@@ -145,13 +149,7 @@ export class JobService {
     try {
       accepted = await this.jobRunsFor(cluster).start(startJobRun);
     } catch (error) {
-      const name = (error as Error).name;
-      const status = (error as { $metadata?: { httpStatusCode?: number } })
-        .$metadata?.httpStatusCode;
-      if (
-        name === 'ValidationException' ||
-        (status !== undefined && status < 500 && status !== 429)
-      ) {
+      if (error instanceof JobRunRejectedError) {
         await this.jobs.markFailed(run.id, {
           reason: 'VALIDATION_ERROR',
           details: (error as Error).message,
@@ -291,9 +289,10 @@ export class JobService {
         lastSyncedAt: now,
       });
     } catch (error) {
-      result.error = isVirtualClusterGone(error)
-        ? `virtual cluster ${virtualClusterId} no longer exists; reconcile tenant ${tenant.name}`
-        : (error as Error).message;
+      result.error =
+        error instanceof VirtualClusterGoneError
+          ? `virtual cluster ${virtualClusterId} no longer exists; reconcile tenant ${tenant.name}`
+          : (error as Error).message;
       await this.jobs.saveSyncState(tenant.name, {
         virtualClusterId,
         watermark: known,

@@ -5,7 +5,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { JOB_TAGS } from '../domain/jobRun';
-import { EmrJobRun, JobRunStore, NewSubmission } from './JobRunStore';
+import type { EmrJobRun } from '../gateways/aws/JobRunGateway';
+import { JobRunStore, NewSubmission } from './JobRunStore';
 
 jest.setTimeout(60_000);
 

@@ -9,6 +9,7 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import type { EmrJobRun } from '../gateways/aws/JobRunGateway';
 import { connectDatabase, toDate, toIso } from './database';
 
 type Timestamp = Date | string | number;
@@ -35,21 +36,6 @@ type JobRunRow = {
   finished_at: Timestamp | null;
   updated_at: Timestamp;
 };
-
-/** A run as EMR reports it (ListJobRuns / DescribeJobRun), reduced to what we keep. */
-export interface EmrJobRun {
-  id: string;
-  virtualClusterId: string;
-  name: string;
-  arn?: string;
-  state: JobRunState;
-  stateDetails?: string;
-  failureReason?: string;
-  releaseLabel?: string;
-  createdAt: Date;
-  finishedAt?: Date;
-  tags: Record<string, string>;
-}
 
 /** A run recorded before StartJobRun is called. */
 export interface NewSubmission {
