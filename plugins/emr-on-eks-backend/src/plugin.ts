@@ -12,7 +12,9 @@ import { tenantPermissionRules, tenantResourceRef } from './permissions';
 import { createRouter } from './router';
 import { JobService } from './services/JobService';
 import { TenantService } from './services/TenantService';
+import { migrateDatabase } from './stores/database';
 import { JobRunStore } from './stores/JobRunStore';
+import { JobSyncStore } from './stores/JobSyncStore';
 import { TenantStore } from './stores/TenantStore';
 
 /**
@@ -38,11 +40,8 @@ export const emrOnEksPlugin = createBackendPlugin({
       },
       async init(deps) {
         const settings = readEmrOnEksSettings(deps.config);
-        const store = await TenantStore.create({ database: deps.database });
-        const jobRunStore = await JobRunStore.create({
-          database: deps.database,
-          skipMigrations: true, // TenantStore.create ran them
-        });
+        const db = await migrateDatabase(deps.database);
+        const store = new TenantStore(db);
         const gateways = new ClusterGatewayRegistry(cluster =>
           createClusterGateways({ cluster, settings, logger: deps.logger }),
         );
@@ -54,7 +53,8 @@ export const emrOnEksPlugin = createBackendPlugin({
         });
         const jobs = JobService.create({
           settings,
-          jobs: jobRunStore,
+          jobs: new JobRunStore(db),
+          syncStates: new JobSyncStore(db),
           tenants: store,
           logger: deps.logger,
           jobRunsFor: cluster => gateways.get(cluster).jobRuns,
@@ -64,7 +64,7 @@ export const emrOnEksPlugin = createBackendPlugin({
           resourceRef: tenantResourceRef,
           permissions: emrOnEksPermissions,
           rules: tenantPermissionRules,
-          getResources: names => store.findTenants(names),
+          getResources: names => tenants.findTenants(names),
         });
 
         deps.httpRouter.use(
@@ -74,7 +74,6 @@ export const emrOnEksPlugin = createBackendPlugin({
             auditor: deps.auditor,
             tenants,
             jobs,
-            store,
           }),
         );
         deps.httpRouter.addAuthPolicy({

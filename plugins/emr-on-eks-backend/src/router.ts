@@ -10,7 +10,6 @@ import { addJobRunRoutes } from './routes/jobRunRoutes';
 import { addTenantRoutes } from './routes/tenantRoutes';
 import type { JobService } from './services/JobService';
 import type { TenantService } from './services/TenantService';
-import type { TenantStore } from './stores/TenantStore';
 
 /**
  * REST API of the plugin, mounted at `/api/emr-on-eks`. Every endpoint but
@@ -22,7 +21,6 @@ export async function createRouter(options: {
   auditor: AuditorService;
   tenants: TenantService;
   jobs: JobService;
-  store: TenantStore;
 }): Promise<express.Router> {
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
@@ -31,11 +29,11 @@ export async function createRouter(options: {
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  addTenantRoutes(router, {
+  addTenantRoutes(router, { access, tenants: options.tenants });
+  addJobRunRoutes(router, {
     access,
+    jobs: options.jobs,
     tenants: options.tenants,
-    store: options.store,
   });
-  addJobRunRoutes(router, { access, jobs: options.jobs, store: options.store });
   return router;
 }

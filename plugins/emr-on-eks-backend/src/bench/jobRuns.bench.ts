@@ -27,6 +27,8 @@ import { EmrJobRunGateway } from '../gateways/aws/JobRunGateway';
 import { JobService } from '../services/JobService';
 import { JobRunStore } from '../stores/JobRunStore';
 import { TenantStore } from '../stores/TenantStore';
+import { migrated } from '../__testUtils__/database';
+import { JobSyncStore } from '../stores/JobSyncStore';
 
 /*
  * `npm run bench`: prints figures, asserts no timings.
@@ -66,8 +68,7 @@ function percentiles(samples: number[]) {
 
 async function seed(databaseId: TestDatabaseId) {
   const knex = await databases.init(databaseId);
-  const database = mockServices.database({ knex, migrations: { skip: false } });
-  const tenants = await TenantStore.create({ database });
+  const tenants = new TenantStore(await migrated(knex));
   const started = performance.now();
   for (let t = 0; t < TENANTS; t++) {
     const name = tenantName(t);
@@ -342,12 +343,12 @@ describe('benchmark', () => {
 
 async function syncSetup(client: EMRContainersClient) {
   const knex = await databases.init('SQLITE_3');
-  const database = mockServices.database({ knex, migrations: { skip: false } });
-  const tenants = await TenantStore.create({ database });
-  const jobs = await JobRunStore.create({ database, skipMigrations: true });
+  const db = await migrated(knex);
+  const tenants = new TenantStore(db);
   const service = JobService.create({
     settings: testSettings(),
-    jobs,
+    jobs: new JobRunStore(db),
+    syncStates: new JobSyncStore(db),
     tenants,
     jobRunsFor: () => new EmrJobRunGateway(client),
     logger: mockServices.logger.mock(),

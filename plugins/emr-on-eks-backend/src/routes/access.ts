@@ -17,7 +17,7 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { JsonObject } from '@backstage/types';
 import type { Request } from 'express';
-import type { TenantStore } from '../stores/TenantStore';
+import type { TenantService } from '../services/TenantService';
 
 /**
  * Authentication, permission checks and auditing shared by the routes. Tenant
@@ -31,7 +31,7 @@ export class ApiAccess {
       httpAuth: HttpAuthService;
       permissions: PermissionsService;
       auditor: AuditorService;
-      store: TenantStore;
+      tenants: TenantService;
     },
   ) {}
 
@@ -77,7 +77,7 @@ export class ApiAccess {
     permission: ResourcePermission = emrOnEksTenantReadPermission,
   ): Promise<Tenant> {
     const tenant = tenantNameSchema.safeParse(name).success
-      ? await this.options.store.findTenant(name)
+      ? await this.options.tenants.findTenant(name)
       : undefined;
     if (
       !tenant ||

@@ -12,7 +12,7 @@ import {
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { JobService } from '../services/JobService';
-import type { TenantStore } from '../stores/TenantStore';
+import type { TenantService } from '../services/TenantService';
 import { actorOf, ApiAccess } from './access';
 
 const state = z.enum(JOB_RUN_STATES);
@@ -54,9 +54,9 @@ function parseListQuery(query: unknown) {
 /** Job runs: submit (with dry run), list per tenant or entity, read, cancel. */
 export function addJobRunRoutes(
   router: Router,
-  options: { access: ApiAccess; jobs: JobService; store: TenantStore },
+  options: { access: ApiAccess; jobs: JobService; tenants: TenantService },
 ) {
-  const { access, jobs, store } = options;
+  const { access, jobs, tenants } = options;
 
   router.post('/tenants/:name/job-runs', async (req, res) => {
     const credentials = await access.credentials(req);
@@ -67,7 +67,7 @@ export function addJobRunRoutes(
       { tenant: req.params.name, name: String(req.body?.name ?? '') },
       async () => {
         const tenant = tenantNameSchema.safeParse(req.params.name).success
-          ? await store.findTenant(req.params.name)
+          ? await tenants.findTenant(req.params.name)
           : undefined;
         if (!tenant) {
           throw new NotFoundError(`tenant ${req.params.name} not found`);
@@ -126,15 +126,15 @@ export function addJobRunRoutes(
     } else if (query.entityRef !== undefined) {
       candidates = await jobs.tenantsWithRunsOf(query.entityRef);
     } else {
-      candidates = (await store.listTenants()).map(t => t.name);
+      candidates = (await tenants.listTenants()).map(t => t.name);
     }
     // Runs of tenants the caller may not read are left out, not refused.
-    const tenants = await access.filterTenants(
+    const readable = await access.filterTenants(
       emrOnEksJobRunReadPermission,
       candidates.filter(name => tenantNameSchema.safeParse(name).success),
       credentials,
     );
-    res.json(await jobs.listRuns({ ...query, tenants }));
+    res.json(await jobs.listRuns({ ...query, tenants: readable }));
   });
 
   router.get('/job-runs/:id', async (req, res) => {

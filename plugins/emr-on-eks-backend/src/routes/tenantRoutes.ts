@@ -12,7 +12,6 @@ import {
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import type { Request, Router } from 'express';
 import type { TenantService } from '../services/TenantService';
-import type { TenantStore } from '../stores/TenantStore';
 import { actorOf, ApiAccess } from './access';
 
 function parseSpecOrThrow(body: unknown) {
@@ -26,9 +25,9 @@ function parseSpecOrThrow(body: unknown) {
 /** `/tenants`: onboarding, reading, updating, offboarding, reconciling. */
 export function addTenantRoutes(
   router: Router,
-  options: { access: ApiAccess; tenants: TenantService; store: TenantStore },
+  options: { access: ApiAccess; tenants: TenantService },
 ) {
-  const { access, tenants, store } = options;
+  const { access, tenants } = options;
 
   router.post('/tenants', async (req, res) => {
     const credentials = await access.credentials(req);
@@ -47,7 +46,7 @@ export function addTenantRoutes(
 
   router.get('/tenants', async (req, res) => {
     const credentials = await access.credentials(req);
-    const all = await store.listTenants();
+    const all = await tenants.listTenants();
     // A DENY shows fewer tenants, not an error.
     const visible = new Set(
       await access.filterTenants(
@@ -77,7 +76,7 @@ export function addTenantRoutes(
         )
       : [false];
     const items = canRead ? await tenants.listAudit(name) : [];
-    if (items.length === 0 && !(canRead && (await store.exists(name)))) {
+    if (items.length === 0 && !(canRead && (await tenants.exists(name)))) {
       throw new NotFoundError(`tenant ${name} not found`);
     }
     res.json({ items });

@@ -18,6 +18,8 @@ import { EmrJobRunGateway, JobRunGateway } from '../gateways/aws/JobRunGateway';
 import { JobRunStore } from '../stores/JobRunStore';
 import { TenantStore } from '../stores/TenantStore';
 import { JobService } from './JobService';
+import { migrated } from '../__testUtils__/database';
+import { JobSyncStore } from '../stores/JobSyncStore';
 
 /*
  * Submission, cancel and sync against scripted EMR responses, through the
@@ -89,9 +91,10 @@ class TestGateway implements JobRunGateway {
 
 async function setup() {
   const knex = await databases.init('SQLITE_3');
-  const database = mockServices.database({ knex, migrations: { skip: false } });
-  const tenants = await TenantStore.create({ database });
-  const jobs = await JobRunStore.create({ database, skipMigrations: true });
+  const db = await migrated(knex);
+  const tenants = new TenantStore(db);
+  const jobs = new JobRunStore(db);
+  const syncStates = new JobSyncStore(db);
   VC_A = newClusterId();
   VC_B = newClusterId();
   for (const [name, vc] of [
@@ -111,6 +114,7 @@ async function setup() {
   const service = JobService.create({
     settings: testSettings(),
     jobs,
+    syncStates,
     tenants,
     jobRunsFor: () => gateway,
     logger: mockServices.logger.mock(),
@@ -120,6 +124,7 @@ async function setup() {
     knex,
     tenants,
     jobs,
+    syncStates,
     service,
     gateway,
     tenantA: await tenants.getTenant('team-a'),
@@ -504,7 +509,7 @@ describe('JobService', () => {
     });
 
     it('reports a tenant whose virtual cluster is gone and carries on with the others', async () => {
-      const { service, jobs } = await setup();
+      const { service, syncStates } = await setup();
       emr.addJob(VC_B, {
         createdAt: new Date(Date.now() - 60_000),
         script: [{ state: 'RUNNING' }],
@@ -518,7 +523,7 @@ describe('JobService', () => {
         listed: 1,
         written: 1,
       });
-      expect((await jobs.getSyncState('team-a'))!.lastError).toContain(
+      expect((await syncStates.getSyncState('team-a'))!.lastError).toContain(
         'no longer exists',
       );
     });

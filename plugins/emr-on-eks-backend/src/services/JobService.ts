@@ -30,6 +30,7 @@ import {
   VirtualClusterGoneError,
 } from '../gateways/errors';
 import type { JobRunQuery, JobRunStore } from '../stores/JobRunStore';
+import type { JobSyncStore } from '../stores/JobSyncStore';
 import type { TenantStore } from '../stores/TenantStore';
 
 /** A SUBMITTING run this old that EMR never heard of was not submitted. */
@@ -61,6 +62,7 @@ export class JobService {
   static create(options: {
     settings: EmrOnEksSettings;
     jobs: JobRunStore;
+    syncStates: JobSyncStore;
     tenants: TenantStore;
     jobRunsFor: (cluster: ClusterSettings) => JobRunGateway;
     logger: LoggerService;
@@ -68,6 +70,7 @@ export class JobService {
     return new JobService(
       options.settings,
       options.jobs,
+      options.syncStates,
       options.tenants,
       options.jobRunsFor,
       options.logger,
@@ -77,6 +80,7 @@ export class JobService {
   private constructor(
     private readonly settings: EmrOnEksSettings,
     private readonly jobs: JobRunStore,
+    private readonly syncStates: JobSyncStore,
     private readonly tenants: TenantStore,
     private readonly jobRunsFor: (cluster: ClusterSettings) => JobRunGateway,
     private readonly logger: LoggerService,
@@ -235,7 +239,7 @@ export class JobService {
       return result;
     }
     const { sync } = this.settings.jobs;
-    const state = await this.jobs.getSyncState(tenant.name);
+    const state = await this.syncStates.getSyncState(tenant.name);
     const now = new Date();
     const known =
       state?.virtualClusterId === virtualClusterId
@@ -283,7 +287,7 @@ export class JobService {
         }
       }
       result.written += await this.expireLostSubmissions(unfinished, now);
-      await this.jobs.saveSyncState(tenant.name, {
+      await this.syncStates.saveSyncState(tenant.name, {
         virtualClusterId,
         watermark,
         lastSyncedAt: now,
@@ -293,7 +297,7 @@ export class JobService {
         error instanceof VirtualClusterGoneError
           ? `virtual cluster ${virtualClusterId} no longer exists; reconcile tenant ${tenant.name}`
           : (error as Error).message;
-      await this.jobs.saveSyncState(tenant.name, {
+      await this.syncStates.saveSyncState(tenant.name, {
         virtualClusterId,
         watermark: known,
         lastSyncedAt: state?.lastSyncedAt,

@@ -7,6 +7,7 @@ import { TenantStore } from '../stores/TenantStore';
 import type { ReconcileStep } from './reconcileSteps';
 import { RECONCILE_STEP_LIST } from './reconcileSteps';
 import { TenantService } from './TenantService';
+import { migrated } from '../__testUtils__/database';
 
 /*
  * The reconcile engine with a real store (SQLite) and steps that record what
@@ -49,9 +50,7 @@ async function setup(
   options: { account?: string; failing?: Set<string> } = {},
 ) {
   const knex = await databases.init('SQLITE_3');
-  const store = await TenantStore.create({
-    database: mockServices.database({ knex, migrations: { skip: false } }),
-  });
+  const store = new TenantStore(await migrated(knex));
   const calls: Call[] = [];
   const failing = options.failing ?? new Set<string>();
   const gateways = {

@@ -169,6 +169,26 @@ export class TenantService {
     }
   }
 
+  /** The tenant, or undefined when there is none. */
+  findTenant(name: string): Promise<Tenant | undefined> {
+    return this.store.findTenant(name);
+  }
+
+  /** Tenants by name, in the order asked, undefined where there is none. */
+  findTenants(names: string[]): Promise<Array<Tenant | undefined>> {
+    return this.store.findTenants(names);
+  }
+
+  /** Every tenant, by name. */
+  listTenants(): Promise<Tenant[]> {
+    return this.store.listTenants();
+  }
+
+  /** Whether a tenant of that name exists (being offboarded included). */
+  exists(name: string): Promise<boolean> {
+    return this.store.exists(name);
+  }
+
   listAudit(name: string): Promise<TenantAuditEvent[]> {
     return this.store.listAudit(name);
   }

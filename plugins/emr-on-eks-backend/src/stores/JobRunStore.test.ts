@@ -1,12 +1,10 @@
-import {
-  mockServices,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { JOB_TAGS } from '../domain/jobRun';
 import type { EmrJobRun } from '../gateways/aws/JobRunGateway';
 import { JobRunStore, NewSubmission } from './JobRunStore';
+import { migrated } from '../__testUtils__/database';
+import { JobSyncStore } from './JobSyncStore';
 
 jest.setTimeout(60_000);
 
@@ -14,10 +12,8 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 async function createStore(databaseId: TestDatabaseId) {
   const knex = await databases.init(databaseId);
-  const store = await JobRunStore.create({
-    database: mockServices.database({ knex, migrations: { skip: false } }),
-  });
-  return { knex, store };
+  const db = await migrated(knex);
+  return { knex, store: new JobRunStore(db), syncStates: new JobSyncStore(db) };
 }
 
 const REQUESTED = {
@@ -270,7 +266,7 @@ describe('JobRunStore', () => {
   it.each(databases.eachSupportedId())(
     'finds unfinished runs and keeps the sync state on %p',
     async databaseId => {
-      const { store } = await createStore(databaseId);
+      const { store, syncStates } = await createStore(databaseId);
       await store.upsertFromEmr(
         'team-a',
         [
@@ -299,20 +295,20 @@ describe('JobRunStore', () => {
         (await store.unfinishedRuns('team-a')).map(r => r.jobRunId).sort(),
       ).toEqual(['new-running', 'old-running']);
 
-      expect(await store.getSyncState('team-a')).toBeUndefined();
+      expect(await syncStates.getSyncState('team-a')).toBeUndefined();
       const watermark = new Date('2026-11-20T00:00:00Z');
-      await store.saveSyncState('team-a', {
+      await syncStates.saveSyncState('team-a', {
         virtualClusterId: 'vc-a',
         watermark,
         lastSyncedAt: watermark,
       });
-      await store.saveSyncState('team-a', {
+      await syncStates.saveSyncState('team-a', {
         virtualClusterId: 'vc-a',
         watermark,
         lastSyncedAt: watermark,
         lastError: 'gone',
       });
-      expect(await store.getSyncState('team-a')).toEqual({
+      expect(await syncStates.getSyncState('team-a')).toEqual({
         virtualClusterId: 'vc-a',
         watermark,
         lastSyncedAt: watermark,

@@ -1,5 +1,3 @@
-import type { DatabaseService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import {
   JobRun,
   JobRunPage,
@@ -10,7 +8,8 @@ import {
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import type { EmrJobRun } from '../gateways/aws/JobRunGateway';
-import { connectDatabase, toDate, toIso } from './database';
+import { decodeCursor, encodeCursor } from './cursor';
+import { toDate, toIso } from './database';
 
 type Timestamp = Date | string | number;
 
@@ -63,13 +62,6 @@ export interface JobRunQuery {
   cursor?: string;
 }
 
-export interface SyncState {
-  virtualClusterId: string;
-  watermark?: Date;
-  lastSyncedAt?: Date;
-  lastError?: string;
-}
-
 /** Tags of a run that carry what the sync reads back. */
 export interface JobTagKeys {
   entityRef: string;
@@ -79,16 +71,9 @@ export interface JobTagKeys {
 
 const TERMINAL = TERMINAL_JOB_RUN_STATES as JobRunState[];
 
-/** Job runs and sync watermarks in the plugin's database. */
+/** Job runs in the plugin's database (the client of an already migrated database). */
 export class JobRunStore {
-  static async create(options: {
-    database: DatabaseService;
-    skipMigrations?: boolean;
-  }): Promise<JobRunStore> {
-    return new JobRunStore(await connectDatabase(options));
-  }
-
-  private constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Knex) {}
 
   /**
    * Records a run before it is submitted. When the tenant already has a run
@@ -365,34 +350,6 @@ export class JobRunStore {
       ? { items, nextCursor: encodeCursor(toDate(last.created_at), last.id) }
       : { items };
   }
-
-  async getSyncState(tenant: string): Promise<SyncState | undefined> {
-    const row = await this.db('emr_job_sync').where({ tenant }).first();
-    if (!row) {
-      return undefined;
-    }
-    return {
-      virtualClusterId: row.virtual_cluster_id,
-      ...(row.watermark ? { watermark: toDate(row.watermark) } : {}),
-      ...(row.last_synced_at
-        ? { lastSyncedAt: toDate(row.last_synced_at) }
-        : {}),
-      ...(row.last_error ? { lastError: row.last_error } : {}),
-    };
-  }
-
-  async saveSyncState(tenant: string, state: SyncState): Promise<void> {
-    await this.db('emr_job_sync')
-      .insert({
-        tenant,
-        virtual_cluster_id: state.virtualClusterId,
-        watermark: state.watermark ?? null,
-        last_synced_at: state.lastSyncedAt ?? null,
-        last_error: state.lastError ?? null,
-      })
-      .onConflict('tenant')
-      .merge();
-  }
 }
 
 function sameRow(
@@ -425,27 +382,6 @@ function chunks<T>(items: T[], size: number): T[][] {
     result.push(items.slice(i, i + size));
   }
   return result;
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(
-    JSON.stringify([createdAt.getTime(), id]),
-    'utf8',
-  ).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [time, id] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    );
-    if (typeof time === 'number' && typeof id === 'string') {
-      return { createdAt: new Date(time), id };
-    }
-  } catch {
-    // fall through
-  }
-  throw new InputError('cursor: not a cursor returned by this API');
 }
 
 function toJobRun(row: JobRunRow): JobRun {

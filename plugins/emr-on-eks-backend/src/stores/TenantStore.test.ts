@@ -1,12 +1,9 @@
-import {
-  mockServices,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { spec } from '../__testUtils__/fixtures';
 import { TenantStore } from './TenantStore';
+import { migrated } from '../__testUtils__/database';
 
 jest.setTimeout(60_000);
 
@@ -18,9 +15,7 @@ const migrationsDir = resolvePackagePath(
 
 async function createStore(databaseId: TestDatabaseId) {
   const knex = await databases.init(databaseId);
-  const store = await TenantStore.create({
-    database: mockServices.database({ knex, migrations: { skip: false } }),
-  });
+  const store = new TenantStore(await migrated(knex));
   return { knex, store };
 }
 

@@ -1,4 +1,3 @@
-import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   ReconcileStepName,
@@ -12,7 +11,7 @@ import type {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { RECONCILE_STEPS } from '@spot-spark/plugin-emr-on-eks-common';
 import { Knex } from 'knex';
-import { connectDatabase, toIso } from './database';
+import { toIso } from './database';
 
 /** Outputs the steps record on the tenant row. */
 export type TenantOutputs = Omit<
@@ -51,16 +50,9 @@ type StepRow = {
   updated_at: Date | string | number;
 };
 
-/** Tenants, their reconcile steps, and the audit trail, in the plugin's database. */
+/** Tenants, their reconcile steps, and the audit trail, in the plugin's (migrated) database. */
 export class TenantStore {
-  static async create(options: {
-    database: DatabaseService;
-    skipMigrations?: boolean;
-  }): Promise<TenantStore> {
-    return new TenantStore(await connectDatabase(options));
-  }
-
-  private constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Knex) {}
 
   /** Inserts a new tenant in phase Pending; ConflictError when taken. */
   async insertTenant(options: {

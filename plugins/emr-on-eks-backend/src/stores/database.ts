@@ -9,13 +9,16 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-/** The plugin's database client, migrated to the latest schema unless told not to. */
-export async function connectDatabase(options: {
-  database: DatabaseService;
-  skipMigrations?: boolean;
-}): Promise<Knex> {
-  const client = await options.database.getClient();
-  if (!options.skipMigrations && !options.database.migrations?.skip) {
+/**
+ * The plugin's database client, migrated to the latest schema unless the
+ * adopter set `database.migrations.skip`. Run once at start-up; every store is
+ * then given the client.
+ */
+export async function migrateDatabase(
+  database: DatabaseService,
+): Promise<Knex> {
+  const client = await database.getClient();
+  if (!database.migrations?.skip) {
     await client.migrate.latest({ directory: migrationsDir });
   }
   return client;
