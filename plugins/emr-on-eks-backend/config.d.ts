@@ -49,10 +49,15 @@ export interface Config {
        */
       capacityTypeValues?: { onDemand: string; spot: string };
       /**
-       * S3 bucket for the tenants' pod templates, logs and Spark scratch
-       * (`s3://<bucket>/tenants/<tenant>/`). It must exist.
+       * S3 bucket for the tenants' pod templates, logs, Spark fallback storage
+       * and scratch (`s3://<bucket>/tenants/<tenant>/`). It must exist.
+       * Required (or its deprecated name podTemplateBucket).
        */
-      podTemplateBucket: string;
+      assetsBucket?: string;
+      /**
+       * @deprecated Use assetsBucket. Still read, with a warning at start-up.
+       */
+      podTemplateBucket?: string;
       kubernetes: {
         /**
          * `gitops` writes a kustomization directory per tenant for Argo CD or

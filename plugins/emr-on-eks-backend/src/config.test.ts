@@ -48,6 +48,51 @@ describe('readEmrOnEksSettings', () => {
     });
   });
 
+  it('reads the deprecated podTemplateBucket as assetsBucket, with a warning naming the key', () => {
+    const warnings: string[] = [];
+    const config = withCluster({ podTemplateBucket: 'legacy-assets' });
+    delete config.emrOnEks.clusters[0].assetsBucket;
+    const settings = readEmrOnEksSettings(new ConfigReader(config), {
+      logger: { warn: (message: string) => warnings.push(message) },
+    });
+    expect(settings.clusters[0].assetsBucket).toBe('legacy-assets');
+    expect(settings.clusters[0]).not.toHaveProperty('podTemplateBucket');
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        'emrOnEks.clusters[0].podTemplateBucket is deprecated: rename it to assetsBucket',
+      ),
+    ]);
+  });
+
+  it('warns about nothing when only assetsBucket is set', () => {
+    const warnings: string[] = [];
+    readEmrOnEksSettings(new ConfigReader(testConfig()), {
+      logger: { warn: (message: string) => warnings.push(message) },
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it('refuses an assets bucket given twice under both names with different values', () => {
+    expect(() =>
+      read(withCluster({ podTemplateBucket: 'other-bucket' })),
+    ).toThrow(
+      'emrOnEks.clusters[0].podTemplateBucket is the deprecated name of assetsBucket and names another bucket',
+    );
+    // The same bucket under both names is merely redundant.
+    expect(
+      read(withCluster({ podTemplateBucket: 'shared-data-emr-assets' }))
+        .clusters[0].assetsBucket,
+    ).toBe('shared-data-emr-assets');
+  });
+
+  it('requires an assets bucket under one of its names', () => {
+    const config = testConfig() as any;
+    delete config.emrOnEks.clusters[0].assetsBucket;
+    expect(() => read(config)).toThrow(
+      'emrOnEks.clusters[0].assetsBucket is required',
+    );
+  });
+
   it('knows the Karpenter capacity label values', () => {
     const settings = read(
       withCluster({ capacityTypeLabel: 'karpenter.sh/capacity-type' }),
@@ -81,8 +126,8 @@ describe('readEmrOnEksSettings', () => {
     [{ accountId: undefined }, 'emrOnEks.clusters[0].accountId is required'],
     [{ region: 'useast' }, 'emrOnEks.clusters[0].region must be an AWS region'],
     [
-      { podTemplateBucket: 'Bad_Bucket' },
-      'emrOnEks.clusters[0].podTemplateBucket must be an S3 bucket name',
+      { assetsBucket: 'Bad_Bucket' },
+      'emrOnEks.clusters[0].assetsBucket must be an S3 bucket name',
     ],
     [
       { oidcIssuer: 'not an issuer' },

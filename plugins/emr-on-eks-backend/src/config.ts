@@ -1,4 +1,5 @@
 import {
+  LoggerService,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
@@ -47,6 +48,10 @@ const kubernetesSchema = z.discriminatedUnion('mode', [
     ),
 ]);
 
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+  message: 'must be an S3 bucket name',
+});
+
 const clusterSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
@@ -80,12 +85,13 @@ const clusterSchema = z
     capacityTypeValues: z
       .object({ onDemand: z.string().min(1), spot: z.string().min(1) })
       .optional(),
-    podTemplateBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-      message: 'must be an S3 bucket name',
-    }),
+    assetsBucket: bucketName.optional(),
+    /** @deprecated the old name of assetsBucket, still read. */
+    podTemplateBucket: bucketName.optional(),
     kubernetes: kubernetesSchema,
   })
   .transform((cluster, ctx) => {
+    const { podTemplateBucket, assetsBucket, ...rest } = cluster;
     const values =
       cluster.capacityTypeValues ??
       KNOWN_CAPACITY_LABELS[cluster.capacityTypeLabel];
@@ -95,9 +101,31 @@ const clusterSchema = z
         path: ['capacityTypeValues'],
         message: `is required for the custom capacityTypeLabel ${cluster.capacityTypeLabel}`,
       });
+    }
+    if (
+      assetsBucket &&
+      podTemplateBucket &&
+      assetsBucket !== podTemplateBucket
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['podTemplateBucket'],
+        message: `is the deprecated name of assetsBucket and names another bucket (${podTemplateBucket}, not ${assetsBucket}); remove it`,
+      });
+    }
+    const bucket = assetsBucket ?? podTemplateBucket;
+    if (!bucket) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['assetsBucket'],
+        message:
+          "is required: the existing S3 bucket for the tenants' pod templates, logs and Spark scratch",
+      });
+    }
+    if (!values || !bucket) {
       return z.NEVER;
     }
-    return { ...cluster, capacityTypeValues: values };
+    return { ...rest, assetsBucket: bucket, capacityTypeValues: values };
   });
 
 const jobsSchema = z.object({
@@ -201,8 +229,12 @@ const DEFAULT_RECONCILE_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 /**
  * Reads and validates the `emrOnEks` configuration. Throws at start-up with
  * every problem, each naming its key, so a bad config never half-works.
+ * Deprecated keys that are still read are reported through `logger`.
  */
-export function readEmrOnEksSettings(config: Config): EmrOnEksSettings {
+export function readEmrOnEksSettings(
+  config: Config,
+  options: { logger?: Pick<LoggerService, 'warn'> } = {},
+): EmrOnEksSettings {
   const root = config.getOptionalConfig('emrOnEks');
   if (!root) {
     throw new Error(
@@ -232,6 +264,13 @@ export function readEmrOnEksSettings(config: Config): EmrOnEksSettings {
     });
     throw new Error(`Invalid emrOnEks configuration: ${problems.join('; ')}`);
   }
+  (raw as { clusters?: unknown[] }).clusters?.forEach((cluster, index) => {
+    if ((cluster as Record<string, unknown>)?.podTemplateBucket !== undefined) {
+      options.logger?.warn(
+        `emrOnEks.clusters[${index}].podTemplateBucket is deprecated: rename it to assetsBucket (the bucket holds pod templates, logs, Spark fallback storage and scratch)`,
+      );
+    }
+  });
   const schedule = (
     key: string,
     fallback: SchedulerServiceTaskScheduleDefinition,

@@ -39,7 +39,9 @@ export const emrOnEksPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
       },
       async init(deps) {
-        const settings = readEmrOnEksSettings(deps.config);
+        const settings = readEmrOnEksSettings(deps.config, {
+          logger: deps.logger,
+        });
         const db = await migrateDatabase(deps.database);
         const store = new TenantStore(db);
         const gateways = new ClusterGatewayRegistry(cluster =>

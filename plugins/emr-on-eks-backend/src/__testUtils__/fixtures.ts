@@ -36,7 +36,7 @@ export function testConfig(
           eksClusterName: 'shared-data',
           oidcIssuer: `https://${TEST_OIDC_ISSUER}`,
           capacityTypeLabel: 'eks.amazonaws.com/capacityType',
-          podTemplateBucket: 'shared-data-emr-assets',
+          assetsBucket: 'shared-data-emr-assets',
           kubernetes: overrides.kubernetes ?? {
             mode: 'gitops',
             directory: '/tmp/unused',
@@ -94,7 +94,7 @@ export function spec(input: Partial<TenantSpecInput> = {}): TenantSpec {
 export function readyTenant(input: Partial<TenantSpecInput> = {}): Tenant {
   const tenantSpec = spec(input);
   const cluster = testSettings().clusters[0];
-  const base = `s3://${cluster.podTemplateBucket}/tenants/${tenantSpec.name}/`;
+  const base = `s3://${cluster.assetsBucket}/tenants/${tenantSpec.name}/`;
   return {
     name: tenantSpec.name,
     spec: tenantSpec,

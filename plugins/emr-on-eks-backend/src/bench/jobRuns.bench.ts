@@ -380,7 +380,7 @@ function testSettingsConfig() {
           region: 'us-east-1',
           eksClusterName: 'shared-data',
           oidcIssuer: 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE',
-          podTemplateBucket: 'shared-data-emr-assets',
+          assetsBucket: 'shared-data-emr-assets',
           kubernetes: { mode: 'gitops', directory: '/tmp/emr-bench-gitops' },
         },
       ],

@@ -84,7 +84,7 @@ export function permissionsPolicy(options: {
   const partition = partitionOf(cluster.region);
   const s3 = (resource: string) => `arn:${partition}:s3:::${resource}`;
   const assets = assetsKeyPrefix(spec.name);
-  const bucket = cluster.podTemplateBucket;
+  const bucket = cluster.assetsBucket;
 
   const grants = [
     ...spec.dataAccess.map(grant => ({

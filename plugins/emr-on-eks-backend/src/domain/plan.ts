@@ -108,7 +108,7 @@ export function buildTenantPlan(
       permissionsBoundaryArn: settings.iam.permissionsBoundaryArn,
     },
     podTemplates: {
-      bucket: cluster.podTemplateBucket,
+      bucket: cluster.assetsBucket,
       files: allowedTiers(spec.priorityTier).flatMap(tier => {
         const templates = tenantPodTemplates(spec, cluster, tier);
         const keys = podTemplateKeys(spec.name, tier);
@@ -128,7 +128,7 @@ export function buildTenantPlan(
       eksClusterName: cluster.eksClusterName,
       namespace: spec.namespace,
     },
-    assetsPrefix: `s3://${cluster.podTemplateBucket}/${assetsKeyPrefix(
+    assetsPrefix: `s3://${cluster.assetsBucket}/${assetsKeyPrefix(
       spec.name,
     )}`,
   };

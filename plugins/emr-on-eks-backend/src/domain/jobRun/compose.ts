@@ -38,7 +38,7 @@ export function composeStartJobRun(options: {
   } = options;
   const shape = jobShape(request, tenant, jobs);
   const features = releaseFeatures(shape.releaseLabel);
-  const bucket = cluster.podTemplateBucket;
+  const bucket = cluster.assetsBucket;
   const templates = podTemplateKeys(tenant.name, shape.tier);
   const assets = `s3://${bucket}/${assetsKeyPrefix(tenant.name)}`;
   const emr = emrContainerRequests(tenant);

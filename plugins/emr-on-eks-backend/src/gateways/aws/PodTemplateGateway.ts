@@ -80,7 +80,7 @@ export class S3PodTemplateGateway implements PodTemplateGateway {
       }
       if (errorName(error) === 'NoSuchBucket') {
         throw new Error(
-          `S3 bucket ${bucket} does not exist; create it or fix podTemplateBucket of cluster config`,
+          `S3 bucket ${bucket} does not exist; create it or fix emrOnEks.clusters[].assetsBucket`,
         );
       }
       throw error;
