@@ -43,6 +43,37 @@ describe('TenantStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'keeps the step outputs of existing tenants when their column is renamed, both ways, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      // The schema as the first two migrations left it, with one tenant.
+      await knex.migrate.up({ directory: migrationsDir });
+      await knex.migrate.up({ directory: migrationsDir });
+      const now = new Date();
+      const outputs = { virtualClusterId: 'vc-1', logGroupName: '/emr/a' };
+      await knex('emr_tenants').insert({
+        name: 'team-a',
+        cluster: 'shared',
+        namespace: 'team-a',
+        owner: 'group:default/team-a',
+        spec: JSON.stringify(spec()),
+        phase: 'Ready',
+        status: JSON.stringify(outputs),
+        created_by: 'user:default/jane',
+        created_at: now,
+        updated_at: now,
+      });
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await knex.schema.hasColumn('emr_tenants', 'status')).toBe(false);
+      const tenant = await new TenantStore(knex).getTenant('team-a');
+      expect(tenant.status).toMatchObject({ phase: 'Ready', ...outputs });
+      await knex.migrate.down({ directory: migrationsDir });
+      const [row] = await knex('emr_tenants').select('status');
+      expect(JSON.parse(row.status)).toEqual(outputs);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'stores, reads and versions tenants on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

@@ -33,7 +33,8 @@ type TenantRow = {
   generation: number;
   observed_generation: number;
   phase: TenantPhase;
-  status: string;
+  /** The steps' outputs as JSON (TenantOutputs). */
+  outputs: string;
   message: string | null;
   created_by: string;
   created_at: Date | string | number;
@@ -84,7 +85,7 @@ export class TenantStore {
         generation: 1,
         observed_generation: 0,
         phase: 'Pending',
-        status: JSON.stringify({}),
+        outputs: JSON.stringify({}),
         message: null,
         created_by: createdBy,
         created_at: now,
@@ -198,7 +199,7 @@ export class TenantStore {
     });
   }
 
-  /** Merges step outputs (virtual cluster id, role ARN...) into the status. */
+  /** Merges step outputs (virtual cluster id, role ARN...) into the tenant's outputs. */
   async mergeOutputs(
     name: string,
     outputs: Partial<TenantOutputs>,
@@ -210,10 +211,10 @@ export class TenantStore {
       if (!row) {
         throw new NotFoundError(`tenant ${name} not found`);
       }
-      const merged = { ...JSON.parse(row.status), ...outputs };
+      const merged = { ...JSON.parse(row.outputs), ...outputs };
       await tx<TenantRow>('emr_tenants')
         .where('name', name)
-        .update({ status: JSON.stringify(merged) });
+        .update({ outputs: JSON.stringify(merged) });
     });
   }
 
@@ -326,7 +327,7 @@ export class TenantStore {
 }
 
 function toTenant(row: TenantRow, stepRows: StepRow[]): Tenant {
-  const outputs = JSON.parse(row.status) as TenantOutputs;
+  const outputs = JSON.parse(row.outputs) as TenantOutputs;
   const steps: TenantStepStatus[] = RECONCILE_STEPS.map(stepName => {
     const step = stepRows.find(s => s.step === stepName);
     return step
