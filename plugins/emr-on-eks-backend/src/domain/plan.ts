@@ -128,9 +128,7 @@ export function buildTenantPlan(
       eksClusterName: cluster.eksClusterName,
       namespace: spec.namespace,
     },
-    assetsPrefix: `s3://${cluster.assetsBucket}/${assetsKeyPrefix(
-      spec.name,
-    )}`,
+    assetsPrefix: `s3://${cluster.assetsBucket}/${assetsKeyPrefix(spec.name)}`,
   };
 }
 
