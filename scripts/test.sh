@@ -27,6 +27,9 @@ npx backstage-cli repo lint
 echo "[test] prettier"
 npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "[test] prettier: the files above are not formatted; run npx prettier --write ." >&2; exit 1; }
 
+echo "[test] api reports"
+npm run --silent build:api-reports:check || { echo "[test] api reports: a package's public API differs from its report.api.md (or the report has warnings); run npm run build:api-reports and commit the report.api.md changes" >&2; exit 1; }
+
 echo "[test] jest"
 mkdir -p .data
 status=0

@@ -9,7 +9,11 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { z } from 'zod';
 
-/** Query form of tenant conditions: a property and the values it may take. */
+/**
+ * Query form of tenant conditions: a property and the values it may take.
+ *
+ * @public
+ */
 export type TenantFilter = { property: 'owner' | 'name'; values: string[] };
 
 /**

@@ -5,9 +5,74 @@
  * @packageDocumentation
  */
 
-export * from './annotations';
-export * from './jobRun';
-export * from './permissions';
-export * from './quantity';
-export * from './status';
-export * from './tenant';
+export {
+  ANNOTATION_EMR_ON_EKS_TENANT,
+  EMR_ON_EKS_LABELS,
+  EMR_ON_EKS_MANAGED_BY,
+} from './annotations';
+export { isCidr } from './cidr';
+export {
+  JOB_RUN_STATES,
+  SPARK_MEMORY_PATTERN,
+  TERMINAL_JOB_RUN_STATES,
+  isTerminalJobRunState,
+  jobRunRequestSchema,
+  parseJobRunRequest,
+  sparkMemoryToMiB,
+} from './jobRun';
+export type {
+  JobRun,
+  JobRunPage,
+  JobRunRequest,
+  JobRunRequestInput,
+  JobRunState,
+  RequestedResources,
+} from './jobRun';
+export {
+  EMR_ON_EKS_TENANT_RESOURCE_TYPE,
+  emrOnEksJobRunCancelPermission,
+  emrOnEksJobRunReadPermission,
+  emrOnEksJobRunSubmitPermission,
+  emrOnEksPermissions,
+  emrOnEksTenantCreatePermission,
+  emrOnEksTenantDeletePermission,
+  emrOnEksTenantReadPermission,
+  emrOnEksTenantUpdatePermission,
+} from './permissions';
+export { parseQuantity } from './quantity';
+export { parseS3Prefix } from './s3Prefix';
+export { RECONCILE_STEPS } from './status';
+export type {
+  ReconcileStepName,
+  StepState,
+  Tenant,
+  TenantAuditEvent,
+  TenantPhase,
+  TenantPodTemplates,
+  TenantStatus,
+  TenantStepStatus,
+} from './status';
+export {
+  LIMIT_RANGE_RESOURCES,
+  LOG_RETENTION_DAYS,
+  PRIORITY_TIERS,
+  QUOTA_KEYS,
+  TENANT_DEFAULTS,
+  TENANT_NAME_MAX_LENGTH,
+  parseTenantSpec,
+  reservedNameReason,
+  tenantNameSchema,
+  tenantSpecInputSchema,
+} from './tenant';
+export type {
+  DataAccessGrant,
+  LimitRangeResource,
+  LimitRangeSpec,
+  PriorityTier,
+  QuotaKey,
+  ResourceList,
+  TenantSpec,
+  TenantSpecInput,
+} from './tenant';
+export { formatIssues, zodIssues } from './validation';
+export type { FieldIssue, ParseResult } from './validation';

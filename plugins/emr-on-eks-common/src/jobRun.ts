@@ -1,12 +1,7 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { z } from 'zod';
-import {
-  FieldIssue,
-  ParseResult,
-  PRIORITY_TIERS,
-  PriorityTier,
-  zodIssues,
-} from './tenant';
+import { PRIORITY_TIERS, PriorityTier } from './tenant';
+import { FieldIssue, ParseResult, zodIssues } from './validation';
 
 /*
  * A job-run request: the short description of a Spark job that the backend
@@ -24,7 +19,7 @@ export const JOB_RUN_STATES = [
   'CANCEL_PENDING',
   'CANCELLED',
 ] as const;
-/** @public */
+/** State of a job run; see {@link JOB_RUN_STATES}. @public */
 export type JobRunState = (typeof JOB_RUN_STATES)[number];
 
 /** States after which a run never changes again. @public */
@@ -34,7 +29,12 @@ export const TERMINAL_JOB_RUN_STATES: ReadonlyArray<JobRunState> = [
   'CANCELLED',
 ];
 
-/** @public */
+/**
+ * True when a run in this state never changes again (one of
+ * {@link TERMINAL_JOB_RUN_STATES}).
+ *
+ * @public
+ */
 export function isTerminalJobRunState(state: string): boolean {
   return (TERMINAL_JOB_RUN_STATES as readonly string[]).includes(state);
 }
@@ -167,17 +167,32 @@ export const jobRunRequestSchema = z
   })
   .strict();
 
-/** @public */
+/**
+ * A job-run request as clients send it: the input of
+ * {@link jobRunRequestSchema}, before defaults are applied.
+ *
+ * @public
+ */
 export type JobRunRequestInput = z.input<typeof jobRunRequestSchema>;
 
 /** A validated job-run request with its defaults. @public */
 export interface JobRunRequest {
+  /** Job name in EMR: letters, digits and . - _ / #. */
   name: string;
+  /** The application: an S3 object (`s3://bucket/key`) or a file in the image (`local:///path`). */
   entryPoint: string;
+  /** Arguments passed to the application. */
   entryPointArguments: string[];
+  /** Main class of a jar application; absent for PySpark. */
   mainClass?: string;
+  /** EMR release label; the tenant's when absent. */
   releaseLabel?: string;
+  /** Driver cores and Spark memory size (`2g`). */
   driver: { cores: number; memory: string };
+  /**
+   * Executor cores, memory and count: a fixed number of `instances`, or a
+   * dynamic-allocation range; `localStorage` sizes each executor's local disk.
+   */
   executor: {
     cores: number;
     memory: string;
@@ -186,11 +201,17 @@ export interface JobRunRequest {
     maxExecutors?: number;
     localStorage?: string;
   };
+  /** Executors on Spot (true) or On-Demand; the driver is always On-Demand. */
   spot: boolean;
+  /** Priority tier of the run; the tenant's when absent, and never above it. */
   priorityTier?: PriorityTier;
+  /** Extra Spark configuration (`spark.*` keys). */
   sparkConf: Record<string, string>;
+  /** Full ref of the catalog entity the job belongs to (`component:default/daily-sales`). */
   entityRef?: string;
+  /** At most one run per tenant and key; a retry with the same key returns it. */
   idempotencyKey?: string;
+  /** Tags put on the EMR job run, next to the plugin's own. */
   tags: Record<string, string>;
 }
 
@@ -247,7 +268,9 @@ export function parseJobRunRequest(input: unknown): ParseResult<JobRunRequest> {
 
 /** Resources a run asks for, at its largest. @public */
 export interface RequestedResources {
+  /** Driver cores and memory in MiB, overhead included. */
   driver: { cores: number; memoryMiB: number };
+  /** Cores and memory in MiB of each executor, overhead included. */
   executor: { cores: number; memoryMiB: number };
   /** Executors at the start (fixed count, or dynamic allocation's minimum). */
   minExecutors: number;
@@ -255,6 +278,7 @@ export interface RequestedResources {
   maxExecutors: number;
   /** Spark cores and memory (with overhead) of driver + maxExecutors executors. */
   maxCores: number;
+  /** Memory in MiB (with overhead) of driver + maxExecutors executors. */
   maxMemoryMiB: number;
 }
 
@@ -262,31 +286,47 @@ export interface RequestedResources {
 export interface JobRun {
   /** This plugin's id of the run (stable from submission on). */
   id: string;
+  /** Name of the tenant the run belongs to. */
   tenant: string;
+  /** EMR virtual cluster the run was submitted to. */
   virtualClusterId: string;
   /** EMR's job run id, once EMR accepted the run. */
   jobRunId?: string;
+  /** ARN of the EMR job run, once EMR accepted the run. */
   arn?: string;
+  /** Job name. */
   name: string;
+  /** Current state, as last seen in EMR. */
   state: JobRunState;
+  /** EMR's details on the state, such as why a run failed. */
   stateDetails?: string;
+  /** EMR's failure reason of a failed run (for example `USER_ERROR`). */
   failureReason?: string;
+  /** When the run was created (ISO 8601). */
   createdAt: string;
+  /** When the run reached a terminal state (ISO 8601). */
   finishedAt?: string;
+  /** When this record last changed (ISO 8601). */
   updatedAt: string;
+  /** EMR release label the run uses. */
   releaseLabel: string;
+  /** Full ref of the catalog entity the job belongs to. */
   entityRef?: string;
+  /** Who submitted the run, when known. */
   submittedBy?: string;
   /** Whether executors run on Spot; unknown for runs started outside Backstage. */
   spot?: boolean;
+  /** The idempotency key the run was submitted with. */
   idempotencyKey?: string;
   /** `backstage` for runs submitted here, `external` for runs found by the sync. */
   source: 'backstage' | 'external';
+  /** Resources the run asks for; known for runs submitted through Backstage. */
   requested?: RequestedResources;
 }
 
 /** A page of job runs, newest first. @public */
 export interface JobRunPage {
+  /** The runs of this page. */
   items: JobRun[];
   /** Pass as `cursor` to get the next page; absent on the last page. */
   nextCursor?: string;

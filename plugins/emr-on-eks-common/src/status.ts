@@ -21,10 +21,10 @@ export const RECONCILE_STEPS = [
   'log-group',
   'virtual-cluster',
 ] as const;
-/** @public */
+/** Name of a reconcile step; see {@link RECONCILE_STEPS}. @public */
 export type ReconcileStepName = (typeof RECONCILE_STEPS)[number];
 
-/** @public */
+/** State of one reconcile step of a tenant. @public */
 export type StepState =
   | 'Pending'
   | 'Running'
@@ -34,12 +34,15 @@ export type StepState =
 
 /** Outcome of one reconcile step. @public */
 export interface TenantStepStatus {
+  /** Which step. */
   name: ReconcileStepName;
+  /** The step's state. */
   state: StepState;
   /** What the step changed, found up to date, or why it failed. */
   message: string;
   /** Spec generation the step last ran for. */
   generation: number;
+  /** When the step last changed (ISO 8601). */
   updatedAt: string;
 }
 
@@ -55,41 +58,64 @@ export interface TenantPodTemplates {
 
 /** Observed state of a tenant. @public */
 export interface TenantStatus {
+  /** Lifecycle phase. */
   phase: TenantPhase;
   /** Last spec generation that reconciled completely. */
   observedGeneration: number;
+  /** Kubernetes namespace of the tenant. */
   namespace: string;
+  /** EMR virtual cluster of the tenant, once created. */
   virtualClusterId?: string;
+  /** ARN of the IAM job execution role, once created. */
   executionRoleArn?: string;
+  /** CloudWatch Logs group of the tenant's jobs, once created. */
   logGroupName?: string;
+  /** The tenant's pod templates, once uploaded. */
   podTemplates?: TenantPodTemplates;
   /** `s3://<assets bucket>/tenants/<name>/`: pod templates, logs, Spark scratch. */
   assetsPrefix?: string;
+  /** Summary of the last reconcile or offboarding pass, such as why it failed. */
   message?: string;
+  /** When the last reconcile pass ended (ISO 8601). */
   lastReconciledAt?: string;
+  /** Outcome of each reconcile step. */
   steps: TenantStepStatus[];
 }
 
 /** A tenant as the REST API returns it. @public */
 export interface Tenant {
+  /** Tenant name, unique in the plugin. */
   name: string;
+  /** The desired state, with defaults filled in. */
   spec: TenantSpec;
+  /** Spec generation: 1 on creation, one more on each spec change. */
   generation: number;
+  /** When the tenant was created (ISO 8601). */
   createdAt: string;
+  /** Who created the tenant. */
   createdBy: string;
+  /** When the tenant last changed (ISO 8601). */
   updatedAt: string;
+  /** The observed state. */
   status: TenantStatus;
 }
 
 /** One audit record. @public */
 export interface TenantAuditEvent {
+  /** Id of the record. */
   id: number;
+  /** Name of the tenant the record is about. */
   tenant: string;
   /** `user:default/jane`, a service subject, or `system:reconciler`. */
   actor: string;
+  /** What was done, such as `tenant.create` or `tenant.reconcile`. */
   action: string;
+  /** Outcome of the action. */
   result: 'accepted' | 'succeeded' | 'failed' | 'denied';
+  /** Details, such as why the action failed. */
   message?: string;
+  /** Spec generation the action concerned. */
   generation?: number;
+  /** When it happened (ISO 8601). */
   createdAt: string;
 }

@@ -1,4 +1,4 @@
-import { formatIssues, parseTenantSpec, TENANT_DEFAULTS } from './tenant';
+import { parseTenantSpec, TENANT_DEFAULTS } from './tenant';
 
 const minimal = {
   name: 'team-a',
@@ -220,14 +220,5 @@ describe('parseTenantSpec', () => {
   it('requires name, owner and cluster', () => {
     const paths = issuesOf({}).map(i => i.path);
     expect(paths).toEqual(expect.arrayContaining(['name', 'owner', 'cluster']));
-  });
-
-  it('formats issues with their paths', () => {
-    expect(
-      formatIssues([
-        { path: 'name', message: 'bad' },
-        { path: '', message: 'worse' },
-      ]),
-    ).toBe('name: bad; worse');
   });
 });

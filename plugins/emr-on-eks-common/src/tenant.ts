@@ -1,6 +1,9 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { z } from 'zod';
+import { isCidr } from './cidr';
 import { parseQuantity } from './quantity';
+import { parseS3Prefix } from './s3Prefix';
+import { FieldIssue, ParseResult, zodIssues } from './validation';
 
 /*
  * The tenant spec: what a platform team asks for when it onboards a data team.
@@ -17,9 +20,9 @@ import { parseQuantity } from './quantity';
  */
 export const TENANT_NAME_MAX_LENGTH = 63;
 
-/** @public */
+/** Priority tiers of tenants and job runs, lowest first. @public */
 export const PRIORITY_TIERS = ['low', 'standard', 'high'] as const;
-/** @public */
+/** One of {@link PRIORITY_TIERS}. @public */
 export type PriorityTier = (typeof PRIORITY_TIERS)[number];
 
 /** Retention values that CloudWatch Logs accepts. @public */
@@ -43,7 +46,7 @@ export const QUOTA_KEYS = [
   'configmaps',
   'secrets',
 ] as const;
-/** @public */
+/** One of {@link QUOTA_KEYS}. @public */
 export type QuotaKey = (typeof QUOTA_KEYS)[number];
 const COUNT_QUOTA_KEYS: ReadonlySet<string> = new Set([
   'pods',
@@ -59,23 +62,37 @@ export const LIMIT_RANGE_RESOURCES = [
   'memory',
   'ephemeral-storage',
 ] as const;
-/** @public */
+/** One of {@link LIMIT_RANGE_RESOURCES}. @public */
 export type LimitRangeResource = (typeof LIMIT_RANGE_RESOURCES)[number];
-/** @public */
+/**
+ * Kubernetes quantities (`500m`, `4Gi`) per container resource.
+ *
+ * @public
+ */
 export type ResourceList = Partial<Record<LimitRangeResource, string>>;
 
-/** @public */
+/**
+ * The container bounds of the LimitRange in a tenant's namespace: `max`,
+ * `min`, `default` (limit) and `defaultRequest`, as in Kubernetes.
+ *
+ * @public
+ */
 export interface LimitRangeSpec {
+  /** Largest limit a container may have. */
   max: ResourceList;
+  /** Smallest request a container may have. */
   min: ResourceList;
+  /** Limit of a container that sets none. */
   default: ResourceList;
+  /** Request of a container that sets none. */
   defaultRequest: ResourceList;
 }
 
-/** @public */
+/** Read or read-write access of a tenant's jobs to an S3 prefix. @public */
 export interface DataAccessGrant {
   /** `s3://bucket/prefix/` (the prefix may be empty: the whole bucket). */
   s3: string;
+  /** Read only, or read and write. */
   access: 'read' | 'read-write';
 }
 
@@ -85,6 +102,7 @@ export interface DataAccessGrant {
  * @public
  */
 export interface TenantSpec {
+  /** Tenant name, a DNS label; see {@link tenantNameSchema}. */
   name: string;
   /** Owning group or user, as a full entity ref (`group:default/team-a`). */
   owner: string;
@@ -92,14 +110,26 @@ export interface TenantSpec {
   cluster: string;
   /** Kubernetes namespace; defaults to the tenant name. */
   namespace: string;
+  /** Free text for people. */
   description?: string;
+  /** ResourceQuota of the namespace: Kubernetes quantities per key. */
   quota: Partial<Record<QuotaKey, string>>;
+  /** LimitRange of the namespace. */
   limitRange: LimitRangeSpec;
+  /**
+   * CIDR blocks the tenant's pods may reach on any port (the namespace itself,
+   * cluster DNS and HTTPS are always allowed).
+   */
   network: { egressCidrs: string[] };
+  /** S3 prefixes the tenant's jobs may use. */
   dataAccess: DataAccessGrant[];
+  /** Highest priority tier of the tenant's job runs. */
   priorityTier: PriorityTier;
+  /** Retention of the tenant's CloudWatch log group; see {@link LOG_RETENTION_DAYS}. */
   logRetentionDays: number;
+  /** Default EMR release label of the tenant's job runs. */
   releaseLabel: string;
+  /** Pod Security Standard enforced on the namespace. */
   podSecurity: 'baseline' | 'restricted';
 }
 
@@ -181,31 +211,6 @@ const resourceList = z
     'ephemeral-storage': quantityText.optional(),
   })
   .strict();
-
-const S3_PREFIX =
-  /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/((?:[A-Za-z0-9!_.'()=+-]+\/)*)$/;
-
-/**
- * Splits `s3://bucket/prefix/` into bucket and key prefix, or undefined when
- * the text is not such a path. Wildcards, empty and `.`/`..` segments are
- * refused, since the prefix ends up in IAM resource ARNs.
- *
- * @public
- */
-export function parseS3Prefix(
-  text: string,
-): { bucket: string; prefix: string } | undefined {
-  const match = S3_PREFIX.exec(text);
-  const segments = match?.[2].split('/') ?? [];
-  if (
-    !match ||
-    match[1].includes('..') ||
-    segments.some(segment => segment === '.' || segment === '..')
-  ) {
-    return undefined;
-  }
-  return { bucket: match[1], prefix: match[2] };
-}
 
 const entityRef = z.string().superRefine((value, ctx) => {
   try {
@@ -301,47 +306,17 @@ export const tenantSpecInputSchema = z
   })
   .strict();
 
-/** @public */
-export type TenantSpecInput = z.input<typeof tenantSpecInputSchema>;
-
-/** One problem with an input, with the dotted path of the field. @public */
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
-
-/** @public */
-export type ParseResult<T> =
-  | { success: true; data: T }
-  | { success: false; issues: FieldIssue[] };
-
 /**
- * Formats field issues as one line each: `path: message`.
+ * A tenant spec as clients send it: the input of
+ * {@link tenantSpecInputSchema}, before defaults are applied.
  *
  * @public
  */
-export function formatIssues(issues: FieldIssue[]): string {
-  return issues
-    .map(issue =>
-      issue.path ? `${issue.path}: ${issue.message}` : issue.message,
-    )
-    .join('; ');
-}
-
-/** @internal */
-export function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map(issue => ({
-    path: issue.path.map(String).join('.'),
-    message:
-      issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.map(k => `"${k}"`).join(', ')}`
-        : issue.message,
-  }));
-}
+export type TenantSpecInput = z.input<typeof tenantSpecInputSchema>;
 
 /**
  * Validates a tenant spec, fills in the defaults and checks the rules that
- * span fields (LimitRange min <= defaultRequest <= default <= max).
+ * span fields (LimitRange `min <= defaultRequest <= default <= max`).
  *
  * @public
  */
@@ -431,28 +406,4 @@ function checkLimitRange(limitRange: LimitRangeSpec): FieldIssue[] {
     }
   }
   return issues;
-}
-
-/**
- * True for an IPv4 or IPv6 CIDR block such as `10.0.0.0/8` or `fd00::/8`.
- *
- * @public
- */
-export function isCidr(text: string): boolean {
-  const [address, bits, ...rest] = text.split('/');
-  if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) {
-    return false;
-  }
-  const prefix = Number(bits);
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
-    return (
-      prefix <= 32 && address.split('.').every(octet => Number(octet) <= 255)
-    );
-  }
-  return (
-    address.includes(':') &&
-    /^[0-9a-fA-F:]+$/.test(address) &&
-    (address.match(/::/g) ?? []).length <= 1 &&
-    prefix <= 128
-  );
 }
