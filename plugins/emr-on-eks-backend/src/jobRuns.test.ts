@@ -83,7 +83,7 @@ describe('job runs (moto)', () => {
     const { jobRun } = await harness.aws.emr.send(
       new DescribeJobRunCommand({
         virtualClusterId: run.virtualClusterId,
-        id: run.jobRunId,
+        id: run.emrJobRunId,
       }),
     );
     expect(jobRun).toMatchObject({
@@ -123,7 +123,10 @@ describe('job runs (moto)', () => {
     const one = await request(server)
       .get(`${BASE}/job-runs/${run.id}`)
       .set('Authorization', as(USERS.alice));
-    expect(one.body).toMatchObject({ id: run.id, jobRunId: run.jobRunId });
+    expect(one.body).toMatchObject({
+      id: run.id,
+      emrJobRunId: run.emrJobRunId,
+    });
 
     const cancelled = await request(server)
       .post(`${BASE}/job-runs/${run.id}/cancel`)
@@ -133,7 +136,7 @@ describe('job runs (moto)', () => {
     const { jobRun: afterCancel } = await harness.aws.emr.send(
       new DescribeJobRunCommand({
         virtualClusterId: run.virtualClusterId,
-        id: run.jobRunId,
+        id: run.emrJobRunId,
       }),
     );
     expect(afterCancel!.state).toBe('CANCELLED');
@@ -193,7 +196,7 @@ describe('job runs (moto)', () => {
       .set('Authorization', as(USERS.alice));
     expect(res.body.items).toEqual([
       expect.objectContaining({
-        jobRunId: id,
+        emrJobRunId: id,
         name: 'airflow-nightly',
         source: 'external',
         state: 'RUNNING',

@@ -291,7 +291,7 @@ export interface JobRun {
   /** EMR virtual cluster the run was submitted to. */
   virtualClusterId: string;
   /** EMR's job run id, once EMR accepted the run. */
-  jobRunId?: string;
+  emrJobRunId?: string;
   /** ARN of the EMR job run, once EMR accepted the run. */
   arn?: string;
   /** Job name. */

@@ -163,7 +163,7 @@ describe('JobService', () => {
       expect(current.finishedAt === undefined).toBe(
         current.state !== 'COMPLETED',
       );
-      emr.advance(run!.jobRunId);
+      emr.advance(run!.emrJobRunId);
     }
     expect(seen).toEqual(['PENDING', 'SUBMITTED', 'RUNNING', 'COMPLETED']);
   });
@@ -183,7 +183,7 @@ describe('JobService', () => {
       request: jobRequest(FITS),
       actor: 'x',
     });
-    emr.advance(run!.jobRunId);
+    emr.advance(run!.emrJobRunId);
     await service.syncTenant(tenantA);
     expect(await service.getRun(run!.id)).toMatchObject({
       state: 'FAILED',
@@ -209,7 +209,7 @@ describe('JobService', () => {
     const cancelling = await service.cancel(run!);
     expect(cancelling.state).toBe('CANCEL_PENDING');
     expect(callsOf('CancelJobRun')).toHaveLength(1);
-    emr.advance(run!.jobRunId);
+    emr.advance(run!.emrJobRunId);
     await service.syncTenant(tenantA);
     const cancelled = await service.getRun(run!.id);
     expect(cancelled.state).toBe('CANCELLED');
@@ -278,7 +278,7 @@ describe('JobService', () => {
     expect(runs[0]).toMatchObject({
       state: 'PENDING',
       source: 'backstage',
-      jobRunId: expect.any(String),
+      emrJobRunId: expect.any(String),
     });
 
     // ...and a retry with the same key is answered from the record.
@@ -480,7 +480,7 @@ describe('JobService', () => {
       await knex('emr_job_sync').update({
         watermark: new Date(Date.now() + 3_600_000),
       });
-      emr.advance(run!.jobRunId);
+      emr.advance(run!.emrJobRunId);
       emr.clearCalls();
       const result = await service.syncTenant(tenantA);
       expect(emr.calls.map(c => c.operation).sort()).toEqual([

@@ -171,7 +171,7 @@ export class JobService {
       );
     }
     await this.jobs.markSubmitted(run.id, {
-      emrJobId: accepted.id,
+      emrJobRunId: accepted.id,
       arn: accepted.arn,
     });
     return {
@@ -202,16 +202,16 @@ export class JobService {
     if (isTerminalJobRunState(run.state)) {
       throw new ConflictError(`job run ${run.id} is already ${run.state}`);
     }
-    if (!run.jobRunId) {
+    if (!run.emrJobRunId) {
       throw new ConflictError(
         `job run ${run.id} has not been accepted by EMR yet`,
       );
     }
     const tenant = await this.tenants.getTenant(run.tenant);
     const gateway = this.jobRunsFor(this.clusterOf(tenant));
-    await gateway.cancel(run.virtualClusterId, run.jobRunId);
+    await gateway.cancel(run.virtualClusterId, run.emrJobRunId);
     const after = await gateway
-      .describe(run.virtualClusterId, run.jobRunId)
+      .describe(run.virtualClusterId, run.emrJobRunId)
       .catch(() => undefined);
     await this.jobs.setState(run.id, {
       state: after?.state ?? 'CANCEL_PENDING',
@@ -270,12 +270,12 @@ export class JobService {
       // Unfinished runs the list no longer covers (created before the window).
       for (const run of unfinished) {
         const insideWindow = Date.parse(run.createdAt) >= since.getTime();
-        if (!run.jobRunId || seen.has(run.jobRunId) || insideWindow) {
+        if (!run.emrJobRunId || seen.has(run.emrJobRunId) || insideWindow) {
           continue;
         }
         const described = await gateway.describe(
           virtualClusterId,
-          run.jobRunId,
+          run.emrJobRunId,
         );
         result.described++;
         if (described) {
@@ -340,7 +340,7 @@ export class JobService {
     const stale = unfinished.filter(
       run =>
         run.state === 'SUBMITTING' &&
-        !run.jobRunId &&
+        !run.emrJobRunId &&
         now.getTime() - Date.parse(run.createdAt) > SUBMISSION_GRACE_MS,
     );
     for (const run of stale) {

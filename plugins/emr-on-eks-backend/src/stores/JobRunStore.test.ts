@@ -116,13 +116,13 @@ describe('JobRunStore', () => {
       ];
       expect(await store.upsertFromEmr('team-a', page, JOB_TAGS)).toBe(2);
       expect(await store.getRun('lost-answer')).toMatchObject({
-        jobRunId: 'job-1',
+        emrJobRunId: 'job-1',
         state: 'SUBMITTED',
         source: 'backstage',
       });
       const external = (
         await store.listRuns({ tenants: ['team-a'], limit: 10 })
-      ).items.find(r => r.jobRunId === 'job-2');
+      ).items.find(r => r.emrJobRunId === 'job-2');
       expect(external).toMatchObject({
         name: 'airflow-job',
         source: 'external',
@@ -157,7 +157,7 @@ describe('JobRunStore', () => {
         finishedAt: '2026-11-20T12:00:00.000Z',
       });
       // markSubmitted does not move a run the sync already moved on.
-      await store.markSubmitted('lost-answer', { emrJobId: 'job-1' });
+      await store.markSubmitted('lost-answer', { emrJobRunId: 'job-1' });
       expect((await store.getRun('lost-answer'))!.state).toBe('SUBMITTED');
     },
   );
@@ -201,7 +201,7 @@ describe('JobRunStore', () => {
           limit: 10,
           cursor,
         });
-        seen.push(...page.items.map(r => r.jobRunId!));
+        seen.push(...page.items.map(r => r.emrJobRunId!));
         cursor = page.nextCursor;
         pages++;
       } while (cursor && pages < 10);
@@ -218,7 +218,7 @@ describe('JobRunStore', () => {
         states: ['FAILED'],
         limit: 50,
       });
-      expect(failed.items.map(r => r.jobRunId)).toEqual([
+      expect(failed.items.map(r => r.emrJobRunId)).toEqual([
         'job-20',
         'job-15',
         'job-10',
@@ -234,13 +234,13 @@ describe('JobRunStore', () => {
       // Newest minute first; within a minute the order is by run id, a tie-break.
       expect(
         window.items
-          .map(r => r.jobRunId)
+          .map(r => r.emrJobRunId)
           .slice(0, 2)
           .sort(),
       ).toEqual(['job-06', 'job-07']);
       expect(
         window.items
-          .map(r => r.jobRunId)
+          .map(r => r.emrJobRunId)
           .slice(2)
           .sort(),
       ).toEqual(['job-04', 'job-05']);
@@ -290,9 +290,9 @@ describe('JobRunStore', () => {
         'team-a',
         new Date('2026-11-10T00:00:00Z'),
       );
-      expect(older.map(r => r.jobRunId)).toEqual(['old-running']);
+      expect(older.map(r => r.emrJobRunId)).toEqual(['old-running']);
       expect(
-        (await store.unfinishedRuns('team-a')).map(r => r.jobRunId).sort(),
+        (await store.unfinishedRuns('team-a')).map(r => r.emrJobRunId).sort(),
       ).toEqual(['new-running', 'old-running']);
 
       expect(await syncStates.getSyncState('team-a')).toBeUndefined();

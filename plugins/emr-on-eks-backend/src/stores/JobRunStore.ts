@@ -147,12 +147,12 @@ export class JobRunStore {
    */
   async markSubmitted(
     id: string,
-    accepted: { emrJobId: string; arn?: string },
+    accepted: { emrJobRunId: string; arn?: string },
   ) {
     await this.db<JobRunRow>('emr_job_runs')
       .where({ id, state: 'SUBMITTING' })
       .update({
-        emr_job_id: accepted.emrJobId,
+        emr_job_id: accepted.emrJobRunId,
         arn: accepted.arn ?? null,
         state: 'PENDING',
         updated_at: new Date(),
@@ -389,7 +389,7 @@ function toJobRun(row: JobRunRow): JobRun {
     id: row.id,
     tenant: row.tenant,
     virtualClusterId: row.virtual_cluster_id,
-    ...(row.emr_job_id ? { jobRunId: row.emr_job_id } : {}),
+    ...(row.emr_job_id ? { emrJobRunId: row.emr_job_id } : {}),
     ...(row.arn ? { arn: row.arn } : {}),
     name: row.name,
     state: row.state,
