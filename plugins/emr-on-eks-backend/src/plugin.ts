@@ -18,90 +18,103 @@ import { JobSyncStore } from './stores/JobSyncStore';
 import { TenantStore } from './stores/TenantStore';
 
 /**
- * EMR on EKS backend plugin: tenant onboarding and reconcile.
+ * The plugin, building each cluster's gateways with `createGateways`: the AWS
+ * SDK and Kubernetes ones from config in production, in-memory ones in the
+ * fast test tier.
+ */
+export function createEmrOnEksPlugin(
+  options: { createGateways?: typeof createClusterGateways } = {},
+) {
+  const createGateways = options.createGateways ?? createClusterGateways;
+  return createBackendPlugin({
+    pluginId: 'emr-on-eks',
+    register(env) {
+      env.registerInit({
+        deps: {
+          config: coreServices.rootConfig,
+          logger: coreServices.logger,
+          database: coreServices.database,
+          scheduler: coreServices.scheduler,
+          httpRouter: coreServices.httpRouter,
+          httpAuth: coreServices.httpAuth,
+          permissions: coreServices.permissions,
+          permissionsRegistry: coreServices.permissionsRegistry,
+          auditor: coreServices.auditor,
+          lifecycle: coreServices.lifecycle,
+        },
+        async init(deps) {
+          const settings = readEmrOnEksSettings(deps.config, {
+            logger: deps.logger,
+          });
+          const db = await migrateDatabase(deps.database);
+          const store = new TenantStore(db);
+          const gateways = new ClusterGatewayRegistry(cluster =>
+            createGateways({ cluster, settings, logger: deps.logger }),
+          );
+          const tenants = TenantService.create({
+            settings,
+            store,
+            logger: deps.logger,
+            gatewaysFor: cluster => gateways.get(cluster),
+          });
+          const jobs = JobService.create({
+            settings,
+            jobs: new JobRunStore(db),
+            syncStates: new JobSyncStore(db),
+            tenants: store,
+            logger: deps.logger,
+            jobRunsFor: cluster => gateways.get(cluster).jobRuns,
+          });
+
+          deps.permissionsRegistry.addResourceType({
+            resourceRef: tenantResourceRef,
+            permissions: emrOnEksPermissions,
+            rules: tenantPermissionRules,
+            getResources: names => tenants.findTenants(names),
+          });
+
+          deps.httpRouter.use(
+            await createRouter({
+              httpAuth: deps.httpAuth,
+              permissions: deps.permissions,
+              auditor: deps.auditor,
+              tenants,
+              jobs,
+            }),
+          );
+          deps.httpRouter.addAuthPolicy({
+            path: '/health',
+            allow: 'unauthenticated',
+          });
+
+          await deps.scheduler.scheduleTask({
+            id: 'emr-on-eks-reconcile-tenants',
+            scope: 'global',
+            ...settings.reconcileSchedule,
+            fn: () => tenants.reconcileAll(),
+          });
+          await deps.scheduler.scheduleTask({
+            id: 'emr-on-eks-sync-job-runs',
+            scope: 'global',
+            ...settings.jobSyncSchedule,
+            fn: async () => {
+              await jobs.syncAll();
+            },
+          });
+          deps.lifecycle.addShutdownHook(async () => {
+            await tenants.waitForIdle();
+            gateways.disposeAll();
+          });
+        },
+      });
+    },
+  });
+}
+
+/**
+ * EMR on EKS backend plugin: tenant onboarding and reconcile, job submission
+ * and job-run sync.
  *
  * @public
  */
-export const emrOnEksPlugin = createBackendPlugin({
-  pluginId: 'emr-on-eks',
-  register(env) {
-    env.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        database: coreServices.database,
-        scheduler: coreServices.scheduler,
-        httpRouter: coreServices.httpRouter,
-        httpAuth: coreServices.httpAuth,
-        permissions: coreServices.permissions,
-        permissionsRegistry: coreServices.permissionsRegistry,
-        auditor: coreServices.auditor,
-        lifecycle: coreServices.lifecycle,
-      },
-      async init(deps) {
-        const settings = readEmrOnEksSettings(deps.config, {
-          logger: deps.logger,
-        });
-        const db = await migrateDatabase(deps.database);
-        const store = new TenantStore(db);
-        const gateways = new ClusterGatewayRegistry(cluster =>
-          createClusterGateways({ cluster, settings, logger: deps.logger }),
-        );
-        const tenants = TenantService.create({
-          settings,
-          store,
-          logger: deps.logger,
-          gatewaysFor: cluster => gateways.get(cluster),
-        });
-        const jobs = JobService.create({
-          settings,
-          jobs: new JobRunStore(db),
-          syncStates: new JobSyncStore(db),
-          tenants: store,
-          logger: deps.logger,
-          jobRunsFor: cluster => gateways.get(cluster).jobRuns,
-        });
-
-        deps.permissionsRegistry.addResourceType({
-          resourceRef: tenantResourceRef,
-          permissions: emrOnEksPermissions,
-          rules: tenantPermissionRules,
-          getResources: names => tenants.findTenants(names),
-        });
-
-        deps.httpRouter.use(
-          await createRouter({
-            httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-            auditor: deps.auditor,
-            tenants,
-            jobs,
-          }),
-        );
-        deps.httpRouter.addAuthPolicy({
-          path: '/health',
-          allow: 'unauthenticated',
-        });
-
-        await deps.scheduler.scheduleTask({
-          id: 'emr-on-eks-reconcile-tenants',
-          scope: 'global',
-          ...settings.reconcileSchedule,
-          fn: () => tenants.reconcileAll(),
-        });
-        await deps.scheduler.scheduleTask({
-          id: 'emr-on-eks-sync-job-runs',
-          scope: 'global',
-          ...settings.jobSyncSchedule,
-          fn: async () => {
-            await jobs.syncAll();
-          },
-        });
-        deps.lifecycle.addShutdownHook(async () => {
-          await tenants.waitForIdle();
-          gateways.disposeAll();
-        });
-      },
-    });
-  },
-});
+export const emrOnEksPlugin = createEmrOnEksPlugin();

@@ -146,11 +146,12 @@ export type ScheduledTask = SchedulerServiceTaskScheduleDefinition &
 export async function startEmrOnEksBackend(
   config: JsonObject,
   extraFeatures: BackendFeature[] = [],
+  plugin: BackendFeature = emrOnEksPlugin,
 ) {
   const scheduledTasks: ScheduledTask[] = [];
   const backend = await startTestBackend({
     features: [
-      emrOnEksPlugin,
+      plugin,
       permissionBackend,
       testPolicyModule,
       authWithActors,

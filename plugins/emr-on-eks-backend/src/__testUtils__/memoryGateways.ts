@@ -1,0 +1,198 @@
+import type { StartJobRunCommandInput } from '@aws-sdk/client-emr-containers';
+import type { KubernetesObject } from '../domain/kubernetes';
+import type { TenantPlan } from '../domain/plan';
+import type { ClusterGateways } from '../gateways/ClusterGateways';
+import type { IamRoleGateway } from '../gateways/aws/IamRoleGateway';
+import type { EmrJobRun, JobRunGateway } from '../gateways/aws/JobRunGateway';
+import type { LogGroupGateway } from '../gateways/aws/LogGroupGateway';
+import type { PodTemplateGateway } from '../gateways/aws/PodTemplateGateway';
+import type { VirtualClusterGateway } from '../gateways/aws/VirtualClusterGateway';
+import { VirtualClusterGoneError } from '../gateways/errors';
+import type { KubernetesGateway } from '../gateways/KubernetesGateway';
+import { TEST_ACCOUNT_ID } from './fixtures';
+
+/**
+ * One cluster's world kept in memory: what the gateways hold, and every call
+ * they received (`calls`, as `gateway.method`). The fast test tier runs the
+ * real plugin, routes, services and permission framework on these instead of
+ * moto and a Kubernetes API server; it checks what reached "the cloud", not
+ * how the SDK spoke to it (the moto suites do that).
+ */
+export class MemoryCluster implements ClusterGateways {
+  readonly calls: string[] = [];
+  readonly kubernetesObjects = new Map<string, KubernetesObject[]>();
+  readonly roles = new Set<string>();
+  readonly podTemplateKeys = new Set<string>();
+  readonly logGroupNames = new Set<string>();
+  /** Virtual cluster id to namespace. */
+  readonly virtualClusterNamespaces = new Map<string, string>();
+  readonly runs = new Map<string, EmrJobRun>();
+  readonly started: StartJobRunCommandInput[] = [];
+  /** Calls (`gateway.method`) that throw instead of answering. */
+  readonly failing = new Set<string>();
+  private nextId = 0;
+
+  readonly kubernetes: KubernetesGateway = {
+    applyClusterObjects: async objects => {
+      this.record('kubernetes.applyClusterObjects');
+      return objects.length > 0 && !this.kubernetesObjects.has('')
+        ? (this.kubernetesObjects.set('', objects), ['applied cluster objects'])
+        : [];
+    },
+    applyTenantObjects: async (tenant, objects) => {
+      this.record('kubernetes.applyTenantObjects');
+      const before = JSON.stringify(this.kubernetesObjects.get(tenant));
+      this.kubernetesObjects.set(tenant, objects);
+      return before === JSON.stringify(objects) ? [] : [`applied ${tenant}`];
+    },
+    deleteTenantObjects: async tenant => {
+      this.record('kubernetes.deleteTenantObjects');
+      return this.kubernetesObjects.delete(tenant) ? [`deleted ${tenant}`] : [];
+    },
+  };
+
+  readonly iamRoles: IamRoleGateway = {
+    ensureRole: async plan =>
+      this.ensure('iamRoles.ensureRole', this.roles, plan.iam.roleName),
+    deleteRole: async plan =>
+      this.remove('iamRoles.deleteRole', this.roles, plan.iam.roleName),
+  };
+
+  readonly podTemplates: PodTemplateGateway = {
+    ensureFiles: async plan =>
+      plan.podTemplates.files.flatMap(file =>
+        this.ensure('podTemplates.ensureFiles', this.podTemplateKeys, file.key),
+      ),
+    deleteFiles: async plan =>
+      plan.podTemplates.files.flatMap(file =>
+        this.remove('podTemplates.deleteFiles', this.podTemplateKeys, file.key),
+      ),
+  };
+
+  readonly logGroups: LogGroupGateway = {
+    ensureLogGroup: async plan =>
+      this.ensure(
+        'logGroups.ensureLogGroup',
+        this.logGroupNames,
+        plan.logGroup.name,
+      ),
+    deleteLogGroup: async plan =>
+      this.remove(
+        'logGroups.deleteLogGroup',
+        this.logGroupNames,
+        plan.logGroup.name,
+      ),
+  };
+
+  readonly virtualClusters: VirtualClusterGateway = {
+    ensureVirtualCluster: async (plan: TenantPlan, knownId) => {
+      this.record('virtualClusters.ensureVirtualCluster');
+      const namespace = plan.virtualCluster.namespace;
+      if (knownId && this.virtualClusterNamespaces.get(knownId) === namespace) {
+        return { id: knownId, changes: [] };
+      }
+      const id = `vc${String(++this.nextId).padStart(23, '0')}`;
+      this.virtualClusterNamespaces.set(id, namespace);
+      return { id, changes: [`created virtual cluster ${id}`] };
+    },
+    deleteVirtualCluster: async (_plan, knownId) => {
+      this.record('virtualClusters.deleteVirtualCluster');
+      return knownId && this.virtualClusterNamespaces.delete(knownId)
+        ? [`deleted virtual cluster ${knownId}`]
+        : [];
+    },
+  };
+
+  readonly jobRuns: JobRunGateway = {
+    start: async input => {
+      this.record('jobRuns.start');
+      this.started.push(input);
+      const id = `job${String(++this.nextId).padStart(16, '0')}`;
+      const run: EmrJobRun = {
+        id,
+        virtualClusterId: this.liveCluster(input.virtualClusterId!),
+        name: input.name!,
+        state: 'PENDING',
+        releaseLabel: input.releaseLabel,
+        createdAt: new Date(),
+        tags: input.tags ?? {},
+      };
+      this.runs.set(id, run);
+      return {
+        id,
+        arn: `arn:aws:emr-containers:us-east-1:${TEST_ACCOUNT_ID}:/virtualclusters/${run.virtualClusterId}/jobruns/${id}`,
+      };
+    },
+    describe: async (virtualClusterId, id) => {
+      this.record('jobRuns.describe');
+      this.liveCluster(virtualClusterId);
+      return this.runs.get(id);
+    },
+    list: async function* list(
+      this: MemoryCluster,
+      virtualClusterId: string,
+      createdAfter: Date,
+    ) {
+      this.record('jobRuns.list');
+      this.liveCluster(virtualClusterId);
+      yield [...this.runs.values()].filter(
+        run =>
+          run.virtualClusterId === virtualClusterId &&
+          run.createdAt >= createdAfter,
+      );
+    }.bind(this),
+    cancel: async (virtualClusterId, id) => {
+      this.record('jobRuns.cancel');
+      this.liveCluster(virtualClusterId);
+      const run = this.runs.get(id);
+      if (run) {
+        this.runs.set(id, {
+          ...run,
+          state: 'CANCELLED',
+          finishedAt: new Date(),
+        });
+      }
+    },
+  };
+
+  async accountId() {
+    return TEST_ACCOUNT_ID;
+  }
+
+  dispose() {}
+
+  /** Calls that wrote something or would have (everything but reads). */
+  get writeCalls(): string[] {
+    return this.calls.filter(
+      call => !call.endsWith('.describe') && !call.endsWith('.list'),
+    );
+  }
+
+  private record(call: string) {
+    this.calls.push(call);
+    if (this.failing.has(call)) {
+      throw new Error(`${call} is failing (test)`);
+    }
+  }
+
+  private ensure(call: string, held: Set<string>, key: string): string[] {
+    this.record(call);
+    if (held.has(key)) {
+      return [];
+    }
+    held.add(key);
+    return [`created ${key}`];
+  }
+
+  private remove(call: string, held: Set<string>, key: string): string[] {
+    this.record(call);
+    return held.delete(key) ? [`deleted ${key}`] : [];
+  }
+
+  private liveCluster(id: string): string {
+    if (!this.virtualClusterNamespaces.has(id)) {
+      throw new VirtualClusterGoneError(id);
+    }
+    return id;
+  }
+}

@@ -1,0 +1,397 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { DAILY_SALES, TEAM_A, testConfig } from './__testUtils__/fixtures';
+import { MemoryCluster } from './__testUtils__/memoryGateways';
+import {
+  startEmrOnEksBackend,
+  USERS,
+  waitForTenant,
+} from './__testUtils__/testBackend';
+import { createEmrOnEksPlugin } from './plugin';
+
+/*
+ * The fast tier: the real plugin, router, services and permission framework
+ * on an in-memory SQLite database, with in-memory gateways instead of moto
+ * and a Kubernetes API server. It covers what the API answers (400, 401, 403,
+ * 404, 409) and who may see what; the *.moto.test.ts suites cover the same
+ * flows against real AWS APIs.
+ */
+
+jest.setTimeout(30_000);
+
+const BASE = '/api/emr-on-eks';
+const as = (user: string) => mockCredentials.user.header(user);
+const ADMIN = as(USERS.admin);
+/** The example job, at 10 executors so that it fits the example tenant's quota. */
+const SALES = {
+  ...DAILY_SALES,
+  executor: { ...DAILY_SALES.executor, maxExecutors: 10 },
+};
+const TEAM_B = {
+  ...TEAM_A,
+  name: 'team-b',
+  owner: 'group:default/team-b',
+  dataAccess: [],
+};
+
+async function start() {
+  const cluster = new MemoryCluster();
+  const backend = await startEmrOnEksBackend(
+    testConfig(),
+    [],
+    createEmrOnEksPlugin({ createGateways: () => cluster }),
+  );
+  const api = () => request(backend.server);
+  return { ...backend, cluster, api };
+}
+
+type Backend = Awaited<ReturnType<typeof start>>;
+type Api = Backend['api'];
+
+async function onboard(
+  { api, server }: Pick<Backend, 'api' | 'server'>,
+  body: object,
+  user: string,
+) {
+  await api()
+    .post(`${BASE}/tenants`)
+    .set('Authorization', as(user))
+    .send(body)
+    .expect(202);
+  return waitForTenant(
+    server,
+    (body as { name: string }).name,
+    ['Ready', 'Failed'],
+    ADMIN,
+  );
+}
+
+async function tenantNames(api: Api, user: string): Promise<string[]> {
+  const res = await api().get(`${BASE}/tenants`).set('Authorization', as(user));
+  expect(res.status).toBe(200);
+  return res.body.items.map((t: { name: string }) => t.name);
+}
+
+describe('tenants API (fast tier)', () => {
+  it.each([
+    ['an uppercase name', { name: 'Team-A' }, 'name:'],
+    ['the reserved name default', { name: 'default' }, 'reserved'],
+    ['an unparseable quota', { quota: { pods: 'many' } }, 'quota.pods'],
+    ['an unknown cluster', { cluster: 'nowhere' }, 'unknown cluster'],
+    ['an owner that is no entity ref', { owner: 'team-a' }, 'owner:'],
+  ])(
+    'answers 400 for %s, naming the field, and stores and calls nothing',
+    async (_what, patch, message) => {
+      const { api, cluster } = await start();
+      const res = await api()
+        .post(`${BASE}/tenants`)
+        .set('Authorization', as(USERS.alice))
+        .send({ ...TEAM_A, ...patch });
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toContain(message);
+      expect(await tenantNames(api, USERS.admin)).toEqual([]);
+      expect(cluster.calls).toEqual([]);
+    },
+  );
+
+  it('onboards a tenant on the in-memory gateways, resource by resource', async () => {
+    const backend = await start();
+    const { cluster } = backend;
+    const tenant = await onboard(backend, TEAM_A, USERS.alice);
+    expect(tenant.status.phase).toBe('Ready');
+    expect(tenant.status.steps.map((s: { state: string }) => s.state)).toEqual([
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+    ]);
+    expect([...cluster.roles]).toEqual(['emr-tenant-team-a']);
+    expect([...cluster.logGroupNames]).toEqual([tenant.status.logGroupName]);
+    expect([...cluster.virtualClusterNamespaces]).toEqual([
+      [tenant.status.virtualClusterId, 'team-a'],
+    ]);
+  });
+
+  it('refuses to onboard without the create permission, and anonymous callers', async () => {
+    const { api, cluster } = await start();
+    const denied = await api()
+      .post(`${BASE}/tenants`)
+      .set('Authorization', as(USERS.carol))
+      .send(TEAM_A);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.name).toBe('NotAllowedError');
+    const anonymous = await api()
+      .get(`${BASE}/tenants`)
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+    expect(await tenantNames(api, USERS.admin)).toEqual([]);
+    expect(cluster.calls).toEqual([]);
+  });
+
+  it('shows each team only its own tenants, and answers 404 alike for hidden and missing ones', async () => {
+    const backend = await start();
+    const { api, cluster } = backend;
+    await onboard(backend, TEAM_A, USERS.alice);
+    await onboard(backend, TEAM_B, USERS.bob);
+    expect(await tenantNames(api, USERS.alice)).toEqual(['team-a']);
+    expect(await tenantNames(api, USERS.carol)).toEqual(['team-a']);
+    expect(await tenantNames(api, USERS.bob)).toEqual(['team-b']);
+    expect(await tenantNames(api, USERS.admin)).toEqual(['team-a', 'team-b']);
+    const callsBefore = cluster.calls.length;
+
+    const asBob = as(USERS.bob);
+    for (const [method, path] of [
+      ['get', '/tenants/NAME'],
+      ['get', '/tenants/NAME/audit'],
+      ['put', '/tenants/NAME'],
+      ['delete', '/tenants/NAME'],
+      ['post', '/tenants/NAME/reconcile'],
+      ['get', '/tenants/NAME/job-runs'],
+    ] as const) {
+      const hidden = await api()
+        [method](`${BASE}${path.replace('NAME', 'team-a')}`)
+        .set('Authorization', asBob)
+        .send(TEAM_A);
+      const missing = await api()
+        [method](`${BASE}${path.replace('NAME', 'team-z')}`)
+        .set('Authorization', asBob)
+        .send({ ...TEAM_A, name: 'team-z' });
+      expect([method, path, hidden.status, missing.status]).toEqual([
+        method,
+        path,
+        404,
+        404,
+      ]);
+      // The answer for a hidden tenant says no more than for a missing one.
+      expect(hidden.body.error.message.replace('team-a', 'X')).toBe(
+        missing.body.error.message.replace('team-z', 'X'),
+      );
+    }
+    expect(cluster.calls.length).toBe(callsBefore);
+    const teamA = await api()
+      .get(`${BASE}/tenants/team-a`)
+      .set('Authorization', ADMIN);
+    expect(teamA.body).toMatchObject({
+      generation: 1,
+      status: { phase: 'Ready' },
+    });
+  });
+
+  it('answers 400 to an update that renames or breaks the tenant, keeping its generation', async () => {
+    const backend = await start();
+    const { api } = backend;
+    await onboard(backend, TEAM_A, USERS.alice);
+    for (const body of [
+      { ...TEAM_A, name: 'team-z' },
+      { ...TEAM_A, namespace: 'elsewhere' },
+      { ...TEAM_A, logRetentionDays: 2 },
+    ]) {
+      const res = await api()
+        .put(`${BASE}/tenants/team-a`)
+        .set('Authorization', as(USERS.alice))
+        .send(body);
+      expect(res.status).toBe(400);
+    }
+    const stored = await api()
+      .get(`${BASE}/tenants/team-a`)
+      .set('Authorization', as(USERS.alice));
+    expect(stored.body.generation).toBe(1);
+  });
+});
+
+describe('job-runs API (fast tier)', () => {
+  async function withTenants() {
+    const backend = await start();
+    await onboard(backend, TEAM_A, USERS.alice);
+    await onboard(backend, TEAM_B, USERS.bob);
+    return backend;
+  }
+
+  it('submits once per idempotency key, dry-runs without submitting, and cancels', async () => {
+    const { api, cluster } = await withTenants();
+    const first = await api()
+      .post(`${BASE}/tenants/team-a/job-runs`)
+      .set('Authorization', as(USERS.alice))
+      .send(SALES);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      tenant: 'team-a',
+      state: 'PENDING',
+      submittedBy: USERS.alice,
+      entityRef: SALES.entityRef,
+    });
+    expect(first.body.emrJobRunId).toEqual(expect.any(String));
+    expect(first.body).not.toHaveProperty('jobRunId');
+
+    const again = await api()
+      .post(`${BASE}/tenants/team-a/job-runs`)
+      .set('Authorization', as(USERS.carol))
+      .send(SALES);
+    expect([again.status, again.body.id]).toEqual([200, first.body.id]);
+
+    const dryRun = await api()
+      .post(`${BASE}/tenants/team-a/job-runs?dryRun=true`)
+      .set('Authorization', as(USERS.alice))
+      .send({ ...SALES, idempotencyKey: 'dry' });
+    expect(dryRun.status).toBe(200);
+    expect(dryRun.body.startJobRun.virtualClusterId).toBe(
+      first.body.virtualClusterId,
+    );
+    expect(cluster.started).toHaveLength(1);
+
+    const cancelled = await api()
+      .post(`${BASE}/job-runs/${first.body.id}/cancel`)
+      .set('Authorization', as(USERS.carol));
+    expect([cancelled.status, cancelled.body.state]).toEqual([
+      200,
+      'CANCELLED',
+    ]);
+    const twice = await api()
+      .post(`${BASE}/job-runs/${first.body.id}/cancel`)
+      .set('Authorization', as(USERS.alice));
+    expect(twice.status).toBe(409);
+  });
+
+  it.each([
+    ['no name', { name: undefined }, 'name'],
+    [
+      'more cores than the LimitRange allows',
+      { executor: { ...SALES.executor, cores: 7 } },
+      'executor.cores: 7 exceeds the LimitRange max cpu 6',
+    ],
+    [
+      'an entry point in another team’s bucket',
+      { entryPoint: 's3://other-team/jobs/x.py' },
+      'entryPoint',
+    ],
+    [
+      'a forbidden Spark key',
+      { sparkConf: { 'spark.kubernetes.namespace': 'team-b' } },
+      'spark.kubernetes.namespace',
+    ],
+  ])(
+    'answers 400 to a job run with %s, and submits nothing',
+    async (_what, patch, message) => {
+      const { api, cluster } = await withTenants();
+      const res = await api()
+        .post(`${BASE}/tenants/team-a/job-runs`)
+        .set('Authorization', as(USERS.alice))
+        .send({ ...SALES, ...patch });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(message);
+      expect(cluster.started).toEqual([]);
+      const list = await api()
+        .get(`${BASE}/tenants/team-a/job-runs`)
+        .set('Authorization', ADMIN);
+      expect(list.body.items).toEqual([]);
+    },
+  );
+
+  it('answers 400 to bad list queries, 404 to unknown tenants and runs, 409 to a tenant that is not Ready', async () => {
+    const backend = await withTenants();
+    const { api, cluster } = backend;
+    for (const query of [
+      { state: 'SLEEPING' },
+      { limit: '0' },
+      { limit: '201' },
+      { createdAfter: 'yesterday' },
+      { cursor: 'nope' },
+      { sort: 'asc' },
+    ]) {
+      const res = await api()
+        .get(`${BASE}/tenants/team-a/job-runs`)
+        .query(query)
+        .set('Authorization', ADMIN);
+      expect([query, res.status]).toEqual([query, 400]);
+    }
+    expect(
+      (
+        await api()
+          .post(`${BASE}/tenants/team-z/job-runs`)
+          .set('Authorization', ADMIN)
+          .send(SALES)
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await api()
+          .get(`${BASE}/job-runs/no-such-run`)
+          .set('Authorization', ADMIN)
+      ).status,
+    ).toBe(404);
+
+    cluster.failing.add('podTemplates.ensureFiles');
+    const failed = await onboard(
+      backend,
+      { ...TEAM_A, name: 'team-f' },
+      USERS.alice,
+    );
+    expect(failed.status.phase).toBe('Failed');
+    const notReady = await api()
+      .post(`${BASE}/tenants/team-f/job-runs`)
+      .set('Authorization', as(USERS.alice))
+      .send({ ...SALES, entryPoint: 'local:///app.py' });
+    expect(notReady.status).toBe(409);
+    expect(cluster.started).toEqual([]);
+  });
+
+  it('keeps team B out of team A’s runs: 403 to submit or cancel, 404 to read, absent from lists', async () => {
+    const { api, cluster } = await withTenants();
+    const run = (
+      await api()
+        .post(`${BASE}/tenants/team-a/job-runs`)
+        .set('Authorization', as(USERS.alice))
+        .send(SALES)
+        .expect(201)
+    ).body;
+    const asBob = as(USERS.bob);
+
+    const submit = await api()
+      .post(`${BASE}/tenants/team-a/job-runs`)
+      .set('Authorization', asBob)
+      .send({ ...SALES, idempotencyKey: 'bob' });
+    expect(submit.status).toBe(403);
+    const cancel = await api()
+      .post(`${BASE}/job-runs/${run.id}/cancel`)
+      .set('Authorization', asBob);
+    expect(cancel.status).toBe(403);
+    expect(cluster.started).toHaveLength(1);
+    expect(cluster.calls).not.toContain('jobRuns.cancel');
+
+    expect(
+      (
+        await api()
+          .get(`${BASE}/job-runs/${run.id}`)
+          .set('Authorization', asBob)
+      ).status,
+    ).toBe(404);
+    for (const query of [
+      {},
+      { entityRef: SALES.entityRef },
+      { tenant: 'team-a' },
+    ]) {
+      const res = await api()
+        .get(`${BASE}/job-runs`)
+        .query(query)
+        .set('Authorization', asBob);
+      expect([query, res.status, res.body.items]).toEqual([query, 200, []]);
+    }
+
+    await api()
+      .post(`${BASE}/tenants/team-b/job-runs`)
+      .set('Authorization', asBob)
+      .send({ ...SALES, entryPoint: 'local:///app.py', idempotencyKey: 'b-1' })
+      .expect(201);
+    const tenantsOf = async (user: string) =>
+      (
+        await api().get(`${BASE}/job-runs`).set('Authorization', as(user))
+      ).body.items
+        .map((r: { tenant: string }) => r.tenant)
+        .sort();
+    expect(await tenantsOf(USERS.bob)).toEqual(['team-b']);
+    expect(await tenantsOf(USERS.alice)).toEqual(['team-a']);
+    expect(await tenantsOf(USERS.admin)).toEqual(['team-a', 'team-b']);
+  });
+});
