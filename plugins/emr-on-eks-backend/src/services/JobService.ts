@@ -156,11 +156,9 @@ export class JobService {
       if (error instanceof JobRunRejectedError) {
         await this.jobs.markFailed(run.id, {
           reason: 'VALIDATION_ERROR',
-          details: (error as Error).message,
+          details: error.message,
         });
-        throw new InputError(
-          `EMR refused the job run: ${(error as Error).message}`,
-        );
+        throw new InputError(`EMR refused the job run: ${error.message}`);
       }
       // Throttled, unreachable or failing: the run stays SUBMITTING and a
       // retry with the same idempotency key resubmits it with the same token.
