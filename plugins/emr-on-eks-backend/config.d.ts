@@ -89,6 +89,41 @@ export interface Config {
         /** direct: skip TLS verification (only for local test clusters). */
         skipTLSVerify?: boolean;
       };
+      /**
+       * What the platform allows every tenant of this cluster. A tenant spec
+       * may ask for anything inside these and nothing outside; a spec outside
+       * is refused with a 400 naming the field, the value and the rule.
+       */
+      guardrails?: {
+        /**
+         * The only S3 locations a tenant may be granted (`s3://bucket/prefix/`,
+         * with `{tenant}` and `{namespace}` placeholders), each with the most
+         * access a grant there may ask for. Default: none. The assets bucket is
+         * never grantable. A write grant may not overlap any other tenant's
+         * grant; read grants may overlap only inside patterns marked `shared`.
+         */
+        dataAccess?: Array<{
+          s3: string;
+          access: 'read' | 'read-write';
+          shared?: boolean;
+        }>;
+        /** Largest ResourceQuota per key. Default: the spec defaults x 4. */
+        maxQuota?: { [key: string]: string };
+        /** Largest LimitRange max per container. Default: cpu 32, memory 256Gi. */
+        maxLimitRange?: { cpu?: string; memory?: string };
+        /** Egress grants must lie inside one of these CIDR blocks. Default: none. */
+        allowedEgressCidrs?: string[];
+        /** Lowest Pod Security Standard a tenant may ask for. Default: baseline. */
+        minPodSecurity?: 'privileged' | 'baseline' | 'restricted';
+        /** Priority tiers tenants may use. Default: low, standard. */
+        allowedPriorityTiers?: Array<'low' | 'standard' | 'high'>;
+        /**
+         * Namespaces no tenant may use, besides default and kube-*. Default:
+         * the namespaces of common add-ons (monitoring, karpenter, argocd,
+         * cert-manager, ...).
+         */
+        reservedNamespaces?: string[];
+      };
     }>;
     /** Defaults of the job runs the plugin composes, and the job-run sync. */
     jobs?: {

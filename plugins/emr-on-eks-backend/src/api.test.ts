@@ -1,4 +1,5 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
+import type { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { DAILY_SALES, TEAM_A, testConfig } from './__testUtils__/fixtures';
 import { MemoryCluster } from './__testUtils__/memoryGateways';
@@ -34,10 +35,10 @@ const TEAM_B = {
   dataAccess: [],
 };
 
-async function start() {
+async function start(guardrails?: JsonObject) {
   const cluster = new MemoryCluster();
   const backend = await startEmrOnEksBackend(
-    testConfig(),
+    testConfig({ guardrails }),
     [],
     createEmrOnEksPlugin({ createGateways: () => cluster }),
   );
@@ -325,7 +326,7 @@ describe('job-runs API (fast tier)', () => {
     cluster.failing.add('podTemplates.ensureFiles');
     const failed = await onboard(
       backend,
-      { ...TEAM_A, name: 'team-f' },
+      { ...TEAM_A, name: 'team-f', dataAccess: [] },
       USERS.alice,
     );
     expect(failed.status.phase).toBe('Failed');
@@ -393,5 +394,109 @@ describe('job-runs API (fast tier)', () => {
     expect(await tenantsOf(USERS.bob)).toEqual(['team-b']);
     expect(await tenantsOf(USERS.alice)).toEqual(['team-a']);
     expect(await tenantsOf(USERS.admin)).toEqual(['team-a', 'team-b']);
+  });
+});
+
+describe('guardrails through the API (fast tier)', () => {
+  it.each([
+    [
+      'write access to another team’s pod templates in the assets bucket',
+      {
+        dataAccess: [
+          {
+            s3: 's3://shared-data-emr-assets/tenants/team-b/pod-templates/',
+            access: 'read-write',
+          },
+        ],
+      },
+      "dataAccess.0.s3: s3://shared-data-emr-assets/tenants/team-b/pod-templates/ is in the cluster's assets bucket",
+    ],
+    [
+      'another team’s data',
+      { dataAccess: [{ s3: 's3://data-lake/team-b/', access: 'read' }] },
+      'dataAccess.0.s3: s3://data-lake/team-b/ is outside the locations this cluster grants',
+    ],
+    [
+      'a quota of 1e300 CPUs',
+      { quota: { 'requests.cpu': '1e300' } },
+      'quota.requests.cpu',
+    ],
+    [
+      'egress to the whole internet',
+      { network: { egressCidrs: ['0.0.0.0/0'] } },
+      "network.egressCidrs.0: 0.0.0.0/0 is not inside this cluster's allowed egress",
+    ],
+    [
+      'an add-on’s namespace',
+      { namespace: 'monitoring' },
+      'namespace: "monitoring" is reserved',
+    ],
+    ['the high priority tier', { priorityTier: 'high' }, 'priorityTier'],
+  ])(
+    'refuses a tenant asking for %s: 400, nothing stored, nothing called',
+    async (_what, patch, message) => {
+      const { api, cluster } = await start({
+        dataAccess: [{ s3: 's3://data-lake/{tenant}/', access: 'read-write' }],
+        allowedEgressCidrs: ['10.0.0.0/8'],
+      });
+      const res = await api()
+        .post(`${BASE}/tenants`)
+        .set('Authorization', as(USERS.alice))
+        .send({ ...TEAM_A, dataAccess: [], ...patch });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(message);
+      expect(await tenantNames(api, USERS.admin)).toEqual([]);
+      expect(cluster.calls).toEqual([]);
+    },
+  );
+
+  it('refuses an update by the owning team past the guardrails, keeping the tenant as it was', async () => {
+    const backend = await start();
+    const { api } = backend;
+    await onboard(backend, TEAM_A, USERS.alice);
+    for (const patch of [
+      { quota: { ...TEAM_A.quota, 'requests.cpu': '100000' } },
+      { network: { egressCidrs: ['0.0.0.0/0'] } },
+      { dataAccess: [{ s3: 's3://data-lake/', access: 'read-write' }] },
+    ]) {
+      const res = await api()
+        .put(`${BASE}/tenants/team-a`)
+        .set('Authorization', as(USERS.carol))
+        .send({ ...TEAM_A, ...patch });
+      expect([patch, res.status]).toEqual([patch, 400]);
+    }
+    const stored = await api()
+      .get(`${BASE}/tenants/team-a`)
+      .set('Authorization', ADMIN);
+    expect(stored.body.generation).toBe(1);
+    expect(stored.body.spec.network.egressCidrs).toEqual(['10.0.0.0/8']);
+  });
+
+  it('refuses a grant overlapping another tenant’s write grant without saying whose', async () => {
+    const backend = await start({
+      dataAccess: [{ s3: 's3://common/', access: 'read-write' }],
+      allowedEgressCidrs: ['10.0.0.0/8'],
+    });
+    await onboard(
+      backend,
+      {
+        ...TEAM_A,
+        dataAccess: [
+          { s3: 's3://common/team-a-project/', access: 'read-write' },
+        ],
+      },
+      USERS.alice,
+    );
+    const res = await backend
+      .api()
+      .post(`${BASE}/tenants`)
+      .set('Authorization', as(USERS.bob))
+      .send({
+        ...TEAM_B,
+        dataAccess: [{ s3: 's3://common/', access: 'read' }],
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain("overlaps another tenant's grant");
+    expect(res.body.error.message).not.toContain('team-a');
   });
 });

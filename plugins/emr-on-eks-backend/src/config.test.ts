@@ -93,6 +93,59 @@ describe('readEmrOnEksSettings', () => {
     );
   });
 
+  it('gives every cluster safe guardrails when none are configured', () => {
+    const config = testConfig() as any;
+    delete config.emrOnEks.clusters[0].guardrails;
+    expect(read(config).clusters[0].guardrails).toMatchObject({
+      dataAccess: [],
+      maxQuota: {
+        'requests.cpu': '128',
+        'requests.memory': '512Gi',
+        'limits.cpu': '256',
+        'limits.memory': '1024Gi',
+        pods: '800',
+      },
+      maxLimitRange: { cpu: '32', memory: '256Gi' },
+      allowedEgressCidrs: [],
+      minPodSecurity: 'baseline',
+      allowedPriorityTiers: ['low', 'standard'],
+      reservedNamespaces: expect.arrayContaining(['monitoring', 'karpenter']),
+    });
+  });
+
+  it.each([
+    [
+      { dataAccess: [{ s3: 's3://shared-data-emr-assets/', access: 'read' }] },
+      'emrOnEks.clusters[0].guardrails.dataAccess[0].s3 is in the assets bucket',
+    ],
+    [
+      { dataAccess: [{ s3: 's3://lake/{tenant}', access: 'read' }] },
+      'emrOnEks.clusters[0].guardrails.dataAccess[0].s3 must be s3://bucket/prefix/',
+    ],
+    [
+      { dataAccess: [{ s3: 's3://lake/', access: 'write' }] },
+      'emrOnEks.clusters[0].guardrails.dataAccess[0].access',
+    ],
+    [
+      { allowedEgressCidrs: ['10.0.0.0/33'] },
+      'emrOnEks.clusters[0].guardrails.allowedEgressCidrs[0] must be a CIDR block',
+    ],
+    [
+      { maxQuota: { 'requests.cpu': 'lots' } },
+      'emrOnEks.clusters[0].guardrails.maxQuota.requests.cpu "lots" is not a Kubernetes quantity',
+    ],
+    [
+      { allowedPriorityTiers: [] },
+      'emrOnEks.clusters[0].guardrails.allowedPriorityTiers must allow at least one tier',
+    ],
+    [
+      { minPodSecurity: 'lenient' },
+      'emrOnEks.clusters[0].guardrails.minPodSecurity',
+    ],
+  ])('refuses the guardrails %j, naming the key', (guardrails, message) => {
+    expect(() => read(withCluster({ guardrails }))).toThrow(message);
+  });
+
   it('knows the Karpenter capacity label values', () => {
     const settings = read(
       withCluster({ capacityTypeLabel: 'karpenter.sh/capacity-type' }),

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { z } from 'zod';
+import { guardrailsSchema } from './guardrailsConfig';
 
 /** Capacity-type label values of the two node provisioners EKS users run. */
 const KNOWN_CAPACITY_LABELS: Record<
@@ -89,6 +90,7 @@ const clusterSchema = z
     /** @deprecated the old name of assetsBucket, still read. */
     podTemplateBucket: bucketName.optional(),
     kubernetes: kubernetesSchema,
+    guardrails: guardrailsSchema.prefault({}),
   })
   .transform((cluster, ctx) => {
     const { podTemplateBucket, assetsBucket, ...rest } = cluster;
@@ -114,6 +116,15 @@ const clusterSchema = z
       });
     }
     const bucket = assetsBucket ?? podTemplateBucket;
+    cluster.guardrails.dataAccess.forEach((pattern, index) => {
+      if (bucket && pattern.s3.startsWith(`s3://${bucket}/`)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['guardrails', 'dataAccess', index, 's3'],
+          message: `is in the assets bucket ${bucket}, which holds every tenant's pod templates and logs and is never granted to a tenant`,
+        });
+      }
+    });
     if (!bucket) {
       ctx.addIssue({
         code: 'custom',

@@ -319,7 +319,12 @@ describe('job runs (moto)', () => {
       });
       const failed = await onboard(
         server,
-        { ...TEAM_A, name: 'team-f', owner: 'group:default/team-a' },
+        {
+          ...TEAM_A,
+          name: 'team-f',
+          owner: 'group:default/team-a',
+          dataAccess: [],
+        },
         USERS.alice,
       );
       expect(failed.status.phase).toBe('Failed');

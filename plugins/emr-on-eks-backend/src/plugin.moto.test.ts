@@ -633,7 +633,12 @@ describe('permissions', () => {
     await onboard(server, TEAM_A, USERS.alice);
     await onboard(
       server,
-      { ...TEAM_A, name: 'team-b', owner: 'group:default/team-b' },
+      {
+        ...TEAM_A,
+        name: 'team-b',
+        owner: 'group:default/team-b',
+        dataAccess: [{ s3: 's3://data-lake/team-b/', access: 'read-write' }],
+      },
       USERS.bob,
     );
 

@@ -15,6 +15,16 @@ export const TEST_ACCOUNT_ID = '123456789012';
 export const TEST_OIDC_ISSUER =
   'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 
+/** Guardrails that fit the example tenants (team-a, team-b, ...) of the tests. */
+export const TEST_GUARDRAILS: JsonObject = {
+  dataAccess: [
+    { s3: 's3://data-lake/{tenant}/', access: 'read-write' },
+    { s3: 's3://shared-reference/', access: 'read', shared: true },
+  ],
+  allowedEgressCidrs: ['10.0.0.0/8'],
+  allowedPriorityTiers: ['low', 'standard', 'high'],
+};
+
 /** The `emrOnEks` config block of the tests, as a user would write it. */
 export function testConfig(
   overrides: {
@@ -22,6 +32,7 @@ export function testConfig(
     kubernetes?: JsonObject;
     region?: string;
     iam?: JsonObject;
+    guardrails?: JsonObject;
   } = {},
 ): JsonObject {
   return {
@@ -37,6 +48,7 @@ export function testConfig(
           oidcIssuer: `https://${TEST_OIDC_ISSUER}`,
           capacityTypeLabel: 'eks.amazonaws.com/capacityType',
           assetsBucket: 'shared-data-emr-assets',
+          guardrails: overrides.guardrails ?? TEST_GUARDRAILS,
           kubernetes: overrides.kubernetes ?? {
             mode: 'gitops',
             directory: '/tmp/unused',

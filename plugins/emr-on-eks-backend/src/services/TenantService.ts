@@ -9,6 +9,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { clusterOfTenant } from '../config';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
+import { guardrailViolations } from '../domain/guardrails';
 import { buildTenantPlan, checkSpecAgainstSettings } from '../domain/plan';
 import type { ClusterGateways } from '../gateways/ClusterGateways';
 import type { TenantOutputs, TenantStore } from '../stores/TenantStore';
@@ -64,7 +65,7 @@ export class TenantService {
 
   /** Validates against the settings, stores the tenant and starts onboarding. */
   async createTenant(spec: TenantSpec, actor: Actor): Promise<Tenant> {
-    this.assertFitsSettings(spec);
+    await this.assertFitsSettings(spec);
     const tenant = await this.store.insertTenant({ spec, createdBy: actor });
     await this.audit(tenant, actor, 'tenant.create', 'accepted');
     this.reconcileInBackground(spec.name, actor);
@@ -73,7 +74,7 @@ export class TenantService {
 
   /** Stores a changed spec as a new generation and reconciles it. */
   async updateTenant(spec: TenantSpec, actor: Actor): Promise<Tenant> {
-    this.assertFitsSettings(spec);
+    await this.assertFitsSettings(spec);
     const current = await this.store.getTenant(spec.name);
     if (current.status.phase === 'Deleting') {
       throw new ConflictError(`tenant ${spec.name} is being offboarded`);
@@ -368,8 +369,22 @@ export class TenantService {
     return { cluster, gateways: this.gatewaysFor(cluster) };
   }
 
-  private assertFitsSettings(spec: TenantSpec) {
+  /** The configured cluster settings, then the cluster's guardrails. */
+  private async assertFitsSettings(spec: TenantSpec) {
     const issues = checkSpecAgainstSettings(spec, this.settings);
+    const cluster = this.settings.clusters.find(c => c.name === spec.cluster);
+    if (issues.length === 0 && cluster) {
+      const others = (await this.store.listTenants())
+        .filter(t => t.name !== spec.name && t.spec.cluster === spec.cluster)
+        .map(t => t.spec);
+      issues.push(
+        ...guardrailViolations(spec, {
+          guardrails: cluster.guardrails,
+          assetsBucket: cluster.assetsBucket,
+          others,
+        }),
+      );
+    }
     if (issues.length > 0) {
       throw new InputError(formatIssues(issues));
     }
