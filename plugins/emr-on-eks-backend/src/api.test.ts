@@ -1,4 +1,8 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import type { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { DAILY_SALES, TEAM_A, testConfig } from './__testUtils__/fixtures';
@@ -338,7 +342,7 @@ describe('job-runs API (fast tier)', () => {
     expect(cluster.started).toEqual([]);
   });
 
-  it('keeps team B out of team A’s runs: 403 to submit or cancel, 404 to read, absent from lists', async () => {
+  it('keeps team B out of team A’s runs: 404 to submit, cancel or read, absent from lists', async () => {
     const { api, cluster } = await withTenants();
     const run = (
       await api()
@@ -353,11 +357,19 @@ describe('job-runs API (fast tier)', () => {
       .post(`${BASE}/tenants/team-a/job-runs`)
       .set('Authorization', asBob)
       .send({ ...SALES, idempotencyKey: 'bob' });
-    expect(submit.status).toBe(403);
+    expect(submit.status).toBe(404);
     const cancel = await api()
       .post(`${BASE}/job-runs/${run.id}/cancel`)
       .set('Authorization', asBob);
-    expect(cancel.status).toBe(403);
+    expect(cancel.status).toBe(404);
+    // The same answer as for a run that does not exist.
+    const missing = await api()
+      .post(`${BASE}/job-runs/no-such-run/cancel`)
+      .set('Authorization', asBob);
+    expect(missing.status).toBe(404);
+    expect(cancel.body.error.message.replace(run.id, 'X')).toBe(
+      missing.body.error.message.replace('no-such-run', 'X'),
+    );
     expect(cluster.started).toHaveLength(1);
     expect(cluster.calls).not.toContain('jobRuns.cancel');
 
@@ -450,7 +462,7 @@ describe('guardrails through the API (fast tier)', () => {
     },
   );
 
-  it('refuses an update by the owning team past the guardrails, keeping the tenant as it was', async () => {
+  it('refuses an update past the guardrails even from an admin, keeping the tenant as it was', async () => {
     const backend = await start();
     const { api } = backend;
     await onboard(backend, TEAM_A, USERS.alice);
@@ -461,7 +473,7 @@ describe('guardrails through the API (fast tier)', () => {
     ]) {
       const res = await api()
         .put(`${BASE}/tenants/team-a`)
-        .set('Authorization', as(USERS.carol))
+        .set('Authorization', ADMIN)
         .send({ ...TEAM_A, ...patch });
       expect([patch, res.status]).toEqual([patch, 400]);
     }
@@ -470,6 +482,44 @@ describe('guardrails through the API (fast tier)', () => {
       .set('Authorization', ADMIN);
     expect(stored.body.generation).toBe(1);
     expect(stored.body.spec.network.egressCidrs).toEqual(['10.0.0.0/8']);
+  });
+
+  it('lets the owning team change its own settings but not its guardrails (403 naming them); an admin can', async () => {
+    const backend = await start();
+    const { api } = backend;
+    await onboard(backend, TEAM_A, USERS.alice);
+    const put = (user: string, patch: object) =>
+      api()
+        .put(`${BASE}/tenants/team-a`)
+        .set('Authorization', user)
+        .send({ ...TEAM_A, ...patch });
+
+    const own = await put(as(USERS.carol), {
+      description: 'sales analytics',
+      logRetentionDays: 90,
+      releaseLabel: 'emr-7.2.0-latest',
+    });
+    expect([own.status, own.body.generation]).toEqual([202, 2]);
+
+    const guarded = await put(as(USERS.carol), {
+      owner: 'group:default/team-b',
+      quota: { ...TEAM_A.quota, pods: '300' },
+      priorityTier: 'low',
+    });
+    expect(guarded.status).toBe(403);
+    expect(guarded.body.error.message).toBe(
+      'not allowed: emr-on-eks.tenant.guardrails.update on tenant team-a (needed to change owner, quota, priorityTier)',
+    );
+    const after = await api()
+      .get(`${BASE}/tenants/team-a`)
+      .set('Authorization', ADMIN);
+    expect(after.body).toMatchObject({
+      generation: 2,
+      spec: { owner: 'group:default/team-a', priorityTier: 'standard' },
+    });
+
+    const admin = await put(ADMIN, { quota: { ...TEAM_A.quota, pods: '300' } });
+    expect([admin.status, admin.body.spec.quota.pods]).toEqual([202, '300']);
   });
 
   it('refuses a grant overlapping another tenant’s write grant without saying whose', async () => {
@@ -498,5 +548,27 @@ describe('guardrails through the API (fast tier)', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain("overlaps another tenant's grant");
     expect(res.body.error.message).not.toContain('team-a');
+  });
+});
+
+describe('start-up (fast tier)', () => {
+  it('warns that every tenant is open to everyone when the permission framework is off', async () => {
+    const warnings: string[] = [];
+    const logger = mockServices.logger.mock({
+      warn: (message: string) => {
+        warnings.push(message);
+      },
+    });
+    logger.child.mockImplementation(() => logger);
+    await startTestBackend({
+      features: [
+        createEmrOnEksPlugin({ createGateways: () => new MemoryCluster() }),
+        mockServices.rootConfig.factory({ data: testConfig() }),
+        logger.factory,
+      ],
+    });
+    expect(warnings).toContainEqual(
+      expect.stringContaining('permission.enabled is not true'),
+    );
   });
 });

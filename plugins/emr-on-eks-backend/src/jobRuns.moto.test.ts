@@ -362,7 +362,7 @@ describe('job runs (moto)', () => {
   });
 
   describe('permissions', () => {
-    it('keeps team B out of team A’s runs: 403 to submit or cancel, absent from lists', async () => {
+    it('keeps team B out of team A’s runs: 404 to submit or cancel, absent from lists', async () => {
       const { server } = await backendWithTenants();
       const submitted = await request(server)
         .post(`${BASE}/tenants/team-a/job-runs`)
@@ -376,11 +376,11 @@ describe('job runs (moto)', () => {
         .post(`${BASE}/tenants/team-a/job-runs`)
         .set('Authorization', asBob)
         .send(SALES);
-      expect(submit.status).toBe(403);
+      expect(submit.status).toBe(404);
       const cancel = await request(server)
         .post(`${BASE}/job-runs/${run.id}/cancel`)
         .set('Authorization', asBob);
-      expect(cancel.status).toBe(403);
+      expect(cancel.status).toBe(404);
       expect(harness.proxy.calls.filter(c => c.write)).toEqual([]);
 
       expect(

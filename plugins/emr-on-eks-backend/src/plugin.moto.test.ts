@@ -280,9 +280,10 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     harness.proxy.clear();
     harness.kube.clear();
 
+    // The quota is a guardrail: a platform admin changes it.
     const res = await request(server)
       .put(`${BASE}/tenants/team-a`)
-      .set('Authorization', as(USERS.carol))
+      .set('Authorization', ADMIN)
       .send({
         ...TEAM_A,
         quota: { ...TEAM_A.quota, pods: '300' },

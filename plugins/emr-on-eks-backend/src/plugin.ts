@@ -46,6 +46,11 @@ export function createEmrOnEksPlugin(
           const settings = readEmrOnEksSettings(deps.config, {
             logger: deps.logger,
           });
+          if (deps.config.getOptionalBoolean('permission.enabled') !== true) {
+            deps.logger.warn(
+              'permission.enabled is not true: the permission framework allows every request, so any signed-in user can read, change and offboard every tenant and its job runs. Enable it with a policy before teams use this plugin (see the plugin README, Permissions).',
+            );
+          }
           const db = await migrateDatabase(deps.database);
           const store = new TenantStore(db);
           const gateways = new ClusterGatewayRegistry(cluster =>

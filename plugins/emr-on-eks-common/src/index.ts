@@ -11,6 +11,8 @@ export {
   EMR_ON_EKS_MANAGED_BY,
 } from './annotations';
 export { isCidr } from './cidr';
+export { GUARDED_TENANT_FIELDS, changedGuardedFields } from './guardedFields';
+export type { GuardedTenantField } from './guardedFields';
 export {
   JOB_RUN_STATES,
   SPARK_MEMORY_PATTERN,
@@ -36,6 +38,7 @@ export {
   emrOnEksPermissions,
   emrOnEksTenantCreatePermission,
   emrOnEksTenantDeletePermission,
+  emrOnEksTenantGuardrailsUpdatePermission,
   emrOnEksTenantReadPermission,
   emrOnEksTenantUpdatePermission,
 } from './permissions';

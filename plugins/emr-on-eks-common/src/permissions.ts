@@ -28,6 +28,20 @@ export const emrOnEksTenantUpdatePermission = createPermission({
   resourceType: EMR_ON_EKS_TENANT_RESOURCE_TYPE,
 });
 
+/**
+ * Change a tenant's guarded fields (`GUARDED_TENANT_FIELDS`: owner,
+ * quota, LimitRange, network, data access, priority tier, Pod Security).
+ * Platform admins hold it; {@link emrOnEksTenantUpdatePermission} alone
+ * changes only the team's own settings.
+ *
+ * @public
+ */
+export const emrOnEksTenantGuardrailsUpdatePermission = createPermission({
+  name: 'emr-on-eks.tenant.guardrails.update',
+  attributes: { action: 'update' },
+  resourceType: EMR_ON_EKS_TENANT_RESOURCE_TYPE,
+});
+
 /** Offboard a tenant. @public */
 export const emrOnEksTenantDeletePermission = createPermission({
   name: 'emr-on-eks.tenant.delete',
@@ -66,6 +80,7 @@ export const emrOnEksPermissions = [
   emrOnEksTenantCreatePermission,
   emrOnEksTenantReadPermission,
   emrOnEksTenantUpdatePermission,
+  emrOnEksTenantGuardrailsUpdatePermission,
   emrOnEksTenantDeletePermission,
   emrOnEksJobRunSubmitPermission,
   emrOnEksJobRunReadPermission,

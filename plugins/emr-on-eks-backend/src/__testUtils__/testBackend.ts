@@ -26,6 +26,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   EMR_ON_EKS_TENANT_RESOURCE_TYPE,
   emrOnEksTenantCreatePermission,
+  emrOnEksTenantGuardrailsUpdatePermission,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { JsonObject } from '@backstage/types';
 import permissionBackend from '@backstage/plugin-permission-backend';
@@ -70,6 +71,12 @@ class TestPolicy {
             ? AuthorizeResult.ALLOW
             : AuthorizeResult.DENY,
       };
+    }
+    // The guardrails are the platform's: only admins change them.
+    if (
+      isPermission(query.permission, emrOnEksTenantGuardrailsUpdatePermission)
+    ) {
+      return { result: AuthorizeResult.DENY };
     }
     if (
       isResourcePermission(query.permission, EMR_ON_EKS_TENANT_RESOURCE_TYPE)

@@ -88,15 +88,22 @@ export class ApiAccess {
     return tenant;
   }
 
-  /** 403 unless the caller holds the permission on the tenant. */
+  /**
+   * 403 unless the caller holds the permission on the tenant; `needed` says
+   * what for. Call it only once the caller may see the tenant (a hidden
+   * tenant is a 404, see {@link ApiAccess.visibleTenant}).
+   */
   async requireOn(
     permission: ResourcePermission,
     tenant: string,
     credentials: BackstageCredentials,
+    needed?: string,
   ): Promise<void> {
     if (!(await this.allowedOn(permission, [tenant], credentials))[0]) {
       throw new NotAllowedError(
-        `not allowed: ${permission.name} on tenant ${tenant}`,
+        `not allowed: ${permission.name} on tenant ${tenant}${
+          needed ? ` (needed ${needed})` : ''
+        }`,
       );
     }
   }

@@ -9,6 +9,7 @@ import {
   tenantNameSchema,
   zodIssues,
 } from '@spot-spark/plugin-emr-on-eks-common';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { JobService } from '../services/JobService';
@@ -58,6 +59,24 @@ export function addJobRunRoutes(
 ) {
   const { access, jobs, tenants } = options;
 
+  /** A run the caller may read; absent and hidden runs get the same 404. */
+  async function visibleRun(id: string, credentials: BackstageCredentials) {
+    const run = await jobs.findRun(id);
+    const readable =
+      run &&
+      (
+        await access.allowedOn(
+          emrOnEksJobRunReadPermission,
+          [run.tenant],
+          credentials,
+        )
+      )[0];
+    if (!run || !readable) {
+      throw new NotFoundError(`job run ${id} not found`);
+    }
+    return run;
+  }
+
   router.post('/tenants/:name/job-runs', async (req, res) => {
     const credentials = await access.credentials(req);
     const dryRun = req.query.dryRun === 'true';
@@ -66,12 +85,12 @@ export function addJobRunRoutes(
       dryRun ? 'job-run-dry-run' : 'job-run-submit',
       { tenant: req.params.name, name: String(req.body?.name ?? '') },
       async () => {
-        const tenant = tenantNameSchema.safeParse(req.params.name).success
-          ? await tenants.findTenant(req.params.name)
-          : undefined;
-        if (!tenant) {
-          throw new NotFoundError(`tenant ${req.params.name} not found`);
-        }
+        // Who may not see the tenant's runs learns nothing: 404, as for none.
+        const tenant = await access.visibleTenant(
+          req.params.name,
+          credentials,
+          emrOnEksJobRunReadPermission,
+        );
         await access.requireOn(
           emrOnEksJobRunSubmitPermission,
           tenant.name,
@@ -139,19 +158,7 @@ export function addJobRunRoutes(
 
   router.get('/job-runs/:id', async (req, res) => {
     const credentials = await access.credentials(req);
-    const run = await jobs.getRun(req.params.id);
-    if (
-      !(
-        await access.allowedOn(
-          emrOnEksJobRunReadPermission,
-          [run.tenant],
-          credentials,
-        )
-      )[0]
-    ) {
-      throw new NotFoundError(`job run ${req.params.id} not found`);
-    }
-    res.json(run);
+    res.json(await visibleRun(req.params.id, credentials));
   });
 
   router.post('/job-runs/:id/cancel', async (req, res) => {
@@ -161,7 +168,7 @@ export function addJobRunRoutes(
       'job-run-cancel',
       { jobRun: req.params.id },
       async () => {
-        const current = await jobs.getRun(req.params.id);
+        const current = await visibleRun(req.params.id, credentials);
         await access.requireOn(
           emrOnEksJobRunCancelPermission,
           current.tenant,

@@ -1,7 +1,9 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   emrOnEksTenantCreatePermission,
+  changedGuardedFields,
   emrOnEksTenantDeletePermission,
+  emrOnEksTenantGuardrailsUpdatePermission,
   emrOnEksTenantReadPermission,
   emrOnEksTenantUpdatePermission,
   formatIssues,
@@ -10,6 +12,7 @@ import {
   tenantNameSchema,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Request, Router } from 'express';
 import type { TenantService } from '../services/TenantService';
 import { actorOf, ApiAccess } from './access';
@@ -87,7 +90,11 @@ export function addTenantRoutes(
     req: Request,
     eventId: string,
     permission: ResourcePermission,
-    change: (tenant: Tenant, actor: string) => Promise<T>,
+    change: (
+      tenant: Tenant,
+      actor: string,
+      credentials: BackstageCredentials,
+    ) => Promise<T>,
   ): Promise<T> {
     const credentials = await access.credentials(req);
     return access.audited(
@@ -100,7 +107,7 @@ export function addTenantRoutes(
           credentials,
         );
         await access.requireOn(permission, current.name, credentials);
-        return change(current, actorOf(credentials));
+        return change(current, actorOf(credentials), credentials);
       },
     );
   }
@@ -110,7 +117,7 @@ export function addTenantRoutes(
       req,
       'tenant-update',
       emrOnEksTenantUpdatePermission,
-      (current, actor) => {
+      async (current, actor, credentials) => {
         const body = req.body ?? {};
         if (body.name !== undefined && body.name !== current.name) {
           throw new InputError(
@@ -118,6 +125,16 @@ export function addTenantRoutes(
           );
         }
         const spec = parseSpecOrThrow({ ...body, name: current.name });
+        // The team edits its own settings; the guardrails are the platform's.
+        const guarded = changedGuardedFields(current.spec, spec);
+        if (guarded.length > 0) {
+          await access.requireOn(
+            emrOnEksTenantGuardrailsUpdatePermission,
+            current.name,
+            credentials,
+            `to change ${guarded.join(', ')}`,
+          );
+        }
         return tenants.updateTenant(spec, actor);
       },
     );

@@ -179,6 +179,11 @@ export class JobService {
     };
   }
 
+  /** The run, or undefined when there is none. */
+  findRun(id: string): Promise<JobRun | undefined> {
+    return this.jobs.getRun(id);
+  }
+
   async getRun(id: string): Promise<JobRun> {
     const run = await this.jobs.getRun(id);
     if (!run) {
