@@ -25,6 +25,7 @@ describe('tenantObjects', () => {
       'NetworkPolicy',
       'Role',
       'RoleBinding',
+      'ResourceQuota',
     ]);
     for (const object of objects) {
       expect(() => validateAgainstUpstreamSchema(object)).not.toThrow();
@@ -260,4 +261,54 @@ describe('containsDesired', () => {
     expect(containsDesired({ a: [1, 2] }, { a: [1] })).toBe(false);
     expect(containsDesired({ a: 'x' }, { a: 'y' })).toBe(false);
   });
+});
+
+describe('priority guard', () => {
+  it.each([
+    [
+      'low',
+      [
+        'emr-on-eks-standard-driver',
+        'emr-on-eks-standard-executor',
+        'emr-on-eks-high-driver',
+        'emr-on-eks-high-executor',
+        'system-cluster-critical',
+        'system-node-critical',
+      ],
+    ],
+    [
+      'standard',
+      [
+        'emr-on-eks-high-driver',
+        'emr-on-eks-high-executor',
+        'system-cluster-critical',
+        'system-node-critical',
+      ],
+    ],
+    ['high', ['system-cluster-critical', 'system-node-critical']],
+  ] as const)(
+    'gives a %s tenant zero pods of every higher tier’s and every system class',
+    (tier, forbidden) => {
+      const guard = byKindName(
+        tenantObjects(spec({ priorityTier: tier })),
+        'ResourceQuota',
+        'emr-on-eks-priority-guard',
+      );
+      expect(guard.spec).toEqual({
+        hard: { pods: '0' },
+        scopeSelector: {
+          matchExpressions: [
+            { scopeName: 'PriorityClass', operator: 'In', values: forbidden },
+          ],
+        },
+      });
+      expect(() => validateAgainstUpstreamSchema(guard)).not.toThrow();
+      // The tenant's own classes stay usable.
+      const own = clusterPriorityClasses()
+        .map(pc => pc.metadata.name)
+        .filter(name => !forbidden.includes(name as never));
+      expect(own).toContain(`emr-on-eks-${tier}-driver`);
+      expect(own).toContain(`emr-on-eks-${tier}-executor`);
+    },
+  );
 });

@@ -41,6 +41,24 @@ export function priorityClassName(
   return `emr-on-eks-${tier}-${role}`;
 }
 
+/** Kubernetes' own classes, meant for cluster components only. */
+const SYSTEM_PRIORITY_CLASSES = [
+  'system-cluster-critical',
+  'system-node-critical',
+];
+
+/** The PriorityClasses a tenant of `tier` may not use: higher tiers' and the system ones. */
+export function forbiddenPriorityClasses(tier: PriorityTier): string[] {
+  const above = PRIORITY_TIERS.slice(PRIORITY_TIERS.indexOf(tier) + 1);
+  return [
+    ...above.flatMap(higher => [
+      priorityClassName(higher, 'driver'),
+      priorityClassName(higher, 'executor'),
+    ]),
+    ...SYSTEM_PRIORITY_CLASSES,
+  ];
+}
+
 function managedLabels(extra: Record<string, string> = {}) {
   return { [EMR_ON_EKS_LABELS.managedBy]: EMR_ON_EKS_MANAGED_BY, ...extra };
 }
@@ -256,6 +274,27 @@ export function tenantObjects(spec: TenantSpec): KubernetesObject[] {
           name: 'emr-containers',
         },
       ],
+    },
+    {
+      // Tiers are enforced by the API server, not by convention: a pod of
+      // this namespace asking for a higher tier's class, or for a system
+      // class, is refused (a quota of zero pods for those classes), so it
+      // cannot preempt other teams' pods.
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: meta('emr-on-eks-priority-guard'),
+      spec: {
+        hard: { pods: '0' },
+        scopeSelector: {
+          matchExpressions: [
+            {
+              scopeName: 'PriorityClass',
+              operator: 'In',
+              values: forbiddenPriorityClasses(spec.priorityTier),
+            },
+          ],
+        },
+      },
     },
   ];
 }

@@ -46,6 +46,7 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
       'created NetworkPolicy team-a/allow-emr-on-eks-traffic',
       'created Role team-a/emr-containers',
       'created RoleBinding team-a/emr-containers',
+      'created ResourceQuota team-a/emr-on-eks-priority-guard',
     ]);
     const writes = api.objectRequests().filter(r => r.method !== 'GET');
     expect(writes.map(w => `${w.method} ${w.path}`)).toEqual([
@@ -56,6 +57,7 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
       'PATCH /apis/networking.k8s.io/v1/namespaces/team-a/networkpolicies/allow-emr-on-eks-traffic',
       'PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/team-a/roles/emr-containers',
       'PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/team-a/rolebindings/emr-containers',
+      'PATCH /api/v1/namespaces/team-a/resourcequotas/emr-on-eks-priority-guard',
     ]);
     for (const [index, write] of writes.entries()) {
       expect(write.contentType).toBe('application/apply-patch+yaml');

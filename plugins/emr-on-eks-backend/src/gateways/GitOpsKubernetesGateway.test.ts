@@ -55,6 +55,7 @@ describe('GitOpsKubernetesGateway', () => {
       'tenants/team-a/04-networkpolicy-allow-emr-on-eks-traffic.yaml',
       'tenants/team-a/05-role-emr-containers.yaml',
       'tenants/team-a/06-rolebinding-emr-containers.yaml',
+      'tenants/team-a/07-resourcequota-emr-on-eks-priority-guard.yaml',
       'tenants/team-a/kustomization.yaml',
     ]);
     expect(parse(files['kustomization.yaml'])).toEqual({
@@ -64,7 +65,7 @@ describe('GitOpsKubernetesGateway', () => {
     });
     expect(
       parse(files['tenants/team-a/kustomization.yaml']).resources,
-    ).toHaveLength(7);
+    ).toHaveLength(8);
     // What lands on disk parses back to the objects, and they fit the schemas.
     const written = parse(
       files['tenants/team-a/01-resourcequota-emr-on-eks-quota.yaml'],
@@ -73,7 +74,7 @@ describe('GitOpsKubernetesGateway', () => {
     const manifests = Object.entries(files).filter(
       ([name]) => !name.endsWith('kustomization.yaml'),
     );
-    expect(manifests).toHaveLength(13);
+    expect(manifests).toHaveLength(14);
     for (const [, text] of manifests) {
       expect(() => validateAgainstUpstreamSchema(parse(text))).not.toThrow();
     }
