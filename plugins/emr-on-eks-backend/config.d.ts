@@ -123,6 +123,16 @@ export interface Config {
          * cert-manager, ...).
          */
         reservedNamespaces?: string[];
+        /**
+         * Spark keys (or prefixes ending in `*`) jobs may set beyond the
+         * built-in allow-list, for example `spark.eventLog.*`. Default: none.
+         */
+        extraSparkConfKeys?: string[];
+        /**
+         * Maven repositories `spark.jars.packages` may resolve from (and
+         * `spark.jars.repositories` may name). Default: none, so no packages.
+         */
+        mavenRepositories?: string[];
       };
     }>;
     /** Defaults of the job runs the plugin composes, and the job-run sync. */

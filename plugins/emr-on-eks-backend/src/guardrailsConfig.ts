@@ -117,6 +117,16 @@ export const guardrailsSchema = z
     reservedNamespaces: z
       .array(z.string().min(1))
       .default(DEFAULT_RESERVED_NAMESPACES),
+    /** Spark key patterns jobs may set beyond the built-in allow-list (`*` at the end). */
+    extraSparkConfKeys: z
+      .array(
+        z.string().regex(/^spark\.[A-Za-z0-9._-]+\*?$/, {
+          message: 'must be a Spark key or a key prefix ending in *',
+        }),
+      )
+      .default([]),
+    /** Maven repositories spark.jars.packages may resolve from; none allows no packages. */
+    mavenRepositories: z.array(z.string().url()).default([]),
   })
   .strict();
 

@@ -4,7 +4,7 @@ import {
   parseQuantity,
   Tenant,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import type { JobShape } from './shape';
+import { JobShape, podMemoryMiB } from './shape';
 
 /*
  * Fitting a job into the tenant's LimitRange and ResourceQuota: Kubernetes
@@ -79,10 +79,8 @@ export function checkQuota(
   const sparkCpu =
     shape.driver.cores + shape.maxExecutors * shape.executor.cores;
   const sparkMemory =
-    (shape.driver.memoryMiB +
-      shape.driver.overheadMiB +
-      shape.maxExecutors *
-        (shape.executor.memoryMiB + shape.executor.overheadMiB)) *
+    (podMemoryMiB(shape.driver) +
+      shape.maxExecutors * podMemoryMiB(shape.executor)) *
     MIB;
   const needs: Record<string, number> = {
     pods: sparkPods + 1,

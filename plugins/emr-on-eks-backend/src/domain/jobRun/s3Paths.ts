@@ -1,10 +1,11 @@
 import { parseS3Prefix, Tenant } from '@spot-spark/plugin-emr-on-eks-common';
 import type { ClusterSettings } from '../../config';
 import { assetsKeyPrefix } from '../names';
+import { parseUri } from './uris';
 
 /*
- * The S3 prefixes a tenant's job may name, and how a path is checked
- * against them.
+ * The S3 prefixes a tenant's job may name, and how a URI is checked against
+ * them: parsed and normalised first (see uris.ts), then compared.
  */
 
 /** The tenant's S3 prefixes a job may name: its data grants and its own assets. */
@@ -18,18 +19,30 @@ export function allowedS3Prefixes(
   ];
 }
 
-export const S3_URI = /\bs3a?:\/\/[^\s,;"'=]+/g;
-
-export function insidePrefixes(uri: string, prefixes: string[]): boolean {
-  const normalised = uri.replace(/^s3a:\/\//, 's3://');
-  // The path must not climb out of its prefix.
-  if (
-    normalised.split('/').some(segment => segment === '..' || segment === '.')
-  ) {
-    return false;
+/**
+ * Why a URI may not be used by the tenant's job, or undefined when it may:
+ * an S3 path that resolves inside one of `prefixes`, or a `local:///` path.
+ */
+export function uriProblem(
+  text: string,
+  prefixes: string[],
+  tenant: string,
+): string | undefined {
+  const uri = parseUri(text);
+  if (uri.kind === 'refused') {
+    return `${text} ${uri.reason}`;
   }
-  return prefixes.some(prefix => {
+  if (uri.kind === 'local') {
+    return undefined;
+  }
+  const inside = prefixes.some(prefix => {
     const parsed = parseS3Prefix(prefix)!;
-    return normalised.startsWith(`s3://${parsed.bucket}/${parsed.prefix}`);
+    return uri.bucket === parsed.bucket && uri.key.startsWith(parsed.prefix);
   });
+  const resolved = `s3://${uri.bucket}/${uri.key}`;
+  return inside
+    ? undefined
+    : `${text}${
+        resolved === text ? '' : ` resolves to ${resolved} and`
+      } is outside tenant ${tenant}'s S3 prefixes (${prefixes.join(', ')})`;
 }

@@ -52,12 +52,26 @@ function isPySpark(request: JobRunRequest) {
   return request.mainClass === undefined && /\.py$/i.test(request.entryPoint);
 }
 
+/** One Spark container's memory: heap, overhead, and what Spark adds on top. */
+export interface ContainerShape {
+  cores: number;
+  memoryMiB: number;
+  overheadMiB: number;
+  /** PySpark worker memory and off-heap memory, which Spark adds to the pod. */
+  extraMiB: number;
+}
+
+/** The memory of a Spark container's pod, as Kubernetes sees it. */
+export function podMemoryMiB(container: ContainerShape): number {
+  return container.memoryMiB + container.overheadMiB + container.extraMiB;
+}
+
 /** The resolved size of a run: the numbers both validation and composition use. */
 export interface JobShape {
   releaseLabel: string;
   tier: PriorityTier;
-  driver: { cores: number; memoryMiB: number; overheadMiB: number };
-  executor: { cores: number; memoryMiB: number; overheadMiB: number };
+  driver: ContainerShape;
+  executor: ContainerShape;
   dynamicAllocation: boolean;
   minExecutors: number;
   maxExecutors: number;
@@ -78,6 +92,13 @@ export function jobShape(
     const parsed = given === undefined ? undefined : sparkMemoryToMiB(given);
     return parsed ?? memoryOverheadMiB(memoryMiB, pyspark);
   };
+  const confMiB = (key: string) =>
+    sparkMemoryToMiB(request.sparkConf[key] ?? '') ?? 0;
+  // Spark sizes a pod with its off-heap memory only when off-heap is enabled.
+  const offHeap =
+    request.sparkConf['spark.memory.offHeap.enabled'] === 'true'
+      ? confMiB('spark.memory.offHeap.size')
+      : 0;
   const driverMemory = sparkMemoryToMiB(request.driver.memory)!;
   const executorMemory = sparkMemoryToMiB(request.executor.memory)!;
   const { instances, minExecutors, maxExecutors } = request.executor;
@@ -89,11 +110,13 @@ export function jobShape(
       cores: request.driver.cores,
       memoryMiB: driverMemory,
       overheadMiB: overhead('spark.driver.memoryOverhead', driverMemory),
+      extraMiB: offHeap,
     },
     executor: {
       cores: request.executor.cores,
       memoryMiB: executorMemory,
       overheadMiB: overhead('spark.executor.memoryOverhead', executorMemory),
+      extraMiB: offHeap + confMiB('spark.executor.pyspark.memory'),
     },
     dynamicAllocation,
     minExecutors:
@@ -109,8 +132,8 @@ export function jobShape(
 }
 
 export function requestedResources(shape: JobShape): RequestedResources {
-  const driverMemory = shape.driver.memoryMiB + shape.driver.overheadMiB;
-  const executorMemory = shape.executor.memoryMiB + shape.executor.overheadMiB;
+  const driverMemory = podMemoryMiB(shape.driver);
+  const executorMemory = podMemoryMiB(shape.executor);
   return {
     driver: { cores: shape.driver.cores, memoryMiB: driverMemory },
     executor: { cores: shape.executor.cores, memoryMiB: executorMemory },

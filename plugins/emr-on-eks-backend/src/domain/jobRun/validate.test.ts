@@ -133,3 +133,160 @@ describe('validateJobRun', () => {
     ]);
   });
 });
+
+describe('validateJobRun: URIs and Spark values', () => {
+  const paths = (input: Record<string, unknown>, rails?: object) =>
+    validateJobRun({
+      request: fits(input),
+      tenant,
+      cluster: rails
+        ? { ...cluster, guardrails: { ...cluster.guardrails, ...rails } }
+        : cluster,
+      jobs,
+    }).map(issue => issue.path);
+
+  it.each([
+    [
+      'spark.jars from another bucket over s3n',
+      { 'spark.jars': 's3n://other-team/lib.jar' },
+    ],
+    [
+      'spark.jars over https',
+      {
+        'spark.jars':
+          's3://data-lake/team-a/ok.jar,https://example.com/evil.jar',
+      },
+    ],
+    ['spark.jars with a plain path', { 'spark.jars': '/tmp/evil.jar' }],
+    [
+      'a path climbing out of its prefix',
+      { 'spark.sql.warehouse.dir': 's3://data-lake/team-a/x=/../../team-b/' },
+    ],
+    [
+      'a percent-encoded climb',
+      { 'spark.sql.warehouse.dir': 's3://data-lake/team-a/%2e%2e/team-b/' },
+    ],
+    [
+      'duplicate slashes around a climb',
+      { 'spark.sql.warehouse.dir': 's3a://data-lake//team-a//..//team-b/' },
+    ],
+    [
+      'an upper-case scheme on another bucket',
+      { 'spark.sql.warehouse.dir': 'S3://other-team/x/' },
+    ],
+    ['hdfs', { 'spark.sql.warehouse.dir': 'hdfs://namenode/warehouse' }],
+    [
+      'py-files over http',
+      { 'spark.submit.pyFiles': 'http://example.com/x.zip' },
+    ],
+    [
+      'Maven packages with no repository allowed',
+      { 'spark.jars.packages': 'org.example:evil:1.0' },
+    ],
+    [
+      'a custom Maven repository',
+      { 'spark.jars.repositories': 'https://evil.example/maven' },
+    ],
+    [
+      'AWS credentials in the executor environment',
+      { 'spark.executorEnv.AWS_ACCESS_KEY_ID': 'AKIA...' },
+    ],
+    [
+      'a kube2iam role annotation',
+      {
+        'spark.kubernetes.executor.annotation.iam.amazonaws.com/role': 'admin',
+      },
+    ],
+  ])('refuses %s', (_what, sparkConf) => {
+    expect(paths({ sparkConf })).toEqual(
+      Object.keys(sparkConf).map(key => `sparkConf.${key}`),
+    );
+  });
+
+  it.each([
+    ['an argument over s3n to another bucket', ['--in', 's3n://other-team/x/']],
+    ['an argument with a file URI', ['--conf=file:/etc/passwd']],
+    ['an argument climbing out', ['s3://data-lake/team-a/../team-b/']],
+  ])('refuses %s', (_what, entryPointArguments) => {
+    expect(paths({ entryPointArguments })).toEqual([
+      `entryPointArguments.${entryPointArguments.length - 1}`,
+    ]);
+  });
+
+  it('refuses an entry point that resolves outside the prefixes', () => {
+    // Other schemes never get here: the request parser takes only s3:// and local:///.
+    for (const entryPoint of [
+      's3://data-lake/team-a/../team-b/app.py',
+      's3://data-lake/team-a//..//team-b/app.py',
+    ]) {
+      expect([entryPoint, paths({ entryPoint })]).toEqual([
+        entryPoint,
+        ['entryPoint'],
+      ]);
+    }
+  });
+
+  it('accepts its own data, its own assets and the image', () => {
+    expect(
+      paths({
+        entryPoint: 'local:///opt/app/main.py',
+        entryPointArguments: ['--in=s3a://data-lake/team-a/in/', ASSETS],
+        sparkConf: {
+          'spark.jars': `s3://data-lake/team-a/lib/a.jar, local:///opt/b.jar`,
+          'spark.sql.warehouse.dir': 's3://data-lake/team-a/./warehouse/',
+          'spark.executorEnv.PYSPARK_PYTHON': '/usr/bin/python3',
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('accepts Maven packages only from the repositories the cluster allows', () => {
+    const rails = { mavenRepositories: ['https://repo.example.com/maven2/'] };
+    const sparkConf = {
+      'spark.jars.packages':
+        'org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.6.1',
+      'spark.jars.repositories': 'https://repo.example.com/maven2',
+    };
+    expect(paths({ sparkConf }, rails)).toEqual([]);
+    expect(
+      paths(
+        {
+          sparkConf: {
+            ...sparkConf,
+            'spark.jars.repositories': 'https://other.example/m2',
+          },
+        },
+        rails,
+      ),
+    ).toEqual(['sparkConf.spark.jars.repositories']);
+    expect(
+      paths(
+        { sparkConf: { 'spark.jars.packages': 'not a coordinate' } },
+        rails,
+      ),
+    ).toEqual(['sparkConf.spark.jars.packages']);
+  });
+
+  it('counts PySpark and off-heap memory in the pod size', () => {
+    // 32g + 40% overhead = 44.8Gi fits 48Gi; 4g of PySpark memory does not.
+    const executor = { cores: 4, memory: '32g', maxExecutors: 2 };
+    expect(paths({ executor })).toEqual([]);
+    expect(
+      paths({ executor, sparkConf: { 'spark.executor.pyspark.memory': '4g' } }),
+    ).toEqual(['executor.memory']);
+    const offHeap = {
+      'spark.memory.offHeap.enabled': 'true',
+      'spark.memory.offHeap.size': '4g',
+    };
+    expect(paths({ executor, sparkConf: offHeap })).toEqual([
+      'executor.memory',
+    ]);
+    // Off-heap memory counts only when off-heap is enabled.
+    expect(
+      paths({
+        executor,
+        sparkConf: { ...offHeap, 'spark.memory.offHeap.enabled': 'false' },
+      }),
+    ).toEqual([]);
+  });
+});

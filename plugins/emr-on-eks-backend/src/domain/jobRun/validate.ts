@@ -7,10 +7,13 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { ClusterSettings, JobSettings } from '../../config';
 import { checkQuota, formatMiB, MIB, quantityOf } from './quota';
-import { allowedS3Prefixes, insidePrefixes, S3_URI } from './s3Paths';
-import { jobShape, parseReleaseLabel } from './shape';
-import { forbiddenSparkKeyReason } from './sparkKeys';
+import { allowedS3Prefixes, uriProblem } from './s3Paths';
+import { jobShape, parseReleaseLabel, podMemoryMiB } from './shape';
+import { FILE_LIST_KEYS, forbiddenSparkKeyReason } from './sparkKeys';
 import { RESERVED_TAG_PREFIXES } from './tags';
+import { findUris } from './uris';
+
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 
 /*
  * Checks a request against its tenant before anything is submitted: tier,
@@ -56,7 +59,7 @@ export function validateJobRun(options: {
     { role: 'executor', shape: shape.executor },
   ] as const;
   for (const { role, shape: size } of containers) {
-    const memoryMiB = size.memoryMiB + size.overheadMiB;
+    const memoryMiB = podMemoryMiB(size);
     const maxCpu = quantityOf(max.cpu);
     const minCpu = quantityOf(min.cpu);
     const maxMemory = quantityOf(max.memory);
@@ -75,7 +78,9 @@ export function validateJobRun(options: {
     }
     const memoryText = `${request[role].memory} + ${formatMiB(
       size.overheadMiB,
-    )} overhead = ${formatMiB(memoryMiB)}`;
+    )} overhead${
+      size.extraMiB > 0 ? ` + ${formatMiB(size.extraMiB)} PySpark/off-heap` : ''
+    } = ${formatMiB(memoryMiB)}`;
     if (maxMemory !== undefined && memoryMiB * MIB > maxMemory) {
       issues.push({
         path: `${role}.memory`,
@@ -92,50 +97,71 @@ export function validateJobRun(options: {
 
   issues.push(...checkQuota(request, tenant, shape));
 
-  // S3 paths must stay inside the tenant's prefixes.
+  // Every URI, of any scheme, in the entry point, the arguments and the
+  // Spark values: S3 paths must resolve inside the tenant's prefixes.
   const prefixes = allowedS3Prefixes(tenant, cluster);
-  const outside = (uri: string) =>
-    `${uri} is outside tenant ${tenant.name}'s S3 prefixes (${prefixes.join(
-      ', ',
-    )})`;
-  if (
-    request.entryPoint.startsWith('s3://') &&
-    !insidePrefixes(request.entryPoint, prefixes)
-  ) {
-    issues.push({ path: 'entryPoint', message: outside(request.entryPoint) });
-  }
-  request.entryPointArguments.forEach((argument, index) => {
-    for (const uri of argument.match(S3_URI) ?? []) {
-      if (!insidePrefixes(uri, prefixes)) {
-        issues.push({
-          path: `entryPointArguments.${index}`,
-          message: outside(uri),
-        });
+  const checkUris = (path: string, value: string) => {
+    for (const uri of findUris(value)) {
+      const problem = uriProblem(uri, prefixes, tenant.name);
+      if (problem) {
+        issues.push({ path, message: problem });
       }
     }
-  });
+  };
+  const entryProblem = uriProblem(request.entryPoint, prefixes, tenant.name);
+  if (entryProblem) {
+    issues.push({ path: 'entryPoint', message: entryProblem });
+  }
+  request.entryPointArguments.forEach((argument, index) =>
+    checkUris(`entryPointArguments.${index}`, argument),
+  );
 
+  const { guardrails } = cluster;
   for (const [key, value] of Object.entries(request.sparkConf)) {
-    const reason = forbiddenSparkKeyReason(key);
+    const path = `sparkConf.${key}`;
+    const reason = forbiddenSparkKeyReason(key, guardrails.extraSparkConfKeys);
     if (reason) {
-      issues.push({ path: `sparkConf.${key}`, message: reason });
+      issues.push({ path, message: reason });
       continue;
     }
     if (
       (key === 'spark.driver.memoryOverhead' ||
-        key === 'spark.executor.memoryOverhead') &&
+        key === 'spark.executor.memoryOverhead' ||
+        key === 'spark.executor.pyspark.memory' ||
+        key === 'spark.memory.offHeap.size') &&
       sparkMemoryToMiB(value) === undefined
     ) {
-      issues.push({
-        path: `sparkConf.${key}`,
-        message: 'must be a Spark memory size like 1g',
-      });
+      issues.push({ path, message: 'must be a Spark memory size like 1g' });
     }
-    for (const uri of value.match(S3_URI) ?? []) {
-      if (!insidePrefixes(uri, prefixes)) {
-        issues.push({ path: `sparkConf.${key}`, message: outside(uri) });
+    if (FILE_LIST_KEYS.has(key)) {
+      // Each file names its scheme: an S3 path inside the prefixes or local:///.
+      for (const entry of value.split(',').map(e => e.trim())) {
+        const problem = uriProblem(entry, prefixes, tenant.name);
+        if (problem) {
+          issues.push({ path, message: problem });
+        }
       }
+      continue;
     }
+    if (key === 'spark.jars.packages') {
+      issues.push(...packageIssues(path, value, guardrails.mavenRepositories));
+      continue;
+    }
+    if (key === 'spark.jars.repositories') {
+      const allowed = new Set(guardrails.mavenRepositories.map(withSlash));
+      for (const repository of value.split(',').map(e => e.trim())) {
+        if (!allowed.has(withSlash(repository))) {
+          issues.push({
+            path,
+            message: `${repository} is not a Maven repository this cluster allows (guardrails.mavenRepositories: ${
+              guardrails.mavenRepositories.join(', ') || 'none'
+            })`,
+          });
+        }
+      }
+      continue;
+    }
+    checkUris(path, value);
   }
 
   for (const key of Object.keys(request.tags)) {
@@ -153,4 +179,29 @@ export function validateJobRun(options: {
     });
   }
   return issues;
+}
+
+/** Maven coordinates, only where the cluster allows any repository at all. */
+function packageIssues(
+  path: string,
+  value: string,
+  repositories: string[],
+): FieldIssue[] {
+  if (repositories.length === 0) {
+    return [
+      {
+        path,
+        message:
+          "Maven packages are not allowed on this cluster (guardrails.mavenRepositories is empty); put the jars in the tenant's S3 prefix and list them in spark.jars",
+      },
+    ];
+  }
+  return value
+    .split(',')
+    .map(e => e.trim())
+    .filter(coordinate => !/^[\w.-]+:[\w.-]+:[\w.+-]+$/.test(coordinate))
+    .map(coordinate => ({
+      path,
+      message: `${coordinate} is not a Maven coordinate group:artifact:version`,
+    }));
 }
