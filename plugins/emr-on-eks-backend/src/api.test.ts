@@ -395,7 +395,12 @@ describe('job-runs API (fast tier)', () => {
     await api()
       .post(`${BASE}/tenants/team-b/job-runs`)
       .set('Authorization', asBob)
-      .send({ ...SALES, entryPoint: 'local:///app.py', idempotencyKey: 'b-1' })
+      .send({
+        ...SALES,
+        entryPoint: 'local:///app.py',
+        idempotencyKey: 'b-1',
+        entityRef: 'component:default/hourly-clicks',
+      })
       .expect(201);
     const tenantsOf = async (user: string) =>
       (
@@ -407,6 +412,42 @@ describe('job-runs API (fast tier)', () => {
     expect(await tenantsOf(USERS.alice)).toEqual(['team-a']);
     expect(await tenantsOf(USERS.admin)).toEqual(['team-a', 'team-b']);
   });
+});
+
+describe('job-run entity refs (fast tier)', () => {
+  it.each([
+    [
+      'another team’s component',
+      'component:default/hourly-clicks',
+      'its annotation emr-on-eks.spot-spark.io/tenant must be team-a',
+    ],
+    [
+      'a component without the tenant annotation',
+      'component:default/unannotated',
+      'its annotation emr-on-eks.spot-spark.io/tenant must be team-a',
+    ],
+    [
+      'an entity that does not exist',
+      'component:default/nowhere',
+      'no such entity is visible to you',
+    ],
+  ])(
+    'refuses to attribute a run to %s: 400 naming entityRef, nothing submitted',
+    async (_what, entityRef, reason) => {
+      const backend = await start();
+      await onboard(backend, TEAM_A, USERS.alice);
+      const res = await backend
+        .api()
+        .post(`${BASE}/tenants/team-a/job-runs`)
+        .set('Authorization', as(USERS.alice))
+        .send({ ...SALES, entityRef });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(
+        `entityRef: ${entityRef} is not a catalog entity of tenant team-a: ${reason}`,
+      );
+      expect(backend.cluster.started).toEqual([]);
+    },
+  );
 });
 
 describe('guardrails through the API (fast tier)', () => {
@@ -552,7 +593,7 @@ describe('guardrails through the API (fast tier)', () => {
 });
 
 describe('start-up (fast tier)', () => {
-  it('warns that every tenant is open to everyone when the permission framework is off', async () => {
+  it('warns when the permission framework is off and when no catalog answers', async () => {
     const warnings: string[] = [];
     const logger = mockServices.logger.mock({
       warn: (message: string) => {
@@ -569,6 +610,10 @@ describe('start-up (fast tier)', () => {
     });
     expect(warnings).toContainEqual(
       expect.stringContaining('permission.enabled is not true'),
+    );
+    // No catalog plugin runs here: entity refs cannot be checked, and it says so.
+    expect(warnings).toContainEqual(
+      expect.stringContaining('No software catalog answered'),
     );
   });
 });

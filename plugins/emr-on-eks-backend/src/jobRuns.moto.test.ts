@@ -415,6 +415,7 @@ describe('job runs (moto)', () => {
           ...SALES,
           entryPoint: 'local:///app.py',
           idempotencyKey: 'b-1',
+          entityRef: 'component:default/hourly-clicks',
         })
         .expect(201);
       expect(

@@ -3,7 +3,9 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { emrOnEksPermissions } from '@spot-spark/plugin-emr-on-eks-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readEmrOnEksSettings } from './config';
+import { BackstageEntityCatalogGateway } from './gateways/EntityCatalogGateway';
 import {
   ClusterGatewayRegistry,
   createClusterGateways,
@@ -41,6 +43,8 @@ export function createEmrOnEksPlugin(
           permissionsRegistry: coreServices.permissionsRegistry,
           auditor: coreServices.auditor,
           lifecycle: coreServices.lifecycle,
+          auth: coreServices.auth,
+          catalog: catalogServiceRef,
         },
         async init(deps) {
           const settings = readEmrOnEksSettings(deps.config, {
@@ -62,6 +66,14 @@ export function createEmrOnEksPlugin(
             logger: deps.logger,
             gatewaysFor: cluster => gateways.get(cluster),
           });
+          const catalog = new BackstageEntityCatalogGateway(
+            deps.catalog,
+            deps.logger,
+          );
+          // Once every plugin has started, see whether a catalog answers.
+          deps.lifecycle.addStartupHook(async () => {
+            await catalog.probe(await deps.auth.getOwnServiceCredentials());
+          });
           const jobs = JobService.create({
             settings,
             jobs: new JobRunStore(db),
@@ -69,6 +81,7 @@ export function createEmrOnEksPlugin(
             tenants: store,
             logger: deps.logger,
             jobRunsFor: cluster => gateways.get(cluster).jobRuns,
+            catalog,
           });
 
           deps.permissionsRegistry.addResourceType({

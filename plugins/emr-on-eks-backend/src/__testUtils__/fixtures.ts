@@ -1,6 +1,8 @@
 import { ConfigReader } from '@backstage/config';
+import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
 import {
+  ANNOTATION_EMR_ON_EKS_TENANT,
   JobRunRequest,
   parseJobRunRequest,
   parseTenantSpec,
@@ -154,3 +156,25 @@ export function jobRequest(input: Record<string, unknown> = {}): JobRunRequest {
   }
   return parsed.data;
 }
+
+/** Catalog components of the test tenants, annotated with their tenant. */
+export const CATALOG_ENTITIES: Entity[] = [
+  ['daily-sales', 'team-a'],
+  ['hourly-clicks', 'team-b'],
+  ['unannotated', undefined],
+].map(([name, tenant]) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: name!,
+    namespace: 'default',
+    ...(tenant
+      ? { annotations: { [ANNOTATION_EMR_ON_EKS_TENANT]: tenant } }
+      : {}),
+  },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: `group:default/${tenant ?? 'nobody'}`,
+  },
+}));

@@ -30,12 +30,14 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { JsonObject } from '@backstage/types';
 import permissionBackend from '@backstage/plugin-permission-backend';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import {
   createEmrOnEksTenantConditionalDecision,
   emrOnEksTenantConditions,
 } from '../permissions';
 import { emrOnEksPlugin } from '../plugin';
+import { CATALOG_ENTITIES } from './fixtures';
 
 /** Users of the test organisation and the groups they belong to. */
 export const USERS = {
@@ -182,6 +184,7 @@ export async function startEmrOnEksBackend(
           scheduledTasks.push(task);
         },
       }).factory,
+      catalogServiceMock.factory({ entities: CATALOG_ENTITIES }),
       ...extraFeatures,
     ],
   });

@@ -351,6 +351,7 @@ async function syncSetup(client: EMRContainersClient) {
     syncStates: new JobSyncStore(db),
     tenants,
     jobRunsFor: () => new EmrJobRunGateway(client),
+    catalog: { lookup: async () => ({ kind: 'no-catalog' as const }) },
     logger: mockServices.logger.mock(),
   });
   return { tenants, service };

@@ -106,6 +106,7 @@ export function addJobRunRoutes(
           tenant,
           request: parsed.data,
           actor: actorOf(credentials),
+          credentials,
           dryRun,
         });
       },

@@ -2,7 +2,11 @@ import {
   EMRContainersClient,
   StartJobRunCommandInput,
 } from '@aws-sdk/client-emr-containers';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import {
   ConflictError,
   InputError,
@@ -28,6 +32,8 @@ import { JobSyncStore } from '../stores/JobSyncStore';
  */
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+/** The API checks entity refs against the catalog; these tests have none. */
+const CALLER = mockCredentials.user('user:default/alice');
 // Fresh virtual clusters for every test, so the scripted EMR's jobs never mix.
 let VC_A = '';
 let VC_B = '';
@@ -117,6 +123,7 @@ async function setup() {
     syncStates,
     tenants,
     jobRunsFor: () => gateway,
+    catalog: { lookup: async () => ({ kind: 'no-catalog' }) },
     logger: mockServices.logger.mock(),
   });
   emr.clearCalls();
@@ -141,6 +148,7 @@ describe('JobService', () => {
       tenant: tenantA,
       request: jobRequest({ ...FITS, idempotencyKey: 'walk-1' }),
       actor: 'user:default/alice',
+      credentials: CALLER,
     });
     expect(created).toBe(true);
     expect(run).toMatchObject({
@@ -182,6 +190,7 @@ describe('JobService', () => {
       tenant: tenantA,
       request: jobRequest(FITS),
       actor: 'x',
+      credentials: CALLER,
     });
     emr.advance(run!.emrJobRunId);
     await service.syncTenant(tenantA);
@@ -205,6 +214,7 @@ describe('JobService', () => {
       tenant: tenantA,
       request: jobRequest(FITS),
       actor: 'x',
+      credentials: CALLER,
     });
     const cancelling = await service.cancel(run!);
     expect(cancelling.state).toBe('CANCEL_PENDING');
@@ -226,11 +236,13 @@ describe('JobService', () => {
       tenant: tenantA,
       request,
       actor: 'x',
+      credentials: CALLER,
     });
     const second = await service.submit({
       tenant: tenantA,
       request,
       actor: 'x',
+      credentials: CALLER,
     });
     expect(second.created).toBe(false);
     expect(second.run!.id).toBe(first.run!.id);
@@ -243,7 +255,12 @@ describe('JobService', () => {
     const request = jobRequest({ ...FITS, idempotencyKey: 'crash-before' });
     gateway.failBeforeStart = true;
     await expect(
-      service.submit({ tenant: tenantA, request, actor: 'x' }),
+      service.submit({
+        tenant: tenantA,
+        request,
+        actor: 'x',
+        credentials: CALLER,
+      }),
     ).rejects.toThrow(ServiceUnavailableError);
     const recorded = (
       await service.listRuns({ tenants: ['team-a'], limit: 10 })
@@ -256,6 +273,7 @@ describe('JobService', () => {
       tenant: tenantA,
       request,
       actor: 'x',
+      credentials: CALLER,
     });
     expect(retried.run).toMatchObject({ id: recorded[0].id, state: 'PENDING' });
     expect(emr.jobCount(VC_A)).toBe(1);
@@ -266,7 +284,12 @@ describe('JobService', () => {
     const request = jobRequest({ ...FITS, idempotencyKey: 'crash-after' });
     gateway.loseStartAnswer = true;
     await expect(
-      service.submit({ tenant: tenantA, request, actor: 'x' }),
+      service.submit({
+        tenant: tenantA,
+        request,
+        actor: 'x',
+        credentials: CALLER,
+      }),
     ).rejects.toThrow(ServiceUnavailableError);
     expect(emr.jobCount(VC_A)).toBe(1);
 
@@ -287,6 +310,7 @@ describe('JobService', () => {
       tenant: tenantA,
       request,
       actor: 'x',
+      credentials: CALLER,
     });
     expect(retried).toMatchObject({ created: false, run: { id: runs[0].id } });
     expect(emr.jobCount(VC_A)).toBe(1);
@@ -297,13 +321,19 @@ describe('JobService', () => {
     const request = jobRequest({ ...FITS, idempotencyKey: 'crash-after-2' });
     gateway.loseStartAnswer = true;
     await expect(
-      service.submit({ tenant: tenantA, request, actor: 'x' }),
+      service.submit({
+        tenant: tenantA,
+        request,
+        actor: 'x',
+        credentials: CALLER,
+      }),
     ).rejects.toThrow(ServiceUnavailableError);
     gateway.loseStartAnswer = false;
     const retried = await service.submit({
       tenant: tenantA,
       request,
       actor: 'x',
+      credentials: CALLER,
     });
     expect(retried.run!.state).toBe('PENDING');
     expect(callsOf('StartJobRun')).toHaveLength(2);
@@ -321,6 +351,7 @@ describe('JobService', () => {
         tenant: tenantA,
         request: jobRequest(FITS),
         actor: 'x',
+        credentials: CALLER,
       }),
     ).rejects.toThrow();
     await service.syncTenant(tenantA);
@@ -356,6 +387,7 @@ describe('JobService', () => {
         tenant: tenantA,
         request: jobRequest(FITS),
         actor: 'x',
+        credentials: CALLER,
       }),
     ).rejects.toThrow(
       new InputError('EMR refused the job run: Release label is not supported'),
@@ -377,6 +409,7 @@ describe('JobService', () => {
           executor: { cores: 7, memory: '8g', maxExecutors: 2 },
         }),
         actor: 'x',
+        credentials: CALLER,
       }),
     ).rejects.toThrow(
       'executor.cores: 7 exceeds the LimitRange max cpu 6 of tenant team-a',
@@ -387,6 +420,7 @@ describe('JobService', () => {
         tenant: await tenants.getTenant('team-a'),
         request: jobRequest(FITS),
         actor: 'x',
+        credentials: CALLER,
       }),
     ).rejects.toThrow(ConflictError);
     expect(callsOf('StartJobRun')).toEqual([]);
@@ -401,6 +435,7 @@ describe('JobService', () => {
       tenant: tenantA,
       request: jobRequest(FITS),
       actor: 'x',
+      credentials: CALLER,
       dryRun: true,
     });
     expect(result.startJobRun.virtualClusterId).toBe(VC_A);
@@ -444,6 +479,7 @@ describe('JobService', () => {
         tenant: tenantA,
         request: jobRequest(FITS),
         actor: 'x',
+        credentials: CALLER,
       });
       await service.syncTenant(tenantA);
       emr.clearCalls();
@@ -469,6 +505,7 @@ describe('JobService', () => {
         tenant: tenantA,
         request: jobRequest(FITS),
         actor: 'x',
+        credentials: CALLER,
       });
       await service.syncTenant(tenantA);
       // Much newer runs move the watermark past the first run.

@@ -1,5 +1,8 @@
 import type { StartJobRunCommandInput } from '@aws-sdk/client-emr-containers';
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   ConflictError,
   InputError,
@@ -7,6 +10,8 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  ANNOTATION_EMR_ON_EKS_TENANT,
+  FieldIssue,
   formatIssues,
   isTerminalJobRunState,
   JobRun,
@@ -25,6 +30,7 @@ import {
   validateJobRun,
 } from '../domain/jobRun';
 import type { JobRunGateway } from '../gateways/aws/JobRunGateway';
+import type { EntityCatalogGateway } from '../gateways/EntityCatalogGateway';
 import {
   JobRunRejectedError,
   VirtualClusterGoneError,
@@ -65,6 +71,7 @@ export class JobService {
     syncStates: JobSyncStore;
     tenants: TenantStore;
     jobRunsFor: (cluster: ClusterSettings) => JobRunGateway;
+    catalog: EntityCatalogGateway;
     logger: LoggerService;
   }): JobService {
     return new JobService(
@@ -73,6 +80,7 @@ export class JobService {
       options.syncStates,
       options.tenants,
       options.jobRunsFor,
+      options.catalog,
       options.logger,
     );
   }
@@ -83,6 +91,7 @@ export class JobService {
     private readonly syncStates: JobSyncStore,
     private readonly tenants: TenantStore,
     private readonly jobRunsFor: (cluster: ClusterSettings) => JobRunGateway,
+    private readonly catalog: EntityCatalogGateway,
     private readonly logger: LoggerService,
   ) {}
 
@@ -90,6 +99,8 @@ export class JobService {
     tenant: Tenant;
     request: JobRunRequest;
     actor: string;
+    /** The caller's, to look the run's entity up in the catalog as they see it. */
+    credentials: BackstageCredentials;
     dryRun?: boolean;
   }): Promise<SubmitResult> {
     const { tenant, request, actor } = options;
@@ -111,6 +122,15 @@ export class JobService {
       cluster,
       jobs: this.settings.jobs,
     });
+    if (request.entityRef) {
+      issues.push(
+        ...(await this.entityRefIssues(
+          request.entityRef,
+          tenant,
+          options.credentials,
+        )),
+      );
+    }
     if (issues.length > 0) {
       throw new InputError(`Invalid job run: ${formatIssues(issues)}`);
     }
@@ -177,6 +197,36 @@ export class JobService {
       run: (await this.jobs.getRun(run.id))!,
       created: inserted,
     };
+  }
+
+  /**
+   * A run may be attributed (and, later, its cost charged) only to a catalog
+   * entity of its own tenant that the caller can see.
+   */
+  private async entityRefIssues(
+    entityRef: string,
+    tenant: Tenant,
+    credentials: BackstageCredentials,
+  ): Promise<FieldIssue[]> {
+    const found = await this.catalog.lookup(entityRef, credentials);
+    if (
+      found.kind === 'no-catalog' ||
+      (found.kind === 'found' && found.tenant === tenant.name)
+    ) {
+      return [];
+    }
+    return [
+      {
+        path: 'entityRef',
+        message: `${entityRef} is not a catalog entity of tenant ${
+          tenant.name
+        }: ${
+          found.kind === 'missing'
+            ? 'no such entity is visible to you'
+            : `its annotation ${ANNOTATION_EMR_ON_EKS_TENANT} must be ${tenant.name}`
+        }`,
+      },
+    ];
   }
 
   /** The run, or undefined when there is none. */
