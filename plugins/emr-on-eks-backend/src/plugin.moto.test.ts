@@ -1,15 +1,25 @@
 import {
+  CreateLogGroupCommand,
   DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
+  PutRetentionPolicyCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { ListVirtualClustersCommand } from '@aws-sdk/client-emr-containers';
+import {
+  CreateVirtualClusterCommand,
+  ListVirtualClustersCommand,
+} from '@aws-sdk/client-emr-containers';
 import {
   CreateRoleCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   ListRolesCommand,
 } from '@aws-sdk/client-iam';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -50,6 +60,27 @@ async function virtualClustersOn(namespace: string) {
   return virtualClusters.filter(
     vc => vc.containerProvider?.info?.eksInfo?.namespace === namespace,
   );
+}
+
+/** Polls a tenant being offboarded until its offboarding failed (or it is gone). */
+async function offboardingStopped(server: any, name: string) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const res = await request(server)
+      .get(`${BASE}/tenants/${name}`)
+      .set('Authorization', ADMIN);
+    if (
+      res.status !== 200 ||
+      (res.body.status.phase === 'Deleting' &&
+        res.body.status.message !== 'offboarding')
+    ) {
+      return res.body;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`offboarding of ${name} did not stop: ${res.text}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 25));
+  }
 }
 
 async function templateKeys() {
@@ -274,6 +305,131 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     expect(await virtualClustersOn('team-a')).toEqual([]);
   });
 
+  it('refuses to adopt a virtual cluster it did not create, and leaves it running', async () => {
+    const { id } = await harness.aws.emr.send(
+      new CreateVirtualClusterCommand({
+        name: 'made-by-hand',
+        containerProvider: {
+          type: 'EKS',
+          id: 'shared-data',
+          info: { eksInfo: { namespace: 'team-a' } },
+        },
+      }),
+    );
+    const { server } = await startEmrOnEksBackend(directConfig());
+    const tenant = await onboard(server);
+    expect(tenant.status.phase).toBe('Failed');
+    expect(tenant.status.message).toContain(
+      `EMR virtual cluster ${id} (made-by-hand) on namespace team-a of EKS cluster shared-data exists but is not managed by this plugin for tenant team-a (tag app.kubernetes.io/managed-by is missing, tag emr-on-eks.spot-spark.io/tenant is missing)`,
+    );
+    expect(
+      tenant.status.steps.find((s: any) => s.name === 'virtual-cluster').state,
+    ).toBe('Failed');
+    expect(tenant.status.virtualClusterId).toBeUndefined();
+    expect(
+      (await virtualClustersOn('team-a')).map(vc => [vc.id, vc.state]),
+    ).toEqual([[id, 'RUNNING']]);
+  });
+
+  it('refuses to adopt a log group it did not create, and leaves it as it was', async () => {
+    await harness.aws.logs.send(
+      new CreateLogGroupCommand({
+        logGroupName: '/emr-on-eks/shared/team-a',
+        tags: { team: 'observability' },
+      }),
+    );
+    await harness.aws.logs.send(
+      new PutRetentionPolicyCommand({
+        logGroupName: '/emr-on-eks/shared/team-a',
+        retentionInDays: 7,
+      }),
+    );
+    const { server } = await startEmrOnEksBackend(directConfig());
+    const tenant = await onboard(server);
+    expect(tenant.status.phase).toBe('Failed');
+    expect(tenant.status.message).toContain(
+      'CloudWatch log group /emr-on-eks/shared/team-a exists but is not managed by this plugin for tenant team-a (tag app.kubernetes.io/managed-by is missing, tag emr-on-eks.spot-spark.io/tenant is missing)',
+    );
+    expect(
+      harness.proxy
+        .writes()
+        .filter(c => c.service === 'logs')
+        .map(c => c.operation),
+    ).toEqual([]);
+    const { logGroups } = await harness.aws.logs.send(
+      new DescribeLogGroupsCommand({
+        logGroupNamePrefix: '/emr-on-eks/shared/team-a',
+      }),
+    );
+    expect(logGroups?.map(g => g.retentionInDays)).toEqual([7]);
+    expect(await virtualClustersOn('team-a')).toEqual([]);
+  });
+
+  it('refuses to onboard into an existing namespace it did not create, sending only GETs', async () => {
+    harness.kube.put('/api/v1/namespaces/analytics-shared', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'analytics-shared', labels: { team: 'observability' } },
+    });
+    const { server } = await startEmrOnEksBackend(directConfig());
+    const tenant = await onboard(server, {
+      ...TEAM_A,
+      namespace: 'analytics-shared',
+    });
+    expect(tenant.status.phase).toBe('Failed');
+    expect(tenant.status.message).toContain(
+      'Namespace analytics-shared exists but is not managed by this plugin for tenant team-a (label app.kubernetes.io/managed-by is missing, label emr-on-eks.spot-spark.io/tenant is missing); nothing was applied.',
+    );
+    expect(
+      harness.kube.objectRequests().filter(r => r.method !== 'GET'),
+    ).toEqual([]);
+    expect(
+      harness.kube.objects.get('/api/v1/namespaces/analytics-shared').metadata
+        .labels,
+    ).toEqual({ team: 'observability' });
+    // The first step failed: nothing was created in AWS either.
+    expect(harness.proxy.writes()).toEqual([]);
+  });
+
+  it('stops offboarding at a log group whose tags no longer name the tenant, deleting it not', async () => {
+    const { server } = await startEmrOnEksBackend(directConfig());
+    await onboard(server);
+    const { logGroups } = await harness.aws.logs.send(
+      new DescribeLogGroupsCommand({
+        logGroupNamePrefix: '/emr-on-eks/shared/team-a',
+      }),
+    );
+    await harness.aws.logs.send(
+      new UntagResourceCommand({
+        resourceArn: logGroups![0].logGroupArn,
+        tagKeys: ['emr-on-eks.spot-spark.io/tenant'],
+      }),
+    );
+    const res = await request(server)
+      .delete(`${BASE}/tenants/team-a`)
+      .set('Authorization', ADMIN);
+    expect(res.status).toBe(202);
+    const stuck = await offboardingStopped(server, 'team-a');
+    expect(stuck.status.message).toContain(
+      'CloudWatch log group /emr-on-eks/shared/team-a was not deleted: it is not managed by this plugin for tenant team-a (tag emr-on-eks.spot-spark.io/tenant is missing)',
+    );
+    expect(stuck.status.steps.map((s: any) => [s.name, s.state])).toEqual(
+      expect.arrayContaining([
+        ['virtual-cluster', 'Deleted'],
+        // Still the tenant's own step: every pass stops here until a person acts.
+        ['log-group', 'Succeeded'],
+      ]),
+    );
+    const after = await harness.aws.logs.send(
+      new DescribeLogGroupsCommand({
+        logGroupNamePrefix: '/emr-on-eks/shared/team-a',
+      }),
+    );
+    expect(after.logGroups).toHaveLength(1);
+    // The steps after it did not run: the namespace is still there.
+    expect(harness.kube.objects.has('/api/v1/namespaces/team-a')).toBe(true);
+  });
+
   it('applies a spec update as a new generation, changing only what differs', async () => {
     const { server } = await startEmrOnEksBackend(directConfig());
     await onboard(server);
@@ -391,6 +547,18 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
   it('offboards in reverse order, removes every resource and keeps the audit trail', async () => {
     const { server } = await startEmrOnEksBackend(directConfig());
     const onboarded = await onboard(server);
+    // What the tenant's jobs leave in the assets bucket, and a neighbour's.
+    const left = [
+      'tenants/team-a/logs/daily-sales/spark-events/eventlog-1',
+      'tenants/team-a/logs/daily-sales/driver/stderr.gz',
+      'tenants/team-a/spark/fallback/shuffle_0_0.data',
+    ];
+    const neighbour = 'tenants/team-a-other/logs/keep.gz';
+    for (const Key of [...left, neighbour]) {
+      await harness.aws.s3.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key, Body: 'x' }),
+      );
+    }
     harness.proxy.clear();
 
     const res = await request(server)
@@ -408,13 +576,21 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     );
     expect(order.every(index => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // The assets go only once the virtual cluster (and its jobs) is gone.
+    const virtualClusterDeleted = deletes.indexOf(
+      `emr-containers:DELETE /virtualclusters/${onboarded.status.virtualClusterId}`,
+    );
+    expect(virtualClusterDeleted).toBeGreaterThanOrEqual(0);
+    expect(deletes.indexOf(`s3:POST /${BUCKET}/`)).toBeGreaterThan(
+      virtualClusterDeleted,
+    );
 
     await expect(
       harness.aws.iam.send(
         new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }),
       ),
     ).rejects.toThrow();
-    expect(await templateKeys()).toEqual([]);
+    expect(await templateKeys()).toEqual([neighbour]);
     const { logGroups } = await harness.aws.logs.send(
       new DescribeLogGroupsCommand({
         logGroupNamePrefix: '/emr-on-eks/shared/team-a',
@@ -546,6 +722,39 @@ describe('bad input', () => {
     ],
     ['an unknown cluster', { cluster: 'nowhere' }, 'unknown cluster "nowhere"'],
     ['an owner that is not an entity ref', { owner: 'team-a' }, 'owner:'],
+    // Isolation attacks: each is a guardrail violation, refused before any call.
+    [
+      'write access to another team’s pod templates',
+      {
+        dataAccess: [
+          {
+            s3: 's3://shared-data-emr-assets/tenants/team-b/pod-templates/',
+            access: 'read-write',
+          },
+        ],
+      },
+      "is in the cluster's assets bucket",
+    ],
+    [
+      'another team’s data prefix',
+      { dataAccess: [{ s3: 's3://data-lake/team-b/', access: 'read' }] },
+      'is outside the locations this cluster grants',
+    ],
+    [
+      'a quota of 1e300 CPUs',
+      { quota: { 'requests.cpu': '1e300' } },
+      'quota.requests.cpu',
+    ],
+    [
+      'egress to the whole internet',
+      { network: { egressCidrs: ['0.0.0.0/0'] } },
+      "is not inside this cluster's allowed egress",
+    ],
+    [
+      'an add-on’s namespace',
+      { namespace: 'monitoring' },
+      'namespace: "monitoring" is reserved',
+    ],
   ];
 
   it.each(cases)(

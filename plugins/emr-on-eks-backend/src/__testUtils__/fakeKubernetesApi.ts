@@ -28,6 +28,14 @@ export interface FakeKubernetesApi {
   objectRequests(): RecordedKubernetesRequest[];
   /** Stored object by its URL path. */
   objects: Map<string, any>;
+  /**
+   * Called with each request after it is recorded and before it is answered,
+   * so a test can change the store in between (another writer racing ours).
+   */
+  onRequest?: (request: RecordedKubernetesRequest) => void;
+  /** Stores an object as another client would have made it (no request recorded). */
+  put(urlPath: string, object: any): void;
+  /** Forgets the recorded requests and the onRequest hook (objects stay). */
   clear(): void;
   stop(): Promise<void>;
 }
@@ -59,6 +67,8 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
   const objects = new Map<string, any>();
   let version = 1;
   const port = await freePort();
+  // Filled in below; the request handler reads its onRequest hook.
+  const api = {} as FakeKubernetesApi;
 
   const tls = selfSignedCertificate();
   const server = https.createServer(
@@ -80,6 +90,7 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
           body: text ? parse(text) : undefined,
         };
         requests.push(record);
+        api.onRequest?.(record);
 
         const send = (status: number, body: unknown) => {
           res.writeHead(status, { 'content-type': 'application/json' });
@@ -162,6 +173,25 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
             notFound();
             return;
           }
+          // DeleteOptions preconditions, as the API server checks them.
+          const preconditions = record.body?.preconditions ?? {};
+          const current = objects.get(urlPath).metadata;
+          const stale = (['uid', 'resourceVersion'] as const).find(
+            field =>
+              preconditions[field] !== undefined &&
+              preconditions[field] !== current[field],
+          );
+          if (stale) {
+            send(409, {
+              kind: 'Status',
+              apiVersion: 'v1',
+              status: 'Failure',
+              reason: 'Conflict',
+              code: 409,
+              message: `Precondition failed: ${stale}: ${preconditions[stale]}, object has ${current[stale]}`,
+            });
+            return;
+          }
           objects.delete(urlPath);
           // Deleting a namespace removes everything in it.
           const namespace = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(
@@ -182,21 +212,33 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
   await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve));
   // A test server must never be what keeps a test process alive.
   server.unref();
-  return {
+  return Object.assign(api, {
     url: `https://127.0.0.1:${port}`,
     caData: Buffer.from(tls.cert).toString('base64'),
     requests,
     objectRequests: () => requests.filter(r => !DISCOVERY[r.path]),
     objects,
+    put: (urlPath: string, object: any) => {
+      objects.set(urlPath, {
+        ...object,
+        metadata: {
+          uid: `uid-${++version}`,
+          resourceVersion: String(version),
+          creationTimestamp: new Date().toISOString(),
+          ...object.metadata,
+        },
+      });
+    },
     clear: () => {
       requests.length = 0;
+      api.onRequest = undefined;
     },
     stop: () =>
       new Promise<void>(resolve => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  });
 }
 
 /** A throwaway certificate for 127.0.0.1, made with openssl. */

@@ -1,5 +1,6 @@
 import type { StartJobRunCommandInput } from '@aws-sdk/client-emr-containers';
 import type { KubernetesObject } from '../domain/kubernetes';
+import { assetsKeyPrefix } from '../domain/names';
 import type { TenantPlan } from '../domain/plan';
 import type { ClusterGateways } from '../gateways/ClusterGateways';
 import type { IamRoleGateway } from '../gateways/aws/IamRoleGateway';
@@ -63,10 +64,16 @@ export class MemoryCluster implements ClusterGateways {
       plan.podTemplates.files.flatMap(file =>
         this.ensure('podTemplates.ensureFiles', this.podTemplateKeys, file.key),
       ),
-    deleteFiles: async plan =>
-      plan.podTemplates.files.flatMap(file =>
-        this.remove('podTemplates.deleteFiles', this.podTemplateKeys, file.key),
-      ),
+    // Like the S3 gateway: everything under tenants/<name>/ goes.
+    deleteFiles: async plan => {
+      this.record('podTemplates.deleteFiles');
+      const prefix = assetsKeyPrefix(plan.tenant);
+      const keys = [...this.podTemplateKeys].filter(key =>
+        key.startsWith(prefix),
+      );
+      keys.forEach(key => this.podTemplateKeys.delete(key));
+      return keys.map(key => `deleted ${key}`);
+    },
   };
 
   readonly logGroups: LogGroupGateway = {

@@ -10,6 +10,10 @@ import {
   DirectKubernetesGateway,
   FIELD_MANAGER,
 } from './DirectKubernetesGateway';
+import { NotManagedError } from './errors';
+
+const TENANT_LABEL = 'emr-on-eks.spot-spark.io/tenant';
+const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 
 describe('DirectKubernetesGateway (real client, recording API server)', () => {
   let api: FakeKubernetesApi;
@@ -120,6 +124,139 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
     expect(
       await gateway.deleteTenantObjects('team-a', tenantObjects(spec())),
     ).toEqual([]);
+  });
+
+  describe('namespaces it did not create for the tenant', () => {
+    const monitoring = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'monitoring',
+        labels: { 'kubernetes.io/metadata.name': 'monitoring' },
+      },
+    };
+
+    it('refuses to onboard into an existing unlabelled namespace, with GETs only', async () => {
+      api.put('/api/v1/namespaces/monitoring', monitoring);
+      const before = structuredClone(
+        api.objects.get('/api/v1/namespaces/monitoring'),
+      );
+      const objects = tenantObjects(spec({ namespace: 'monitoring' }));
+
+      const attempt = gateway.applyTenantObjects('team-a', objects);
+      await expect(attempt).rejects.toBeInstanceOf(NotManagedError);
+      await expect(attempt).rejects.toThrow(
+        'Namespace monitoring exists but is not managed by this plugin for tenant team-a (label app.kubernetes.io/managed-by is missing, label emr-on-eks.spot-spark.io/tenant is missing); nothing was applied.',
+      );
+      expect(api.objectRequests().map(r => `${r.method} ${r.path}`)).toEqual([
+        'GET /api/v1/namespaces/monitoring',
+      ]);
+      expect([...api.objects.keys()]).toEqual([
+        '/api/v1/namespaces/monitoring',
+      ]);
+      expect(api.objects.get('/api/v1/namespaces/monitoring')).toEqual(before);
+    });
+
+    it("refuses another tenant's namespace", async () => {
+      await gateway.applyTenantObjects(
+        'team-b',
+        tenantObjects(spec({ name: 'team-b', namespace: 'shared-ns' })),
+      );
+      api.clear();
+      await expect(
+        gateway.applyTenantObjects(
+          'team-a',
+          tenantObjects(spec({ namespace: 'shared-ns' })),
+        ),
+      ).rejects.toThrow(
+        'Namespace shared-ns exists but is not managed by this plugin for tenant team-a (label emr-on-eks.spot-spark.io/tenant is "team-b")',
+      );
+      expect(api.objectRequests().filter(r => r.method !== 'GET')).toEqual([]);
+      expect(
+        api.objects.get('/api/v1/namespaces/shared-ns').metadata.labels[
+          TENANT_LABEL
+        ],
+      ).toBe('team-b');
+    });
+
+    it('adopts a namespace labelled for the tenant beforehand', async () => {
+      api.put('/api/v1/namespaces/team-a', {
+        ...monitoring,
+        metadata: {
+          name: 'team-a',
+          labels: {
+            [MANAGED_BY_LABEL]: 'backstage-emr-on-eks',
+            [TENANT_LABEL]: 'team-a',
+          },
+        },
+      });
+      const changes = await gateway.applyTenantObjects(
+        'team-a',
+        tenantObjects(spec()),
+      );
+      expect(changes[0]).toBe('updated Namespace team-a');
+      expect(changes).toHaveLength(8);
+      // The namespace was read once, before anything was written.
+      const namespaceRequests = api
+        .objectRequests()
+        .filter(r => r.path === '/api/v1/namespaces/team-a');
+      expect(namespaceRequests.map(r => r.method)).toEqual(['GET', 'PATCH']);
+    });
+
+    it('offboarding a tenant whose namespace labels were changed deletes nothing', async () => {
+      await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
+      const stored = api.objects.size;
+      api.objects.get('/api/v1/namespaces/team-a').metadata.labels[
+        TENANT_LABEL
+      ] = 'someone-else';
+      api.clear();
+
+      const attempt = gateway.deleteTenantObjects(
+        'team-a',
+        tenantObjects(spec()),
+      );
+      await expect(attempt).rejects.toBeInstanceOf(NotManagedError);
+      await expect(attempt).rejects.toThrow(
+        'Namespace team-a was not deleted: it is not managed by this plugin for tenant team-a (label emr-on-eks.spot-spark.io/tenant is "someone-else"); delete it by hand if it should go',
+      );
+      expect(api.objectRequests().filter(r => r.method !== 'GET')).toEqual([]);
+      expect(api.objects.size).toBe(stored);
+
+      // Without the managed-by label it is not deleted either.
+      const labels = api.objects.get('/api/v1/namespaces/team-a').metadata
+        .labels;
+      labels[TENANT_LABEL] = 'team-a';
+      delete labels[MANAGED_BY_LABEL];
+      await expect(
+        gateway.deleteTenantObjects('team-a', tenantObjects(spec())),
+      ).rejects.toThrow('label app.kubernetes.io/managed-by is missing');
+      expect(api.objectRequests().filter(r => r.method !== 'GET')).toEqual([]);
+      expect(api.objects.size).toBe(stored);
+    });
+
+    it('deletes with preconditions, so a namespace changed after the check survives', async () => {
+      await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
+      const path = '/api/v1/namespaces/team-a';
+      const { uid, resourceVersion } = api.objects.get(path).metadata;
+      api.clear();
+      // Another writer relabels the namespace between our GET and our DELETE.
+      api.onRequest = request => {
+        if (request.method === 'DELETE') {
+          const live = api.objects.get(path);
+          live.metadata.labels[TENANT_LABEL] = 'someone-else';
+          live.metadata.resourceVersion = String(Number(resourceVersion) + 100);
+        }
+      };
+      await expect(
+        gateway.deleteTenantObjects('team-a', tenantObjects(spec())),
+      ).rejects.toThrow(
+        /Kubernetes refused to delete Namespace team-a \(HTTP 409\)/,
+      );
+      const deletes = api.objectRequests().filter(r => r.method === 'DELETE');
+      expect(deletes).toHaveLength(1);
+      expect(deletes[0].body.preconditions).toEqual({ uid, resourceVersion });
+      expect(api.objects.has(path)).toBe(true);
+    });
   });
 
   it('refuses a server whose certificate the CA did not sign', async () => {

@@ -12,7 +12,12 @@ import type { KubernetesSettings } from '../config';
 import { containsDesired } from '../domain/compare';
 import type { KubernetesObject } from '../domain/kubernetes';
 import { EKS_TOKEN_LIFETIME_MS } from './eksToken';
-import { describeObject, KubernetesGateway } from './KubernetesGateway';
+import { NotManagedError, notManagedReason } from './errors';
+import {
+  describeObject,
+  handOverHint,
+  KubernetesGateway,
+} from './KubernetesGateway';
 
 /** Field manager of every server-side apply the plugin makes. */
 export const FIELD_MANAGER = 'emr-on-eks';
@@ -23,6 +28,12 @@ type DirectSettings = Extract<KubernetesSettings, { mode: 'direct' }>;
  * Applies objects to a live cluster with server-side apply. Reads each object
  * first and applies only those that differ, so a reconcile with nothing to
  * change sends no write.
+ *
+ * A tenant's namespace is only written to, or deleted, when it is absent or
+ * carries this plugin's managed-by label and the tenant label of that very
+ * tenant: a namespace made by someone else (`monitoring`) or for another
+ * tenant is never taken over or deleted ({@link NotManagedError}, after GETs
+ * only).
  */
 export class DirectKubernetesGateway implements KubernetesGateway {
   static create(options: {
@@ -73,18 +84,57 @@ export class DirectKubernetesGateway implements KubernetesGateway {
     return this.applyAll(objects);
   }
 
-  applyTenantObjects(_tenant: string, objects: KubernetesObject[]) {
-    return this.applyAll(objects);
+  async applyTenantObjects(
+    tenant: string,
+    objects: KubernetesObject[],
+  ): Promise<string[]> {
+    const namespace = objects.find(o => o.kind === 'Namespace');
+    if (!namespace) {
+      return this.applyAll(objects);
+    }
+    // The namespace is read and judged before anything is written.
+    const live = await this.readOrUndefined(namespace);
+    if (live) {
+      const reason = notManagedReason(live.metadata.labels, tenant, 'label');
+      if (reason) {
+        throw new NotManagedError(
+          `Namespace ${
+            namespace.metadata.name
+          } exists but is not managed by this plugin for tenant ${tenant} (${reason}); nothing was applied. ${handOverHint(
+            namespace.metadata.name,
+            tenant,
+          )}`,
+        );
+      }
+    }
+    return this.applyAll(objects, new Map([[namespace, live]]));
   }
 
   async deleteTenantObjects(
-    _tenant: string,
+    tenant: string,
     objects: KubernetesObject[],
   ): Promise<string[]> {
     const namespace = objects.find(o => o.kind === 'Namespace');
     if (!namespace) {
       return [];
     }
+    const live = await this.readOrUndefined(namespace);
+    if (!live) {
+      return [];
+    }
+    const reason = notManagedReason(live.metadata.labels, tenant, 'label');
+    if (reason) {
+      throw new NotManagedError(
+        `Namespace ${namespace.metadata.name} was not deleted: it is not managed by this plugin for tenant ${tenant} (${reason}); delete it by hand if it should go`,
+      );
+    }
+    // Preconditions: if the namespace was replaced or relabelled since it was
+    // read, the API server refuses the delete (409) instead of deleting what
+    // was not checked.
+    const { uid, resourceVersion } = live.metadata as {
+      uid?: string;
+      resourceVersion?: string;
+    };
     try {
       await (
         await this.client()
@@ -95,6 +145,9 @@ export class DirectKubernetesGateway implements KubernetesGateway {
         undefined,
         undefined,
         'Foreground',
+        uid || resourceVersion
+          ? { preconditions: { uid, resourceVersion } }
+          : undefined,
       );
       return [`deleted ${describeObject(namespace)}`];
     } catch (error) {
@@ -105,10 +158,16 @@ export class DirectKubernetesGateway implements KubernetesGateway {
     }
   }
 
-  private async applyAll(objects: KubernetesObject[]): Promise<string[]> {
+  /** `alreadyRead`: objects read just before (by the caller), not read again. */
+  private async applyAll(
+    objects: KubernetesObject[],
+    alreadyRead = new Map<KubernetesObject, KubernetesObject | undefined>(),
+  ): Promise<string[]> {
     const changes: string[] = [];
     for (const object of objects) {
-      const live = await this.readOrUndefined(object);
+      const live = alreadyRead.has(object)
+        ? alreadyRead.get(object)
+        : await this.readOrUndefined(object);
       if (live && containsDesired(object, live)) {
         continue;
       }

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { spec } from '../__testUtils__/fixtures';
 import { validateAgainstUpstreamSchema } from '../__testUtils__/kubernetesSchemas';
 import { clusterPriorityClasses, tenantObjects } from '../domain/kubernetes';
+import { NotManagedError } from './errors';
 import { GitOpsKubernetesGateway } from './GitOpsKubernetesGateway';
 
 async function tempDir() {
@@ -139,5 +140,117 @@ describe('GitOpsKubernetesGateway', () => {
         .resources,
     ).toEqual(['tenants/team-b']);
     expect(await gateway.deleteTenantObjects('team-a')).toEqual([]);
+  });
+
+  describe('directories it did not write for the tenant', () => {
+    it("refuses a namespace another tenant's directory already declares, writing nothing", async () => {
+      const dir = await tempDir();
+      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      await gateway.applyTenantObjects(
+        'team-b',
+        tenantObjects(spec({ name: 'team-b', namespace: 'shared-ns' })),
+      );
+      const before = await snapshot(dir);
+
+      const attempt = gateway.applyTenantObjects(
+        'team-a',
+        tenantObjects(spec({ namespace: 'shared-ns' })),
+      );
+      await expect(attempt).rejects.toBeInstanceOf(NotManagedError);
+      await expect(attempt).rejects.toThrow(
+        `Namespace shared-ns is already declared in tenants/team-b/ in ${dir}; nothing was written for tenant team-a. Use another namespace`,
+      );
+      expect(await snapshot(dir)).toEqual(before);
+      expect(await fs.readdir(path.join(dir, 'tenants'))).toEqual(['team-b']);
+    });
+
+    it('refuses a tenant directory it did not write, writing nothing', async () => {
+      const dir = await tempDir();
+      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      const tenantDir = path.join(dir, 'tenants', 'team-a');
+      await fs.mkdir(tenantDir, { recursive: true });
+      await fs.writeFile(
+        path.join(tenantDir, 'namespace.yaml'),
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n  labels:\n    owner: platform\n',
+      );
+      const before = await snapshot(dir);
+      const attempt = gateway.applyTenantObjects(
+        'team-a',
+        tenantObjects(spec()),
+      );
+      await expect(attempt).rejects.toBeInstanceOf(NotManagedError);
+      await expect(attempt).rejects.toThrow(
+        `tenants/team-a/ in ${dir} exists but is not managed by this plugin for tenant team-a: its Namespace team-a is not labelled for it (label app.kubernetes.io/managed-by is missing, label emr-on-eks.spot-spark.io/tenant is missing); nothing was written.`,
+      );
+      expect(await snapshot(dir)).toEqual(before);
+
+      // YAML without any Namespace is not the tenant's either.
+      await fs.rm(path.join(tenantDir, 'namespace.yaml'));
+      await fs.writeFile(
+        path.join(tenantDir, 'configmap.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: team-a\n',
+      );
+      await expect(
+        gateway.applyTenantObjects('team-a', tenantObjects(spec())),
+      ).rejects.toThrow('it holds 1 YAML file(s) but no Namespace');
+      expect(Object.keys(await snapshot(dir))).toEqual([
+        'tenants/team-a/configmap.yaml',
+      ]);
+    });
+
+    it("refuses a directory declaring another tenant's namespace under this tenant's name", async () => {
+      const dir = await tempDir();
+      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      await gateway.applyTenantObjects(
+        'team-b',
+        tenantObjects(spec({ name: 'team-b' })),
+      );
+      await fs.cp(
+        path.join(dir, 'tenants', 'team-b'),
+        path.join(dir, 'tenants', 'team-a'),
+        { recursive: true },
+      );
+      await expect(
+        gateway.applyTenantObjects('team-a', tenantObjects(spec())),
+      ).rejects.toThrow(
+        'its Namespace team-b is not labelled for it (label emr-on-eks.spot-spark.io/tenant is "team-b")',
+      );
+    });
+
+    it('writes into an empty tenant directory (an interrupted first write)', async () => {
+      const dir = await tempDir();
+      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      await fs.mkdir(path.join(dir, 'tenants', 'team-a'), { recursive: true });
+      const changes = await gateway.applyTenantObjects(
+        'team-a',
+        tenantObjects(spec()),
+      );
+      expect(changes).toContain(
+        'wrote tenants/team-a/00-namespace-team-a.yaml',
+      );
+    });
+
+    it('does not remove a tenant directory whose namespace labels were changed', async () => {
+      const dir = await tempDir();
+      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
+      const file = path.join(dir, 'tenants/team-a/00-namespace-team-a.yaml');
+      await fs.writeFile(
+        file,
+        (
+          await fs.readFile(file, 'utf8')
+        ).replace(
+          'emr-on-eks.spot-spark.io/tenant: team-a',
+          'emr-on-eks.spot-spark.io/tenant: team-z',
+        ),
+      );
+      const before = await snapshot(dir);
+      const attempt = gateway.deleteTenantObjects('team-a');
+      await expect(attempt).rejects.toBeInstanceOf(NotManagedError);
+      await expect(attempt).rejects.toThrow(
+        `tenants/team-a/ in ${dir} was not removed: its Namespace team-a is not labelled for it (label emr-on-eks.spot-spark.io/tenant is "team-z"); remove it by hand if it should go`,
+      );
+      expect(await snapshot(dir)).toEqual(before);
+    });
   });
 });

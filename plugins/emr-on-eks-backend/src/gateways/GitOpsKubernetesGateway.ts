@@ -1,8 +1,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import type { KubernetesObject } from '../domain/kubernetes';
 import { toYaml } from '../domain/podTemplates';
-import type { KubernetesGateway } from './KubernetesGateway';
+import { NotManagedError, notManagedReason } from './errors';
+import { handOverHint, KubernetesGateway } from './KubernetesGateway';
 
 /**
  * Writes the objects as kustomizations for Argo CD or Flux to apply:
@@ -16,6 +18,23 @@ import type { KubernetesGateway } from './KubernetesGateway';
  * Output is byte-stable: the same objects give the same bytes, and a file is
  * written only when its content changes, so a reconcile with nothing to change
  * leaves the directory (and the Git history) untouched.
+ *
+ * Ownership, judged on what the directory holds: a tenant's files are written
+ * or removed only when `tenants/<tenant>/` is absent (or holds no YAML at all,
+ * as after an interrupted first write) or declares a Namespace labelled as
+ * this plugin's for that tenant (managed-by and tenant labels), and, when
+ * writing, no other directory under `tenants/` declares a Namespace of the
+ * same name. Otherwise a {@link NotManagedError} is thrown and nothing is
+ * written or removed.
+ *
+ * Limits: the directory cannot see the cluster. A namespace that exists on
+ * the cluster but not in the directory (`monitoring`, made by hand or by
+ * another tool) passes this check, and the GitOps tool adopts it when it
+ * syncs (and may prune it after offboarding). Guard against that where the
+ * objects are applied (the Argo CD project's or Flux Kustomization's allowed
+ * namespaces, an admission policy), or use direct mode, which reads the live
+ * namespace first. Other kustomizations in the same repository (outside this
+ * directory) are not looked at either.
  */
 export class GitOpsKubernetesGateway implements KubernetesGateway {
   static create(options: { directory: string }): GitOpsKubernetesGateway {
@@ -33,6 +52,10 @@ export class GitOpsKubernetesGateway implements KubernetesGateway {
     tenant: string,
     objects: KubernetesObject[],
   ): Promise<string[]> {
+    const namespace = objects.find(o => o.kind === 'Namespace');
+    if (namespace) {
+      await this.assertMayWrite(tenant, namespace.metadata.name);
+    }
     const changes = await this.writeKustomization(
       path.join('tenants', tenant),
       objects,
@@ -45,11 +68,89 @@ export class GitOpsKubernetesGateway implements KubernetesGateway {
     if (!(await exists(dir))) {
       return [];
     }
+    const problem = await this.ownDirectoryProblem(tenant);
+    if (problem) {
+      throw new NotManagedError(
+        `tenants/${tenant}/ in ${this.directory} was not removed: ${problem}; remove it by hand if it should go`,
+      );
+    }
     await fs.rm(dir, { recursive: true, force: true });
     return [
       `removed tenants/${tenant}/`,
       ...(await this.writeRootKustomization()),
     ];
+  }
+
+  /**
+   * Throws unless `tenants/<tenant>/` may hold the tenant's objects with
+   * Namespace `namespace`: see the class comment.
+   */
+  private async assertMayWrite(tenant: string, namespace: string) {
+    const problem = await this.ownDirectoryProblem(tenant);
+    if (problem) {
+      throw new NotManagedError(
+        `tenants/${tenant}/ in ${
+          this.directory
+        } exists but is not managed by this plugin for tenant ${tenant}: ${problem}; nothing was written. ${handOverHint(
+          namespace,
+          tenant,
+        )}, or remove the directory`,
+      );
+    }
+    for (const other of await this.tenantDirectories()) {
+      if (other === tenant) {
+        continue;
+      }
+      const { namespaces } = await manifestsIn(
+        path.join(this.directory, 'tenants', other),
+      );
+      if (namespaces.some(ns => ns.metadata?.name === namespace)) {
+        throw new NotManagedError(
+          `Namespace ${namespace} is already declared in tenants/${other}/ in ${this.directory}; nothing was written for tenant ${tenant}. Use another namespace`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Why `tenants/<tenant>/` is not this tenant's, or undefined when it is
+   * (or does not exist, or holds no YAML).
+   */
+  private async ownDirectoryProblem(
+    tenant: string,
+  ): Promise<string | undefined> {
+    const dir = path.join(this.directory, 'tenants', tenant);
+    if (!(await exists(dir))) {
+      return undefined;
+    }
+    const { yamlFiles, namespaces } = await manifestsIn(dir);
+    if (yamlFiles === 0) {
+      return undefined;
+    }
+    if (namespaces.length === 0) {
+      return `it holds ${yamlFiles} YAML file(s) but no Namespace`;
+    }
+    for (const namespace of namespaces) {
+      const reason = notManagedReason(
+        namespace.metadata?.labels,
+        tenant,
+        'label',
+      );
+      if (reason) {
+        return `its Namespace ${namespace.metadata?.name} is not labelled for it (${reason})`;
+      }
+    }
+    return undefined;
+  }
+
+  private async tenantDirectories(): Promise<string[]> {
+    const tenantsDir = path.join(this.directory, 'tenants');
+    return (await exists(tenantsDir))
+      ? (await fs.readdir(tenantsDir, { withFileTypes: true }))
+          .filter(entry => entry.isDirectory())
+          .map(entry => entry.name)
+          .sort()
+      : [];
   }
 
   private async writeKustomization(
@@ -91,13 +192,7 @@ export class GitOpsKubernetesGateway implements KubernetesGateway {
   }
 
   private async writeRootKustomization(): Promise<string[]> {
-    const tenantsDir = path.join(this.directory, 'tenants');
-    const tenants = (await exists(tenantsDir))
-      ? (await fs.readdir(tenantsDir, { withFileTypes: true }))
-          .filter(entry => entry.isDirectory())
-          .map(entry => entry.name)
-          .sort()
-      : [];
+    const tenants = await this.tenantDirectories();
     const resources = [
       ...((await exists(path.join(this.directory, 'cluster')))
         ? ['cluster']
@@ -123,6 +218,37 @@ function fileName(object: KubernetesObject, index: number): string {
   return `${String(index).padStart(2, '0')}-${object.kind.toLowerCase()}-${
     object.metadata.name
   }.yaml`;
+}
+
+/**
+ * The Namespace manifests of a directory's YAML files (any file name, any
+ * number of documents per file), and how many YAML files it has. A file that
+ * does not parse is counted but declares nothing.
+ */
+async function manifestsIn(
+  dir: string,
+): Promise<{ yamlFiles: number; namespaces: KubernetesObject[] }> {
+  const files = (await fs.readdir(dir, { withFileTypes: true })).filter(
+    entry => entry.isFile() && /\.ya?ml$/.test(entry.name),
+  );
+  const namespaces: KubernetesObject[] = [];
+  for (const file of files) {
+    const text = await fs.readFile(path.join(dir, file.name), 'utf8');
+    // Cheap test first: most files are not Namespaces.
+    if (!text.includes('Namespace')) {
+      continue;
+    }
+    for (const document of parseAllDocuments(text)) {
+      if (document.errors.length > 0) {
+        continue;
+      }
+      const object = document.toJS() as KubernetesObject | null;
+      if (object?.kind === 'Namespace') {
+        namespaces.push(object);
+      }
+    }
+  }
+  return { yamlFiles: files.length, namespaces };
 }
 
 async function writeIfChanged(file: string, body: string): Promise<boolean> {

@@ -2,10 +2,41 @@
  * Errors the gateways throw for the outcomes services act on, so no service
  * has to read AWS SDK error names or messages.
  */
+import {
+  EMR_ON_EKS_LABELS,
+  EMR_ON_EKS_MANAGED_BY,
+} from '@spot-spark/plugin-emr-on-eks-common';
 
 /** A resource with the tenant's name exists but this plugin did not create it for that tenant. */
 export class NotManagedError extends Error {
   name = 'NotManagedError';
+}
+
+/**
+ * Why a resource's tags (AWS) or labels (Kubernetes) do not say that this
+ * plugin made it for `tenant`, or undefined when they do. Both keys must
+ * match: the managed-by key with the plugin's value, and the tenant key with
+ * the tenant's name. Example: `tag app.kubernetes.io/managed-by is missing,
+ * tag emr-on-eks.spot-spark.io/tenant is "team-b"`.
+ */
+export function notManagedReason(
+  found: Record<string, string | undefined> | undefined,
+  tenant: string,
+  kind: 'tag' | 'label',
+): string | undefined {
+  const expected: Array<[string, string]> = [
+    [EMR_ON_EKS_LABELS.managedBy, EMR_ON_EKS_MANAGED_BY],
+    [EMR_ON_EKS_LABELS.tenant, tenant],
+  ];
+  const problems = expected
+    .filter(([key, value]) => found?.[key] !== value)
+    .map(([key]) => {
+      const actual = found?.[key];
+      return `${kind} ${key} is ${
+        actual === undefined ? 'missing' : JSON.stringify(actual)
+      }`;
+    });
+  return problems.length > 0 ? problems.join(', ') : undefined;
 }
 
 /** EMR refused a job run for good (validation, permissions): retrying the same request cannot help. */

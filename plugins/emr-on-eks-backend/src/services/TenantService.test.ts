@@ -3,6 +3,7 @@ import { ConflictError } from '@backstage/errors';
 import type { ReconcileStepName } from '@spot-spark/plugin-emr-on-eks-common';
 import { spec, testSettings, TEST_ACCOUNT_ID } from '../__testUtils__/fixtures';
 import type { ClusterGateways } from '../gateways/ClusterGateways';
+import { NotManagedError } from '../gateways/errors';
 import { TenantStore } from '../stores/TenantStore';
 import type { ReconcileStep } from './reconcileSteps';
 import { RECONCILE_STEP_LIST } from './reconcileSteps';
@@ -20,12 +21,18 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 type Call = `${'apply' | 'remove'}:${ReconcileStepName}`;
 
+/** Calls that fail as a gateway does on a resource this tenant does not own. */
+const NOT_OURS = new Set<string>();
+
 function recordingSteps(calls: Call[], failing = new Set<string>()) {
   return RECONCILE_STEP_LIST.map(
     (real): ReconcileStep => ({
       name: real.name,
       async apply() {
         calls.push(`apply:${real.name}`);
+        if (NOT_OURS.has(`apply:${real.name}`)) {
+          throw new NotManagedError(`${real.name} is someone else's`);
+        }
         if (failing.has(`apply:${real.name}`)) {
           throw new Error(`${real.name} is down`);
         }
@@ -37,6 +44,9 @@ function recordingSteps(calls: Call[], failing = new Set<string>()) {
       },
       async remove() {
         calls.push(`remove:${real.name}`);
+        if (NOT_OURS.has(`remove:${real.name}`)) {
+          throw new NotManagedError(`${real.name} is someone else's`);
+        }
         if (failing.has(`remove:${real.name}`)) {
           throw new Error(`cannot remove ${real.name}`);
         }
@@ -206,6 +216,47 @@ describe('TenantService', () => {
       'tenant.delete:accepted',
       'tenant.reconcile:succeeded',
     ]);
+  });
+
+  describe('resources the tenant does not own', () => {
+    afterEach(() => NOT_OURS.clear());
+
+    it('leaves in place what onboarding was refused, and offboards the rest', async () => {
+      const { store, service, calls } = await setup();
+      await store.insertTenant({ spec: spec(), createdBy: 'x' });
+      NOT_OURS.add('apply:kubernetes-objects');
+      const refused = await service.reconcile('team-a', 'x');
+      expect(refused?.status.phase).toBe('Failed');
+      // Offboarding meets the same foreign namespace: not a reason to stay stuck.
+      NOT_OURS.add('remove:kubernetes-objects');
+      calls.length = 0;
+      await service.deleteTenant('team-a', 'x');
+      await service.waitForIdle();
+      expect(calls.at(-1)).toBe('remove:kubernetes-objects');
+      expect(await store.exists('team-a')).toBe(false);
+    });
+
+    it('stops offboarding, pass after pass, at a resource it made that was relabelled since', async () => {
+      const { store, service } = await setup();
+      await store.insertTenant({ spec: spec(), createdBy: 'x' });
+      await service.reconcile('team-a', 'x');
+      NOT_OURS.add('remove:log-group');
+      await service.deleteTenant('team-a', 'x');
+      await service.waitForIdle();
+      await service.reconcileAll();
+      const stuck = await store.getTenant('team-a');
+      expect(stuck.status).toMatchObject({
+        phase: 'Deleting',
+        message: "step log-group failed: log-group is someone else's",
+      });
+      expect(stuck.status.steps.find(s => s.name === 'log-group')?.state).toBe(
+        'Succeeded',
+      );
+      // Once a person removed it (or gave it back), offboarding completes.
+      NOT_OURS.clear();
+      await service.reconcileAll();
+      expect(await store.exists('team-a')).toBe(false);
+    });
   });
 
   it('reconciles again when the spec changed during a pass', async () => {

@@ -12,6 +12,7 @@ import type { ClusterSettings, EmrOnEksSettings } from '../config';
 import { guardrailViolations } from '../domain/guardrails';
 import { buildTenantPlan, checkSpecAgainstSettings } from '../domain/plan';
 import type { ClusterGateways } from '../gateways/ClusterGateways';
+import { NotManagedError } from '../gateways/errors';
 import type { TenantOutputs, TenantStore } from '../stores/TenantStore';
 import { RECONCILE_STEP_LIST, ReconcileStep } from './reconcileSteps';
 
@@ -322,6 +323,25 @@ export class TenantService {
           });
         } catch (error) {
           const message = errorMessage(error);
+          if (error instanceof NotManagedError) {
+            const previous = tenant.status.steps.find(
+              s => s.name === step.name,
+            );
+            if (previous?.state !== 'Succeeded') {
+              // Never this tenant's (its onboarding was refused there, or
+              // it was never reached): leave it in place and carry on.
+              await this.store.recordStep(tenant.name, {
+                name: step.name,
+                state: 'Deleted',
+                message: `left in place: ${message}`,
+                generation: tenant.generation,
+              });
+              continue;
+            }
+            // This tenant's once, relabelled since: stop for a person to
+            // look, keeping the step's record so every pass stops here.
+            throw new StepFailure(step.name, message);
+          }
           await this.store.recordStep(tenant.name, {
             name: step.name,
             state: 'Failed',

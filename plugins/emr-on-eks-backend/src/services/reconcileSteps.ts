@@ -37,14 +37,18 @@ export const RECONCILE_STEP_LIST: ReconcileStep[] = [
   {
     name: 'kubernetes-objects',
     async apply({ plan, gateways }) {
-      const shared = await gateways.kubernetes.applyClusterObjects(
-        plan.kubernetes.clusterObjects,
-      );
+      // The tenant's objects first: the gateway refuses a namespace this
+      // plugin did not create for the tenant before writing anything, and
+      // then not even the shared PriorityClasses are written. Nothing in the
+      // namespace needs them to exist (the quota's scope only names them).
       const own = await gateways.kubernetes.applyTenantObjects(
         plan.tenant,
         plan.kubernetes.tenantObjects,
       );
-      return { changes: [...shared, ...own] };
+      const shared = await gateways.kubernetes.applyClusterObjects(
+        plan.kubernetes.clusterObjects,
+      );
+      return { changes: [...own, ...shared] };
     },
     // PriorityClasses are shared by every tenant of the cluster and stay.
     remove: ({ plan, gateways }) =>

@@ -15,8 +15,8 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { parsePolicyDocument, samePolicy } from '../../domain/iam';
-import { AWS_TAGS, TenantPlan } from '../../domain/plan';
-import { NotManagedError } from '../errors';
+import type { TenantPlan } from '../../domain/plan';
+import { NotManagedError, notManagedReason } from '../errors';
 import { isNoSuchEntity } from './errorName';
 
 /**
@@ -186,18 +186,14 @@ function toTagList(tags: Record<string, string>) {
  * adopted or deleted: it may grant anything, to anyone.
  */
 function assertManaged(role: Role, tenant: string) {
-  const tags = Object.fromEntries(
-    (role.Tags ?? []).map(tag => [tag.Key, tag.Value]),
+  const reason = notManagedReason(
+    Object.fromEntries((role.Tags ?? []).map(tag => [tag.Key!, tag.Value])),
+    tenant,
+    'tag',
   );
-  if (tags[AWS_TAGS.tenant] !== tenant) {
+  if (reason) {
     throw new NotManagedError(
-      `IAM role ${
-        role.RoleName
-      } exists but is not managed by this plugin for tenant ${tenant} (tag ${
-        AWS_TAGS.tenant
-      } is ${
-        tags[AWS_TAGS.tenant] ?? 'missing'
-      }); delete or rename it, or change emrOnEks.iam.roleNamePrefix`,
+      `IAM role ${role.RoleName} exists but is not managed by this plugin for tenant ${tenant} (${reason}); delete or rename it, or change emrOnEks.iam.roleNamePrefix`,
     );
   }
 }

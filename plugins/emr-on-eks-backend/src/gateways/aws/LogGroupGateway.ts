@@ -3,14 +3,19 @@ import {
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
+  ListTagsForResourceCommand,
+  LogGroup,
   PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { TenantPlan } from '../../domain/plan';
+import { NotManagedError, notManagedReason } from '../errors';
 import { errorName } from './errorName';
 
 /**
  * The tenant's log group and its retention: created or brought in line with
- * the plan, deleted on offboarding. Each method returns what it changed.
+ * the plan, deleted on offboarding. Each method returns what it changed. A log
+ * group of the tenant's name that this plugin did not create for the tenant
+ * (its tags) is never adopted or deleted ({@link NotManagedError}).
  */
 export interface LogGroupGateway {
   ensureLogGroup(plan: TenantPlan): Promise<string[]>;
@@ -31,6 +36,8 @@ export class CloudWatchLogGroupGateway implements LogGroupGateway {
       );
       changes.push(`created log group ${name}`);
       group = {};
+    } else {
+      await this.assertManaged(group, plan, 'adopt');
     }
     if (group.retentionInDays !== retentionDays) {
       await this.logs.send(
@@ -45,6 +52,11 @@ export class CloudWatchLogGroupGateway implements LogGroupGateway {
   }
 
   async deleteLogGroup(plan: TenantPlan): Promise<string[]> {
+    const group = await this.find(plan.logGroup.name);
+    if (!group) {
+      return [];
+    }
+    await this.assertManaged(group, plan, 'delete');
     try {
       await this.logs.send(
         new DeleteLogGroupCommand({ logGroupName: plan.logGroup.name }),
@@ -58,7 +70,30 @@ export class CloudWatchLogGroupGateway implements LogGroupGateway {
     }
   }
 
-  private async find(name: string) {
+  private async assertManaged(
+    group: LogGroup,
+    plan: TenantPlan,
+    action: 'adopt' | 'delete',
+  ) {
+    // ListTagsForResource wants the ARN without the `:*` that `arn` ends
+    // in; given that one it answers with no tags at all (moto does too).
+    const resourceArn = group.logGroupArn ?? group.arn?.replace(/:\*$/, '');
+    const { tags } = await this.logs.send(
+      new ListTagsForResourceCommand({ resourceArn }),
+    );
+    const reason = notManagedReason(tags, plan.tenant, 'tag');
+    if (!reason) {
+      return;
+    }
+    const name = plan.logGroup.name;
+    throw new NotManagedError(
+      action === 'adopt'
+        ? `CloudWatch log group ${name} exists but is not managed by this plugin for tenant ${plan.tenant} (${reason}); it was left unchanged. Delete or rename it`
+        : `CloudWatch log group ${name} was not deleted: it is not managed by this plugin for tenant ${plan.tenant} (${reason}); delete it by hand if it should go`,
+    );
+  }
+
+  private async find(name: string): Promise<LogGroup | undefined> {
     let nextToken: string | undefined;
     do {
       const page = await this.logs.send(
