@@ -206,6 +206,65 @@ describe('tenants API (fast tier)', () => {
   });
 });
 
+describe('concurrent tenant updates (fast tier)', () => {
+  it('turns a stale update into a 409 instead of losing a change', async () => {
+    const backend = await start();
+    const { api } = backend;
+    await onboard(backend, TEAM_A, USERS.alice);
+    const read = await api()
+      .get(`${BASE}/tenants/team-a`)
+      .set('Authorization', as(USERS.alice));
+    expect(read.headers.etag).toBe('"1"');
+    const put = (retention: number, ifMatch?: string) => {
+      const req = api()
+        .put(`${BASE}/tenants/team-a`)
+        .set('Authorization', as(USERS.alice));
+      return (ifMatch ? req.set('If-Match', ifMatch) : req).send({
+        ...TEAM_A,
+        logRetentionDays: retention,
+      });
+    };
+
+    const first = await put(60, read.headers.etag);
+    expect([first.status, first.headers.etag]).toEqual([202, '"2"']);
+    const stale = await put(90, '"1"');
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toContain('read it again and retry');
+
+    // Two writers that both read generation 2: one wins, one is told.
+    const racing = await Promise.all([put(90, '"2"'), put(120, '"2"')]);
+    expect(racing.map(r => r.status).sort()).toEqual([202, 409]);
+    const after = await api()
+      .get(`${BASE}/tenants/team-a`)
+      .set('Authorization', ADMIN);
+    const winner = racing.find(r => r.status === 202)!;
+    expect(after.body.generation).toBe(3);
+    expect(after.body.spec.logRetentionDays).toBe(
+      winner.body.spec.logRetentionDays,
+    );
+
+    for (const [ifMatch, body] of [
+      ['yesterday', {}],
+      ['"3"', { generation: 2 }],
+      [undefined, { generation: 'three' }],
+    ] as const) {
+      const req = api()
+        .put(`${BASE}/tenants/team-a`)
+        .set('Authorization', as(USERS.alice));
+      const res = await (ifMatch ? req.set('If-Match', ifMatch) : req).send({
+        ...TEAM_A,
+        ...body,
+      });
+      expect([ifMatch, body, res.status]).toEqual([ifMatch, body, 400]);
+    }
+    const withBodyGeneration = await api()
+      .put(`${BASE}/tenants/team-a`)
+      .set('Authorization', as(USERS.alice))
+      .send({ ...TEAM_A, logRetentionDays: 14, generation: 3 });
+    expect(withBodyGeneration.status).toBe(202);
+  });
+});
+
 describe('job-runs API (fast tier)', () => {
   async function withTenants() {
     const backend = await start();

@@ -25,6 +25,38 @@ function parseSpecOrThrow(body: unknown) {
   return parsed.data;
 }
 
+/**
+ * The generation a PUT was based on: the If-Match header (`"3"`, `W/"3"`) or
+ * `generation` in the body; undefined when neither is sent.
+ */
+function expectedGenerationOf(
+  ifMatch: string | undefined,
+  inBody: unknown,
+): number | undefined {
+  const fromHeader =
+    ifMatch === undefined
+      ? undefined
+      : /^(?:W\/)?"?(\d{1,9})"?$/.exec(ifMatch.trim());
+  if (ifMatch !== undefined && !fromHeader) {
+    throw new InputError(
+      `If-Match: "${ifMatch}" is not a tenant generation; send the ETag of GET /tenants/:name, like "3"`,
+    );
+  }
+  if (
+    inBody !== undefined &&
+    !(typeof inBody === 'number' && Number.isInteger(inBody) && inBody > 0)
+  ) {
+    throw new InputError('generation: must be a positive integer');
+  }
+  const header = fromHeader ? Number(fromHeader[1]) : undefined;
+  if (header !== undefined && inBody !== undefined && header !== inBody) {
+    throw new InputError(
+      `generation: ${inBody} in the body and ${header} in If-Match differ; send one`,
+    );
+  }
+  return header ?? (inBody as number | undefined);
+}
+
 /** `/tenants`: onboarding, reading, updating, offboarding, reconciling. */
 export function addTenantRoutes(
   router: Router,
@@ -63,7 +95,9 @@ export function addTenantRoutes(
 
   router.get('/tenants/:name', async (req, res) => {
     const credentials = await access.credentials(req);
-    res.json(await access.visibleTenant(req.params.name, credentials));
+    const tenant = await access.visibleTenant(req.params.name, credentials);
+    // The generation is the tenant's version: send it back in If-Match.
+    res.setHeader('ETag', `"${tenant.generation}"`).json(tenant);
   });
 
   router.get('/tenants/:name/audit', async (req, res) => {
@@ -124,7 +158,12 @@ export function addTenantRoutes(
             `name: "${body.name}" does not match the tenant in the path (${current.name}); tenants cannot be renamed`,
           );
         }
-        const spec = parseSpecOrThrow({ ...body, name: current.name });
+        const expectedGeneration = expectedGenerationOf(
+          req.header('if-match'),
+          body.generation,
+        );
+        const { generation: _generation, ...fields } = body;
+        const spec = parseSpecOrThrow({ ...fields, name: current.name });
         // The team edits its own settings; the guardrails are the platform's.
         const guarded = changedGuardedFields(current.spec, spec);
         if (guarded.length > 0) {
@@ -135,10 +174,10 @@ export function addTenantRoutes(
             `to change ${guarded.join(', ')}`,
           );
         }
-        return tenants.updateTenant(spec, actor);
+        return tenants.updateTenant(spec, actor, expectedGeneration);
       },
     );
-    res.status(202).json(tenant);
+    res.status(202).setHeader('ETag', `"${tenant.generation}"`).json(tenant);
   });
 
   router.delete('/tenants/:name', async (req, res) => {

@@ -23,6 +23,8 @@ type Call = `${'apply' | 'remove'}:${ReconcileStepName}`;
 
 /** Calls that fail as a gateway does on a resource this tenant does not own. */
 const NOT_OURS = new Set<string>();
+/** Something to do in the middle of a call (block it, steal the lease...). */
+const DURING = new Map<string, () => Promise<void>>();
 
 function recordingSteps(calls: Call[], failing = new Set<string>()) {
   return RECONCILE_STEP_LIST.map(
@@ -30,6 +32,7 @@ function recordingSteps(calls: Call[], failing = new Set<string>()) {
       name: real.name,
       async apply() {
         calls.push(`apply:${real.name}`);
+        await DURING.get(`apply:${real.name}`)?.();
         if (NOT_OURS.has(`apply:${real.name}`)) {
           throw new NotManagedError(`${real.name} is someone else's`);
         }
@@ -44,6 +47,7 @@ function recordingSteps(calls: Call[], failing = new Set<string>()) {
       },
       async remove() {
         calls.push(`remove:${real.name}`);
+        await DURING.get(`remove:${real.name}`)?.();
         if (NOT_OURS.has(`remove:${real.name}`)) {
           throw new NotManagedError(`${real.name} is someone else's`);
         }
@@ -170,6 +174,97 @@ describe('TenantService', () => {
     expect(calls.filter(c => c === 'apply:virtual-cluster')).toHaveLength(1);
     expect((await store.getTenant('team-b')).status.phase).toBe('Ready');
     expect((await store.getTenant('team-a')).status.phase).toBe('Pending');
+  });
+
+  describe('one reconcile per tenant at a time', () => {
+    afterEach(() => DURING.clear());
+
+    it('refuses a second reconcile in the same process while the first runs', async () => {
+      const { store, service } = await setup();
+      await store.insertTenant({ spec: spec(), createdBy: 'x' });
+      let reached!: () => void;
+      const atIam = new Promise<void>(resolve => {
+        reached = resolve;
+      });
+      let release!: () => void;
+      DURING.set(
+        'apply:iam-role',
+        () =>
+          new Promise<void>(resolve => {
+            release = resolve;
+            reached();
+          }),
+      );
+      const first = service.reconcile('team-a', 'x');
+      await atIam;
+      await expect(service.reconcile('team-a', 'y')).rejects.toThrow(
+        ConflictError,
+      );
+      release();
+      expect((await first)?.status.phase).toBe('Ready');
+    });
+
+    it('stops before its next write once another reconcile took its lease', async () => {
+      const { knex, store, service, calls } = await setup();
+      await store.insertTenant({ spec: spec(), createdBy: 'x' });
+      // Mid-step, the lease expires and another replica takes it.
+      DURING.set('apply:iam-role', async () => {
+        await knex('emr_tenants')
+          .where('name', 'team-a')
+          .update({
+            lease_owner: 'another-replica',
+            lease_expires_at: new Date(Date.now() + 60_000),
+          });
+      });
+      await expect(service.reconcile('team-a', 'x')).rejects.toThrow(
+        'lost its lease',
+      );
+      expect(calls).toEqual(['apply:kubernetes-objects', 'apply:iam-role']);
+      const tenant = await store.getTenant('team-a');
+      // Nothing written after the loss: the step stays as it was marked.
+      expect(tenant.status.phase).toBe('Reconciling');
+      expect(tenant.status.steps.find(s => s.name === 'iam-role')?.state).toBe(
+        'Running',
+      );
+      expect(tenant.status.executionRoleArn).toBeUndefined();
+      const [row] = await knex('emr_tenants').where('name', 'team-a');
+      expect(row.lease_owner).toBe('another-replica');
+    });
+
+    it('runs this process’s background reconciles of one tenant one after another', async () => {
+      const { store, service, calls } = await setup();
+      // The offboarding is asked for while onboarding is half-way.
+      let deleted!: () => void;
+      const deleteAsked = new Promise<void>(resolve => {
+        deleted = resolve;
+      });
+      let reached!: () => void;
+      const halfWay = new Promise<void>(resolve => {
+        reached = resolve;
+      });
+      DURING.set('apply:pod-templates', async () => {
+        reached();
+        await deleteAsked;
+      });
+      await service.createTenant(spec(), 'user:default/alice');
+      await halfWay;
+      await service.deleteTenant('team-a', 'user:default/alice');
+      deleted();
+      await service.waitForIdle();
+      expect(calls).toEqual([
+        'apply:kubernetes-objects',
+        'apply:iam-role',
+        'apply:pod-templates',
+        'apply:log-group',
+        'apply:virtual-cluster',
+        'remove:virtual-cluster',
+        'remove:log-group',
+        'remove:pod-templates',
+        'remove:iam-role',
+        'remove:kubernetes-objects',
+      ]);
+      expect(await store.exists('team-a')).toBe(false);
+    });
   });
 
   it('changes nothing when the credentials are for another account', async () => {

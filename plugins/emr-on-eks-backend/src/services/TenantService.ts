@@ -6,7 +6,6 @@ import {
   TenantAuditEvent,
   TenantSpec,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import { randomUUID } from 'node:crypto';
 import { clusterOfTenant } from '../config';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
 import { guardrailViolations } from '../domain/guardrails';
@@ -15,13 +14,18 @@ import type { ClusterGateways } from '../gateways/ClusterGateways';
 import { NotManagedError } from '../gateways/errors';
 import type { TenantOutputs, TenantStore } from '../stores/TenantStore';
 import { RECONCILE_STEP_LIST, ReconcileStep } from './reconcileSteps';
+import { LeaseLostError, TenantLease } from './TenantLease';
 
 /** Who asked for a change: a user or service ref, or the scheduler. */
 export type Actor = string;
 export const SCHEDULER_ACTOR: Actor = 'system:reconciler';
 
-/** A reconcile that takes longer than this is presumed dead; its lease lapses. */
-const LEASE_TTL_MS = 15 * 60 * 1000;
+/**
+ * A reconcile's lease lapses this long after its last renewal, so a killed
+ * process blocks its tenants briefly; a live run renews it well before.
+ */
+const LEASE_TTL_MS = 2 * 60 * 1000;
+const LEASE_RENEW_MS = 20 * 1000;
 
 /** A reconcile step failed; its message names the step. */
 class StepFailure extends Error {
@@ -52,8 +56,9 @@ export class TenantService {
     );
   }
 
-  private readonly leaseOwner = randomUUID();
   private readonly running = new Set<Promise<unknown>>();
+  /** The last background reconcile queued per tenant: they run one after another. */
+  private readonly queued = new Map<string, Promise<unknown>>();
   private readonly verifiedAccounts = new Set<string>();
 
   private constructor(
@@ -73,8 +78,16 @@ export class TenantService {
     return tenant;
   }
 
-  /** Stores a changed spec as a new generation and reconciles it. */
-  async updateTenant(spec: TenantSpec, actor: Actor): Promise<Tenant> {
+  /**
+   * Stores a changed spec as a new generation and reconciles it. With
+   * `expectedGeneration` (the client's If-Match), a tenant changed since is
+   * a ConflictError instead of an overwrite.
+   */
+  async updateTenant(
+    spec: TenantSpec,
+    actor: Actor,
+    expectedGeneration?: number,
+  ): Promise<Tenant> {
     await this.assertFitsSettings(spec);
     const current = await this.store.getTenant(spec.name);
     if (current.status.phase === 'Deleting') {
@@ -87,7 +100,10 @@ export class TenantService {
         );
       }
     }
-    const { tenant, changed } = await this.store.updateSpec(spec);
+    const { tenant, changed } = await this.store.updateSpec(
+      spec,
+      expectedGeneration,
+    );
     await this.audit(
       tenant,
       actor,
@@ -119,9 +135,13 @@ export class TenantService {
     if (!(await this.store.exists(name))) {
       throw new NotFoundError(`tenant ${name} not found`);
     }
-    if (
-      !(await this.store.tryAcquireLease(name, this.leaseOwner, LEASE_TTL_MS))
-    ) {
+    const lease = await TenantLease.acquire({
+      store: this.store,
+      tenant: name,
+      ttlMs: LEASE_TTL_MS,
+      renewEveryMs: LEASE_RENEW_MS,
+    });
+    if (!lease) {
       throw new ConflictError(
         `a reconcile of tenant ${name} is already running`,
       );
@@ -132,10 +152,10 @@ export class TenantService {
       for (let pass = 0; ; pass++) {
         const tenant = await this.store.getTenant(name);
         if (tenant.status.phase === 'Deleting') {
-          await this.offboard(tenant, actor);
+          await this.offboard(tenant, actor, lease);
           return await this.store.findTenant(name);
         }
-        await this.onboard(tenant, actor);
+        await this.onboard(tenant, actor, lease);
         const after = await this.store.getTenant(name);
         const changedMeanwhile =
           after.generation !== tenant.generation ||
@@ -145,7 +165,7 @@ export class TenantService {
         }
       }
     } finally {
-      await this.store.releaseLease(name, this.leaseOwner);
+      await lease.release();
     }
   }
 
@@ -195,20 +215,40 @@ export class TenantService {
     return this.store.listAudit(name);
   }
 
+  /**
+   * Queues a reconcile behind this process's earlier ones of the same tenant
+   * (a create followed by a delete runs one after the other, never
+   * interleaved). Another replica's run is excluded by the lease; it picks up
+   * the new state on its next pass, or the schedule does.
+   */
   private reconcileInBackground(name: string, actor: Actor) {
-    const run = this.reconcile(name, actor)
+    const before = this.queued.get(name) ?? Promise.resolve();
+    const run: Promise<unknown> = before
+      .then(async () => {
+        if (await this.store.exists(name)) {
+          await this.reconcile(name, actor);
+        }
+      })
       .catch(error => {
-        // A running reconcile will see the new state on its next pass or the
-        // schedule's; anything else is already recorded on the tenant.
         if (!(error instanceof ConflictError)) {
           this.logger.error(`Reconcile of tenant ${name} failed: ${error}`);
         }
       })
-      .finally(() => this.running.delete(run));
+      .finally(() => {
+        this.running.delete(run);
+        if (this.queued.get(name) === run) {
+          this.queued.delete(name);
+        }
+      });
+    this.queued.set(name, run);
     this.running.add(run);
   }
 
-  private async onboard(tenant: Tenant, actor: Actor): Promise<void> {
+  private async onboard(
+    tenant: Tenant,
+    actor: Actor,
+    lease: TenantLease,
+  ): Promise<void> {
     const { cluster, gateways } = this.clusterOf(tenant);
     const plan = buildTenantPlan(tenant.spec, cluster, this.settings);
     const generation = tenant.generation;
@@ -235,6 +275,7 @@ export class TenantService {
         ) {
           continue;
         }
+        await lease.assertHeld();
         await this.store.recordStep(tenant.name, {
           name: step.name,
           state: 'Running',
@@ -259,6 +300,9 @@ export class TenantService {
           });
           throw new StepFailure(step.name, message);
         }
+        // What the step did stays unrecorded if the lease went meanwhile: the
+        // new holder re-checks the step, which is idempotent.
+        await lease.assertHeld();
         outputs = { ...outputs, ...result.outputs };
         if (result.outputs) {
           await this.store.mergeOutputs(tenant.name, result.outputs);
@@ -275,11 +319,16 @@ export class TenantService {
         });
       }
     } catch (error) {
+      if (error instanceof LeaseLostError) {
+        // Another reconcile holds the tenant now: write nothing more.
+        throw error;
+      }
       const message = errorMessage(error);
       await this.store.setPhase(tenant.name, 'Failed', { message, generation });
       await this.audit(tenant, actor, 'tenant.reconcile', 'failed', message);
       return;
     }
+    await lease.assertHeld();
     await this.store.setPhase(tenant.name, 'Ready', {
       message: null,
       observedGeneration: generation,
@@ -298,7 +347,11 @@ export class TenantService {
     }
   }
 
-  private async offboard(tenant: Tenant, actor: Actor): Promise<void> {
+  private async offboard(
+    tenant: Tenant,
+    actor: Actor,
+    lease: TenantLease,
+  ): Promise<void> {
     const { cluster, gateways } = this.clusterOf(tenant);
     const plan = buildTenantPlan(tenant.spec, cluster, this.settings);
     const outputs = pickOutputs(tenant);
@@ -306,6 +359,7 @@ export class TenantService {
     try {
       await this.verifyAccount(cluster, gateways);
       for (const step of [...this.steps].reverse()) {
+        await lease.assertHeld();
         try {
           const changes = await step.remove({
             plan,
@@ -352,11 +406,15 @@ export class TenantService {
         }
       }
     } catch (error) {
+      if (error instanceof LeaseLostError) {
+        throw error;
+      }
       const message = errorMessage(error);
       await this.store.setPhase(tenant.name, 'Deleting', { message });
       await this.audit(tenant, actor, 'tenant.offboard', 'failed', message);
       return;
     }
+    await lease.assertHeld();
     await this.store.deleteTenant(tenant.name);
     await this.audit(
       tenant,

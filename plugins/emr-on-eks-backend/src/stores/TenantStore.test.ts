@@ -197,9 +197,16 @@ describe('TenantStore', () => {
       expect(await store.tryAcquireLease('team-a', 'b', 60_000)).toBe(false);
       await store.releaseLease('team-a', 'a');
       expect(await store.tryAcquireLease('team-a', 'b', 60_000)).toBe(true);
-      // An expired lease (a crashed holder) can be taken over.
-      expect(await store.tryAcquireLease('team-a', 'b', -1)).toBe(true);
+      // Not even its holder takes a held lease twice: each reconcile has
+      // its own token, so two in one process exclude each other.
+      expect(await store.tryAcquireLease('team-a', 'b', 60_000)).toBe(false);
+      // Renewal works for the holder only.
+      expect(await store.renewLease('team-a', 'b', -1)).toBe(true);
+      expect(await store.renewLease('team-a', 'c', 60_000)).toBe(false);
+      // An expired lease (a crashed holder) can be taken over, and its old
+      // holder can no longer renew it.
       expect(await store.tryAcquireLease('team-a', 'c', 60_000)).toBe(true);
+      expect(await store.renewLease('team-a', 'b', 60_000)).toBe(false);
     },
   );
 

@@ -99,12 +99,27 @@ export class TenantStore {
   /** Stores a changed spec as a new generation; returns the tenant. */
   async updateSpec(
     spec: TenantSpec,
+    expectedGeneration?: number,
   ): Promise<{ tenant: Tenant; changed: boolean }> {
     const current = await this.getRow(spec.name);
+    const stale = () =>
+      new ConflictError(
+        `tenant ${spec.name} changed meanwhile (generation ${
+          expectedGeneration ?? current.generation
+        } is not the latest); read it again and retry`,
+      );
+    if (
+      expectedGeneration !== undefined &&
+      Number(current.generation) !== expectedGeneration
+    ) {
+      throw stale();
+    }
     if (current.spec === JSON.stringify(spec)) {
       return { tenant: await this.getTenant(spec.name), changed: false };
     }
-    await this.db<TenantRow>('emr_tenants')
+    // Conditional on the generation read above: of two concurrent updates
+    // one wins and the other is told, instead of being silently lost.
+    const updated = await this.db<TenantRow>('emr_tenants')
       .where({ name: spec.name, generation: current.generation })
       .update({
         spec: JSON.stringify(spec),
@@ -113,6 +128,9 @@ export class TenantStore {
         phase: current.phase === 'Deleting' ? 'Deleting' : 'Pending',
         updated_at: new Date(),
       });
+    if (updated !== 1) {
+      throw stale();
+    }
     return { tenant: await this.getTenant(spec.name), changed: true };
   }
 
@@ -264,15 +282,24 @@ export class TenantStore {
     >('emr_tenants')
       .where('name', name)
       .andWhere(q =>
-        q
-          .whereNull('lease_expires_at')
-          .orWhere('lease_expires_at', '<', now)
-          .orWhere('lease_owner', owner),
+        q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now),
       )
       .update({
         lease_owner: owner,
         lease_expires_at: new Date(now.getTime() + ttlMs),
       });
+    return updated === 1;
+  }
+
+  /** Extends a lease still held by `owner`; false once someone else holds it. */
+  async renewLease(
+    name: string,
+    owner: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    const updated = await this.db('emr_tenants')
+      .where({ name, lease_owner: owner })
+      .update({ lease_expires_at: new Date(Date.now() + ttlMs) });
     return updated === 1;
   }
 
