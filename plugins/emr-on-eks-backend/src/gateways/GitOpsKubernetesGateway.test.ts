@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import { parse } from 'yaml';
 import { spec } from '../__testUtils__/fixtures';
 import { validateAgainstUpstreamSchema } from '../__testUtils__/kubernetesSchemas';
 import { clusterPriorityClasses, tenantObjects } from '../domain/kubernetes';
+import { withLockFile, withProcessLock } from './directoryLock';
 import { NotManagedError } from './errors';
 import { GitOpsKubernetesGateway } from './GitOpsKubernetesGateway';
 
@@ -251,6 +253,329 @@ describe('GitOpsKubernetesGateway', () => {
         `tenants/team-a/ in ${dir} was not removed: its Namespace team-a is not labelled for it (label emr-on-eks.spot-spark.io/tenant is "team-z"); remove it by hand if it should go`,
       );
       expect(await snapshot(dir)).toEqual(before);
+    });
+  });
+
+  describe('concurrent writes', () => {
+    const names = (from: number, to: number) =>
+      Array.from(
+        { length: to - from },
+        (_, i) => `team-${String(from + i).padStart(2, '0')}`,
+      );
+    const objectsOf = (name: string) => tenantObjects(spec({ name }));
+
+    async function rootResources(dir: string): Promise<string[]> {
+      return parse(
+        await fs.readFile(path.join(dir, 'kustomization.yaml'), 'utf8'),
+      ).resources;
+    }
+
+    async function leftovers(dir: string): Promise<string[]> {
+      return Object.keys(await snapshot(dir)).filter(
+        file => file.endsWith('.tmp') || file.endsWith('.lock'),
+      );
+    }
+
+    it('applies 20 tenants at once through one gateway', async () => {
+      const dir = await tempDir();
+      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      const tenants = names(0, 20);
+      await Promise.all([
+        gateway.applyClusterObjects(clusterPriorityClasses()),
+        ...tenants.map(t => gateway.applyTenantObjects(t, objectsOf(t))),
+        gateway.applyClusterObjects(clusterPriorityClasses()),
+      ]);
+
+      expect(await rootResources(dir)).toEqual([
+        'cluster',
+        ...tenants.map(t => `tenants/${t}`),
+      ]);
+      const files = await snapshot(dir);
+      for (const t of tenants) {
+        expect(
+          parse(files[`tenants/${t}/kustomization.yaml`]).resources,
+        ).toHaveLength(8);
+        expect(files[`tenants/${t}/00-namespace-${t}.yaml`]).toContain(
+          `name: ${t}`,
+        );
+      }
+      expect(await leftovers(dir)).toEqual([]);
+    });
+
+    it('applies 20 tenants at once through two gateways on one directory', async () => {
+      const dir = await tempDir();
+      const first = GitOpsKubernetesGateway.create({ directory: dir });
+      // Another spelling of the same directory is the same directory.
+      const second = GitOpsKubernetesGateway.create({
+        directory: path.join(dir, 'tenants', '..'),
+      });
+      const tenants = names(0, 20);
+      await Promise.all(
+        tenants.map((t, i) =>
+          (i % 2 ? first : second).applyTenantObjects(t, objectsOf(t)),
+        ),
+      );
+      expect(await rootResources(dir)).toEqual(
+        tenants.map(t => `tenants/${t}`),
+      );
+      const files = await snapshot(dir);
+      for (const t of tenants) {
+        expect(
+          parse(files[`tenants/${t}/kustomization.yaml`]).resources,
+        ).toHaveLength(8);
+      }
+      expect(await leftovers(dir)).toEqual([]);
+    });
+
+    it('converges when deletes interleave with applies of other tenants', async () => {
+      const dir = await tempDir();
+      const first = GitOpsKubernetesGateway.create({ directory: dir });
+      const second = GitOpsKubernetesGateway.create({ directory: dir });
+      const initial = names(0, 20);
+      for (const t of initial) {
+        await first.applyTenantObjects(t, objectsOf(t));
+      }
+      const deleted = names(0, 10);
+      const kept = names(10, 20);
+      const added = names(20, 30);
+      await Promise.all(
+        deleted.flatMap((t, i) => [
+          (i % 2 ? first : second).deleteTenantObjects(t),
+          (i % 2 ? second : first).applyTenantObjects(
+            added[i],
+            objectsOf(added[i]),
+          ),
+          first.applyTenantObjects(kept[i], objectsOf(kept[i])),
+        ]),
+      );
+      expect(await rootResources(dir)).toEqual(
+        [...kept, ...added].map(t => `tenants/${t}`),
+      );
+      expect((await fs.readdir(path.join(dir, 'tenants'))).sort()).toEqual([
+        ...kept,
+        ...added,
+      ]);
+      expect(await leftovers(dir)).toEqual([]);
+    });
+
+    it('writes the same bytes as a sequential run', async () => {
+      const [concurrent, sequential] = [await tempDir(), await tempDir()];
+      const tenants = names(0, 20);
+      const gateway = GitOpsKubernetesGateway.create({ directory: concurrent });
+      await Promise.all([
+        ...tenants.map(t => gateway.applyTenantObjects(t, objectsOf(t))),
+        gateway.applyClusterObjects(clusterPriorityClasses()),
+      ]);
+      const one = GitOpsKubernetesGateway.create({ directory: sequential });
+      await one.applyClusterObjects(clusterPriorityClasses());
+      for (const t of tenants) {
+        await one.applyTenantObjects(t, objectsOf(t));
+      }
+      expect(await snapshot(concurrent)).toEqual(await snapshot(sequential));
+    });
+  });
+
+  describe('across processes', () => {
+    /**
+     * A Node process (TypeScript through sucrase) that applies (or deletes)
+     * `count` tenants named `<prefix>-NN` at once, after the test says go.
+     */
+    function writer(
+      dir: string,
+      prefix: string,
+      count: number,
+      operation: 'apply' | 'delete' = 'apply',
+    ) {
+      const script = `
+        const { GitOpsKubernetesGateway } = require(${JSON.stringify(
+          path.join(__dirname, 'GitOpsKubernetesGateway.ts'),
+        )});
+        const { tenantObjects } = require(${JSON.stringify(
+          path.join(__dirname, '..', 'domain', 'kubernetes.ts'),
+        )});
+        const { spec } = require(${JSON.stringify(
+          path.join(__dirname, '..', '__testUtils__', 'fixtures.ts'),
+        )});
+        const [dir, prefix, count, operation] = process.argv.slice(1);
+        const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+        const names = Array.from({ length: Number(count) }, (_, i) =>
+          prefix + '-' + String(i).padStart(2, '0'));
+        const objects = names.map(name => tenantObjects(spec({ name })));
+        process.stdout.write('ready\\n');
+        process.stdin.once('data', () => {
+          Promise.all(names.map((name, i) => operation === 'delete'
+            ? gateway.deleteTenantObjects(name)
+            : gateway.applyTenantObjects(name, objects[i])))
+            .then(() => process.exit(0))
+            .catch(error => { console.error(error); process.exit(1); });
+        });
+      `;
+      const child = spawn(
+        process.execPath,
+        [
+          '-r',
+          'sucrase/register',
+          '-e',
+          script,
+          dir,
+          prefix,
+          String(count),
+          operation,
+        ],
+        { cwd: __dirname, stdio: ['pipe', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', chunk => {
+        stderr += chunk;
+      });
+      const ready = new Promise<void>((resolve, reject) => {
+        child.stdout.once('data', () => resolve());
+        child.once('exit', code =>
+          reject(new Error(`exit ${code}: ${stderr}`)),
+        );
+      });
+      const exited = new Promise<number | null>(resolve =>
+        child.once('exit', code => resolve(code)),
+      );
+      return {
+        ready,
+        go: () => child.stdin.write('go\n'),
+        done: exited.then(code => ({ code, stderr })),
+      };
+    }
+
+    const tenantsNamed = (prefix: string, count: number) =>
+      Array.from(
+        { length: count },
+        (_, i) => `${prefix}-${String(i).padStart(2, '0')}`,
+      );
+
+    it('two processes writing one directory leave every tenant listed', async () => {
+      const dir = await tempDir();
+      const writers = [writer(dir, 'alpha', 12), writer(dir, 'bravo', 12)];
+      await Promise.all(writers.map(w => w.ready));
+      writers.forEach(w => w.go());
+      for (const result of await Promise.all(writers.map(w => w.done))) {
+        expect(result).toEqual({ code: 0, stderr: '' });
+      }
+
+      const expected = [
+        ...tenantsNamed('alpha', 12),
+        ...tenantsNamed('bravo', 12),
+      ].map(t => `tenants/${t}`);
+      expect(
+        parse(await fs.readFile(path.join(dir, 'kustomization.yaml'), 'utf8'))
+          .resources,
+      ).toEqual(expected);
+      const files = Object.keys(await snapshot(dir));
+      expect(files.filter(f => /\.(tmp|lock)$/.test(f))).toEqual([]);
+      expect(files).toHaveLength(1 + expected.length * 9);
+    }, 60_000);
+
+    it('one process deleting while another applies converges', async () => {
+      const dir = await tempDir();
+      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      for (const t of tenantsNamed('alpha', 12)) {
+        await gateway.applyTenantObjects(t, tenantObjects(spec({ name: t })));
+      }
+      const writers = [
+        writer(dir, 'alpha', 12, 'delete'),
+        writer(dir, 'bravo', 12),
+      ];
+      await Promise.all(writers.map(w => w.ready));
+      writers.forEach(w => w.go());
+      for (const result of await Promise.all(writers.map(w => w.done))) {
+        expect(result).toEqual({ code: 0, stderr: '' });
+      }
+
+      const bravo = tenantsNamed('bravo', 12);
+      expect(
+        parse(await fs.readFile(path.join(dir, 'kustomization.yaml'), 'utf8'))
+          .resources,
+      ).toEqual(bravo.map(t => `tenants/${t}`));
+      expect((await fs.readdir(path.join(dir, 'tenants'))).sort()).toEqual(
+        bravo,
+      );
+      const files = Object.keys(await snapshot(dir));
+      expect(files.filter(f => /\.(tmp|lock)$/.test(f))).toEqual([]);
+    }, 60_000);
+
+    it('a lock file makes a writer wait, then give up within the bound', async () => {
+      const dir = await tempDir();
+      const lock = path.join(dir, 'held.lock');
+      await fs.writeFile(lock, 'other-host 1 abc\n');
+
+      let ran = false;
+      const waiting = withLockFile(
+        lock,
+        async () => {
+          ran = true;
+        },
+        { waitMs: 5_000, staleMs: 60_000 },
+      );
+      await new Promise(resolve => setTimeout(resolve, 200));
+      expect(ran).toBe(false);
+      await fs.rm(lock);
+      await waiting;
+      expect(ran).toBe(true);
+      await expect(fs.stat(lock)).rejects.toThrow('ENOENT');
+
+      await fs.writeFile(lock, 'other-host 1 abc\n');
+      await expect(
+        withLockFile(lock, async () => undefined, {
+          waitMs: 200,
+          staleMs: 60_000,
+        }),
+      ).rejects.toThrow(
+        `${lock} is held by another process (other-host 1 abc) and was not released within 200 ms`,
+      );
+      // Someone else's lock is left alone.
+      expect(await fs.readFile(lock, 'utf8')).toBe('other-host 1 abc\n');
+    });
+
+    it('breaks a lock file left by a dead process', async () => {
+      const dir = await tempDir();
+      const lock = path.join(dir, 'held.lock');
+      await fs.writeFile(lock, 'other-host 1 abc\n');
+      const past = new Date(Date.now() - 60_000);
+      await fs.utimes(lock, past, past);
+      await expect(
+        withLockFile(lock, async () => 'ran', {
+          waitMs: 100,
+          staleMs: 10_000,
+        }),
+      ).resolves.toBe('ran');
+      await expect(fs.stat(lock)).rejects.toThrow('ENOENT');
+    });
+
+    it('the in-process lock serialises one key and not two', async () => {
+      let running = 0;
+      let most = 0;
+      const work = async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise(resolve => setTimeout(resolve, 5));
+        running -= 1;
+      };
+      await Promise.all(
+        Array.from({ length: 10 }, () => withProcessLock('/a', work)),
+      );
+      expect(most).toBe(1);
+      most = 0;
+      await Promise.all([
+        withProcessLock('/a', work),
+        withProcessLock('/b', work),
+      ]);
+      expect(most).toBe(2);
+      // A failure releases the lock for the next caller.
+      await expect(
+        withProcessLock('/a', async () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      await expect(withProcessLock('/a', async () => 'next')).resolves.toBe(
+        'next',
+      );
     });
   });
 });

@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubernetesObject } from '../domain/kubernetes';
 import { toYaml } from '../domain/podTemplates';
+import { withLockFile, withProcessLock } from './directoryLock';
 import { NotManagedError, notManagedReason } from './errors';
 import { handOverHint, KubernetesGateway } from './KubernetesGateway';
+
+/** Held while writing; never listed by a kustomization. */
+const LOCK_FILE = '.emr-on-eks.lock';
 
 /**
  * Writes the objects as kustomizations for Argo CD or Flux to apply:
@@ -35,6 +40,21 @@ import { handOverHint, KubernetesGateway } from './KubernetesGateway';
  * namespaces, an admission policy), or use direct mode, which reads the live
  * namespace first. Other kustomizations in the same repository (outside this
  * directory) are not looked at either.
+ *
+ * Concurrency: every apply or delete runs whole under a lock on the
+ * directory, so the shared files (`cluster/`, both kustomizations), a
+ * tenant's directory and the cross-tenant Namespace check are never raced.
+ * Inside the process the lock is a mutex keyed by the resolved directory
+ * (shared by every gateway instance on it); across processes (replicas on
+ * one shared volume) it is the lock file `<directory>/.emr-on-eks.lock`,
+ * created exclusively, with bounded waiting and stale-lock recovery; see
+ * `directoryLock.ts` for what that file lock does not cover (file systems
+ * without atomic exclusive create, replicas with separate Git clones). The
+ * top-level kustomization is rebuilt under the lock from the directories on
+ * disk, so it lists every tenant whatever order the writes came in. Each
+ * file is written to a temporary file with a unique name in the same
+ * directory, then renamed over the target; the temporary file is removed if
+ * that fails.
  */
 export class GitOpsKubernetesGateway implements KubernetesGateway {
   static create(options: { directory: string }): GitOpsKubernetesGateway {
@@ -44,41 +64,63 @@ export class GitOpsKubernetesGateway implements KubernetesGateway {
   private constructor(readonly directory: string) {}
 
   async applyClusterObjects(objects: KubernetesObject[]): Promise<string[]> {
-    const changes = await this.writeKustomization('cluster', objects);
-    return [...changes, ...(await this.writeRootKustomization())];
+    return this.locked(async () => {
+      const changes = await this.writeKustomization('cluster', objects);
+      return [...changes, ...(await this.writeRootKustomization())];
+    });
   }
 
   async applyTenantObjects(
     tenant: string,
     objects: KubernetesObject[],
   ): Promise<string[]> {
-    const namespace = objects.find(o => o.kind === 'Namespace');
-    if (namespace) {
-      await this.assertMayWrite(tenant, namespace.metadata.name);
-    }
-    const changes = await this.writeKustomization(
-      path.join('tenants', tenant),
-      objects,
-    );
-    return [...changes, ...(await this.writeRootKustomization())];
+    return this.locked(async () => {
+      const namespace = objects.find(o => o.kind === 'Namespace');
+      if (namespace) {
+        await this.assertMayWrite(tenant, namespace.metadata.name);
+      }
+      const changes = await this.writeKustomization(
+        path.join('tenants', tenant),
+        objects,
+      );
+      return [...changes, ...(await this.writeRootKustomization())];
+    });
   }
 
   async deleteTenantObjects(tenant: string): Promise<string[]> {
     const dir = path.join(this.directory, 'tenants', tenant);
+    // Nothing to remove: answer without creating or locking anything.
     if (!(await exists(dir))) {
       return [];
     }
-    const problem = await this.ownDirectoryProblem(tenant);
-    if (problem) {
-      throw new NotManagedError(
-        `tenants/${tenant}/ in ${this.directory} was not removed: ${problem}; remove it by hand if it should go`,
-      );
-    }
-    await fs.rm(dir, { recursive: true, force: true });
-    return [
-      `removed tenants/${tenant}/`,
-      ...(await this.writeRootKustomization()),
-    ];
+    return this.locked(async () => {
+      if (!(await exists(dir))) {
+        return [];
+      }
+      const problem = await this.ownDirectoryProblem(tenant);
+      if (problem) {
+        throw new NotManagedError(
+          `tenants/${tenant}/ in ${this.directory} was not removed: ${problem}; remove it by hand if it should go`,
+        );
+      }
+      await fs.rm(dir, { recursive: true, force: true });
+      return [
+        `removed tenants/${tenant}/`,
+        ...(await this.writeRootKustomization()),
+      ];
+    });
+  }
+
+  /**
+   * Runs `work` holding this directory: first the in-process mutex (keyed by
+   * the resolved path, so every instance on the directory shares it), then
+   * the lock file other processes honour.
+   */
+  private locked<T>(work: () => Promise<T>): Promise<T> {
+    return withProcessLock(this.directory, async () => {
+      await fs.mkdir(this.directory, { recursive: true });
+      return withLockFile(path.join(this.directory, LOCK_FILE), work);
+    });
   }
 
   /**
@@ -256,10 +298,22 @@ async function writeIfChanged(file: string, body: string): Promise<boolean> {
   if (current === body) {
     return false;
   }
-  // Write then rename, so a reader (or a crash) never sees half a file.
-  const temporary = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(temporary, body, 'utf8');
-  await fs.rename(temporary, file);
+  // Write then rename, so a reader (or a crash) never sees half a file. The
+  // temporary name is unique per write (not only per process) and sits in
+  // the same directory, so the rename stays on one file system.
+  const temporary = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString(
+      'hex',
+    )}.tmp`,
+  );
+  try {
+    await fs.writeFile(temporary, body, { encoding: 'utf8', flag: 'wx' });
+    await fs.rename(temporary, file);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
   return true;
 }
 
