@@ -52,3 +52,57 @@ describe('parseJobRunRequest', () => {
     });
   });
 });
+
+describe('parseJobRunRequest at the edges (issue 8)', () => {
+  const parse = (input: Record<string, unknown>) =>
+    parseJobRunRequest({
+      name: 'x',
+      entryPoint: 's3://data-lake/team-a/x.py',
+      ...input,
+    });
+  const pathsOf = (input: Record<string, unknown>) => {
+    const parsed = parse(input);
+    return parsed.success ? [] : parsed.issues.map(i => i.path);
+  };
+
+  it.each([
+    [{ releaseLabel: `emr-${'9'.repeat(80)}.0.0-latest` }, 'releaseLabel'],
+    [{ releaseLabel: `emr-7.5.0-${'1'.repeat(80)}` }, 'releaseLabel'],
+    [{ name: 'n'.repeat(65) }, 'name'],
+    [{ mainClass: `a.${'b'.repeat(1100)}` }, 'mainClass'],
+    [{ entityRef: 'component:default/daily sales' }, 'entityRef'],
+    [{ entityRef: 'component:default/daily-sales\n' }, 'entityRef'],
+    [{ entityRef: `component:default/${'a'.repeat(64)}` }, 'entityRef'],
+    [{ entityRef: `component:default/${'a'.repeat(300)}` }, 'entityRef'],
+    [{ entityRef: 'component:my_ns/daily-sales' }, 'entityRef'],
+    [
+      {
+        sparkConf: Object.fromEntries(
+          Array.from({ length: 201 }, (_, i) => [`spark.k${i}`, '1']),
+        ),
+      },
+      'sparkConf',
+    ],
+    [
+      {
+        tags: Object.fromEntries(
+          Array.from({ length: 41 }, (_, i) => [`t${i}`, '1']),
+        ),
+      },
+      'tags',
+    ],
+  ])('refuses %j at %s', (input, path) => {
+    expect(pathsOf(input)).toContain(path);
+  });
+
+  it('normalises the entity ref as the catalog compares refs', () => {
+    const parsed = parse({ entityRef: 'Component:Default/Daily-Sales' });
+    expect(parsed.success && parsed.data.entityRef).toBe(
+      'component:default/daily-sales',
+    );
+    const bare = parse({ entityRef: 'component:daily-sales' });
+    expect(bare.success && bare.data.entityRef).toBe(
+      'component:default/daily-sales',
+    );
+  });
+});

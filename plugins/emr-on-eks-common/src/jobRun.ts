@@ -1,7 +1,11 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { z } from 'zod';
-import { PRIORITY_TIERS, PriorityTier } from './tenant';
-import { FieldIssue, ParseResult, zodIssues } from './validation';
+import { PRIORITY_TIERS, PriorityTier, releaseLabelSchema } from './tenant';
+import {
+  entityRefSchema,
+  FieldIssue,
+  ParseResult,
+  zodIssues,
+} from './validation';
 
 /*
  * A job-run request: the short description of a Spark job that the backend
@@ -97,20 +101,21 @@ export const jobRunRequestSchema = z
         message: 'may contain only letters, digits and . - _ / #',
       }),
     entryPoint: s3OrLocalPath,
-    entryPointArguments: z.array(z.string().max(10240)).max(200).default([]),
+    entryPointArguments: z
+      .array(
+        z.string().max(10240, { message: 'must be at most 10240 characters' }),
+      )
+      .max(200, { message: 'must have at most 200 arguments' })
+      .default([]),
     /** Main class of a jar application; leave out for PySpark. */
     mainClass: z
       .string()
+      .max(1024, { message: 'must be at most 1024 characters' })
       .regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, {
         message: 'must be a Java class name like com.example.Main',
       })
       .optional(),
-    releaseLabel: z
-      .string()
-      .regex(/^emr-\d+\.\d+\.\d+-(latest|\d{8})$/, {
-        message: 'must look like emr-7.5.0-latest or emr-6.15.0-20240105',
-      })
-      .optional(),
+    releaseLabel: releaseLabelSchema.optional(),
     driver: z
       .object({ cores: cores.default(1), memory: sparkMemory.default('2g') })
       .strict()
@@ -138,14 +143,28 @@ export const jobRunRequestSchema = z
     priorityTier: z.enum(PRIORITY_TIERS).optional(),
     sparkConf: z
       .record(
-        z.string().regex(/^spark\.[A-Za-z0-9._/-]+$/, {
-          message: 'Spark configuration keys start with spark.',
-        }),
-        z.string().max(4096),
+        z
+          .string()
+          .max(256, {
+            message: 'Spark configuration keys have at most 256 characters',
+          })
+          .regex(/^spark\.[A-Za-z0-9._/-]+$/, {
+            message: 'Spark configuration keys start with spark.',
+          }),
+        z.string().max(4096, { message: 'must be at most 4096 characters' }),
       )
+      .refine(conf => Object.keys(conf).length <= 200, {
+        message: 'must have at most 200 keys',
+      })
       .default({}),
-    /** The catalog entity the job belongs to, like component:default/daily-sales. */
-    entityRef: z.string().optional(),
+    /**
+     * The catalog entity the job belongs to, like component:default/daily-sales;
+     * validated by the catalog's rules and normalised as the catalog compares
+     * refs (lower case, namespace filled in).
+     */
+    entityRef: entityRefSchema({
+      example: 'component:default/daily-sales',
+    }).optional(),
     /** At most one run per tenant and key; a retry with the same key returns it. */
     idempotencyKey: z
       .string()
@@ -163,6 +182,10 @@ export const jobRunRequestSchema = z
             'tag values are at most 256 letters, digits, spaces and _ . : / = + - @',
         }),
       )
+      .refine(tags => Object.keys(tags).length <= 40, {
+        message:
+          'must have at most 40 tags (EMR allows 50, the plugin sets some)',
+      })
       .default({}),
   })
   .strict();
@@ -248,18 +271,6 @@ export function parseJobRunRequest(input: unknown): ParseResult<JobRunRequest> {
       path: 'executor.minExecutors',
       message: `minExecutors (${minExecutors}) is above maxExecutors (${maxExecutors})`,
     });
-  }
-  if (request.entityRef !== undefined) {
-    try {
-      request.entityRef = stringifyEntityRef(
-        parseEntityRef(request.entityRef, { defaultNamespace: 'default' }),
-      );
-    } catch {
-      issues.push({
-        path: 'entityRef',
-        message: `"${request.entityRef}" is not an entity ref; use kind:namespace/name, like component:default/daily-sales`,
-      });
-    }
   }
   return issues.length > 0
     ? { success: false, issues }

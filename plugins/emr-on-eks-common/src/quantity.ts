@@ -2,13 +2,30 @@
  * Kubernetes resource quantities ("500m", "2", "4Gi", "1e3"), parsed the way the
  * API server reads them, so that we can reject bad values and compare sizes
  * (LimitRange min <= max, a request within a limit) before anything is applied.
+ *
+ * The grammar (k8s.io/apimachinery/pkg/api/resource):
+ *
+ *   <quantity>        ::= <signedNumber><suffix>
+ *   <signedNumber>    ::= <sign><numericValue> | <numericValue>
+ *   <numericValue>    ::= <digits> | <digits>.<digits> | <digits>. | .<digits>
+ *   <suffix>          ::= <binarySI> | <decimalExponent> | <decimalSI>
+ *   <binarySI>        ::= Ki | Mi | Gi | Ti | Pi | Ei
+ *   <decimalSI>       ::= n | u | m | "" | k | M | G | T | P | E
+ *   <decimalExponent> ::= "e" <signedNumber> | "E" <signedNumber>
+ *
+ * `E` alone is exa (10^18); `E` followed by digits is an exponent. The API
+ * server reads the exponent as a whole number.
  */
 
+/** Longest quantity text accepted; real quantities are far shorter. */
+export const QUANTITY_MAX_LENGTH = 64;
+
 const QUANTITY_PATTERN =
-  /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+  /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
 
 const SUFFIX_FACTORS: Record<string, number> = {
-  '': 1,
+  n: 1e-9,
+  u: 1e-6,
   m: 1e-3,
   k: 1e3,
   M: 1e6,
@@ -26,23 +43,26 @@ const SUFFIX_FACTORS: Record<string, number> = {
 
 /**
  * Parses a Kubernetes quantity into a plain number (cores for CPU, bytes for
- * memory and storage). Returns `undefined` when the text is not a quantity.
+ * memory and storage). Returns `undefined` when the text is not a quantity,
+ * or when its value does not fit a finite number.
  *
  * @public
  */
 export function parseQuantity(text: string): number | undefined {
-  const match = QUANTITY_PATTERN.exec(text.trim());
-  if (!match || text.trim() !== text) {
+  if (typeof text !== 'string' || text.length > QUANTITY_MAX_LENGTH) {
     return undefined;
   }
-  const [, sign, digits, suffix = ''] = match;
-  const factor =
-    suffix.startsWith('e') || suffix.startsWith('E')
-      ? 10 ** Number(suffix.slice(1))
-      : SUFFIX_FACTORS[suffix];
-  const value = Number(digits) * factor;
+  const match = QUANTITY_PATTERN.exec(text);
+  if (!match) {
+    return undefined;
+  }
+  const [, sign, digits, suffix, exponent] = match;
+  const value =
+    exponent !== undefined
+      ? Number(`${digits}e${exponent}`)
+      : Number(digits) * (suffix === undefined ? 1 : SUFFIX_FACTORS[suffix]);
   if (!Number.isFinite(value)) {
     return undefined;
   }
-  return sign === '-' ? -value : value;
+  return sign === '-' && value !== 0 ? -value : value;
 }

@@ -1,3 +1,6 @@
+/** `s3://`, a bucket name (at most 63), `/` and a key prefix (at most 1024). */
+const S3_PREFIX_MAX_LENGTH = 5 + 63 + 1 + 1024;
+
 const S3_PREFIX =
   /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/((?:[A-Za-z0-9!_.'()=+-]+\/)*)$/;
 
@@ -11,6 +14,9 @@ const S3_PREFIX =
 export function parseS3Prefix(
   text: string,
 ): { bucket: string; prefix: string } | undefined {
+  if (typeof text !== 'string' || text.length > S3_PREFIX_MAX_LENGTH) {
+    return undefined;
+  }
   const match = S3_PREFIX.exec(text);
   const segments = match?.[2].split('/') ?? [];
   if (

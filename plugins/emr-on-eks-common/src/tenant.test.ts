@@ -222,3 +222,65 @@ describe('parseTenantSpec', () => {
     expect(paths).toEqual(expect.arrayContaining(['name', 'owner', 'cluster']));
   });
 });
+
+describe('parseTenantSpec at the edges (issue 8)', () => {
+  const pathsOf = (patch: object) => [
+    ...new Set(issuesOf({ ...minimal, ...patch }).map(issue => issue.path)),
+  ];
+
+  it.each([
+    ['a newline', 'group:default/team-a\n'],
+    ['a space', 'group:default/team a'],
+    ['a 64-character name', `group:default/${'a'.repeat(64)}`],
+    ['a name ending in -', 'group:default/team-'],
+    ['an invalid namespace', 'group:my_ns/team-a'],
+    ['an invalid kind', '1group:default/team-a'],
+    ['no kind', 'team-a'],
+    ['a component', 'component:default/team-a'],
+    ['300 characters', `group:default/${'a'.repeat(286)}`],
+  ])('refuses an owner with %s, naming owner', (_what, owner) => {
+    expect(pathsOf({ owner })).toEqual(['owner']);
+  });
+
+  it('stores the owner as the catalog compares it, so its name is a label value', () => {
+    const result = parseTenantSpec({
+      ...minimal,
+      owner: 'Group:Default/Team-A',
+    });
+    expect(result.success && result.data.owner).toBe('group:default/team-a');
+    const bare = parseTenantSpec({ ...minimal, owner: 'user:alice' });
+    expect(bare.success && bare.data.owner).toBe('user:default/alice');
+  });
+
+  it.each([
+    ['cluster', { cluster: 'c'.repeat(64) }],
+    ['description', { description: 'd'.repeat(1025) }],
+    ['description', { description: 'tab\tok but NUL\u0000 not' }],
+    ['releaseLabel', { releaseLabel: `emr-${'9'.repeat(80)}.0.0-latest` }],
+    ['releaseLabel', { releaseLabel: 'emr-1000.0.0-latest' }],
+    ['network.egressCidrs.0', { network: { egressCidrs: [':::/8'] } }],
+    [
+      'network.egressCidrs.0',
+      { network: { egressCidrs: ['1:2:3:4:5:6:7:8:9/64'] } },
+    ],
+    ['quota.requests.memory', { quota: { 'requests.memory': '9'.repeat(65) } }],
+    [
+      'dataAccess.0.s3',
+      {
+        dataAccess: [{ s3: `s3://lake/${'k'.repeat(1100)}/`, access: 'read' }],
+      },
+    ],
+  ])('caps %s', (path, patch) => {
+    expect(pathsOf(patch)).toEqual([path]);
+  });
+
+  it('accepts IPv4-mapped IPv6 CIDRs, exa quantities and a multi-line description', () => {
+    const result = parseTenantSpec({
+      ...minimal,
+      description: 'line one\nline two',
+      network: { egressCidrs: ['::ffff:10.0.0.0/104'] },
+      quota: { 'requests.storage': '1Ei', 'limits.ephemeral-storage': '1E' },
+    });
+    expect(result.success).toBe(true);
+  });
+});

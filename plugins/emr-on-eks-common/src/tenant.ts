@@ -1,9 +1,14 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { z } from 'zod';
 import { isCidr } from './cidr';
-import { parseQuantity } from './quantity';
+import { parseQuantity, QUANTITY_MAX_LENGTH } from './quantity';
 import { parseS3Prefix } from './s3Prefix';
-import { FieldIssue, ParseResult, zodIssues } from './validation';
+import {
+  controlCharacterProblem,
+  entityRefSchema,
+  FieldIssue,
+  ParseResult,
+  zodIssues,
+} from './validation';
 
 /*
  * The tenant spec: what a platform team asks for when it onboards a data team.
@@ -191,10 +196,17 @@ const quantityText = z
   .transform(value => String(value))
   .superRefine((value, ctx) => {
     const parsed = parseQuantity(value);
-    if (parsed === undefined) {
+    if (value.length > QUANTITY_MAX_LENGTH) {
       ctx.addIssue({
         code: 'custom',
-        message: `"${value}" is not a Kubernetes quantity (examples: 500m, 2, 4Gi)`,
+        message: `must be at most ${QUANTITY_MAX_LENGTH} characters`,
+      });
+    } else if (parsed === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(
+          value,
+        )} is not a Kubernetes quantity (examples: 500m, 2, 4Gi)`,
       });
     } else if (parsed < 0) {
       ctx.addIssue({
@@ -212,26 +224,44 @@ const resourceList = z
   })
   .strict();
 
-const entityRef = z.string().superRefine((value, ctx) => {
-  try {
-    const ref = parseEntityRef(value);
-    if (!['group', 'user'].includes(ref.kind.toLocaleLowerCase('en-US'))) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${value}" must refer to a group or a user, like group:default/team-a`,
-      });
-    }
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${value}" is not an entity ref; use kind:namespace/name, like group:default/team-a`,
-    });
-  }
+/**
+ * The owner: a group or user, validated by the catalog's rules and stored in
+ * the catalog's comparison form (lower case, namespace filled in). Its name
+ * becomes a Kubernetes label value, which the catalog's name rules fit.
+ */
+const ownerRef = entityRefSchema({
+  kinds: ['group', 'user'],
+  example: 'group:default/team-a',
 });
+
+/** Longest cluster name (the `cluster` column). */
+const CLUSTER_NAME_MAX_LENGTH = 63;
+
+/** Longest description (a Namespace annotation; stored in the spec). */
+const DESCRIPTION_MAX_LENGTH = 1024;
+
+/**
+ * EMR release labels (`emr-7.5.0-latest`, `emr-6.15.0-20240105`). Version
+ * parts have at most three digits, so that a label fits the 64-character
+ * `release_label` column and compares as numbers.
+ */
+export const RELEASE_LABEL_PATTERN =
+  /^emr-\d{1,3}\.\d{1,3}\.\d{1,3}-(latest|\d{8})$/;
+
+/** Schema of an EMR release label; see {@link RELEASE_LABEL_PATTERN}. */
+export const releaseLabelSchema = z
+  .string()
+  .max(64, { message: 'must be at most 64 characters' })
+  .regex(RELEASE_LABEL_PATTERN, {
+    message:
+      'must look like emr-7.5.0-latest or emr-6.15.0-20240105 (version parts of at most 3 digits)',
+  });
 
 const cidr = z.string().refine(isCidr, {
   error: issue =>
-    `"${String(issue.input)}" is not a CIDR block like 10.0.0.0/8`,
+    `${JSON.stringify(
+      String(issue.input).slice(0, 80),
+    )} is not a CIDR block like 10.0.0.0/8 or fd00::/8`,
 });
 
 /**
@@ -242,10 +272,23 @@ const cidr = z.string().refine(isCidr, {
 export const tenantSpecInputSchema = z
   .object({
     name: tenantNameSchema,
-    owner: entityRef,
-    cluster: z.string().min(1, { message: 'must not be empty' }),
+    owner: ownerRef,
+    cluster: z
+      .string()
+      .min(1, { message: 'must not be empty' })
+      .max(CLUSTER_NAME_MAX_LENGTH, {
+        message: `must be at most ${CLUSTER_NAME_MAX_LENGTH} characters`,
+      }),
     namespace: dnsLabel('namespace').optional(),
-    description: z.string().max(1024).optional(),
+    description: z
+      .string()
+      .max(DESCRIPTION_MAX_LENGTH, {
+        message: `must be at most ${DESCRIPTION_MAX_LENGTH} characters`,
+      })
+      .refine(value => !controlCharacterProblem(value), {
+        message: 'must not contain control characters',
+      })
+      .optional(),
     quota: z
       .object(
         Object.fromEntries(
@@ -273,9 +316,9 @@ export const tenantSpecInputSchema = z
           .object({
             s3: z.string().refine(text => parseS3Prefix(text) !== undefined, {
               error: issue =>
-                `"${String(
-                  issue.input,
-                )}" is not an S3 prefix of the form s3://bucket/prefix/ (ending in '/', no wildcards)`,
+                `${JSON.stringify(
+                  String(issue.input).slice(0, 80),
+                )} is not an S3 prefix of the form s3://bucket/prefix/ (ending in '/', no wildcards)`,
             }),
             access: z.enum(['read', 'read-write']),
           })
@@ -296,12 +339,7 @@ export const tenantSpecInputSchema = z
         },
       )
       .optional(),
-    releaseLabel: z
-      .string()
-      .regex(/^emr-\d+\.\d+\.\d+-(latest|\d{8})$/, {
-        message: 'must look like emr-7.5.0-latest or emr-6.15.0-20240105',
-      })
-      .optional(),
+    releaseLabel: releaseLabelSchema.optional(),
     podSecurity: z.enum(['baseline', 'restricted']).optional(),
   })
   .strict();
@@ -329,9 +367,7 @@ export function parseTenantSpec(input: unknown): ParseResult<TenantSpec> {
   const limits = given.limitRange ?? {};
   const spec: TenantSpec = {
     name: given.name,
-    owner: stringifyEntityRef(
-      parseEntityRef(given.owner, { defaultNamespace: 'default' }),
-    ),
+    owner: given.owner,
     cluster: given.cluster,
     namespace: given.namespace ?? given.name,
     ...(given.description ? { description: given.description } : {}),

@@ -4,6 +4,17 @@ import type { ClusterSettings } from '../config';
 import { base36 } from './base36';
 import { assetsKeyPrefix, partitionOf } from './names';
 
+/**
+ * IAM refuses an inline role policy over 10,240 characters; IAM does not count
+ * white space, so the size is that of the document as compact JSON.
+ */
+export const IAM_INLINE_POLICY_MAX_SIZE = 10_240;
+
+/** The size IAM counts for a policy document: compact JSON, no white space. */
+export function policySize(document: PolicyDocument): number {
+  return JSON.stringify(document).length;
+}
+
 /** An IAM policy document. */
 export interface PolicyDocument {
   Version: '2012-10-17';

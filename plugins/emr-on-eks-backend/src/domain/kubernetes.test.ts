@@ -1,7 +1,19 @@
+import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
+import {
+  parseTenantSpec,
+  QUOTA_KEYS,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import fc from 'fast-check';
 import { validateAgainstUpstreamSchema } from '../__testUtils__/kubernetesSchemas';
 import { spec, testSettings } from '../__testUtils__/fixtures';
 import { containsDesired } from './compare';
-import { clusterPriorityClasses, tenantObjects } from './kubernetes';
+import { IAM_INLINE_POLICY_MAX_SIZE, policySize } from './iam';
+import {
+  clusterPriorityClasses,
+  tenantObjects,
+  toLabelValue,
+} from './kubernetes';
+import { buildTenantPlan, checkSpecAgainstSettings } from './plan';
 import { tenantPodTemplates } from './podTemplates';
 
 const byKindName = (
@@ -311,4 +323,188 @@ describe('priority guard', () => {
       expect(own).toContain(`emr-on-eks-${tier}-executor`);
     },
   );
+});
+
+describe('tenantObjects of any accepted spec (property)', () => {
+  const settings = testSettings();
+  const cluster = settings.clusters[0];
+  const dnsLabel = fc.stringMatching(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/);
+  const junk = fc.string({ unit: 'binary', maxLength: 80 });
+  /** Mostly good values, now and then junk (which must then be refused). */
+  const mostly = <T>(good: fc.Arbitrary<T>, weight = 19) =>
+    fc.oneof(
+      { arbitrary: good, weight },
+      { arbitrary: junk as fc.Arbitrary<T | string>, weight: 1 },
+    );
+  const quantity = mostly(
+    fc.oneof(
+      fc.integer({ min: 0, max: 10_000 }).map(String),
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: 4096 }),
+          fc.constantFrom(
+            '',
+            'm',
+            'k',
+            'M',
+            'G',
+            'Ki',
+            'Mi',
+            'Gi',
+            'Ti',
+            'E',
+            'Ei',
+          ),
+        )
+        .map(([n, suffix]) => `${n}${suffix}`),
+      fc.integer({ min: 0, max: 9 }).map(n => `${n}e${n}`),
+    ),
+  );
+  const cidr = mostly(
+    fc.oneof(
+      fc
+        .tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 }))
+        .map(([a, p]) => `${a}/${p}`),
+      fc
+        .tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 }))
+        .map(([a, p]) => `${a}/${p}`),
+    ),
+  );
+  const ownerRef = mostly(
+    fc
+      .tuple(
+        fc.oneof(
+          {
+            arbitrary: fc.constantFrom('group', 'user', 'Group', 'USER'),
+            weight: 9,
+          },
+          { arbitrary: fc.constant('component'), weight: 1 },
+        ),
+        fc.option(fc.stringMatching(/^[a-z0-9]+(-[a-z0-9]+)*$/), {
+          nil: undefined,
+        }),
+        fc.stringMatching(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,70}[A-Za-z0-9])?$/),
+      )
+      .map(([kind, namespace, name]) =>
+        namespace ? `${kind}:${namespace}/${name}` : `${kind}:${name}`,
+      ),
+  );
+  const s3Prefix = mostly(
+    fc
+      .tuple(
+        fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,20}[a-z0-9]$/),
+        fc.array(fc.stringMatching(/^[A-Za-z0-9!_'()=+-]{1,200}$/), {
+          maxLength: 4,
+        }),
+      )
+      .map(
+        ([bucket, parts]) =>
+          `s3://${bucket}/${parts.map(p => `${p}/`).join('')}`,
+      ),
+    199,
+  );
+  const specInput = fc.record(
+    {
+      name: mostly(dnsLabel),
+      owner: ownerRef,
+      cluster: fc.oneof(
+        { arbitrary: fc.constant('shared'), weight: 9 },
+        { arbitrary: fc.constant('nowhere'), weight: 1 },
+      ),
+      namespace: dnsLabel,
+      description: mostly(fc.string({ maxLength: 1100 })),
+      quota: fc.dictionary(fc.constantFrom(...QUOTA_KEYS), quantity, {
+        maxKeys: 3,
+      }),
+      // Bounds at or above the defaults (min 100m/64Mi .. max 8/64Gi), so
+      // that most specs keep the LimitRange in order; junk now and then.
+      limitRange: fc.record(
+        {
+          max: fc.record(
+            {
+              cpu: mostly(fc.constantFrom('8', '16', '64000m', '1e2')),
+              memory: mostly(fc.constantFrom('64Gi', '1Ti', '1E', '1Ei')),
+              'ephemeral-storage': mostly(fc.constantFrom('1Gi', '20G')),
+            },
+            { requiredKeys: [] },
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+      network: fc.record({ egressCidrs: fc.array(cidr, { maxLength: 6 }) }),
+      dataAccess: fc.array(
+        fc.record({
+          s3: s3Prefix,
+          access: fc.constantFrom('read', 'read-write'),
+        }),
+        { maxLength: 50 },
+      ),
+      priorityTier: fc.constantFrom(
+        'low',
+        'standard',
+        'high',
+        'high',
+        'urgent',
+      ),
+      logRetentionDays: fc.constantFrom(1, 30, 3653, 2),
+      releaseLabel: mostly(
+        fc
+          .tuple(fc.nat(999), fc.nat(999), fc.nat(999))
+          .map(([a, b, c]) => `emr-${a}.${b}.${c}-latest`),
+      ),
+      podSecurity: fc.constantFrom('baseline', 'restricted'),
+    },
+    { requiredKeys: ['name', 'owner', 'cluster'] },
+  );
+
+  it('fit the upstream schemas, carry valid labels, and have an IAM policy IAM accepts', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(specInput, input => {
+        const parsed = parseTenantSpec(input);
+        if (
+          !parsed.success ||
+          checkSpecAgainstSettings(parsed.data, settings).length > 0
+        ) {
+          return true;
+        }
+        accepted++;
+        const objects = tenantObjects(parsed.data);
+        for (const object of objects) {
+          validateAgainstUpstreamSchema(object);
+          for (const [key, value] of Object.entries(
+            object.metadata.labels ?? {},
+          )) {
+            if (
+              !KubernetesValidatorFunctions.isValidLabelKey(key) ||
+              !KubernetesValidatorFunctions.isValidLabelValue(value)
+            ) {
+              throw new Error(`bad label ${key}=${JSON.stringify(value)}`);
+            }
+          }
+          for (const key of Object.keys(object.metadata.annotations ?? {})) {
+            if (!KubernetesValidatorFunctions.isValidAnnotationKey(key)) {
+              throw new Error(`bad annotation key ${key}`);
+            }
+          }
+        }
+        const plan = buildTenantPlan(parsed.data, cluster, settings);
+        return (
+          policySize(plan.iam.permissionsPolicy) <= IAM_INLINE_POLICY_MAX_SIZE
+        );
+      }),
+      { numRuns: 600 },
+    );
+    // The property says something only if specs do get through.
+    expect(accepted).toBeGreaterThan(20);
+  });
+
+  it('turns any text into a label value', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 120 }), text =>
+        KubernetesValidatorFunctions.isValidLabelValue(toLabelValue(text)),
+      ),
+    );
+    expect(toLabelValue('team-a')).toBe('team-a');
+  });
 });

@@ -145,12 +145,32 @@ const EMR_CONTAINERS_RULES = [
   { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: FULL },
 ];
 
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * A text as a Kubernetes label value: at most 63 of `[A-Za-z0-9._-]`, starting
+ * and ending with a letter or digit. The spec schema already only accepts
+ * owners whose name is one (the catalog's name rules are the same); this is
+ * the last line for specs stored before that check, so that one bad value
+ * cannot stop a tenant's objects from being applied.
+ */
+export function toLabelValue(text: string): string {
+  if (text.length <= 63 && LABEL_VALUE.test(text)) {
+    return text;
+  }
+  return text
+    .replace(/[^-A-Za-z0-9_.]/g, '-')
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .replace(/[^A-Za-z0-9]+$/, '');
+}
+
 /** Labels every namespaced object of a tenant carries. */
 export function tenantLabels(spec: TenantSpec): Record<string, string> {
   return managedLabels({
     [EMR_ON_EKS_LABELS.tenant]: spec.name,
     // Label values cannot hold an entity ref; the full ref is an annotation.
-    [EMR_ON_EKS_LABELS.owner]: parseEntityRef(spec.owner).name,
+    [EMR_ON_EKS_LABELS.owner]: toLabelValue(parseEntityRef(spec.owner).name),
   });
 }
 

@@ -6,7 +6,13 @@ import {
   TenantSpec,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
-import { PolicyDocument, permissionsPolicy, trustPolicy } from './iam';
+import {
+  IAM_INLINE_POLICY_MAX_SIZE,
+  PolicyDocument,
+  permissionsPolicy,
+  policySize,
+  trustPolicy,
+} from './iam';
 import {
   clusterPriorityClasses,
   KubernetesObject,
@@ -134,14 +140,31 @@ export function buildTenantPlan(
 
 /**
  * Checks of a spec that need the plugin's settings: the cluster must be
- * configured and the derived IAM role name must fit IAM's limit.
+ * configured, the derived IAM role name must fit IAM's limit, and the role's
+ * inline permissions policy must fit IAM's size limit (checked here, before
+ * anything is created, rather than refused by IAM after the namespace exists).
  */
 export function checkSpecAgainstSettings(
-  spec: Pick<TenantSpec, 'name' | 'cluster'>,
+  spec: TenantSpec,
   settings: Pick<EmrOnEksSettings, 'iam' | 'clusters'>,
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  if (!settings.clusters.some(c => c.name === spec.cluster)) {
+  const cluster = settings.clusters.find(c => c.name === spec.cluster);
+  if (cluster) {
+    const size = policySize(
+      permissionsPolicy({
+        spec,
+        cluster,
+        logGroupName: logGroupName(cluster, spec),
+      }),
+    );
+    if (size > IAM_INLINE_POLICY_MAX_SIZE) {
+      issues.push({
+        path: 'dataAccess',
+        message: `the IAM policy of these ${spec.dataAccess.length} S3 prefixes would have ${size} characters and IAM allows ${IAM_INLINE_POLICY_MAX_SIZE} in a role's inline policy; use fewer or shorter prefixes (a shared parent prefix covers its children)`,
+      });
+    }
+  } else {
     issues.push({
       path: 'cluster',
       message: `unknown cluster "${

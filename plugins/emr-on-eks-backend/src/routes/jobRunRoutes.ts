@@ -5,6 +5,7 @@ import {
   emrOnEksJobRunSubmitPermission,
   formatIssues,
   JOB_RUN_STATES,
+  jobRunRequestSchema,
   parseJobRunRequest,
   tenantNameSchema,
   zodIssues,
@@ -25,10 +26,40 @@ const listQuerySchema = z
     createdBefore: z.iso.datetime({ offset: true }).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(512).optional(),
-    entityRef: z.string().max(255).optional(),
-    tenant: z.string().max(63).optional(),
+    // Validated and normalised as on submission, so that any spelling of a
+    // ref (Component:Default/Daily-Sales) finds the runs stored under it.
+    entityRef: jobRunRequestSchema.shape.entityRef,
+    tenant: tenantNameSchema.optional(),
   })
   .strict();
+
+/**
+ * Ids of job runs are UUIDs (the `id` column holds 36 characters). Anything
+ * else is a run that does not exist: the same 404, without a database query.
+ */
+const RUN_ID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function runId(id: string): string {
+  if (!RUN_ID.test(id)) {
+    // Word for word the answer for a run that is absent or hidden.
+    throw new NotFoundError(`job run ${id} not found`);
+  }
+  return id.toLowerCase();
+}
+
+/** `dryRun` is `true`, `false` or absent; anything else is a mistake, not a submission. */
+function dryRunOf(value: unknown): boolean {
+  if (value === undefined || value === 'false') {
+    return false;
+  }
+  if (value === 'true') {
+    return true;
+  }
+  throw new InputError(
+    'Invalid query: dryRun: must be true or false (or left out)',
+  );
+}
 
 function parseListQuery(query: unknown) {
   const parsed = listQuerySchema.safeParse(query);
@@ -79,7 +110,7 @@ export function addJobRunRoutes(
 
   router.post('/tenants/:name/job-runs', async (req, res) => {
     const credentials = await access.credentials(req);
-    const dryRun = req.query.dryRun === 'true';
+    const dryRun = dryRunOf(req.query.dryRun);
     const result = await access.audited(
       req,
       dryRun ? 'job-run-dry-run' : 'job-run-submit',
@@ -159,7 +190,7 @@ export function addJobRunRoutes(
 
   router.get('/job-runs/:id', async (req, res) => {
     const credentials = await access.credentials(req);
-    res.json(await visibleRun(req.params.id, credentials));
+    res.json(await visibleRun(runId(req.params.id), credentials));
   });
 
   router.post('/job-runs/:id/cancel', async (req, res) => {
@@ -169,7 +200,7 @@ export function addJobRunRoutes(
       'job-run-cancel',
       { jobRun: req.params.id },
       async () => {
-        const current = await visibleRun(req.params.id, credentials);
+        const current = await visibleRun(runId(req.params.id), credentials);
         await access.requireOn(
           emrOnEksJobRunCancelPermission,
           current.tenant,
