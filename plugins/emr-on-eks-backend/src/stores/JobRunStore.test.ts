@@ -264,6 +264,35 @@ describe('JobRunStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'stores an external run whose tags do not fit their columns on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const written = await store.upsertFromEmr(
+        'team-a',
+        [
+          emrRun({
+            id: 'long-tags',
+            tags: {
+              [JOB_TAGS.entityRef]: `component:default/${'x'.repeat(240)}`,
+              [JOB_TAGS.submittedBy]: 'u'.repeat(256),
+            },
+          }),
+        ],
+        JOB_TAGS,
+      );
+      expect(written).toBe(1);
+      const [run] = (await store.listRuns({ tenants: ['team-a'], limit: 5 }))
+        .items;
+      expect(run).toMatchObject({
+        emrJobRunId: 'long-tags',
+        source: 'external',
+      });
+      expect(run.entityRef).toBeUndefined();
+      expect(run.submittedBy).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'finds unfinished runs and keeps the sync state on %p',
     async databaseId => {
       const { store, syncStates } = await createStore(databaseId);

@@ -266,8 +266,8 @@ export class JobRunStore {
           state_details: run.stateDetails ?? null,
           failure_reason: run.failureReason ?? null,
           release_label: run.releaseLabel ?? 'unknown',
-          entity_ref: run.tags[tagKeys.entityRef] ?? null,
-          submitted_by: run.tags[tagKeys.submittedBy] ?? null,
+          entity_ref: fitsColumn(run.tags[tagKeys.entityRef]),
+          submitted_by: fitsColumn(run.tags[tagKeys.submittedBy]),
           spot: null,
           source: 'external',
           idempotency_key: null,
@@ -350,6 +350,15 @@ export class JobRunStore {
       ? { items, nextCursor: encodeCursor(toDate(last.created_at), last.id) }
       : { items };
   }
+}
+
+/**
+ * A tag value of a run started outside Backstage, kept only if it fits its
+ * column: tags are set by whoever started the run (EMR allows 256
+ * characters), and one oversized value must not stop the tenant's sync.
+ */
+function fitsColumn(value: string | undefined): string | null {
+  return value !== undefined && value.length <= 255 ? value : null;
 }
 
 function sameRow(
