@@ -545,6 +545,40 @@ describe('JobService', () => {
       expect(callsOf('ListJobRuns')).toHaveLength(3);
     });
 
+    it('follows runs of a replaced virtual cluster with their own cluster, and closes them once it is gone', async () => {
+      const { service, tenants, tenantA } = await setup();
+      const { run } = await service.submit({
+        tenant: tenantA,
+        request: jobRequest({ ...FITS, idempotencyKey: 'old-vc' }),
+        actor: 'x',
+        credentials: CALLER,
+      });
+      // A reconcile replaced team-a's virtual cluster.
+      const replacement = newClusterId();
+      emr.addVirtualCluster({ id: replacement, namespace: 'team-a' });
+      await tenants.mergeOutputs('team-a', { virtualClusterId: replacement });
+      const moved = await tenants.getTenant('team-a');
+
+      emr.advance(run!.emrJobRunId);
+      emr.advance(run!.emrJobRunId);
+      emr.clearCalls();
+      await service.syncTenant(moved);
+      expect((await service.getRun(run!.id)).state).toBe(
+        emr.state(run!.emrJobRunId!),
+      );
+      expect(callsOf('DescribeJobRun').map(c => c.virtualClusterId)).toEqual([
+        VC_A,
+      ]);
+
+      emr.removeVirtualCluster(VC_A);
+      const result = await service.syncTenant(moved);
+      expect(result.error).toBeUndefined();
+      expect(await service.getRun(run!.id)).toMatchObject({
+        state: 'FAILED',
+        failureReason: 'VIRTUAL_CLUSTER_GONE',
+      });
+    });
+
     it('reports a tenant whose virtual cluster is gone and carries on with the others', async () => {
       const { service, syncStates } = await setup();
       emr.addJob(VC_B, {

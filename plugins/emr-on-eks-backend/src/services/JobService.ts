@@ -321,15 +321,38 @@ export class JobService {
       }
       const unfinished = await this.jobs.unfinishedRuns(tenant.name);
       // Unfinished runs the list no longer covers (created before the window).
+      // Runs of an earlier virtual cluster (replaced by a reconcile) are
+      // never listed: they are described with their own cluster's id.
       for (const run of unfinished) {
-        const insideWindow = Date.parse(run.createdAt) >= since.getTime();
-        if (!run.emrJobRunId || seen.has(run.emrJobRunId) || insideWindow) {
+        const listed =
+          run.virtualClusterId === virtualClusterId &&
+          Date.parse(run.createdAt) >= since.getTime();
+        if (!run.emrJobRunId || seen.has(run.emrJobRunId) || listed) {
           continue;
         }
-        const described = await gateway.describe(
-          virtualClusterId,
-          run.emrJobRunId,
-        );
+        let described;
+        try {
+          described = await gateway.describe(
+            run.virtualClusterId,
+            run.emrJobRunId,
+          );
+        } catch (error) {
+          if (
+            error instanceof VirtualClusterGoneError &&
+            run.virtualClusterId !== virtualClusterId
+          ) {
+            // EMR can say nothing more about it: close it, saying why.
+            await this.jobs.setState(run.id, {
+              state: 'FAILED',
+              failureReason: 'VIRTUAL_CLUSTER_GONE',
+              stateDetails: `its virtual cluster ${run.virtualClusterId} no longer exists, so its outcome is unknown`,
+              finishedAt: now,
+            });
+            result.written++;
+            continue;
+          }
+          throw error;
+        }
         result.described++;
         if (described) {
           result.written += await this.jobs.upsertFromEmr(

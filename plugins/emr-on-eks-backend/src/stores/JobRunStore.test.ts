@@ -264,6 +264,41 @@ describe('JobRunStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'never fails a run that a sync already attached to an accepted EMR run on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.insertSubmission(submission({ id: 'raced' }));
+      // The sync found it in EMR (by its submission tag) while the submitter
+      // was still waiting for StartJobRun's answer...
+      await store.upsertFromEmr(
+        'team-a',
+        [
+          emrRun({
+            id: 'job-raced',
+            tags: { [JOB_TAGS.submissionId]: 'raced' },
+          }),
+        ],
+        JOB_TAGS,
+      );
+      // ...which then came back as an error.
+      await store.markFailed('raced', {
+        reason: 'VALIDATION_ERROR',
+        details: 'late',
+      });
+      expect(await store.getRun('raced')).toMatchObject({
+        state: 'RUNNING',
+        emrJobRunId: 'job-raced',
+      });
+      await store.insertSubmission(submission({ id: 'refused' }));
+      await store.markFailed('refused', {
+        reason: 'VALIDATION_ERROR',
+        details: 'bad',
+      });
+      expect((await store.getRun('refused'))?.state).toBe('FAILED');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'stores an external run whose tags do not fit their columns on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

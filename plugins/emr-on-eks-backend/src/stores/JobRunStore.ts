@@ -159,16 +159,21 @@ export class JobRunStore {
       });
   }
 
-  /** EMR refused the run for good (for example a ValidationException). */
+  /**
+   * EMR refused the run for good. Only a run still SUBMITTING moves: a sync
+   * that meanwhile attached it to an accepted EMR run wins.
+   */
   async markFailed(id: string, failure: { reason: string; details: string }) {
     const now = new Date();
-    await this.db<JobRunRow>('emr_job_runs').where({ id }).update({
-      state: 'FAILED',
-      failure_reason: failure.reason,
-      state_details: failure.details,
-      finished_at: now,
-      updated_at: now,
-    });
+    await this.db<JobRunRow>('emr_job_runs')
+      .where({ id, state: 'SUBMITTING' })
+      .update({
+        state: 'FAILED',
+        failure_reason: failure.reason,
+        state_details: failure.details,
+        finished_at: now,
+        updated_at: now,
+      });
   }
 
   async setState(
