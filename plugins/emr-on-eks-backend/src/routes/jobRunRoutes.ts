@@ -177,7 +177,7 @@ export function addJobRunRoutes(
     } else if (query.entityRef !== undefined) {
       candidates = await jobs.tenantsWithRunsOf(query.entityRef);
     } else {
-      candidates = (await tenants.listTenants()).map(t => t.name);
+      candidates = await tenants.listTenantNames();
     }
     // Runs of tenants the caller may not read are left out, not refused.
     const readable = await access.filterTenants(

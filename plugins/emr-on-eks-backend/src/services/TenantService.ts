@@ -171,14 +171,12 @@ export class TenantService {
 
   /** The scheduled pass: every tenant, each failure independent of the others. */
   async reconcileAll(): Promise<void> {
-    for (const tenant of await this.store.listTenants()) {
+    for (const name of await this.store.listNames()) {
       try {
-        await this.reconcile(tenant.name, SCHEDULER_ACTOR);
+        await this.reconcile(name, SCHEDULER_ACTOR);
       } catch (error) {
         if (!(error instanceof ConflictError)) {
-          this.logger.warn(
-            `Reconcile of tenant ${tenant.name} failed: ${error}`,
-          );
+          this.logger.warn(`Reconcile of tenant ${name} failed: ${error}`);
         }
       }
     }
@@ -206,6 +204,11 @@ export class TenantService {
     return this.store.listTenants();
   }
 
+  /** Every tenant's name, sorted. */
+  listTenantNames(): Promise<string[]> {
+    return this.store.listNames();
+  }
+
   /** Whether a tenant of that name exists (being offboarded included). */
   exists(name: string): Promise<boolean> {
     return this.store.exists(name);
@@ -224,13 +227,13 @@ export class TenantService {
   private reconcileInBackground(name: string, actor: Actor) {
     const before = this.queued.get(name) ?? Promise.resolve();
     const run: Promise<unknown> = before
-      .then(async () => {
-        if (await this.store.exists(name)) {
-          await this.reconcile(name, actor);
-        }
-      })
+      .then(() => this.reconcile(name, actor))
       .catch(error => {
-        if (!(error instanceof ConflictError)) {
+        // Gone means an earlier queued run offboarded it: nothing to do.
+        if (
+          !(error instanceof ConflictError) &&
+          !(error instanceof NotFoundError)
+        ) {
           this.logger.error(`Reconcile of tenant ${name} failed: ${error}`);
         }
       })
@@ -452,9 +455,9 @@ export class TenantService {
     const issues = checkSpecAgainstSettings(spec, this.settings);
     const cluster = this.settings.clusters.find(c => c.name === spec.cluster);
     if (issues.length === 0 && cluster) {
-      const others = (await this.store.listTenants())
-        .filter(t => t.name !== spec.name && t.spec.cluster === spec.cluster)
-        .map(t => t.spec);
+      const others = (await this.store.listSpecs(spec.cluster)).filter(
+        other => other.name !== spec.name,
+      );
       issues.push(
         ...guardrailViolations(spec, {
           guardrails: cluster.guardrails,

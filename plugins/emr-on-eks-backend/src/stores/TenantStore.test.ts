@@ -189,6 +189,28 @@ describe('TenantStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'lists names, and the specs of one cluster, without reading steps on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.insertTenant({
+        spec: spec({ name: 'team-b' }),
+        createdBy: 'x',
+      });
+      await store.insertTenant({ spec: spec(), createdBy: 'x' });
+      await store.insertTenant({
+        spec: spec({ name: 'team-c', cluster: 'other' }),
+        createdBy: 'x',
+      });
+      expect(await store.listNames()).toEqual(['team-a', 'team-b', 'team-c']);
+      expect(await store.listSpecs('shared')).toEqual([
+        spec(),
+        spec({ name: 'team-b' }),
+      ]);
+      expect(await store.listSpecs('nowhere')).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'hands the reconcile lease to one holder at a time on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

@@ -172,6 +172,23 @@ export class TenantStore {
     );
   }
 
+  /** Every tenant's name, sorted: no specs, no steps. */
+  async listNames(): Promise<string[]> {
+    const rows = await this.db<TenantRow>('emr_tenants')
+      .orderBy('name')
+      .select('name');
+    return rows.map(row => row.name);
+  }
+
+  /** The specs of a cluster's tenants (what the guardrails compare with). */
+  async listSpecs(cluster: string): Promise<TenantSpec[]> {
+    const rows = await this.db<TenantRow>('emr_tenants')
+      .where('cluster', cluster)
+      .orderBy('name')
+      .select('spec');
+    return rows.map(row => JSON.parse(row.spec));
+  }
+
   async listTenants(): Promise<Tenant[]> {
     const rows = await this.db<TenantRow>('emr_tenants').orderBy('name');
     const steps = await this.db<StepRow>('emr_tenant_steps');
