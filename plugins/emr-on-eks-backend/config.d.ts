@@ -9,6 +9,13 @@ export interface Config {
        * LocalStack. Leave unset in production.
        */
       endpoint?: string;
+      /** Seconds to wait for a connection to an AWS API. Default 5. */
+      connectTimeoutSeconds?: number;
+      /**
+       * Seconds each AWS API call may take before it fails (throttling and
+       * failures are retried, up to 5 attempts). Default 30.
+       */
+      requestTimeoutSeconds?: number;
     };
     iam?: {
       /**
@@ -61,11 +68,65 @@ export interface Config {
       kubernetes: {
         /**
          * `gitops` writes a kustomization directory per tenant for Argo CD or
-         * Flux; `direct` applies with server-side apply.
+         * Flux, into a plain directory or a Git repository; `direct` applies
+         * with server-side apply.
          */
         mode: 'gitops' | 'direct';
-        /** gitops: directory to write to (relative paths resolve from the working directory). */
+        /**
+         * gitops: directory to write to (relative paths resolve from the
+         * working directory). Exclusive with repository.
+         */
         directory?: string;
+        /**
+         * gitops: commit into a Git repository instead of a plain directory
+         * (exclusive with directory). Each reconcile that changes files makes
+         * one commit naming the tenant and pushes it; a push rejected because
+         * another replica pushed first is retried on the new tip.
+         */
+        repository?: {
+          /**
+           * `https://`, `http://`, `ssh://` or `file://` URL of the
+           * repository, without credentials (use auth).
+           */
+          url: string;
+          /** Branch to commit to, default `main`; created if missing. */
+          branch?: string;
+          /** Directory inside the repository to write, default `.`. */
+          path?: string;
+          /** Author and committer of the commits. */
+          author?: {
+            /** Default `Backstage EMR on EKS`. */
+            name?: string;
+            /** Default `emr-on-eks@backstage.invalid`. */
+            email?: string;
+          };
+          /**
+           * https/http only: HTTP basic authentication, sent as a header and
+           * never written to the clone's configuration. ssh:// URLs use the
+           * backend's SSH keys instead.
+           */
+          auth?: {
+            /**
+             * User name, default `x-access-token`; GitHub and GitLab accept
+             * any user name with an access token.
+             */
+            username?: string;
+            /**
+             * Access token (or password) allowed to push to the branch.
+             * @visibility secret
+             */
+            token: string;
+          };
+          /**
+           * Directory of the plugin's own clone, default a directory under the
+           * OS temporary directory named after a hash of url and branch.
+           */
+          workdir?: string;
+          /** Push attempts before a reconcile step fails, default 5. */
+          maxPushAttempts?: number;
+          /** Time limit of each git command, in seconds, default 120. */
+          timeoutSeconds?: number;
+        };
         /** direct: API server URL. */
         url?: string;
         /** direct: base64 PEM of the cluster CA. */
@@ -88,6 +149,8 @@ export interface Config {
         context?: string;
         /** direct: skip TLS verification (only for local test clusters). */
         skipTLSVerify?: boolean;
+        /** direct: seconds each Kubernetes API call may take. Default 30. */
+        requestTimeoutSeconds?: number;
       };
       /**
        * What the platform allows every tenant of this cluster. A tenant spec

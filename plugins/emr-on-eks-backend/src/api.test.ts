@@ -651,6 +651,218 @@ describe('guardrails through the API (fast tier)', () => {
   });
 });
 
+describe('tenant identity and history (fast tier)', () => {
+  it('starts a re-created name with an empty history; the old one stays readable to admins by uid', async () => {
+    const backend = await start();
+    const { api, cluster } = backend;
+    const first = await onboard(backend, TEAM_A, USERS.alice);
+    const run = await api()
+      .post(`${BASE}/tenants/team-a/job-runs`)
+      .set('Authorization', as(USERS.alice))
+      .send(SALES)
+      .expect(201);
+    await api()
+      .delete(`${BASE}/tenants/team-a`)
+      .set('Authorization', ADMIN)
+      .expect(202);
+    await waitForTenant(backend.server, 'team-a', ['gone'], ADMIN);
+
+    // Another team takes the name.
+    const second = await onboard(
+      backend,
+      { ...TEAM_B, name: 'team-a', namespace: 'team-a-2' },
+      USERS.bob,
+    );
+    expect(second.uid).not.toBe(first.uid);
+    expect(second.status.assetsPrefix).toContain(
+      `/tenants/team-a/${second.uid}/`,
+    );
+    expect(first.status.assetsPrefix).toContain(
+      `/tenants/team-a/${first.uid}/`,
+    );
+    const audit = await api()
+      .get(`${BASE}/tenants/team-a/audit`)
+      .set('Authorization', as(USERS.bob))
+      .expect(200);
+    expect(audit.body.items.map((e: any) => e.tenantUid)).toEqual(
+      audit.body.items.map(() => second.uid),
+    );
+    expect(audit.body.items.map((e: any) => e.action)).not.toContain(
+      'tenant.offboard',
+    );
+    // The old team's run is not the new team's, by list or by id...
+    const runs = await api()
+      .get(`${BASE}/tenants/team-a/job-runs`)
+      .set('Authorization', as(USERS.bob))
+      .expect(200);
+    expect(runs.body.items).toEqual([]);
+    for (const user of [USERS.bob, USERS.alice]) {
+      await api()
+        .get(`${BASE}/job-runs/${run.body.id}`)
+        .set('Authorization', as(user))
+        .expect(404);
+    }
+    // ...and a key used by the old team is a new submission for the new one.
+    expect(cluster.started).toHaveLength(1);
+
+    // Admins read the history by uid; others get the same 404 as for nothing.
+    const history = await api()
+      .get(`${BASE}/tenant-history?name=team-a`)
+      .set('Authorization', ADMIN)
+      .expect(200);
+    expect(history.body.items).toEqual([
+      expect.objectContaining({
+        uid: first.uid,
+        name: 'team-a',
+        owner: 'group:default/team-a',
+      }),
+    ]);
+    const oldAudit = await api()
+      .get(`${BASE}/tenant-history/${first.uid}/audit`)
+      .set('Authorization', ADMIN)
+      .expect(200);
+    expect(oldAudit.body.items.map((e: any) => e.action)).toContain(
+      'tenant.offboard',
+    );
+    const oldRuns = await api()
+      .get(`${BASE}/tenant-history/${first.uid}/job-runs`)
+      .set('Authorization', ADMIN)
+      .expect(200);
+    expect(oldRuns.body.items.map((r: any) => r.id)).toEqual([run.body.id]);
+    await api()
+      .get(`${BASE}/job-runs/${run.body.id}`)
+      .set('Authorization', ADMIN)
+      .expect(200);
+    for (const path of [
+      `tenant-history/${first.uid}`,
+      `tenant-history/${first.uid}/audit`,
+      `tenant-history/${first.uid}/job-runs`,
+      `tenant-history/00000000-0000-4000-8000-000000000000`,
+      `tenant-history/not-a-uid`,
+    ]) {
+      const res = await api()
+        .get(`${BASE}/${path}`)
+        .set('Authorization', as(USERS.alice));
+      expect([path, res.status]).toEqual([path, 404]);
+    }
+    await api()
+      .get(`${BASE}/tenant-history`)
+      .set('Authorization', as(USERS.alice))
+      .expect(403);
+  });
+
+  it('answers 409 naming the key when an idempotency key comes back with another request', async () => {
+    const backend = await start();
+    await onboard(backend, TEAM_A, USERS.alice);
+    const body = { ...SALES, idempotencyKey: 'nightly-2026-11-22' };
+    await backend
+      .api()
+      .post(`${BASE}/tenants/team-a/job-runs`)
+      .set('Authorization', as(USERS.alice))
+      .send(body)
+      .expect(201);
+    const res = await backend
+      .api()
+      .post(`${BASE}/tenants/team-a/job-runs`)
+      .set('Authorization', as(USERS.alice))
+      .send({ ...body, entryPointArguments: ['--day=2026-11-23'] });
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain(
+      'idempotencyKey "nightly-2026-11-22" was already used for a different request',
+    );
+    expect(backend.cluster.started).toHaveLength(1);
+  });
+});
+
+describe('paging (fast tier)', () => {
+  it('pages GET /tenants by name with full pages for every caller, and the audit trail', async () => {
+    const backend = await start();
+    const { api } = backend;
+    const names = Array.from({ length: 7 }, (_, i) => `t${i}`);
+    for (const [i, name] of names.entries()) {
+      await onboard(
+        backend,
+        {
+          ...TEAM_B,
+          name,
+          namespace: name,
+          owner: i % 2 ? 'group:default/team-a' : 'group:default/team-b',
+        },
+        USERS.bob,
+      );
+    }
+    const walk = async (user: string, limit: number) => {
+      const seen: string[] = [];
+      const sizes: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await api()
+          .get(`${BASE}/tenants`)
+          .query({ limit, ...(cursor ? { cursor } : {}) })
+          .set('Authorization', as(user))
+          .expect(200);
+        sizes.push(res.body.items.length);
+        seen.push(...res.body.items.map((t: any) => t.name));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      // Filtered in SQL: a page is short only at the end.
+      expect(sizes.slice(0, -1).every(size => size === limit)).toBe(true);
+      return seen;
+    };
+    expect(await walk(USERS.admin, 3)).toEqual(names);
+    expect(await walk(USERS.alice, 2)).toEqual(['t1', 't3', 't5']);
+    expect(await walk(USERS.bob, 2)).toEqual(['t0', 't2', 't4', 't6']);
+
+    for (const query of [
+      { limit: 0 },
+      { limit: 501 },
+      { cursor: 'forged' },
+      { sort: 'name' },
+    ]) {
+      const res = await api()
+        .get(`${BASE}/tenants`)
+        .query(query)
+        .set('Authorization', ADMIN);
+      expect([query, res.status]).toEqual([query, 400]);
+      expect(res.body.error.message).toMatch(/limit|cursor|sort/);
+    }
+
+    for (let i = 0; i < 3; i++) {
+      await api()
+        .post(`${BASE}/tenants/t1/reconcile`)
+        .set('Authorization', ADMIN)
+        .expect(200);
+      await api()
+        .put(`${BASE}/tenants/t1`)
+        .set('Authorization', ADMIN)
+        .send({
+          ...TEAM_B,
+          name: 't1',
+          namespace: 't1',
+          owner: 'group:default/team-a',
+          description: `v${i}`,
+        })
+        .expect(202);
+      await waitForTenant(backend.server, 't1', ['Ready'], ADMIN);
+    }
+    const audit: any[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await api()
+        .get(`${BASE}/tenants/t1/audit`)
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .set('Authorization', as(USERS.alice))
+        .expect(200);
+      audit.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    const ids = audit.map(e => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(audit.filter(e => e.action === 'tenant.update')).toHaveLength(3);
+  });
+});
+
 describe('start-up (fast tier)', () => {
   it('warns when the permission framework is off and when no catalog answers', async () => {
     const warnings: string[] = [];

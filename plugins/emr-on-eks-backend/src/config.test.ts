@@ -48,6 +48,146 @@ describe('readEmrOnEksSettings', () => {
     });
   });
 
+  it('reads a gitops repository with its defaults', () => {
+    const settings = read(
+      withCluster({
+        kubernetes: {
+          mode: 'gitops',
+          repository: {
+            url: 'https://git.example.com/platform/gitops.git',
+            path: 'clusters/shared/',
+            auth: { token: 'glpat-secret' },
+          },
+        },
+      }),
+    );
+    expect(settings.clusters[0].kubernetes).toEqual({
+      mode: 'gitops',
+      repository: {
+        url: 'https://git.example.com/platform/gitops.git',
+        branch: 'main',
+        path: 'clusters/shared',
+        author: {
+          name: 'Backstage EMR on EKS',
+          email: 'emr-on-eks@backstage.invalid',
+        },
+        auth: { username: 'x-access-token', token: 'glpat-secret' },
+        maxPushAttempts: 5,
+        timeoutSeconds: 120,
+      },
+    });
+  });
+
+  it('reads a gitops directory as before', () => {
+    expect(
+      read(withCluster({ kubernetes: { mode: 'gitops', directory: 'out' } }))
+        .clusters[0].kubernetes,
+    ).toEqual({ mode: 'gitops', directory: 'out' });
+  });
+
+  it.each([
+    'ssh://git@git.example.com/platform/gitops.git',
+    'file:///srv/git/gitops.git',
+    'http://gitea.gitea.svc:3000/platform/gitops.git',
+  ])('accepts the repository URL %s', url => {
+    expect(
+      read(withCluster({ kubernetes: { mode: 'gitops', repository: { url } } }))
+        .clusters[0].kubernetes,
+    ).toMatchObject({ repository: { url } });
+  });
+
+  it.each([
+    [
+      {
+        directory: 'out',
+        repository: { url: 'https://git.example.com/a.git' },
+      },
+      'emrOnEks.clusters[0].kubernetes.repository and kubernetes.directory are exclusive in gitops mode',
+    ],
+    [
+      { repository: { url: 'git@github.com:platform/gitops.git' } },
+      'emrOnEks.clusters[0].kubernetes.repository.url must be a URL: write the scp-like form user@host:path as ssh://user@host/path',
+    ],
+    [
+      { repository: { url: 'ftp://git.example.com/a.git' } },
+      'emrOnEks.clusters[0].kubernetes.repository.url must be an https://, http://, ssh:// or file:// URL, not ftp://',
+    ],
+    [
+      { repository: { url: 'ext::sh -c touch% /tmp/pwned' } },
+      'emrOnEks.clusters[0].kubernetes.repository.url must be an https://, http://, ssh:// or file:// URL',
+    ],
+    [
+      { repository: { url: 'https://bot:glpat-secret@git.example.com/a.git' } },
+      'emrOnEks.clusters[0].kubernetes.repository.url must not contain credentials: put the token in kubernetes.repository.auth.token (a secret) instead',
+    ],
+    [
+      {
+        repository: {
+          url: 'ssh://git@git.example.com/a.git',
+          auth: { token: 'glpat-secret' },
+        },
+      },
+      'emrOnEks.clusters[0].kubernetes.repository.auth applies to https:// and http:// URLs only',
+    ],
+    [
+      {
+        repository: {
+          url: 'https://git.example.com/a.git',
+          auth: { username: 'bot' },
+        },
+      },
+      'emrOnEks.clusters[0].kubernetes.repository.auth.token is required',
+    ],
+    [
+      { repository: { url: 'https://git.example.com/a.git', path: '../up' } },
+      'emrOnEks.clusters[0].kubernetes.repository.path must be a relative directory inside the repository',
+    ],
+    [
+      { repository: { url: 'https://git.example.com/a.git', path: '/abs' } },
+      'emrOnEks.clusters[0].kubernetes.repository.path must be a relative directory inside the repository',
+    ],
+    [
+      { repository: { url: 'https://git.example.com/a.git', branch: '-f' } },
+      'emrOnEks.clusters[0].kubernetes.repository.branch must be a Git branch name',
+    ],
+    [
+      { repository: { url: 'https://git.example.com/a.git', branch: 'a..b' } },
+      'emrOnEks.clusters[0].kubernetes.repository.branch must be a Git branch name',
+    ],
+    [
+      {
+        repository: {
+          url: 'https://git.example.com/a.git',
+          maxPushAttempts: 0,
+        },
+      },
+      'emrOnEks.clusters[0].kubernetes.repository.maxPushAttempts',
+    ],
+  ])('names the key of a bad gitops setting %j', (kubernetes, message) => {
+    expect(() =>
+      read(withCluster({ kubernetes: { mode: 'gitops', ...kubernetes } })),
+    ).toThrow(message);
+  });
+
+  it('never repeats a token given in the repository URL', () => {
+    expect(() =>
+      read(
+        withCluster({
+          kubernetes: {
+            mode: 'gitops',
+            repository: {
+              url: 'https://bot:glpat-secret@git.example.com/a.git',
+            },
+          },
+        }),
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        message: expect.not.stringContaining('glpat-secret'),
+      }),
+    );
+  });
+
   it('reads the deprecated podTemplateBucket as assetsBucket, with a warning naming the key', () => {
     const warnings: string[] = [];
     const config = withCluster({ podTemplateBucket: 'legacy-assets' });
@@ -192,7 +332,7 @@ describe('readEmrOnEksSettings', () => {
     ],
     [
       { kubernetes: { mode: 'gitops' } },
-      'emrOnEks.clusters[0].kubernetes.directory',
+      'emrOnEks.clusters[0].kubernetes.directory is required in gitops mode (or kubernetes.repository, to commit into a Git repository)',
     ],
     [
       { kubernetes: { mode: 'direct' } },

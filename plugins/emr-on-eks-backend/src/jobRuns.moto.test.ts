@@ -97,7 +97,7 @@ describe('job runs (moto)', () => {
         c => c.classification === 'spark-defaults',
       )!.properties!;
     expect(sparkDefaults['spark.kubernetes.executor.podTemplateFile']).toBe(
-      's3://shared-data-emr-assets/tenants/team-a/pod-templates/standard/executor-spot.yaml',
+      `s3://shared-data-emr-assets/tenants/team-a/${teamA.uid}/pod-templates/standard/executor-spot.yaml`,
     );
 
     // The same idempotency key returns the same run and submits nothing.

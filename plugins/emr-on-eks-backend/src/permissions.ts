@@ -1,5 +1,7 @@
 import {
+  ConditionTransformer,
   createConditionExports,
+  createConditionTransformer,
   createPermissionResourceRef,
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
@@ -65,6 +67,10 @@ export const isTenant = createPermissionRule({
 
 /** Every tenant permission rule. */
 export const tenantPermissionRules = [isTenantOwner, isTenant];
+
+/** A conditional decision's conditions as a query on tenants (for paged lists). */
+export const toTenantFilter: ConditionTransformer<TenantFilter> =
+  createConditionTransformer(tenantPermissionRules);
 
 const conditionExports = createConditionExports({
   resourceRef: tenantResourceRef,

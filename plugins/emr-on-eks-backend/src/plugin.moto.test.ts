@@ -27,6 +27,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
 import {
+  identified,
   spec,
   TEAM_A,
   testConfig,
@@ -114,21 +115,22 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
       ADMIN,
     );
     const plan = buildTenantPlan(
-      spec(),
+      identified(spec(), tenant.uid),
       testSettings().clusters[0],
       testSettings(),
     );
+    const assets = `s3://${BUCKET}/tenants/team-a/${tenant.uid}/`;
     expect(tenant.status).toMatchObject({
       phase: 'Ready',
       observedGeneration: 1,
       namespace: 'team-a',
       executionRoleArn: 'arn:aws:iam::123456789012:role/emr-tenant-team-a',
       logGroupName: '/emr-on-eks/shared/team-a',
-      assetsPrefix: `s3://${BUCKET}/tenants/team-a/`,
+      assetsPrefix: assets,
       podTemplates: {
-        driver: `s3://${BUCKET}/tenants/team-a/pod-templates/standard/driver.yaml`,
-        executor: `s3://${BUCKET}/tenants/team-a/pod-templates/standard/executor-spot.yaml`,
-        executorOnDemand: `s3://${BUCKET}/tenants/team-a/pod-templates/standard/executor-on-demand.yaml`,
+        driver: `${assets}pod-templates/standard/driver.yaml`,
+        executor: `${assets}pod-templates/standard/executor-spot.yaml`,
+        executorOnDemand: `${assets}pod-templates/standard/executor-on-demand.yaml`,
       },
     });
     expect(tenant.status.steps.map((s: any) => [s.name, s.state])).toEqual([
@@ -163,17 +165,17 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
 
     // S3: three pod templates for each tier up to the tenant's, Spot only for executors.
     expect(await templateKeys()).toEqual([
-      'tenants/team-a/pod-templates/low/driver.yaml',
-      'tenants/team-a/pod-templates/low/executor-on-demand.yaml',
-      'tenants/team-a/pod-templates/low/executor-spot.yaml',
-      'tenants/team-a/pod-templates/standard/driver.yaml',
-      'tenants/team-a/pod-templates/standard/executor-on-demand.yaml',
-      'tenants/team-a/pod-templates/standard/executor-spot.yaml',
+      `tenants/team-a/${tenant.uid}/pod-templates/low/driver.yaml`,
+      `tenants/team-a/${tenant.uid}/pod-templates/low/executor-on-demand.yaml`,
+      `tenants/team-a/${tenant.uid}/pod-templates/low/executor-spot.yaml`,
+      `tenants/team-a/${tenant.uid}/pod-templates/standard/driver.yaml`,
+      `tenants/team-a/${tenant.uid}/pod-templates/standard/executor-on-demand.yaml`,
+      `tenants/team-a/${tenant.uid}/pod-templates/standard/executor-spot.yaml`,
     ]);
     const executor = await harness.aws.s3.send(
       new GetObjectCommand({
         Bucket: BUCKET,
-        Key: 'tenants/team-a/pod-templates/standard/executor-spot.yaml',
+        Key: `tenants/team-a/${tenant.uid}/pod-templates/standard/executor-spot.yaml`,
       }),
     );
     const executorTemplate = parse(await executor.Body!.transformToString());
@@ -253,6 +255,10 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
   });
 
   it('adopts the resources of a tenant whose record was lost, never creating a second virtual cluster', async () => {
+    // The new record is a new tenant (another uid): its own assets prefix,
+    // so the role's policy and the pod templates are rewritten; the role,
+    // log group and virtual cluster are this plugin's for the tenant and
+    // adopted as they are.
     const first = await startEmrOnEksBackend(directConfig());
     const original = await onboard(first.server);
     await first.stop();
@@ -270,7 +276,14 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     ).toBe(
       `adopted virtual cluster ${original.status.virtualClusterId} of namespace team-a`,
     );
-    expect(harness.proxy.writes()).toEqual([]);
+    expect(again.uid).not.toBe(original.uid);
+    const writes = harness.proxy.writes().map(w => w.operation);
+    expect(writes).toContain('PutRolePolicy');
+    expect(
+      writes.filter(
+        w => !w.startsWith(`PUT /${BUCKET}/tenants/team-a/${again.uid}/`),
+      ),
+    ).toEqual(['PutRolePolicy']);
     expect(await virtualClustersOn('team-a')).toHaveLength(1);
   });
 
@@ -548,13 +561,16 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     const { server } = await startEmrOnEksBackend(directConfig());
     const onboarded = await onboard(server);
     // What the tenant's jobs leave in the assets bucket, and a neighbour's.
+    const mine = `tenants/team-a/${onboarded.uid}`;
     const left = [
-      'tenants/team-a/logs/daily-sales/spark-events/eventlog-1',
-      'tenants/team-a/logs/daily-sales/driver/stderr.gz',
-      'tenants/team-a/spark/fallback/shuffle_0_0.data',
+      `${mine}/logs/daily-sales/spark-events/eventlog-1`,
+      `${mine}/logs/daily-sales/driver/stderr.gz`,
+      `${mine}/spark/fallback/shuffle_0_0.data`,
     ];
     const neighbour = 'tenants/team-a-other/logs/keep.gz';
-    for (const Key of [...left, neighbour]) {
+    // An earlier tenant named team-a left this: not this tenant's.
+    const earlier = 'tenants/team-a/0ffee000-0000-4000-8000-000000000000/x.gz';
+    for (const Key of [...left, neighbour, earlier]) {
       await harness.aws.s3.send(
         new PutObjectCommand({ Bucket: BUCKET, Key, Body: 'x' }),
       );
@@ -590,7 +606,7 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
         new GetRoleCommand({ RoleName: 'emr-tenant-team-a' }),
       ),
     ).rejects.toThrow();
-    expect(await templateKeys()).toEqual([neighbour]);
+    expect(await templateKeys()).toEqual([earlier, neighbour].sort());
     const { logGroups } = await harness.aws.logs.send(
       new DescribeLogGroupsCommand({
         logGroupNamePrefix: '/emr-on-eks/shared/team-a',
@@ -606,8 +622,9 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     ).toBe('TERMINATED');
     expect(harness.kube.objects.has('/api/v1/namespaces/team-a')).toBe(false);
 
+    // The trail outlives the tenant, under its uid (admins only).
     const audit = await request(server)
-      .get(`${BASE}/tenants/team-a/audit`)
+      .get(`${BASE}/tenant-history/${onboarded.uid}/audit`)
       .set('Authorization', ADMIN);
     expect(audit.status).toBe(200);
     expect(
@@ -619,10 +636,15 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
       ['tenant.offboard', 'succeeded', USERS.alice],
     ]);
     // Team members cannot read the trail of a tenant that no longer exists.
-    const denied = await request(server)
-      .get(`${BASE}/tenants/team-a/audit`)
-      .set('Authorization', as(USERS.alice));
-    expect(denied.status).toBe(404);
+    for (const url of [
+      'tenants/team-a/audit',
+      `tenant-history/${onboarded.uid}/audit`,
+    ]) {
+      const denied = await request(server)
+        .get(`${BASE}/${url}`)
+        .set('Authorization', as(USERS.alice));
+      expect(denied.status).toBe(404);
+    }
   });
 });
 

@@ -96,6 +96,7 @@ export function createEmrOnEksPlugin(
               httpAuth: deps.httpAuth,
               permissions: deps.permissions,
               auditor: deps.auditor,
+              logger: deps.logger,
               tenants,
               jobs,
             }),
@@ -107,20 +108,24 @@ export function createEmrOnEksPlugin(
 
           await deps.scheduler.scheduleTask({
             id: 'emr-on-eks-reconcile-tenants',
-            scope: 'global',
             ...settings.reconcileSchedule,
-            fn: () => tenants.reconcileAll(),
+            // After the adopter's settings: one run at a time across replicas.
+            scope: 'global',
+            fn: signal => tenants.reconcileAll({ signal }),
           });
           await deps.scheduler.scheduleTask({
             id: 'emr-on-eks-sync-job-runs',
-            scope: 'global',
             ...settings.jobSyncSchedule,
-            fn: async () => {
-              await jobs.syncAll();
+            // After the adopter's settings: one run at a time across replicas.
+            scope: 'global',
+            // Aborted when the run outlives its timeout: the scheduler then
+            // frees the task, and another replica may start the next run.
+            fn: async signal => {
+              await jobs.syncAll({ signal });
             },
           });
           deps.lifecycle.addShutdownHook(async () => {
-            await tenants.waitForIdle();
+            await tenants.shutdown();
             gateways.disposeAll();
           });
         },

@@ -39,6 +39,7 @@ export {
   emrOnEksTenantCreatePermission,
   emrOnEksTenantDeletePermission,
   emrOnEksTenantGuardrailsUpdatePermission,
+  emrOnEksTenantHistoryReadPermission,
   emrOnEksTenantReadPermission,
   emrOnEksTenantUpdatePermission,
 } from './permissions';
@@ -46,10 +47,13 @@ export { parseQuantity } from './quantity';
 export { parseS3Prefix } from './s3Prefix';
 export { RECONCILE_STEPS } from './status';
 export type {
+  OffboardedTenant,
   ReconcileStepName,
   StepState,
   Tenant,
   TenantAuditEvent,
+  TenantAuditPage,
+  TenantPage,
   TenantPhase,
   TenantPodTemplates,
   TenantStatus,

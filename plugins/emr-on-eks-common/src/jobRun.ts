@@ -299,6 +299,8 @@ export interface JobRun {
   id: string;
   /** Name of the tenant the run belongs to. */
   tenant: string;
+  /** Uid of the tenant the run belongs to (see `Tenant.uid`). */
+  tenantUid: string;
   /** EMR virtual cluster the run was submitted to. */
   virtualClusterId: string;
   /** EMR's job run id, once EMR accepted the run. */

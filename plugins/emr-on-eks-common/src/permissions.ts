@@ -75,6 +75,18 @@ export const emrOnEksJobRunCancelPermission = createPermission({
   resourceType: EMR_ON_EKS_TENANT_RESOURCE_TYPE,
 });
 
+/**
+ * Read offboarded tenants (by uid) with their audit trail and job runs, and
+ * runs of earlier tenants of the same name. A basic permission: with no
+ * tenant left to match conditions against, it is for platform admins.
+ *
+ * @public
+ */
+export const emrOnEksTenantHistoryReadPermission = createPermission({
+  name: 'emr-on-eks.tenant-history.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission of the plugin set. @public */
 export const emrOnEksPermissions = [
   emrOnEksTenantCreatePermission,
@@ -85,4 +97,5 @@ export const emrOnEksPermissions = [
   emrOnEksJobRunSubmitPermission,
   emrOnEksJobRunReadPermission,
   emrOnEksJobRunCancelPermission,
+  emrOnEksTenantHistoryReadPermission,
 ];

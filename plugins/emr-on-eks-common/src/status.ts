@@ -84,7 +84,12 @@ export interface TenantStatus {
 
 /** A tenant as the REST API returns it. @public */
 export interface Tenant {
-  /** Tenant name, unique in the plugin. */
+  /**
+   * Identity of this tenant, fixed at creation: a tenant onboarded later under
+   * the same name has another uid and none of this one's history.
+   */
+  uid: string;
+  /** Tenant name, unique among the current tenants. */
   name: string;
   /** The desired state, with defaults filled in. */
   spec: TenantSpec;
@@ -106,6 +111,8 @@ export interface TenantAuditEvent {
   id: number;
   /** Name of the tenant the record is about. */
   tenant: string;
+  /** Uid of the tenant the record is about (see {@link Tenant.uid}). */
+  tenantUid: string;
   /** `user:default/jane`, a service subject, or `system:reconciler`. */
   actor: string;
   /** What was done, such as `tenant.create` or `tenant.reconcile`. */
@@ -118,4 +125,47 @@ export interface TenantAuditEvent {
   generation?: number;
   /** When it happened (ISO 8601). */
   createdAt: string;
+}
+
+/** A page of tenants, by name. @public */
+export interface TenantPage {
+  /** The tenants of this page. */
+  items: Tenant[];
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** A page of audit records, newest first. @public */
+export interface TenantAuditPage {
+  /** The records of this page. */
+  items: TenantAuditEvent[];
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/**
+ * A tenant that was offboarded, kept with its audit trail and job runs
+ * (readable to admins by uid).
+ *
+ * @public
+ */
+export interface OffboardedTenant {
+  /** The uid the tenant had. */
+  uid: string;
+  /** The name it had (a current tenant may have it now). */
+  name: string;
+  /** Its cluster, when known. */
+  cluster?: string;
+  /** Its namespace, when known. */
+  namespace?: string;
+  /** Its owner, when known. */
+  owner?: string;
+  /** Its last spec, when known. */
+  spec?: TenantSpec;
+  /** Who created it, when known. */
+  createdBy?: string;
+  /** When it was created (ISO 8601), when known. */
+  createdAt?: string;
+  /** When its offboarding finished (ISO 8601). */
+  offboardedAt: string;
 }

@@ -96,6 +96,14 @@ export const TEAM_A: TenantSpecInput = {
   releaseLabel: 'emr-7.5.0-latest',
 };
 
+/** The uid of the fixture tenants built here (a store gives each a new one). */
+export const TEST_UID = '0a1b2c3d-0000-4000-8000-00000000aaaa';
+
+/** A spec with its uid, as buildTenantPlan takes it. */
+export function identified(tenantSpec: TenantSpec, uid = TEST_UID) {
+  return { spec: tenantSpec, uid };
+}
+
 export function spec(input: Partial<TenantSpecInput> = {}): TenantSpec {
   const parsed = parseTenantSpec({ ...TEAM_A, ...input });
   if (!parsed.success) {
@@ -108,8 +116,9 @@ export function spec(input: Partial<TenantSpecInput> = {}): TenantSpec {
 export function readyTenant(input: Partial<TenantSpecInput> = {}): Tenant {
   const tenantSpec = spec(input);
   const cluster = testSettings().clusters[0];
-  const base = `s3://${cluster.assetsBucket}/tenants/${tenantSpec.name}/`;
+  const base = `s3://${cluster.assetsBucket}/tenants/${tenantSpec.name}/${TEST_UID}/`;
   return {
+    uid: TEST_UID,
     name: tenantSpec.name,
     spec: tenantSpec,
     generation: 1,

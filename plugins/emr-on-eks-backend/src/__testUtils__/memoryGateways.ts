@@ -67,7 +67,7 @@ export class MemoryCluster implements ClusterGateways {
     // Like the S3 gateway: everything under tenants/<name>/ goes.
     deleteFiles: async plan => {
       this.record('podTemplates.deleteFiles');
-      const prefix = assetsKeyPrefix(plan.tenant);
+      const prefix = assetsKeyPrefix({ name: plan.tenant, uid: plan.uid });
       const keys = [...this.podTemplateKeys].filter(key =>
         key.startsWith(prefix),
       );

@@ -80,6 +80,8 @@ export interface ScriptedEmrServer {
   advance(jobId?: string): void;
   state(jobId: string): string;
   jobCount(virtualClusterId?: string): number;
+  /** EMR forgets the job (it keeps runs for a limited time): Describe answers 404. */
+  forgetJob(jobId: string): void;
   /** Server-side cap on ListJobRuns page size, default 50. */
   pageSize: number;
   /** Every request received, failed ones included. */
@@ -373,6 +375,11 @@ class ScriptedEmr implements ScriptedEmrServer {
     return [...this.jobs.values()].filter(
       job => job.virtualClusterId === virtualClusterId,
     ).length;
+  }
+
+  forgetJob(jobId: string) {
+    this.knownJob(jobId);
+    this.jobs.delete(jobId);
   }
 
   clearCalls() {

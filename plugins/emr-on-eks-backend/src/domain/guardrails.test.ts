@@ -5,7 +5,7 @@ import {
   TenantSpecInput,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import fc from 'fast-check';
-import { spec, testSettings } from '../__testUtils__/fixtures';
+import { TEST_UID, spec, testSettings } from '../__testUtils__/fixtures';
 import { Guardrails, guardrailsSchema } from '../guardrailsConfig';
 import { guardrailViolations, patternsFor } from './guardrails';
 import { permissionsPolicy } from './iam';
@@ -528,6 +528,7 @@ describe('guardrailViolations', () => {
           const allowed = patternsFor(mine, rails.dataAccess);
           const policy = permissionsPolicy({
             spec: mine,
+            uid: TEST_UID,
             cluster,
             logGroupName: 'g',
           });

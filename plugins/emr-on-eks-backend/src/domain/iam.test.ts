@@ -1,4 +1,5 @@
 import {
+  TEST_UID,
   spec,
   testSettings,
   TEST_ACCOUNT_ID,
@@ -98,6 +99,7 @@ describe('permissionsPolicy', () => {
   const cluster = settings.clusters[0];
   const policy = permissionsPolicy({
     spec: spec(),
+    uid: TEST_UID,
     cluster,
     logGroupName: '/emr-on-eks/shared/team-a',
   });
@@ -116,8 +118,8 @@ describe('permissionsPolicy', () => {
     expect(asList(statement('WriteTenantObjects').Resource).sort()).toEqual(
       [
         'arn:aws:s3:::data-lake/team-a/*',
-        'arn:aws:s3:::shared-data-emr-assets/tenants/team-a/logs/*',
-        'arn:aws:s3:::shared-data-emr-assets/tenants/team-a/spark/*',
+        'arn:aws:s3:::shared-data-emr-assets/tenants/team-a/0a1b2c3d-0000-4000-8000-00000000aaaa/logs/*',
+        'arn:aws:s3:::shared-data-emr-assets/tenants/team-a/0a1b2c3d-0000-4000-8000-00000000aaaa/spark/*',
       ].sort(),
     );
   });
@@ -127,7 +129,7 @@ describe('permissionsPolicy', () => {
       expect.arrayContaining([
         'arn:aws:s3:::data-lake/team-a/*',
         'arn:aws:s3:::shared-reference/*',
-        'arn:aws:s3:::shared-data-emr-assets/tenants/team-a/pod-templates/*',
+        'arn:aws:s3:::shared-data-emr-assets/tenants/team-a/0a1b2c3d-0000-4000-8000-00000000aaaa/pod-templates/*',
       ]),
     );
     // Pod templates are never writable by the jobs they constrain.
@@ -148,9 +150,9 @@ describe('permissionsPolicy', () => {
       'arn:aws:s3:::data-lake': ['team-a/*'],
       'arn:aws:s3:::shared-reference': ['*'],
       'arn:aws:s3:::shared-data-emr-assets': [
-        'tenants/team-a/logs/*',
-        'tenants/team-a/spark/*',
-        'tenants/team-a/pod-templates/*',
+        'tenants/team-a/0a1b2c3d-0000-4000-8000-00000000aaaa/logs/*',
+        'tenants/team-a/0a1b2c3d-0000-4000-8000-00000000aaaa/spark/*',
+        'tenants/team-a/0a1b2c3d-0000-4000-8000-00000000aaaa/pod-templates/*',
       ],
     });
   });
@@ -165,6 +167,7 @@ describe('permissionsPolicy', () => {
   it('grants no data access the spec did not ask for', () => {
     const bare = permissionsPolicy({
       spec: spec({ dataAccess: [] }),
+      uid: TEST_UID,
       cluster,
       logGroupName: '/x',
     });

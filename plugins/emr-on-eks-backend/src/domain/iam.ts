@@ -88,13 +88,14 @@ export function trustPolicy(
  */
 export function permissionsPolicy(options: {
   spec: TenantSpec;
+  uid: string;
   cluster: ClusterSettings;
   logGroupName: string;
 }): PolicyDocument {
-  const { spec, cluster, logGroupName } = options;
+  const { spec, uid, cluster, logGroupName } = options;
   const partition = partitionOf(cluster.region);
   const s3 = (resource: string) => `arn:${partition}:s3:::${resource}`;
-  const assets = assetsKeyPrefix(spec.name);
+  const assets = assetsKeyPrefix({ name: spec.name, uid });
   const bucket = cluster.assetsBucket;
 
   const grants = [

@@ -5,7 +5,7 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import fc from 'fast-check';
 import { validateAgainstUpstreamSchema } from '../__testUtils__/kubernetesSchemas';
-import { spec, testSettings } from '../__testUtils__/fixtures';
+import { identified, spec, testSettings } from '../__testUtils__/fixtures';
 import { containsDesired } from './compare';
 import { IAM_INLINE_POLICY_MAX_SIZE, policySize } from './iam';
 import {
@@ -488,7 +488,11 @@ describe('tenantObjects of any accepted spec (property)', () => {
             }
           }
         }
-        const plan = buildTenantPlan(parsed.data, cluster, settings);
+        const plan = buildTenantPlan(
+          identified(parsed.data),
+          cluster,
+          settings,
+        );
         return (
           policySize(plan.iam.permissionsPolicy) <= IAM_INLINE_POLICY_MAX_SIZE
         );

@@ -42,18 +42,34 @@ export function maxTenantNameLength(iam: EmrOnEksSettings['iam']): number {
   return Math.min(63, IAM_ROLE_NAME_MAX_LENGTH - iam.roleNamePrefix.length);
 }
 
-/** Where a tenant's assets live: `tenants/<name>/` in the cluster's bucket. */
-export function assetsKeyPrefix(tenantName: string): string {
-  return `tenants/${tenantName}/`;
+/** What a tenant's assets are keyed by: its name, and its uid. */
+export interface TenantIdentity {
+  name: string;
+  uid: string;
 }
+
+/**
+ * Where a tenant's assets live: `tenants/<name>/<uid>/` in the cluster's
+ * bucket. The uid keeps a tenant onboarded later under the same name out of
+ * the earlier one's logs and scratch data.
+ */
+export function assetsKeyPrefix(tenant: TenantIdentity): string {
+  return `tenants/${tenant.name}/${tenant.uid}/`;
+}
+
+/**
+ * A uid of a tenant not created yet, as long as a real one: for checks of
+ * what the tenant's IAM policy will be (its size) before it exists.
+ */
+export const PLACEHOLDER_UID = '00000000-0000-4000-8000-000000000000';
 
 /**
  * Object keys of a tenant's pod templates for one priority tier. A priority
  * class can only be set in a pod template, so each tier a tenant may use
  * has its own set.
  */
-export function podTemplateKeys(tenantName: string, tier: PriorityTier) {
-  const base = `${assetsKeyPrefix(tenantName)}pod-templates/${tier}/`;
+export function podTemplateKeys(tenant: TenantIdentity, tier: PriorityTier) {
+  const base = `${assetsKeyPrefix(tenant)}pod-templates/${tier}/`;
   return {
     driver: `${base}driver.yaml`,
     executor: `${base}executor-spot.yaml`,

@@ -1,4 +1,4 @@
-import { spec, testSettings } from '../__testUtils__/fixtures';
+import { identified, spec, testSettings } from '../__testUtils__/fixtures';
 import { IAM_INLINE_POLICY_MAX_SIZE, policySize } from './iam';
 import { buildTenantPlan, checkSpecAgainstSettings } from './plan';
 
@@ -26,7 +26,7 @@ describe('checkSpecAgainstSettings', () => {
   it('refuses grants whose inline IAM policy IAM would refuse, naming dataAccess and the size', () => {
     const big = spec({ dataAccess: grants(50, 150) });
     const size = policySize(
-      buildTenantPlan(big, settings.clusters[0], settings).iam
+      buildTenantPlan(identified(big), settings.clusters[0], settings).iam
         .permissionsPolicy,
     );
     expect(size).toBeGreaterThan(IAM_INLINE_POLICY_MAX_SIZE);
@@ -46,7 +46,7 @@ describe('checkSpecAgainstSettings', () => {
     const sizeAt = (n: number) =>
       policySize(
         buildTenantPlan(
-          spec({ dataAccess: grants(20, n) }),
+          identified(spec({ dataAccess: grants(20, n) })),
           settings.clusters[0],
           settings,
         ).iam.permissionsPolicy,
@@ -69,8 +69,11 @@ describe('checkSpecAgainstSettings', () => {
   });
 
   it('counts the policy without white space', () => {
-    const policy = buildTenantPlan(spec(), settings.clusters[0], settings).iam
-      .permissionsPolicy;
+    const policy = buildTenantPlan(
+      identified(spec()),
+      settings.clusters[0],
+      settings,
+    ).iam.permissionsPolicy;
     expect(policySize(policy)).toBe(JSON.stringify(policy).length);
     expect(policySize(policy)).toBeLessThan(
       JSON.stringify(policy, null, 2).length,

@@ -26,6 +26,7 @@ import {
   IAM_ROLE_NAME_MAX_LENGTH,
   logGroupName,
   maxTenantNameLength,
+  PLACEHOLDER_UID,
   podTemplateKeys,
   virtualClusterName,
 } from './names';
@@ -40,6 +41,8 @@ export const TENANT_POLICY_NAME = 'emr-on-eks-tenant-access';
  */
 export interface TenantPlan {
   tenant: string;
+  /** The tenant's uid: its assets are keyed by it. */
+  uid: string;
   namespace: string;
   priorityTier: PriorityTier;
   cluster: ClusterSettings;
@@ -80,14 +83,17 @@ export const AWS_TAGS = {
 };
 
 export function buildTenantPlan(
-  spec: TenantSpec,
+  tenant: { spec: TenantSpec; uid: string },
   cluster: ClusterSettings,
   settings: Pick<EmrOnEksSettings, 'iam'>,
 ): TenantPlan {
+  const { spec, uid } = tenant;
+  const identity = { name: spec.name, uid };
   const roleName = executionRoleName(spec.name, settings.iam);
   const logGroup = logGroupName(cluster, spec);
   return {
     tenant: spec.name,
+    uid,
     namespace: spec.namespace,
     priorityTier: spec.priorityTier,
     cluster,
@@ -108,6 +114,7 @@ export function buildTenantPlan(
       policyName: TENANT_POLICY_NAME,
       permissionsPolicy: permissionsPolicy({
         spec,
+        uid,
         cluster,
         logGroupName: logGroup,
       }),
@@ -117,7 +124,7 @@ export function buildTenantPlan(
       bucket: cluster.assetsBucket,
       files: allowedTiers(spec.priorityTier).flatMap(tier => {
         const templates = tenantPodTemplates(spec, cluster, tier);
-        const keys = podTemplateKeys(spec.name, tier);
+        const keys = podTemplateKeys(identity, tier);
         return (['driver', 'executor', 'executorOnDemand'] as const).map(
           name => ({
             tier,
@@ -134,7 +141,7 @@ export function buildTenantPlan(
       eksClusterName: cluster.eksClusterName,
       namespace: spec.namespace,
     },
-    assetsPrefix: `s3://${cluster.assetsBucket}/${assetsKeyPrefix(spec.name)}`,
+    assetsPrefix: `s3://${cluster.assetsBucket}/${assetsKeyPrefix(identity)}`,
   };
 }
 
@@ -154,6 +161,7 @@ export function checkSpecAgainstSettings(
     const size = policySize(
       permissionsPolicy({
         spec,
+        uid: PLACEHOLDER_UID,
         cluster,
         logGroupName: logGroupName(cluster, spec),
       }),

@@ -19,6 +19,7 @@ import {
 import { DirectKubernetesGateway } from './DirectKubernetesGateway';
 import { eksToken } from './eksToken';
 import { GitOpsKubernetesGateway } from './GitOpsKubernetesGateway';
+import { GitRepositoryKubernetesGateway } from './GitRepositoryKubernetesGateway';
 import type { KubernetesGateway } from './KubernetesGateway';
 
 /** Every side-effecting dependency of one cluster's reconcile steps. */
@@ -42,26 +43,39 @@ export function createClusterGateways(options: {
   logger: LoggerService;
 }): ClusterGateways {
   const { cluster, settings, logger } = options;
-  const clients = createAwsClients(cluster, settings.aws);
-  const kubernetes: KubernetesGateway =
-    cluster.kubernetes.mode === 'gitops'
-      ? GitOpsKubernetesGateway.create({
-          directory: cluster.kubernetes.directory,
-        })
-      : DirectKubernetesGateway.create({
-          settings: cluster.kubernetes,
-          clusterName: cluster.name,
-          logger: logger.child({ cluster: cluster.name }),
-          tokenProvider:
-            cluster.kubernetes.authProvider === 'aws'
-              ? () =>
-                  eksToken({
-                    clusterName: cluster.eksClusterName,
-                    region: cluster.region,
-                    credentials: clients.sts.config.credentials,
-                  })
-              : undefined,
-        });
+  const clients = createAwsClients(cluster, settings.aws, {
+    connectMs: settings.aws.connectTimeoutSeconds * 1000,
+    requestMs: settings.aws.requestTimeoutSeconds * 1000,
+  });
+  const kubernetesSettings = cluster.kubernetes;
+  let kubernetes: KubernetesGateway;
+  if (kubernetesSettings.mode === 'gitops') {
+    kubernetes =
+      'repository' in kubernetesSettings
+        ? GitRepositoryKubernetesGateway.create({
+            repository: kubernetesSettings.repository,
+            logger: logger.child({ cluster: cluster.name }),
+          })
+        : GitOpsKubernetesGateway.create({
+            directory: kubernetesSettings.directory,
+          });
+  } else {
+    kubernetes = DirectKubernetesGateway.create({
+      settings: kubernetesSettings,
+      requestTimeoutMs: kubernetesSettings.requestTimeoutSeconds * 1000,
+      clusterName: cluster.name,
+      logger: logger.child({ cluster: cluster.name }),
+      tokenProvider:
+        kubernetesSettings.authProvider === 'aws'
+          ? () =>
+              eksToken({
+                clusterName: cluster.eksClusterName,
+                region: cluster.region,
+                credentials: clients.sts.config.credentials,
+              })
+          : undefined,
+    });
+  }
   return {
     kubernetes,
     iamRoles: new AwsIamRoleGateway(clients.iam),

@@ -22,7 +22,12 @@ describeWithCluster(
     const name = `emr-it-${randomBytes(3).toString('hex')}`;
     const objects = tenantObjects(spec({ name }));
     const gateway = DirectKubernetesGateway.create({
-      settings: { mode: 'direct', authProvider: 'token', kubeconfig },
+      settings: {
+        mode: 'direct',
+        authProvider: 'token',
+        kubeconfig,
+        requestTimeoutSeconds: 30,
+      },
       clusterName: 'test',
       logger: mockServices.logger.mock(),
     });

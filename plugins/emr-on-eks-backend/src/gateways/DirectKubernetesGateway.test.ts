@@ -29,6 +29,7 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
     gateway = DirectKubernetesGateway.create({
       settings: {
         mode: 'direct',
+        requestTimeoutSeconds: 30,
         authProvider: 'token',
         url: api.url,
         caData: api.caData,
@@ -263,6 +264,7 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
     const untrusted = DirectKubernetesGateway.create({
       settings: {
         mode: 'direct',
+        requestTimeoutSeconds: 30,
         authProvider: 'token',
         url: api.url,
         token: 'test-token',
@@ -281,6 +283,7 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
     const tokenProvider = async () => `k8s-aws-v1.token-${++issued}`;
     const settings = {
       mode: 'direct' as const,
+      requestTimeoutSeconds: 30,
       authProvider: 'aws' as const,
       url: api.url,
       caData: api.caData,
@@ -326,6 +329,7 @@ describe('DirectKubernetesGateway (real client, recording API server)', () => {
     const tokenGateway = DirectKubernetesGateway.create({
       settings: {
         mode: 'direct',
+        requestTimeoutSeconds: 30,
         authProvider: 'token',
         url: `http://127.0.0.1:${port}`,
         token: 'secret-token',

@@ -4,6 +4,8 @@ import {
   KubeConfig,
   KubernetesObjectApi,
   loadYaml,
+  Observable,
+  type ObservableMiddleware,
   PatchStrategy,
 } from '@kubernetes/client-node';
 import { parse } from 'yaml';
@@ -22,7 +24,36 @@ import {
 /** Field manager of every server-side apply the plugin makes. */
 export const FIELD_MANAGER = 'emr-on-eks';
 
+/**
+ * How long one request to the Kubernetes API may take, from sending it to the
+ * end of the response body (discovery requests included).
+ */
+export const KUBERNETES_REQUEST_TIMEOUT_MS = 30_000;
+
 type DirectSettings = Extract<KubernetesSettings, { mode: 'direct' }>;
+
+/**
+ * The client with an abort signal on every request it sends, discovery
+ * included, so that an API server that accepts the connection and never
+ * answers fails the call instead of holding it forever. The signal also
+ * covers reading the response body.
+ */
+class TimedObjectApi extends KubernetesObjectApi {
+  static create(kc: KubeConfig, timeoutMs: number): KubernetesObjectApi {
+    // As KubernetesObjectApi.makeApiClient, plus the middleware.
+    const api = kc.makeApiClient(TimedObjectApi);
+    api.setDefaultNamespace(kc);
+    const abortAfterTimeout: ObservableMiddleware = {
+      pre: context => {
+        context.setSignal(AbortSignal.timeout(timeoutMs));
+        return new Observable(Promise.resolve(context));
+      },
+      post: response => new Observable(Promise.resolve(response)),
+    };
+    api.configuration.middleware.push(abortAfterTimeout);
+    return api;
+  }
+}
 
 /**
  * Applies objects to a live cluster with server-side apply. Reads each object
@@ -44,6 +75,8 @@ export class DirectKubernetesGateway implements KubernetesGateway {
     tokenProvider?: () => Promise<string>;
     /** How long a provided token is used; default 10 minutes. */
     tokenLifetimeMs?: number;
+    /** Per request; default {@link KUBERNETES_REQUEST_TIMEOUT_MS}. */
+    requestTimeoutMs?: number;
   }): DirectKubernetesGateway {
     return new DirectKubernetesGateway(options);
   }
@@ -58,11 +91,16 @@ export class DirectKubernetesGateway implements KubernetesGateway {
       logger: LoggerService;
       tokenProvider?: () => Promise<string>;
       tokenLifetimeMs?: number;
+      requestTimeoutMs?: number;
     },
   ) {}
 
   private get logger() {
     return this.options.logger;
+  }
+
+  private get requestTimeoutMs() {
+    return this.options.requestTimeoutMs ?? KUBERNETES_REQUEST_TIMEOUT_MS;
   }
 
   /** The API client, rebuilt with a fresh token when the last one is near expiry. */
@@ -72,8 +110,9 @@ export class DirectKubernetesGateway implements KubernetesGateway {
     const stale = Date.now() - this.apiIssuedAt >= lifetime;
     if (!this.api || (tokenProvider && stale)) {
       const token = tokenProvider ? await tokenProvider() : undefined;
-      this.api = KubernetesObjectApi.makeApiClient(
+      this.api = TimedObjectApi.create(
         kubeConfigFrom({ ...this.options, token }),
+        this.requestTimeoutMs,
       );
       this.apiIssuedAt = Date.now();
     }
@@ -154,7 +193,7 @@ export class DirectKubernetesGateway implements KubernetesGateway {
       if (isNotFound(error)) {
         return [];
       }
-      throw kubernetesError(error, `delete ${describeObject(namespace)}`);
+      throw this.failure(error, `delete ${describeObject(namespace)}`);
     }
   }
 
@@ -183,7 +222,7 @@ export class DirectKubernetesGateway implements KubernetesGateway {
           PatchStrategy.ServerSideApply,
         );
       } catch (error) {
-        throw kubernetesError(error, `apply ${describeObject(object)}`);
+        throw this.failure(error, `apply ${describeObject(object)}`);
       }
       const change = `${live ? 'updated' : 'created'} ${describeObject(
         object,
@@ -192,6 +231,17 @@ export class DirectKubernetesGateway implements KubernetesGateway {
       changes.push(change);
     }
     return changes;
+  }
+
+  /** The error to throw when `action` failed, naming the action and object. */
+  private failure(error: unknown, action: string): Error {
+    if (isTimeout(error)) {
+      return new Error(
+        `Timed out after ${this.requestTimeoutMs} ms trying to ${action} (Kubernetes API of cluster ${this.options.clusterName})`,
+        { cause: error },
+      );
+    }
+    return kubernetesError(error, action);
   }
 
   private async readOrUndefined(
@@ -203,9 +253,20 @@ export class DirectKubernetesGateway implements KubernetesGateway {
       if (isNotFound(error)) {
         return undefined;
       }
-      throw kubernetesError(error, `read ${describeObject(object)}`);
+      throw this.failure(error, `read ${describeObject(object)}`);
     }
   }
+}
+
+/** An abort by `AbortSignal.timeout`, possibly wrapped by the client. */
+function isTimeout(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    if ((current as { name?: unknown }).name === 'TimeoutError') {
+      return true;
+    }
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return false;
 }
 
 /*

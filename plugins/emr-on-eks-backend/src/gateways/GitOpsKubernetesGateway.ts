@@ -128,7 +128,7 @@ export class GitOpsKubernetesGateway implements KubernetesGateway {
    * Namespace `namespace`: see the class comment.
    */
   private async assertMayWrite(tenant: string, namespace: string) {
-    const problem = await this.ownDirectoryProblem(tenant);
+    const { problem, declared } = await this.ownDirectory(tenant);
     if (problem) {
       throw new NotManagedError(
         `tenants/${tenant}/ in ${
@@ -138,6 +138,12 @@ export class GitOpsKubernetesGateway implements KubernetesGateway {
           tenant,
         )}, or remove the directory`,
       );
+    }
+    // Declared here already: the other directories were checked when it was
+    // first written, and a re-apply (every scheduled reconcile) stays cheap
+    // instead of reading every tenant's files.
+    if (declared.includes(namespace)) {
+      return;
     }
     for (const other of await this.tenantDirectories()) {
       if (other === tenant) {
@@ -161,16 +167,26 @@ export class GitOpsKubernetesGateway implements KubernetesGateway {
   private async ownDirectoryProblem(
     tenant: string,
   ): Promise<string | undefined> {
+    return (await this.ownDirectory(tenant)).problem;
+  }
+
+  /** The Namespaces `tenants/<tenant>/` declares, and why it is not the tenant's. */
+  private async ownDirectory(
+    tenant: string,
+  ): Promise<{ problem?: string; declared: string[] }> {
     const dir = path.join(this.directory, 'tenants', tenant);
     if (!(await exists(dir))) {
-      return undefined;
+      return { declared: [] };
     }
     const { yamlFiles, namespaces } = await manifestsIn(dir);
     if (yamlFiles === 0) {
-      return undefined;
+      return { declared: [] };
     }
     if (namespaces.length === 0) {
-      return `it holds ${yamlFiles} YAML file(s) but no Namespace`;
+      return {
+        problem: `it holds ${yamlFiles} YAML file(s) but no Namespace`,
+        declared: [],
+      };
     }
     for (const namespace of namespaces) {
       const reason = notManagedReason(
@@ -179,10 +195,13 @@ export class GitOpsKubernetesGateway implements KubernetesGateway {
         'label',
       );
       if (reason) {
-        return `its Namespace ${namespace.metadata?.name} is not labelled for it (${reason})`;
+        return {
+          problem: `its Namespace ${namespace.metadata?.name} is not labelled for it (${reason})`,
+          declared: [],
+        };
       }
     }
-    return undefined;
+    return { declared: namespaces.map(ns => ns.metadata.name) };
   }
 
   private async tenantDirectories(): Promise<string[]> {

@@ -15,17 +15,34 @@ import type { KubernetesObject } from '../domain/kubernetes';
  */
 export interface KubernetesGateway {
   /** Cluster-scoped objects shared by every tenant (PriorityClasses). */
-  applyClusterObjects(objects: KubernetesObject[]): Promise<string[]>;
+  applyClusterObjects(
+    objects: KubernetesObject[],
+    context?: KubernetesChangeContext,
+  ): Promise<string[]>;
   /** A tenant's objects, the Namespace first. */
   applyTenantObjects(
     tenant: string,
     objects: KubernetesObject[],
+    context?: KubernetesChangeContext,
   ): Promise<string[]>;
   /** Removes a tenant's objects (deleting its namespace removes the rest). */
   deleteTenantObjects(
     tenant: string,
     objects: KubernetesObject[],
+    context?: KubernetesChangeContext,
   ): Promise<string[]>;
+}
+
+/**
+ * Which reconcile a change belongs to, for gateways that record it (the Git
+ * repository gateway names both in each commit message). Optional: a
+ * gateway acts the same without it.
+ */
+export interface KubernetesChangeContext {
+  /** The tenant being reconciled (also when writing the shared objects). */
+  tenant?: string;
+  /** The tenant spec generation being reconciled. */
+  generation?: number;
 }
 
 export function describeObject(object: KubernetesObject): string {

@@ -8,6 +8,8 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
+  ConditionalPolicyDecision,
+  PermissionCriteria,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -17,6 +19,7 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { JsonObject } from '@backstage/types';
 import type { Request } from 'express';
+import { TenantFilter, toTenantFilter } from '../permissions';
 import type { TenantService } from '../services/TenantService';
 
 /**
@@ -55,6 +58,44 @@ export class ApiAccess {
       { credentials },
     );
     return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+  }
+
+  /**
+   * Which tenants the caller holds the permission on, as a query: `all`,
+   * `none`, or the policy's conditions (so a paged list filters in SQL and
+   * its pages stay full).
+   */
+  async tenantFilter(
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+  ): Promise<'all' | 'none' | PermissionCriteria<TenantFilter>> {
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) {
+      return 'all';
+    }
+    if (decision.result === AuthorizeResult.DENY) {
+      return 'none';
+    }
+    return toTenantFilter(
+      (decision as ConditionalPolicyDecision).conditions as Parameters<
+        typeof toTenantFilter
+      >[0],
+    );
+  }
+
+  /** Whether the caller holds a basic permission. */
+  async allowed(
+    permission: BasicPermission,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
   }
 
   /** The subset of tenants on which the caller holds the permission. */
@@ -112,13 +153,7 @@ export class ApiAccess {
     permission: BasicPermission,
     credentials: BackstageCredentials,
   ): Promise<void> {
-    const [decision] = await this.options.permissions.authorize(
-      [{ permission }],
-      {
-        credentials,
-      },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    if (!(await this.allowed(permission, credentials))) {
       throw new NotAllowedError(`not allowed: ${permission.name}`);
     }
   }

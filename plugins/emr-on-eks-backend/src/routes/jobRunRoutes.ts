@@ -3,6 +3,7 @@ import {
   emrOnEksJobRunCancelPermission,
   emrOnEksJobRunReadPermission,
   emrOnEksJobRunSubmitPermission,
+  emrOnEksTenantHistoryReadPermission,
   formatIssues,
   JOB_RUN_STATES,
   jobRunRequestSchema,
@@ -90,18 +91,31 @@ export function addJobRunRoutes(
 ) {
   const { access, jobs, tenants } = options;
 
-  /** A run the caller may read; absent and hidden runs get the same 404. */
+  /**
+   * A run the caller may read; absent and hidden runs get the same 404. A
+   * run of the current tenant of its name needs job-run read on it; a run of
+   * an offboarded tenant (an earlier one of the same name included) needs
+   * the history permission.
+   */
   async function visibleRun(id: string, credentials: BackstageCredentials) {
     const run = await jobs.findRun(id);
-    const readable =
-      run &&
-      (
-        await access.allowedOn(
-          emrOnEksJobRunReadPermission,
-          [run.tenant],
-          credentials,
-        )
-      )[0];
+    let readable = false;
+    if (run) {
+      const current = await tenants.findTenant(run.tenant);
+      readable =
+        current?.uid === run.tenantUid
+          ? (
+              await access.allowedOn(
+                emrOnEksJobRunReadPermission,
+                [run.tenant],
+                credentials,
+              )
+            )[0]
+          : await access.allowed(
+              emrOnEksTenantHistoryReadPermission,
+              credentials,
+            );
+    }
     if (!run || !readable) {
       throw new NotFoundError(`job run ${id} not found`);
     }
@@ -165,27 +179,71 @@ export function addJobRunRoutes(
         'Invalid query: entityRef and tenant filter /job-runs, not a tenant’s list',
       );
     }
-    res.json(await jobs.listRuns({ ...query, tenants: [tenant.name] }));
+    res.json(await jobs.listRuns({ ...query, tenantUids: [tenant.uid] }));
   });
 
   router.get('/job-runs', async (req, res) => {
     const credentials = await access.credentials(req);
     const query = parseListQuery({ ...req.query });
-    let candidates: string[];
+    // Runs of the current tenants (of one, or with runs of the entity);
+    // those of offboarded tenants only with the history permission.
+    let candidates: Array<{ name: string; uid: string }>;
+    let offboardedUids: string[] = [];
     if (query.tenant !== undefined) {
-      candidates = [query.tenant];
+      const tenant = await tenants.findTenant(query.tenant);
+      candidates = tenant ? [{ name: tenant.name, uid: tenant.uid }] : [];
     } else if (query.entityRef !== undefined) {
-      candidates = await jobs.tenantsWithRunsOf(query.entityRef);
+      const uids = await jobs.tenantUidsWithRunsOf(query.entityRef);
+      candidates = await tenants.listIdentities(uids);
+      const current = new Set(candidates.map(c => c.uid));
+      offboardedUids = uids.filter(uid => !current.has(uid));
+      if (
+        offboardedUids.length > 0 &&
+        !(await access.allowed(
+          emrOnEksTenantHistoryReadPermission,
+          credentials,
+        ))
+      ) {
+        offboardedUids = [];
+      }
     } else {
-      candidates = await tenants.listTenantNames();
+      candidates = await tenants.listIdentities();
     }
     // Runs of tenants the caller may not read are left out, not refused.
-    const readable = await access.filterTenants(
+    const allowed = await access.allowedOn(
       emrOnEksJobRunReadPermission,
-      candidates.filter(name => tenantNameSchema.safeParse(name).success),
+      candidates.map(c => c.name),
       credentials,
     );
-    res.json(await jobs.listRuns({ ...query, tenants: readable }));
+    res.json(
+      await jobs.listRuns({
+        ...query,
+        tenantUids: [
+          ...candidates.filter((_, i) => allowed[i]).map(c => c.uid),
+          ...offboardedUids,
+        ],
+      }),
+    );
+  });
+
+  router.get('/tenant-history/:uid/job-runs', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const query = parseListQuery({ ...req.query });
+    if (query.entityRef !== undefined || query.tenant !== undefined) {
+      throw new InputError(
+        'Invalid query: entityRef and tenant filter /job-runs, not a tenant’s list',
+      );
+    }
+    const offboarded = /^[0-9a-f-]{36}$/.test(req.params.uid)
+      ? await tenants.findOffboarded(req.params.uid)
+      : undefined;
+    if (
+      !offboarded ||
+      !(await access.allowed(emrOnEksTenantHistoryReadPermission, credentials))
+    ) {
+      throw new NotFoundError(`offboarded tenant ${req.params.uid} not found`);
+    }
+    res.json(await jobs.listRuns({ ...query, tenantUids: [offboarded.uid] }));
   });
 
   router.get('/job-runs/:id', async (req, res) => {

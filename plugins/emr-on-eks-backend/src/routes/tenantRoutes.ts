@@ -4,18 +4,42 @@ import {
   changedGuardedFields,
   emrOnEksTenantDeletePermission,
   emrOnEksTenantGuardrailsUpdatePermission,
+  emrOnEksTenantHistoryReadPermission,
   emrOnEksTenantReadPermission,
   emrOnEksTenantUpdatePermission,
   formatIssues,
   parseTenantSpec,
   Tenant,
   tenantNameSchema,
+  zodIssues,
 } from '@spot-spark/plugin-emr-on-eks-common';
+import { z } from 'zod';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Request, Router } from 'express';
 import type { TenantService } from '../services/TenantService';
 import { actorOf, ApiAccess } from './access';
+
+/** `?limit=&cursor=` of a paged list; nothing else is accepted. */
+const pageQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(512).optional(),
+  })
+  .strict();
+
+export function parsePageQuery(query: unknown) {
+  const parsed = pageQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    throw new InputError(
+      `Invalid query: ${formatIssues(zodIssues(parsed.error))}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Uids are UUIDs; anything else is a tenant that does not exist. */
+const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function parseSpecOrThrow(body: unknown) {
   const parsed = parseTenantSpec(body);
@@ -81,16 +105,22 @@ export function addTenantRoutes(
 
   router.get('/tenants', async (req, res) => {
     const credentials = await access.credentials(req);
-    const all = await tenants.listTenants();
-    // A DENY shows fewer tenants, not an error.
-    const visible = new Set(
-      await access.filterTenants(
-        emrOnEksTenantReadPermission,
-        all.map(t => t.name),
-        credentials,
-      ),
+    const page = parsePageQuery({ ...req.query });
+    // The policy's conditions filter in SQL; a DENY is an empty list.
+    const filter = await access.tenantFilter(
+      emrOnEksTenantReadPermission,
+      credentials,
     );
-    res.json({ items: all.filter(t => visible.has(t.name)) });
+    if (filter === 'none') {
+      res.json({ items: [] });
+      return;
+    }
+    res.json(
+      await tenants.listTenants({
+        ...page,
+        filter: filter === 'all' ? undefined : filter,
+      }),
+    );
   });
 
   router.get('/tenants/:name', async (req, res) => {
@@ -102,21 +132,55 @@ export function addTenantRoutes(
 
   router.get('/tenants/:name/audit', async (req, res) => {
     const credentials = await access.credentials(req);
-    const name = req.params.name;
-    // The trail outlives an offboarded tenant. With no tenant left to match
-    // conditions against, only callers allowed to read every tenant see it.
-    const [canRead] = tenantNameSchema.safeParse(name).success
-      ? await access.allowedOn(
-          emrOnEksTenantReadPermission,
-          [name],
-          credentials,
-        )
-      : [false];
-    const items = canRead ? await tenants.listAudit(name) : [];
-    if (items.length === 0 && !(canRead && (await tenants.exists(name)))) {
-      throw new NotFoundError(`tenant ${name} not found`);
+    // This tenant's trail only: a tenant of the same name offboarded
+    // earlier is history (see /tenant-history), not this tenant's past.
+    const tenant = await access.visibleTenant(req.params.name, credentials);
+    res.json(
+      await tenants.listAudit(tenant.uid, parsePageQuery({ ...req.query })),
+    );
+  });
+
+  /** An offboarded tenant the caller may read (admins), or the same 404 as none. */
+  async function offboardedTenant(
+    uid: string,
+    credentials: BackstageCredentials,
+  ) {
+    const found =
+      UID.test(uid) &&
+      (await access.allowed(emrOnEksTenantHistoryReadPermission, credentials))
+        ? await tenants.findOffboarded(uid)
+        : undefined;
+    if (!found) {
+      throw new NotFoundError(`offboarded tenant ${uid} not found`);
     }
-    res.json({ items });
+    return found;
+  }
+
+  router.get('/tenant-history', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const parsed = z
+      .object({ name: tenantNameSchema.optional() })
+      .strict()
+      .safeParse({ ...req.query });
+    if (!parsed.success) {
+      throw new InputError(
+        `Invalid query: ${formatIssues(zodIssues(parsed.error))}`,
+      );
+    }
+    await access.requireBasic(emrOnEksTenantHistoryReadPermission, credentials);
+    res.json({ items: await tenants.listOffboarded(parsed.data.name) });
+  });
+
+  router.get('/tenant-history/:uid', async (req, res) => {
+    const credentials = await access.credentials(req);
+    res.json(await offboardedTenant(req.params.uid, credentials));
+  });
+
+  router.get('/tenant-history/:uid/audit', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const page = parsePageQuery({ ...req.query });
+    const tenant = await offboardedTenant(req.params.uid, credentials);
+    res.json(await tenants.listAudit(tenant.uid, page));
   });
 
   /** A change to an existing tenant: visible to the caller, permitted, audited. */

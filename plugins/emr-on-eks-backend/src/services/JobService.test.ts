@@ -17,7 +17,7 @@ import {
   ScriptedEmrServer,
   startScriptedEmr,
 } from '../__testUtils__/scriptedEmr';
-import { JOB_TAGS } from '../domain/jobRun';
+import { JOB_TAGS, jobRunClientToken } from '../domain/jobRun';
 import { EmrJobRunGateway, JobRunGateway } from '../gateways/aws/JobRunGateway';
 import { JobRunStore } from '../stores/JobRunStore';
 import { TenantStore } from '../stores/TenantStore';
@@ -157,7 +157,10 @@ describe('JobService', () => {
       submittedBy: 'user:default/alice',
       spot: true,
     });
-    expect(startJobRun.clientToken).toBe('walk-1');
+    // EMR's token is scoped to the tenant incarnation, not the raw key.
+    expect(startJobRun.clientToken).toBe(
+      jobRunClientToken(tenantA.uid, 'walk-1'),
+    );
     // What EMR received carries the run id as the submission tag.
     expect(callsOf('StartJobRun')[0].body.tags[JOB_TAGS.submissionId]).toBe(
       run!.id,
@@ -250,6 +253,34 @@ describe('JobService', () => {
     expect(emr.jobCount(VC_A)).toBe(1);
   });
 
+  it('refuses the same idempotency key with a different request: 409 naming the key, nothing submitted', async () => {
+    const { service, tenantA } = await setup();
+    const request = jobRequest({ ...FITS, idempotencyKey: 'nightly-1' });
+    const first = await service.submit({
+      tenant: tenantA,
+      request,
+      actor: 'x',
+      credentials: CALLER,
+    });
+    emr.clearCalls();
+    await expect(
+      service.submit({
+        tenant: tenantA,
+        request: { ...request, entryPointArguments: ['--day=2026-11-21'] },
+        actor: 'x',
+        credentials: CALLER,
+      }),
+    ).rejects.toThrow(
+      new ConflictError(
+        `idempotencyKey "nightly-1" was already used for a different request (job run ${
+          first.run!.id
+        }); send a new key for a new request, or the same request to retry`,
+      ),
+    );
+    expect(callsOf('StartJobRun')).toHaveLength(0);
+    expect(emr.jobCount(VC_A)).toBe(1);
+  });
+
   it('resubmits with the same token after a crash between recording and calling', async () => {
     const { service, gateway, tenantA } = await setup();
     const request = jobRequest({ ...FITS, idempotencyKey: 'crash-before' });
@@ -263,7 +294,7 @@ describe('JobService', () => {
       }),
     ).rejects.toThrow(ServiceUnavailableError);
     const recorded = (
-      await service.listRuns({ tenants: ['team-a'], limit: 10 })
+      await service.listRuns({ tenantUids: [tenantA.uid], limit: 10 })
     ).items;
     expect(recorded.map(r => r.state)).toEqual(['SUBMITTING']);
     expect(emr.jobCount(VC_A)).toBe(0);
@@ -295,8 +326,9 @@ describe('JobService', () => {
 
     // The sync finds it by its submission tag and attaches it to the record...
     await service.syncTenant(tenantA);
-    const runs = (await service.listRuns({ tenants: ['team-a'], limit: 10 }))
-      .items;
+    const runs = (
+      await service.listRuns({ tenantUids: [tenantA.uid], limit: 10 })
+    ).items;
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({
       state: 'PENDING',
@@ -356,7 +388,7 @@ describe('JobService', () => {
     ).rejects.toThrow();
     await service.syncTenant(tenantA);
     expect(
-      (await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0]
+      (await service.listRuns({ tenantUids: [tenantA.uid], limit: 1 })).items[0]
         .state,
     ).toBe('SUBMITTING');
     await knex('emr_job_runs').update({
@@ -364,7 +396,8 @@ describe('JobService', () => {
     });
     await service.syncTenant(tenantA);
     expect(
-      (await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0],
+      (await service.listRuns({ tenantUids: [tenantA.uid], limit: 1 }))
+        .items[0],
     ).toMatchObject({
       state: 'FAILED',
       stateDetails: expect.stringContaining('never reached EMR'),
@@ -393,7 +426,8 @@ describe('JobService', () => {
       new InputError('EMR refused the job run: Release label is not supported'),
     );
     expect(
-      (await service.listRuns({ tenants: ['team-a'], limit: 1 })).items[0],
+      (await service.listRuns({ tenantUids: [tenantA.uid], limit: 1 }))
+        .items[0],
     ).toMatchObject({
       state: 'FAILED',
       failureReason: 'VALIDATION_ERROR',
@@ -425,7 +459,7 @@ describe('JobService', () => {
     ).rejects.toThrow(ConflictError);
     expect(callsOf('StartJobRun')).toEqual([]);
     expect(
-      (await service.listRuns({ tenants: ['team-a'], limit: 10 })).items,
+      (await service.listRuns({ tenantUids: [tenantA.uid], limit: 10 })).items,
     ).toEqual([]);
   });
 
@@ -442,7 +476,7 @@ describe('JobService', () => {
     expect(result.run).toBeUndefined();
     expect(emr.calls).toEqual([]);
     expect(
-      (await service.listRuns({ tenants: ['team-a'], limit: 10 })).items,
+      (await service.listRuns({ tenantUids: [tenantA.uid], limit: 10 })).items,
     ).toEqual([]);
   });
 
@@ -466,7 +500,7 @@ describe('JobService', () => {
       expect(callsOf('ListJobRuns').length).toBeGreaterThanOrEqual(3);
       const attributed = await service.listRuns({
         entityRef: 'component:default/nightly-etl',
-        tenants: ['team-a'],
+        tenantUids: [tenantA.uid],
         limit: 200,
       });
       expect(attributed.items).toHaveLength(60);
@@ -526,6 +560,37 @@ describe('JobService', () => {
       ]);
       expect(result.described).toBe(1);
       expect((await service.getRun(run!.id)).state).toBe('SUBMITTED');
+    });
+
+    it('closes a run EMR no longer knows once it has not changed for an hour, and not before', async () => {
+      const { service, tenantA, knex } = await setup();
+      const { run } = await service.submit({
+        tenant: tenantA,
+        request: jobRequest(FITS),
+        actor: 'x',
+        credentials: CALLER,
+      });
+      await service.syncTenant(tenantA);
+      // Out of the list window, so the sync describes it; EMR has forgotten it.
+      await knex('emr_job_sync').update({
+        watermark: new Date(Date.now() + 3_600_000),
+      });
+      await knex('emr_job_runs')
+        .where({ id: run!.id })
+        .update({ created_at: new Date(Date.now() - 2 * 3_600_000) });
+      emr.forgetJob(run!.emrJobRunId!);
+      await service.syncTenant(tenantA);
+      expect((await service.getRun(run!.id)).state).toBe('PENDING');
+
+      await knex('emr_job_runs')
+        .where({ id: run!.id })
+        .update({ updated_at: new Date(Date.now() - 61 * 60_000) });
+      await service.syncTenant(tenantA);
+      expect(await service.getRun(run!.id)).toMatchObject({
+        state: 'FAILED',
+        failureReason: 'UNKNOWN_TO_EMR',
+        stateDetails: expect.stringContaining('EMR no longer knows'),
+      });
     });
 
     it('rides out throttling with the SDK’s retries', async () => {

@@ -25,10 +25,13 @@ import type { ClusterSettings, EmrOnEksSettings } from '../config';
 import {
   composeStartJobRun,
   JOB_TAGS,
+  jobRunClientToken,
   jobShape,
   requestedResources,
+  requestFingerprint,
   validateJobRun,
 } from '../domain/jobRun';
+import { redactIdentifiers } from '../domain/redact';
 import type { JobRunGateway } from '../gateways/aws/JobRunGateway';
 import type { EntityCatalogGateway } from '../gateways/EntityCatalogGateway';
 import {
@@ -39,8 +42,17 @@ import type { JobRunQuery, JobRunStore } from '../stores/JobRunStore';
 import type { JobSyncStore } from '../stores/JobSyncStore';
 import type { TenantStore } from '../stores/TenantStore';
 
+/** How long one request may take to send a run's StartJobRun before another may. */
+const SUBMIT_CLAIM_MS = 60 * 1000;
+
 /** A SUBMITTING run this old that EMR never heard of was not submitted. */
 const SUBMISSION_GRACE_MS = 15 * 60 * 1000;
+/**
+ * A run EMR accepted but no longer knows (DescribeJobRun: not found) is
+ * closed once it has not changed for this long: EMR forgets old runs, and
+ * a run nobody can describe would otherwise stay "running" for ever.
+ */
+const UNKNOWN_RUN_GRACE_MS = 60 * 60 * 1000;
 
 export interface SubmitResult {
   /** The StartJobRun input that was (or, for a dry run, would be) sent. */
@@ -152,6 +164,7 @@ export class JobService {
     const { run, inserted, clientToken } = await this.jobs.insertSubmission({
       id: randomUUID(),
       tenant: tenant.name,
+      tenantUid: tenant.uid,
       virtualClusterId: virtualClusterId!,
       name: request.name,
       releaseLabel: shape.releaseLabel,
@@ -159,12 +172,26 @@ export class JobService {
       submittedBy: actor,
       spot: request.spot,
       idempotencyKey: request.idempotencyKey,
-      clientToken: request.idempotencyKey ?? randomUUID(),
+      // Scoped to the tenant incarnation: the same key in two tenants (or
+      // in a tenant re-created under the same name) is two submissions.
+      clientToken: request.idempotencyKey
+        ? jobRunClientToken(tenant.uid, request.idempotencyKey)
+        : randomUUID(),
+      requestHash: requestFingerprint(request),
       requested: requestedResources(shape),
     });
     const startJobRun = compose(clientToken, run.id);
     if (!inserted && run.state !== 'SUBMITTING') {
       return { startJobRun, run, created: false };
+    }
+    if (!(await this.jobs.claimSubmission(run.id, SUBMIT_CLAIM_MS))) {
+      // Another request is sending this run's StartJobRun right now: the
+      // run is the answer, as recorded (SUBMITTING until EMR answers it).
+      return {
+        startJobRun,
+        run: (await this.jobs.getRun(run.id)) ?? run,
+        created: inserted,
+      };
     }
 
     // New, or recorded earlier without EMR's answer: (re)submit with the
@@ -174,12 +201,17 @@ export class JobService {
       accepted = await this.jobRunsFor(cluster).start(startJobRun);
     } catch (error) {
       if (error instanceof JobRunRejectedError) {
+        // Stored and shown to the tenant: no foreign ARNs or account ids.
+        const details = redactIdentifiers(error.message, {
+          arns: [executionRoleArn!],
+        });
         await this.jobs.markFailed(run.id, {
           reason: 'VALIDATION_ERROR',
-          details: error.message,
+          details,
         });
-        throw new InputError(`EMR refused the job run: ${error.message}`);
+        throw new InputError(`EMR refused the job run: ${details}`);
       }
+      await this.jobs.releaseSubmission(run.id);
       // Throttled, unreachable or failing: the run stays SUBMITTING and a
       // retry with the same idempotency key resubmits it with the same token.
       throw new ServiceUnavailableError(
@@ -246,8 +278,9 @@ export class JobService {
     return this.jobs.listRuns(query);
   }
 
-  tenantsWithRunsOf(entityRef: string): Promise<string[]> {
-    return this.jobs.tenantsWithRunsOf(entityRef);
+  /** Uids of the tenants (current or offboarded) with runs of an entity. */
+  tenantUidsWithRunsOf(entityRef: string): Promise<string[]> {
+    return this.jobs.tenantUidsWithRunsOf(entityRef);
   }
 
   /** Cancels a run in EMR and records the state EMR reports right after. */
@@ -280,7 +313,10 @@ export class JobService {
    * stored watermark (minus a safety margin), then describes the unfinished
    * runs older than that window. With nothing new, that is one List call.
    */
-  async syncTenant(tenant: Tenant): Promise<SyncResult> {
+  async syncTenant(
+    tenant: Tenant,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<SyncResult> {
     const result: SyncResult = {
       tenant: tenant.name,
       listed: 0,
@@ -305,13 +341,11 @@ export class JobService {
     let watermark = known;
     try {
       const seen = new Set<string>();
-      for await (const page of gateway.list(virtualClusterId, since)) {
+      for await (const page of gateway.list(virtualClusterId, since, {
+        signal: options.signal,
+      })) {
         result.listed += page.length;
-        result.written += await this.jobs.upsertFromEmr(
-          tenant.name,
-          page,
-          JOB_TAGS,
-        );
+        result.written += await this.jobs.upsertFromEmr(tenant, page, JOB_TAGS);
         for (const run of page) {
           seen.add(run.id);
           if (!watermark || run.createdAt > watermark) {
@@ -319,7 +353,7 @@ export class JobService {
           }
         }
       }
-      const unfinished = await this.jobs.unfinishedRuns(tenant.name);
+      const unfinished = await this.jobs.unfinishedRuns(tenant.uid);
       // Unfinished runs the list no longer covers (created before the window).
       // Runs of an earlier virtual cluster (replaced by a reconcile) are
       // never listed: they are described with their own cluster's id.
@@ -356,10 +390,21 @@ export class JobService {
         result.described++;
         if (described) {
           result.written += await this.jobs.upsertFromEmr(
-            tenant.name,
+            tenant,
             [described],
             JOB_TAGS,
           );
+        } else if (
+          now.getTime() - Date.parse(run.updatedAt) >
+          UNKNOWN_RUN_GRACE_MS
+        ) {
+          await this.jobs.setState(run.id, {
+            state: 'FAILED',
+            failureReason: 'UNKNOWN_TO_EMR',
+            stateDetails: `EMR no longer knows job run ${run.emrJobRunId} (it keeps runs for a limited time), so its outcome is unknown; it last reported ${run.state}`,
+            finishedAt: now,
+          });
+          result.written++;
         }
       }
       result.written += await this.expireLostSubmissions(unfinished, now);
@@ -369,6 +414,10 @@ export class JobService {
         lastSyncedAt: now,
       });
     } catch (error) {
+      if (options.signal?.aborted) {
+        // Stopped, not failed: the next run picks up from the watermark.
+        throw error;
+      }
       result.error =
         error instanceof VirtualClusterGoneError
           ? `virtual cluster ${virtualClusterId} no longer exists; reconcile tenant ${tenant.name}`
@@ -384,23 +433,31 @@ export class JobService {
   }
 
   /** The scheduled pass: every tenant, each independent of the others. */
-  async syncAll(): Promise<SyncResult[]> {
+  async syncAll(options: { signal?: AbortSignal } = {}): Promise<SyncResult[]> {
     const results: SyncResult[] = [];
-    for (const tenant of await this.tenants.listTenants()) {
-      if (
-        tenant.status.phase === 'Deleting' ||
-        !tenant.status.virtualClusterId
-      ) {
-        continue;
+    let cursor: string | undefined;
+    do {
+      options.signal?.throwIfAborted();
+      const page = await this.tenants.listTenantPage({ limit: 200, cursor });
+      for (const tenant of page.items) {
+        if (
+          tenant.status.phase === 'Deleting' ||
+          !tenant.status.virtualClusterId
+        ) {
+          continue;
+        }
+        // A run that outlived its timeout stops: another may be under way.
+        options.signal?.throwIfAborted();
+        const result = await this.syncTenant(tenant, options);
+        if (result.error) {
+          this.logger.warn(
+            `Job-run sync of tenant ${tenant.name} failed: ${result.error}`,
+          );
+        }
+        results.push(result);
       }
-      const result = await this.syncTenant(tenant);
-      if (result.error) {
-        this.logger.warn(
-          `Job-run sync of tenant ${tenant.name} failed: ${result.error}`,
-        );
-      }
-      results.push(result);
-    }
+      cursor = page.nextCursor;
+    } while (cursor);
     return results;
   }
 

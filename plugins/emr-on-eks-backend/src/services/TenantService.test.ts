@@ -71,14 +71,15 @@ async function setup(
     accountId: async () => options.account ?? TEST_ACCOUNT_ID,
     dispose: () => undefined,
   } as unknown as ClusterGateways;
+  const logger = mockServices.logger.mock();
   const service = TenantService.create({
     settings: testSettings(),
     store,
-    logger: mockServices.logger.mock(),
+    logger,
     gatewaysFor: () => gateways,
     steps: recordingSteps(calls, failing),
   });
-  return { knex, store, service, calls, failing };
+  return { knex, store, service, calls, failing, logger };
 }
 
 describe('TenantService', () => {
@@ -267,14 +268,20 @@ describe('TenantService', () => {
     });
   });
 
-  it('changes nothing when the credentials are for another account', async () => {
-    const { store, service, calls } = await setup({ account: '999999999999' });
+  it('changes nothing when the credentials are for another account, telling the tenant without account ids and the log with them', async () => {
+    const { store, service, calls, logger } = await setup({
+      account: '999999999999',
+    });
     await store.insertTenant({ spec: spec(), createdBy: 'x' });
     const tenant = await service.reconcile('team-a', 'x');
     expect(calls).toEqual([]);
     expect(tenant?.status.phase).toBe('Failed');
     expect(tenant?.status.message).toBe(
-      `the AWS credentials belong to account 999999999999, but cluster shared is configured with account ${TEST_ACCOUNT_ID}`,
+      'the AWS credentials belong to account <account-id>, but cluster shared is configured with account <account-id>',
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      `Reconcile of tenant team-a: the AWS credentials belong to account 999999999999, but cluster shared is configured with account ${TEST_ACCOUNT_ID}`,
+      expect.objectContaining({ tenantUid: tenant!.uid }),
     );
   });
 
@@ -304,7 +311,7 @@ describe('TenantService', () => {
     await service.reconcileAll();
     expect(calls.at(-1)).toBe('remove:kubernetes-objects');
     expect(await store.exists('team-a')).toBe(false);
-    const audit = await store.listAudit('team-a');
+    const audit = (await store.listAudit(stuck.uid, { limit: 10 })).items;
     expect(audit.map(e => `${e.action}:${e.result}`)).toEqual([
       'tenant.offboard:succeeded',
       'tenant.offboard:failed',

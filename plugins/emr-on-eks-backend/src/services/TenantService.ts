@@ -2,17 +2,27 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   formatIssues,
+  OffboardedTenant,
   Tenant,
   TenantAuditEvent,
+  TenantAuditPage,
+  TenantPage,
   TenantSpec,
 } from '@spot-spark/plugin-emr-on-eks-common';
+import { createHash } from 'node:crypto';
 import { clusterOfTenant } from '../config';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
 import { guardrailViolations } from '../domain/guardrails';
+import { redactIdentifiers } from '../domain/redact';
 import { buildTenantPlan, checkSpecAgainstSettings } from '../domain/plan';
 import type { ClusterGateways } from '../gateways/ClusterGateways';
 import { NotManagedError } from '../gateways/errors';
-import type { TenantOutputs, TenantStore } from '../stores/TenantStore';
+import type {
+  ClusterCheck,
+  TenantOutputs,
+  TenantQueryFilter,
+  TenantStore,
+} from '../stores/TenantStore';
 import { RECONCILE_STEP_LIST, ReconcileStep } from './reconcileSteps';
 import { LeaseLostError, TenantLease } from './TenantLease';
 
@@ -60,6 +70,7 @@ export class TenantService {
   /** The last background reconcile queued per tenant: they run one after another. */
   private readonly queued = new Map<string, Promise<unknown>>();
   private readonly verifiedAccounts = new Set<string>();
+  private stopping = false;
 
   private constructor(
     private readonly settings: EmrOnEksSettings,
@@ -71,8 +82,12 @@ export class TenantService {
 
   /** Validates against the settings, stores the tenant and starts onboarding. */
   async createTenant(spec: TenantSpec, actor: Actor): Promise<Tenant> {
-    await this.assertFitsSettings(spec);
-    const tenant = await this.store.insertTenant({ spec, createdBy: actor });
+    const check = this.assertFitsSettings(spec);
+    const tenant = await this.store.insertTenant({
+      spec,
+      createdBy: actor,
+      check,
+    });
     await this.audit(tenant, actor, 'tenant.create', 'accepted');
     this.reconcileInBackground(spec.name, actor);
     return tenant;
@@ -88,7 +103,7 @@ export class TenantService {
     actor: Actor,
     expectedGeneration?: number,
   ): Promise<Tenant> {
-    await this.assertFitsSettings(spec);
+    const check = this.assertFitsSettings(spec);
     const current = await this.store.getTenant(spec.name);
     if (current.status.phase === 'Deleting') {
       throw new ConflictError(`tenant ${spec.name} is being offboarded`);
@@ -103,6 +118,7 @@ export class TenantService {
     const { tenant, changed } = await this.store.updateSpec(
       spec,
       expectedGeneration,
+      check,
     );
     await this.audit(
       tenant,
@@ -170,8 +186,13 @@ export class TenantService {
   }
 
   /** The scheduled pass: every tenant, each failure independent of the others. */
-  async reconcileAll(): Promise<void> {
+  async reconcileAll(options: { signal?: AbortSignal } = {}): Promise<void> {
     for (const name of await this.store.listNames()) {
+      // Shutting down, or the run outlived its timeout (the scheduler may
+      // then start the next one on another replica): stop between tenants.
+      if (this.stopping || options.signal?.aborted) {
+        return;
+      }
       try {
         await this.reconcile(name, SCHEDULER_ACTOR);
       } catch (error) {
@@ -199,9 +220,13 @@ export class TenantService {
     return this.store.findTenants(names);
   }
 
-  /** Every tenant, by name. */
-  listTenants(): Promise<Tenant[]> {
-    return this.store.listTenants();
+  /** A page of the tenants `filter` allows (all when left out), by name. */
+  listTenants(options: {
+    limit: number;
+    cursor?: string;
+    filter?: TenantQueryFilter;
+  }): Promise<TenantPage> {
+    return this.store.listTenantPage(options);
   }
 
   /** Every tenant's name, sorted. */
@@ -209,13 +234,44 @@ export class TenantService {
     return this.store.listNames();
   }
 
+  /** Names and uids of the current tenants (of the given uids, when given). */
+  listIdentities(
+    uids?: string[],
+  ): Promise<Array<{ name: string; uid: string }>> {
+    return this.store.listIdentities(uids);
+  }
+
   /** Whether a tenant of that name exists (being offboarded included). */
   exists(name: string): Promise<boolean> {
     return this.store.exists(name);
   }
 
-  listAudit(name: string): Promise<TenantAuditEvent[]> {
-    return this.store.listAudit(name);
+  /** A page of a tenant's audit trail, by the tenant's uid. */
+  listAudit(
+    uid: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<TenantAuditPage> {
+    return this.store.listAudit(uid, options);
+  }
+
+  /** Offboarded tenants of a name (of every name when left out), newest first. */
+  listOffboarded(name?: string): Promise<OffboardedTenant[]> {
+    return this.store.listHistory(name);
+  }
+
+  /** An offboarded tenant by uid, or undefined. */
+  findOffboarded(uid: string): Promise<OffboardedTenant | undefined> {
+    return this.store.findHistory(uid);
+  }
+
+  /**
+   * At shutdown: queues no more work and waits for the reconciles running
+   * now, each of which releases its lease when it ends (a lease left by a
+   * killed process lapses after its short TTL instead).
+   */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    await this.waitForIdle();
   }
 
   /**
@@ -225,6 +281,10 @@ export class TenantService {
    * the new state on its next pass, or the schedule does.
    */
   private reconcileInBackground(name: string, actor: Actor) {
+    if (this.stopping) {
+      // The schedule (on this replica or another) picks the change up.
+      return;
+    }
     const before = this.queued.get(name) ?? Promise.resolve();
     const run: Promise<unknown> = before
       .then(() => this.reconcile(name, actor))
@@ -253,7 +313,7 @@ export class TenantService {
     lease: TenantLease,
   ): Promise<void> {
     const { cluster, gateways } = this.clusterOf(tenant);
-    const plan = buildTenantPlan(tenant.spec, cluster, this.settings);
+    const plan = buildTenantPlan(tenant, cluster, this.settings);
     const generation = tenant.generation;
     // Resume: a pass that did not finish (Failed, or Reconciling when the
     // process died) skips the steps it completed for this generation. A pass
@@ -292,9 +352,10 @@ export class TenantService {
             gateways,
             outputs,
             clientToken: clientTokenOf(tenant),
+            generation,
           });
         } catch (error) {
-          const message = errorMessage(error);
+          const message = this.failureMessage(tenant, error);
           await this.store.recordStep(tenant.name, {
             name: step.name,
             state: 'Failed',
@@ -326,7 +387,7 @@ export class TenantService {
         // Another reconcile holds the tenant now: write nothing more.
         throw error;
       }
-      const message = errorMessage(error);
+      const message = this.failureMessage(tenant, error);
       await this.store.setPhase(tenant.name, 'Failed', { message, generation });
       await this.audit(tenant, actor, 'tenant.reconcile', 'failed', message);
       return;
@@ -356,7 +417,7 @@ export class TenantService {
     lease: TenantLease,
   ): Promise<void> {
     const { cluster, gateways } = this.clusterOf(tenant);
-    const plan = buildTenantPlan(tenant.spec, cluster, this.settings);
+    const plan = buildTenantPlan(tenant, cluster, this.settings);
     const outputs = pickOutputs(tenant);
     const removed: string[] = [];
     try {
@@ -369,6 +430,7 @@ export class TenantService {
             gateways,
             outputs,
             clientToken: clientTokenOf(tenant),
+            generation: tenant.generation,
           });
           removed.push(...changes);
           await this.store.recordStep(tenant.name, {
@@ -379,7 +441,7 @@ export class TenantService {
             generation: tenant.generation,
           });
         } catch (error) {
-          const message = errorMessage(error);
+          const message = this.failureMessage(tenant, error);
           if (error instanceof NotManagedError) {
             const previous = tenant.status.steps.find(
               s => s.name === step.name,
@@ -412,7 +474,7 @@ export class TenantService {
       if (error instanceof LeaseLostError) {
         throw error;
       }
-      const message = errorMessage(error);
+      const message = this.failureMessage(tenant, error);
       await this.store.setPhase(tenant.name, 'Deleting', { message });
       await this.audit(tenant, actor, 'tenant.offboard', 'failed', message);
       return;
@@ -426,6 +488,24 @@ export class TenantService {
       'succeeded',
       removed.join('; ') || 'nothing to delete',
     );
+  }
+
+  /**
+   * What a failure says to the tenant's readers (stored on the step and the
+   * tenant, and in the audit trail): the error without the ARNs and account
+   * ids of anything but the tenant's own role. The full error goes to the log.
+   */
+  private failureMessage(tenant: Tenant, error: unknown): string {
+    if (error instanceof StepFailure) {
+      return error.message; // already told and logged when the step failed
+    }
+    const full = errorMessage(error);
+    this.logger.warn(`Reconcile of tenant ${tenant.name}: ${full}`, {
+      tenant: tenant.name,
+      tenantUid: tenant.uid,
+    });
+    const ownRole = tenant.status.executionRoleArn;
+    return redactIdentifiers(full, { arns: ownRole ? [ownRole] : [] });
   }
 
   /** Fails fast when the AWS credentials are for another account. */
@@ -450,29 +530,31 @@ export class TenantService {
     return { cluster, gateways: this.gatewaysFor(cluster) };
   }
 
-  /** The configured cluster settings, then the cluster's guardrails. */
-  private async assertFitsSettings(spec: TenantSpec) {
+  /**
+   * Checks the spec against the configured cluster settings now, and returns
+   * the check against the cluster's guardrails and other tenants, which the
+   * store runs under the cluster's lock when it writes the spec.
+   */
+  private assertFitsSettings(spec: TenantSpec): ClusterCheck {
     const issues = checkSpecAgainstSettings(spec, this.settings);
-    const cluster = this.settings.clusters.find(c => c.name === spec.cluster);
-    if (issues.length === 0 && cluster) {
-      const others = (await this.store.listSpecs(spec.cluster)).filter(
-        other => other.name !== spec.name,
-      );
-      issues.push(
-        ...guardrailViolations(spec, {
-          guardrails: cluster.guardrails,
-          assetsBucket: cluster.assetsBucket,
-          others,
-        }),
-      );
-    }
     if (issues.length > 0) {
       throw new InputError(formatIssues(issues));
     }
+    const cluster = this.settings.clusters.find(c => c.name === spec.cluster)!;
+    return others => {
+      const violations = guardrailViolations(spec, {
+        guardrails: cluster.guardrails,
+        assetsBucket: cluster.assetsBucket,
+        others,
+      });
+      if (violations.length > 0) {
+        throw new InputError(formatIssues(violations));
+      }
+    };
   }
 
   private audit(
-    tenant: Pick<Tenant, 'name' | 'generation'>,
+    tenant: Pick<Tenant, 'uid' | 'name' | 'generation'>,
     actor: Actor,
     action: string,
     result: TenantAuditEvent['result'],
@@ -480,6 +562,7 @@ export class TenantService {
   ) {
     return this.store.appendAudit({
       tenant: tenant.name,
+      tenantUid: tenant.uid,
       actor,
       action,
       result,
@@ -516,5 +599,7 @@ function pickOutputs(tenant: Tenant): Partial<TenantOutputs> {
  * onboarding, different for a tenant of the same name onboarded later.
  */
 function clientTokenOf(tenant: Tenant): string {
-  return `${tenant.name}-${Date.parse(tenant.createdAt)}`.slice(0, 64);
+  return createHash('sha256')
+    .update(`virtual-cluster\n${tenant.uid}`)
+    .digest('hex');
 }

@@ -10,6 +10,8 @@ export interface StepContext {
   outputs: Partial<TenantOutputs>;
   /** Idempotency token of this tenant's creations. */
   clientToken: string;
+  /** Spec generation being reconciled (named in GitOps commits). */
+  generation?: number;
 }
 
 export interface StepResult {
@@ -36,25 +38,29 @@ export interface ReconcileStep {
 export const RECONCILE_STEP_LIST: ReconcileStep[] = [
   {
     name: 'kubernetes-objects',
-    async apply({ plan, gateways }) {
+    async apply({ plan, gateways, generation }) {
       // The tenant's objects first: the gateway refuses a namespace this
       // plugin did not create for the tenant before writing anything, and
       // then not even the shared PriorityClasses are written. Nothing in the
       // namespace needs them to exist (the quota's scope only names them).
+      const context = { tenant: plan.tenant, generation };
       const own = await gateways.kubernetes.applyTenantObjects(
         plan.tenant,
         plan.kubernetes.tenantObjects,
+        context,
       );
       const shared = await gateways.kubernetes.applyClusterObjects(
         plan.kubernetes.clusterObjects,
+        context,
       );
       return { changes: [...own, ...shared] };
     },
     // PriorityClasses are shared by every tenant of the cluster and stay.
-    remove: ({ plan, gateways }) =>
+    remove: ({ plan, gateways, generation }) =>
       gateways.kubernetes.deleteTenantObjects(
         plan.tenant,
         plan.kubernetes.tenantObjects,
+        { tenant: plan.tenant, generation },
       ),
   },
   {

@@ -25,10 +25,15 @@ const REQUESTED = {
   maxMemoryMiB: 20352,
 };
 
+/** Store tests keep no tenant rows: a tenant's uid is derived from its name. */
+const uidOf = (name: string) => `uid-${name}`;
+const T = (name: string) => ({ name, uid: uidOf(name) });
+
 function submission(overrides: Partial<NewSubmission> = {}): NewSubmission {
   return {
     id: overrides.id ?? `sub-${Math.random().toString(36).slice(2)}`,
     tenant: 'team-a',
+    tenantUid: uidOf('team-a'),
     virtualClusterId: 'vc-a',
     name: 'daily',
     releaseLabel: 'emr-7.5.0-latest',
@@ -36,6 +41,7 @@ function submission(overrides: Partial<NewSubmission> = {}): NewSubmission {
     submittedBy: 'user:default/alice',
     spot: true,
     clientToken: 'token',
+    requestHash: 'same-request',
     requested: REQUESTED,
     ...overrides,
   };
@@ -81,11 +87,33 @@ describe('JobRunStore', () => {
         run: { id: 'a' },
         clientToken: 'k1',
       });
-      // The same key in another tenant is another run.
+      // The same key with another request is refused, naming the key.
+      await expect(
+        store.insertSubmission(
+          submission({ id: 'e', idempotencyKey: 'k1', requestHash: 'other' }),
+        ),
+      ).rejects.toThrow(
+        /idempotencyKey "k1" was already used for a different request \(job run a\)/,
+      );
+      // The same key in another tenant is another run, and so it is in a
+      // tenant of the same name onboarded again (another uid).
       const elsewhere = await store.insertSubmission(
-        submission({ id: 'c', tenant: 'team-b', idempotencyKey: 'k1' }),
+        submission({
+          id: 'c',
+          tenant: 'team-b',
+          tenantUid: uidOf('team-b'),
+          idempotencyKey: 'k1',
+        }),
       );
       expect(elsewhere.inserted).toBe(true);
+      const reborn = await store.insertSubmission(
+        submission({
+          id: 'f',
+          tenantUid: 'uid-team-a-2',
+          idempotencyKey: 'k1',
+        }),
+      );
+      expect(reborn.inserted).toBe(true);
       // Concurrent twins: one insert, both get the same run.
       const twins = await Promise.all([
         store.insertSubmission(submission({ id: 'd1', idempotencyKey: 'k2' })),
@@ -114,14 +142,14 @@ describe('JobRunStore', () => {
           createdAt: new Date('2026-11-20T11:00:00Z'),
         }),
       ];
-      expect(await store.upsertFromEmr('team-a', page, JOB_TAGS)).toBe(2);
+      expect(await store.upsertFromEmr(T('team-a'), page, JOB_TAGS)).toBe(2);
       expect(await store.getRun('lost-answer')).toMatchObject({
         emrJobRunId: 'job-1',
         state: 'SUBMITTED',
         source: 'backstage',
       });
       const external = (
-        await store.listRuns({ tenants: ['team-a'], limit: 10 })
+        await store.listRuns({ tenantUids: ['team-a'].map(uidOf), limit: 10 })
       ).items.find(r => r.emrJobRunId === 'job-2');
       expect(external).toMatchObject({
         name: 'airflow-job',
@@ -133,11 +161,11 @@ describe('JobRunStore', () => {
       expect(external?.spot).toBeUndefined();
 
       // The same page again changes nothing; a state change writes one row.
-      expect(await store.upsertFromEmr('team-a', page, JOB_TAGS)).toBe(0);
+      expect(await store.upsertFromEmr(T('team-a'), page, JOB_TAGS)).toBe(0);
       const finished = new Date('2026-11-20T12:00:00Z');
       expect(
         await store.upsertFromEmr(
-          'team-a',
+          T('team-a'),
           [
             {
               ...page[1],
@@ -179,9 +207,9 @@ describe('JobRunStore', () => {
           },
         }),
       );
-      await store.upsertFromEmr('team-a', runs, JOB_TAGS);
+      await store.upsertFromEmr(T('team-a'), runs, JOB_TAGS);
       await store.upsertFromEmr(
-        'team-b',
+        T('team-b'),
         [
           emrRun({
             id: 'b-1',
@@ -197,7 +225,7 @@ describe('JobRunStore', () => {
       let pages = 0;
       do {
         const page = await store.listRuns({
-          tenants: ['team-a'],
+          tenantUids: ['team-a'].map(uidOf),
           limit: 10,
           cursor,
         });
@@ -214,7 +242,7 @@ describe('JobRunStore', () => {
       expect([...times].sort((a, b) => b - a)).toEqual(times);
 
       const failed = await store.listRuns({
-        tenants: ['team-a'],
+        tenantUids: ['team-a'].map(uidOf),
         states: ['FAILED'],
         limit: 50,
       });
@@ -226,7 +254,7 @@ describe('JobRunStore', () => {
         'job-00',
       ]);
       const window = await store.listRuns({
-        tenants: ['team-a'],
+        tenantUids: ['team-a'].map(uidOf),
         createdAfter: new Date(base + 2 * 60_000),
         createdBefore: new Date(base + 4 * 60_000),
         limit: 50,
@@ -246,17 +274,16 @@ describe('JobRunStore', () => {
       ).toEqual(['job-04', 'job-05']);
       const even = await store.listRuns({
         entityRef: 'component:default/even',
-        tenants: ['team-a', 'team-b'],
+        tenantUids: ['team-a', 'team-b'].map(uidOf),
         limit: 50,
       });
       expect(even.items).toHaveLength(14);
-      expect(await store.tenantsWithRunsOf('component:default/even')).toEqual([
-        'team-a',
-        'team-b',
-      ]);
-      expect((await store.listRuns({ tenants: [], limit: 50 })).items).toEqual(
-        [],
-      );
+      expect(
+        await store.tenantUidsWithRunsOf('component:default/even'),
+      ).toEqual([uidOf('team-a'), uidOf('team-b')]);
+      expect(
+        (await store.listRuns({ tenantUids: [], limit: 50 })).items,
+      ).toEqual([]);
       await expect(
         store.listRuns({ limit: 5, cursor: 'garbage' }),
       ).rejects.toThrow(InputError);
@@ -271,7 +298,7 @@ describe('JobRunStore', () => {
       // The sync found it in EMR (by its submission tag) while the submitter
       // was still waiting for StartJobRun's answer...
       await store.upsertFromEmr(
-        'team-a',
+        T('team-a'),
         [
           emrRun({
             id: 'job-raced',
@@ -303,7 +330,7 @@ describe('JobRunStore', () => {
     async databaseId => {
       const { store } = await createStore(databaseId);
       const written = await store.upsertFromEmr(
-        'team-a',
+        T('team-a'),
         [
           emrRun({
             id: 'long-tags',
@@ -316,8 +343,9 @@ describe('JobRunStore', () => {
         JOB_TAGS,
       );
       expect(written).toBe(1);
-      const [run] = (await store.listRuns({ tenants: ['team-a'], limit: 5 }))
-        .items;
+      const [run] = (
+        await store.listRuns({ tenantUids: ['team-a'].map(uidOf), limit: 5 })
+      ).items;
       expect(run).toMatchObject({
         emrJobRunId: 'long-tags',
         source: 'external',
@@ -332,7 +360,7 @@ describe('JobRunStore', () => {
     async databaseId => {
       const { store, syncStates } = await createStore(databaseId);
       await store.upsertFromEmr(
-        'team-a',
+        T('team-a'),
         [
           emrRun({
             id: 'old-running',
@@ -351,12 +379,14 @@ describe('JobRunStore', () => {
         JOB_TAGS,
       );
       const older = await store.unfinishedRuns(
-        'team-a',
+        uidOf('team-a'),
         new Date('2026-11-10T00:00:00Z'),
       );
       expect(older.map(r => r.emrJobRunId)).toEqual(['old-running']);
       expect(
-        (await store.unfinishedRuns('team-a')).map(r => r.emrJobRunId).sort(),
+        (await store.unfinishedRuns(uidOf('team-a')))
+          .map(r => r.emrJobRunId)
+          .sort(),
       ).toEqual(['new-running', 'old-running']);
 
       expect(await syncStates.getSyncState('team-a')).toBeUndefined();

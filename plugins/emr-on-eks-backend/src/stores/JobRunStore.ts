@@ -1,3 +1,4 @@
+import { ConflictError } from '@backstage/errors';
 import {
   JobRun,
   JobRunPage,
@@ -16,6 +17,7 @@ type Timestamp = Date | string | number;
 type JobRunRow = {
   id: string;
   tenant: string;
+  tenant_uid: string;
   virtual_cluster_id: string;
   emr_job_id: string | null;
   arn: string | null;
@@ -30,6 +32,7 @@ type JobRunRow = {
   source: 'backstage' | 'external';
   idempotency_key: string | null;
   client_token: string | null;
+  request_hash: string | null;
   requested: string | null;
   created_at: Timestamp;
   finished_at: Timestamp | null;
@@ -40,6 +43,7 @@ type JobRunRow = {
 export interface NewSubmission {
   id: string;
   tenant: string;
+  tenantUid: string;
   virtualClusterId: string;
   name: string;
   releaseLabel: string;
@@ -48,12 +52,15 @@ export interface NewSubmission {
   spot: boolean;
   idempotencyKey?: string;
   clientToken: string;
+  /** Tells a retry (same hash) from a new request reusing the key. */
+  requestHash: string;
   requested: RequestedResources;
 }
 
 /** Filters of a job-run list; results are newest first. */
 export interface JobRunQuery {
-  tenants?: string[];
+  /** Runs of these tenant incarnations (uids) only. */
+  tenantUids?: string[];
   entityRef?: string;
   states?: JobRunState[];
   createdAfter?: Date;
@@ -78,8 +85,9 @@ export class JobRunStore {
   /**
    * Records a run before it is submitted. When the tenant already has a run
    * with the same idempotency key (a retry, or a concurrent twin), returns
-   * that one instead and inserts nothing. Either way it returns the client
-   * token recorded for the run, which every StartJobRun for it must use.
+   * that one instead and inserts nothing, unless that run was for another
+   * request (a ConflictError naming the key). Either way it returns the
+   * client token recorded for the run, which every StartJobRun for it must use.
    */
   async insertSubmission(
     run: NewSubmission,
@@ -87,9 +95,17 @@ export class JobRunStore {
     const existing = async () => {
       const row = run.idempotencyKey
         ? await this.db<JobRunRow>('emr_job_runs')
-            .where({ tenant: run.tenant, idempotency_key: run.idempotencyKey })
+            .where({
+              tenant_uid: run.tenantUid,
+              idempotency_key: run.idempotencyKey,
+            })
             .first()
         : undefined;
+      if (row?.request_hash && row.request_hash !== run.requestHash) {
+        throw new ConflictError(
+          `idempotencyKey "${run.idempotencyKey}" was already used for a different request (job run ${row.id}); send a new key for a new request, or the same request to retry`,
+        );
+      }
       return row
         ? {
             run: toJobRun(row),
@@ -107,6 +123,7 @@ export class JobRunStore {
       await this.db<JobRunRow>('emr_job_runs').insert({
         id: run.id,
         tenant: run.tenant,
+        tenant_uid: run.tenantUid,
         virtual_cluster_id: run.virtualClusterId,
         emr_job_id: null,
         arn: null,
@@ -121,13 +138,15 @@ export class JobRunStore {
         source: 'backstage',
         idempotency_key: run.idempotencyKey ?? null,
         client_token: run.clientToken,
+        request_hash: run.requestHash,
         requested: JSON.stringify(run.requested),
         created_at: now,
         finished_at: null,
         updated_at: now,
       });
     } catch (error) {
-      // Lost a race on the idempotency key: the winner's run is the run.
+      // Lost a race on the idempotency key: the winner's run is the run
+      // (or, for another request, a conflict).
       const winner = await existing();
       if (winner) {
         return winner;
@@ -139,6 +158,32 @@ export class JobRunStore {
       inserted: true,
       clientToken: run.clientToken,
     };
+  }
+
+  /**
+   * Takes the right to send a SUBMITTING run's StartJobRun for `ttlMs`: one
+   * caller at a time, so that requests racing on one idempotency key (on
+   * two replicas, or two retries) send one StartJobRun between them. A
+   * holder that died is replaced once its claim lapses.
+   */
+  async claimSubmission(id: string, ttlMs: number): Promise<boolean> {
+    const now = new Date();
+    const updated = await this.db('emr_job_runs')
+      .where({ id, state: 'SUBMITTING' })
+      .andWhere(q =>
+        q
+          .whereNull('submit_claimed_until')
+          .orWhere('submit_claimed_until', '<', now),
+      )
+      .update({ submit_claimed_until: new Date(now.getTime() + ttlMs) });
+    return updated === 1;
+  }
+
+  /** Gives the claim up (EMR did not answer): the next retry may send again. */
+  async releaseSubmission(id: string): Promise<void> {
+    await this.db('emr_job_runs')
+      .where({ id })
+      .update({ submit_claimed_until: null });
   }
 
   /**
@@ -208,7 +253,7 @@ export class JobRunStore {
    * only written when something changed. Returns how many rows were written.
    */
   async upsertFromEmr(
-    tenant: string,
+    tenant: { name: string; uid: string },
     runs: EmrJobRun[],
     tagKeys: JobTagKeys,
   ): Promise<number> {
@@ -231,7 +276,7 @@ export class JobRunStore {
           .filter((id): id is string => Boolean(id));
         if (submissionIds.length > 0) {
           const submitted = await tx<JobRunRow>('emr_job_runs')
-            .where('tenant', tenant)
+            .where('tenant_uid', tenant.uid)
             .whereIn('id', submissionIds);
           submitted.forEach(row => byId.set(row.id, row));
         }
@@ -262,7 +307,8 @@ export class JobRunStore {
         }
         inserts.push({
           id: randomUUID(),
-          tenant,
+          tenant: tenant.name,
+          tenant_uid: tenant.uid,
           virtual_cluster_id: run.virtualClusterId,
           emr_job_id: run.id,
           arn: run.arn ?? null,
@@ -277,6 +323,7 @@ export class JobRunStore {
           source: 'external',
           idempotency_key: null,
           client_token: null,
+          request_hash: null,
           requested: null,
           created_at: run.createdAt,
           finished_at: run.finishedAt ?? null,
@@ -291,10 +338,10 @@ export class JobRunStore {
     });
   }
 
-  /** Runs of a tenant that may still change, created before `before` (if given). */
-  async unfinishedRuns(tenant: string, before?: Date): Promise<JobRun[]> {
+  /** Runs of a tenant (uid) that may still change, created before `before` (if given). */
+  async unfinishedRuns(tenantUid: string, before?: Date): Promise<JobRun[]> {
     let query = this.db<JobRunRow>('emr_job_runs')
-      .where('tenant', tenant)
+      .where('tenant_uid', tenantUid)
       .whereNotIn('state', TERMINAL);
     if (before) {
       query = query.where('created_at', '<', before);
@@ -302,22 +349,22 @@ export class JobRunStore {
     return (await query).map(toJobRun);
   }
 
-  /** Tenants that have runs of an entity (to authorize before listing them). */
-  async tenantsWithRunsOf(entityRef: string): Promise<string[]> {
+  /** Tenant uids that have runs of an entity (to authorize before listing them). */
+  async tenantUidsWithRunsOf(entityRef: string): Promise<string[]> {
     const rows = await this.db<JobRunRow>('emr_job_runs')
       .where('entity_ref', entityRef)
-      .distinct('tenant');
-    return rows.map(row => row.tenant).sort();
+      .distinct('tenant_uid');
+    return rows.map(row => row.tenant_uid).sort();
   }
 
   /** A page of runs, newest first, continuing after `cursor`. */
   async listRuns(query: JobRunQuery): Promise<JobRunPage> {
     let q = this.db<JobRunRow>('emr_job_runs');
-    if (query.tenants) {
-      if (query.tenants.length === 0) {
+    if (query.tenantUids) {
+      if (query.tenantUids.length === 0) {
         return { items: [] };
       }
-      q = q.whereIn('tenant', query.tenants);
+      q = q.whereIn('tenant_uid', query.tenantUids);
     }
     if (query.entityRef) {
       q = q.where('entity_ref', query.entityRef);
@@ -402,6 +449,7 @@ function toJobRun(row: JobRunRow): JobRun {
   return {
     id: row.id,
     tenant: row.tenant,
+    tenantUid: row.tenant_uid,
     virtualClusterId: row.virtual_cluster_id,
     ...(row.emr_job_id ? { emrJobRunId: row.emr_job_id } : {}),
     ...(row.arn ? { arn: row.arn } : {}),

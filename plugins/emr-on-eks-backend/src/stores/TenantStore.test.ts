@@ -1,6 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { spec } from '../__testUtils__/fixtures';
 import { TenantStore } from './TenantStore';
 import { migrated } from '../__testUtils__/database';
@@ -63,10 +63,10 @@ describe('TenantStore', () => {
         created_at: now,
         updated_at: now,
       });
-      await knex.migrate.latest({ directory: migrationsDir });
+      await knex.migrate.up({ directory: migrationsDir });
       expect(await knex.schema.hasColumn('emr_tenants', 'status')).toBe(false);
-      const tenant = await new TenantStore(knex).getTenant('team-a');
-      expect(tenant.status).toMatchObject({ phase: 'Ready', ...outputs });
+      const [renamed] = await knex('emr_tenants').select('outputs');
+      expect(JSON.parse(renamed.outputs)).toEqual(outputs);
       await knex.migrate.down({ directory: migrationsDir });
       const [row] = await knex('emr_tenants').select('status');
       expect(JSON.parse(row.status)).toEqual(outputs);
@@ -136,7 +136,9 @@ describe('TenantStore', () => {
         executionRoleArn: 'arn:aws:iam::1:role/x',
         virtualClusterId: 'vc1',
       });
-      expect((await store.listTenants()).map(t => t.name)).toEqual(['team-a']);
+      expect(
+        (await store.listTenantPage({ limit: 10 })).items.map(t => t.name),
+      ).toEqual(['team-a']);
     },
   );
 
@@ -159,7 +161,7 @@ describe('TenantStore', () => {
       ).rejects.toThrow(
         'namespace team-a of cluster shared already belongs to tenant team-a',
       );
-      expect(await store.listTenants()).toHaveLength(1);
+      expect((await store.listTenantPage({ limit: 10 })).items).toHaveLength(1);
     },
   );
 
@@ -189,7 +191,7 @@ describe('TenantStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'lists names, and the specs of one cluster, without reading steps on %p',
+    'lists names, and gives a check the specs of the cluster’s other tenants, on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);
       await store.insertTenant({
@@ -202,11 +204,21 @@ describe('TenantStore', () => {
         createdBy: 'x',
       });
       expect(await store.listNames()).toEqual(['team-a', 'team-b', 'team-c']);
-      expect(await store.listSpecs('shared')).toEqual([
-        spec(),
+      const seen: unknown[] = [];
+      await store.insertTenant({
+        spec: spec({ name: 'team-d', namespace: 'team-d' }),
+        createdBy: 'x',
+        check: others => seen.push(...others),
+      });
+      expect(seen).toEqual([spec(), spec({ name: 'team-b' })]);
+      const seenOnUpdate: unknown[] = [];
+      await store.updateSpec(spec({ description: 'new' }), undefined, others =>
+        seenOnUpdate.push(...others),
+      );
+      expect(seenOnUpdate).toEqual([
         spec({ name: 'team-b' }),
+        spec({ name: 'team-d', namespace: 'team-d' }),
       ]);
-      expect(await store.listSpecs('nowhere')).toEqual([]);
     },
   );
 
@@ -233,10 +245,13 @@ describe('TenantStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'keeps the audit trail after the tenant is deleted on %p',
+    'keeps the audit trail after the tenant is deleted, under its uid, on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);
-      await store.insertTenant({ spec: spec(), createdBy: 'x' });
+      const { uid } = await store.insertTenant({
+        spec: spec(),
+        createdBy: 'x',
+      });
       await store.recordStep('team-a', {
         name: 'iam-role',
         state: 'Succeeded',
@@ -245,6 +260,7 @@ describe('TenantStore', () => {
       });
       await store.appendAudit({
         tenant: 'team-a',
+        tenantUid: uid,
         actor: 'user:default/jane',
         action: 'tenant.create',
         result: 'accepted',
@@ -252,6 +268,7 @@ describe('TenantStore', () => {
       });
       await store.appendAudit({
         tenant: 'team-a',
+        tenantUid: uid,
         actor: 'system:reconciler',
         action: 'tenant.offboard',
         result: 'succeeded',
@@ -259,13 +276,238 @@ describe('TenantStore', () => {
       });
       await store.deleteTenant('team-a');
       await expect(store.getTenant('team-a')).rejects.toThrow(NotFoundError);
-      const audit = await store.listAudit('team-a');
+      const audit = (await store.listAudit(uid, { limit: 10 })).items;
       expect(audit.map(a => [a.action, a.result, a.actor])).toEqual([
         ['tenant.offboard', 'succeeded', 'system:reconciler'],
         ['tenant.create', 'accepted', 'user:default/jane'],
       ]);
       expect(audit[0].message).toBe('gone');
       expect(Date.parse(audit[0].createdAt)).not.toBeNaN();
+      expect(await store.listHistory('team-a')).toEqual([
+        expect.objectContaining({
+          uid,
+          name: 'team-a',
+          owner: 'group:default/team-a',
+          createdBy: 'x',
+          spec: spec(),
+        }),
+      ]);
+
+      // A new tenant of the same name starts with an empty history.
+      const again = await store.insertTenant({ spec: spec(), createdBy: 'y' });
+      expect(again.uid).not.toBe(uid);
+      expect((await store.listAudit(again.uid, { limit: 10 })).items).toEqual(
+        [],
+      );
+      expect((await store.findHistory(uid))?.name).toBe('team-a');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'runs the cluster check of concurrent onboardings one after the other, so one of two clashing tenants is refused, on %p',
+    async databaseId => {
+      const { store, knex } = await createStore(databaseId);
+      if (databaseId.startsWith('POSTGRES')) {
+        // Open the pool's five connections first, so that the onboardings
+        // below really run side by side instead of one per new connection.
+        let open = 0;
+        let allOpen!: () => void;
+        const opened = new Promise<void>(resolve => (allOpen = resolve));
+        await Promise.all(
+          Array.from({ length: 5 }, () =>
+            knex.transaction(async tx => {
+              await tx.raw('select 1');
+              if (++open === 5) {
+                allOpen();
+              }
+              await opened;
+            }),
+          ),
+        );
+      }
+      // Each tenant refuses to share the cluster with any other: of many
+      // concurrent onboardings exactly one may pass.
+      const alone = (others: unknown[]) => {
+        if (others.length > 0) {
+          throw new InputError('not alone');
+        }
+      };
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) =>
+          store.insertTenant({
+            spec: spec({ name: `team-${i}`, namespace: `team-${i}` }),
+            createdBy: 'x',
+            check: alone,
+          }),
+        ),
+      );
+      expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
+      expect(
+        results
+          .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+          .map(r => r.reason.message),
+      ).toEqual(Array(5).fill('not alone'));
+      expect((await store.listTenantPage({ limit: 10 })).items).toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'pages tenants by name and audit records by id, filtered in SQL, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const names = Array.from({ length: 7 }, (_, i) => `team-${i}`);
+      const uids: string[] = [];
+      for (const [i, name] of names.entries()) {
+        const tenant = await store.insertTenant({
+          spec: spec({
+            name,
+            namespace: name,
+            owner: i % 2 ? 'group:default/odd' : 'group:default/even',
+          }),
+          createdBy: 'x',
+        });
+        uids.push(tenant.uid);
+      }
+      const walk = async (filter?: any) => {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listTenantPage({ limit: 3, cursor, filter });
+          expect(page.items.length).toBeLessThanOrEqual(3);
+          seen.push(...page.items.map(t => t.name));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return seen;
+      };
+      expect(await walk()).toEqual(names);
+      expect(
+        await walk({ property: 'owner', values: ['Group:Default/Odd'] }),
+      ).toEqual(['team-1', 'team-3', 'team-5']);
+      expect(
+        await walk({
+          anyOf: [
+            { property: 'name', values: ['team-0'] },
+            { not: { property: 'owner', values: ['group:default/even'] } },
+          ],
+        }),
+      ).toEqual(['team-0', 'team-1', 'team-3', 'team-5']);
+      expect(
+        await walk({
+          allOf: [
+            { property: 'owner', values: ['group:default/even'] },
+            { property: 'name', values: ['team-2', 'team-3'] },
+          ],
+        }),
+      ).toEqual(['team-2']);
+      expect(await walk({ property: 'owner', values: [] })).toEqual([]);
+
+      for (let i = 0; i < 5; i++) {
+        await store.appendAudit({
+          tenant: 'team-0',
+          tenantUid: uids[0],
+          actor: 'x',
+          action: `step-${i}`,
+          result: 'succeeded',
+        });
+      }
+      const first = await store.listAudit(uids[0], { limit: 2 });
+      const second = await store.listAudit(uids[0], {
+        limit: 2,
+        cursor: first.nextCursor,
+      });
+      const third = await store.listAudit(uids[0], {
+        limit: 2,
+        cursor: second.nextCursor,
+      });
+      expect(
+        [...first.items, ...second.items, ...third.items].map(a => a.action),
+      ).toEqual(['step-4', 'step-3', 'step-2', 'step-1', 'step-0']);
+      expect(third.nextCursor).toBeUndefined();
+      // A tenants cursor is not an audit cursor, and garbage is not a cursor.
+      const tenantsCursor = (await store.listTenantPage({ limit: 1 }))
+        .nextCursor!;
+      await expect(
+        store.listAudit(uids[0], { limit: 2, cursor: tenantsCursor }),
+      ).rejects.toThrow(InputError);
+      await expect(
+        store.listTenantPage({ limit: 2, cursor: 'garbage' }),
+      ).rejects.toThrow(InputError);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'gives existing tenants uids and earlier tenants a history when migrating, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      for (let i = 0; i < 3; i++) {
+        await knex.migrate.up({ directory: migrationsDir });
+      }
+      const now = new Date();
+      await knex('emr_tenants').insert({
+        name: 'team-a',
+        cluster: 'shared',
+        namespace: 'team-a',
+        owner: 'group:default/team-a',
+        spec: JSON.stringify(spec()),
+        phase: 'Ready',
+        outputs: '{}',
+        created_by: 'x',
+        created_at: now,
+        updated_at: now,
+      });
+      const event = (tenant: string, action: string) => ({
+        tenant,
+        actor: 'x',
+        action,
+        result: 'succeeded',
+        created_at: now,
+      });
+      await knex('emr_audit_events').insert([
+        event('team-a', 'tenant.create'),
+        event('team-old', 'tenant.create'),
+        event('team-old', 'tenant.offboard'),
+      ]);
+      const run = (id: string, tenant: string) => ({
+        id,
+        tenant,
+        virtual_cluster_id: `vc-${tenant}`,
+        name: 'job',
+        state: 'COMPLETED',
+        release_label: 'emr-7.5.0-latest',
+        source: 'backstage',
+        idempotency_key: 'k',
+        created_at: now,
+        updated_at: now,
+      });
+      await knex('emr_job_runs').insert([
+        run('00000000-0000-4000-8000-000000000001', 'team-a'),
+        run('00000000-0000-4000-8000-000000000002', 'team-old'),
+      ]);
+
+      await knex.migrate.latest({ directory: migrationsDir });
+      const store = new TenantStore(knex);
+      const tenant = await store.getTenant('team-a');
+      expect(tenant.uid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(
+        (await store.listAudit(tenant.uid, { limit: 10 })).items.map(
+          e => e.action,
+        ),
+      ).toEqual(['tenant.create']);
+      const [old] = await store.listHistory('team-old');
+      expect(old.uid).not.toBe(tenant.uid);
+      expect(
+        (await store.listAudit(old.uid, { limit: 10 })).items.map(
+          e => e.action,
+        ),
+      ).toEqual(['tenant.offboard', 'tenant.create']);
+      const runs = await knex('emr_job_runs').orderBy('id');
+      expect(runs.map(r => r.tenant_uid)).toEqual([tenant.uid, old.uid]);
+
+      await knex.migrate.down({ directory: migrationsDir }); // submit claims
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(await knex.schema.hasColumn('emr_tenants', 'uid')).toBe(false);
+      expect(await knex.schema.hasTable('emr_tenant_history')).toBe(false);
+      expect(await knex('emr_job_runs')).toHaveLength(2);
     },
   );
 });

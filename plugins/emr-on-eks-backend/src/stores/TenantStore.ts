@@ -1,17 +1,27 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type {
+  OffboardedTenant,
   ReconcileStepName,
   StepState,
   Tenant,
   TenantAuditEvent,
+  TenantAuditPage,
+  TenantPage,
   TenantPhase,
   TenantSpec,
   TenantStatus,
   TenantStepStatus,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { RECONCILE_STEPS } from '@spot-spark/plugin-emr-on-eks-common';
+import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
-import { toIso } from './database';
+import type { TenantFilter } from '../permissions';
+import { createHash, randomUUID } from 'node:crypto';
+import { decodeKeyCursor, encodeKeyCursor } from './cursor';
+import { isPostgres, toIso } from './database';
+
+/** First key of the plugin's advisory locks ("EMRE"). */
+const ADVISORY_LOCK_SPACE = 0x454d5245;
 
 /** Outputs the steps record on the tenant row. */
 export type TenantOutputs = Omit<
@@ -25,6 +35,7 @@ export type TenantOutputs = Omit<
 >;
 
 type TenantRow = {
+  uid: string;
   name: string;
   cluster: string;
   namespace: string;
@@ -55,14 +66,21 @@ type StepRow = {
 export class TenantStore {
   constructor(private readonly db: Knex) {}
 
-  /** Inserts a new tenant in phase Pending; ConflictError when taken. */
+  /**
+   * Inserts a new tenant in phase Pending; ConflictError when taken. `check`
+   * sees the specs of the cluster's other tenants and throws to refuse; it
+   * runs under the cluster's lock, so two concurrent onboardings cannot both
+   * pass a check that each would fail against the other (overlapping grants).
+   */
   async insertTenant(options: {
     spec: TenantSpec;
     createdBy: string;
+    check?: ClusterCheck;
   }): Promise<Tenant> {
     const { spec, createdBy } = options;
     const now = new Date();
     await this.db.transaction(async tx => {
+      await this.lockCluster(tx, spec.cluster, spec.name, options.check);
       const clash = await tx<TenantRow>('emr_tenants')
         .where('name', spec.name)
         .orWhere(q =>
@@ -77,6 +95,7 @@ export class TenantStore {
         );
       }
       await tx<TenantRow>('emr_tenants').insert({
+        uid: randomUUID(),
         name: spec.name,
         cluster: spec.cluster,
         namespace: spec.namespace,
@@ -96,12 +115,33 @@ export class TenantStore {
     return this.getTenant(spec.name);
   }
 
-  /** Stores a changed spec as a new generation; returns the tenant. */
+  /**
+   * Stores a changed spec as a new generation; returns the tenant. `check`
+   * runs under the cluster's lock, as for {@link TenantStore.insertTenant}.
+   */
   async updateSpec(
     spec: TenantSpec,
     expectedGeneration?: number,
+    check?: ClusterCheck,
   ): Promise<{ tenant: Tenant; changed: boolean }> {
-    const current = await this.getRow(spec.name);
+    const changed = await this.db.transaction(async tx => {
+      await this.lockCluster(tx, spec.cluster, spec.name, check);
+      return this.updateSpecIn(tx, spec, expectedGeneration);
+    });
+    return { tenant: await this.getTenant(spec.name), changed };
+  }
+
+  private async updateSpecIn(
+    tx: Knex.Transaction,
+    spec: TenantSpec,
+    expectedGeneration?: number,
+  ): Promise<boolean> {
+    const current = await tx<TenantRow>('emr_tenants')
+      .where('name', spec.name)
+      .first();
+    if (!current) {
+      throw new NotFoundError(`tenant ${spec.name} not found`);
+    }
     const stale = () =>
       new ConflictError(
         `tenant ${spec.name} changed meanwhile (generation ${
@@ -115,11 +155,11 @@ export class TenantStore {
       throw stale();
     }
     if (current.spec === JSON.stringify(spec)) {
-      return { tenant: await this.getTenant(spec.name), changed: false };
+      return false;
     }
     // Conditional on the generation read above: of two concurrent updates
     // one wins and the other is told, instead of being silently lost.
-    const updated = await this.db<TenantRow>('emr_tenants')
+    const updated = await tx<TenantRow>('emr_tenants')
       .where({ name: spec.name, generation: current.generation })
       .update({
         spec: JSON.stringify(spec),
@@ -131,7 +171,36 @@ export class TenantStore {
     if (updated !== 1) {
       throw stale();
     }
-    return { tenant: await this.getTenant(spec.name), changed: true };
+    return true;
+  }
+
+  /**
+   * Serialises onboardings and spec changes of one cluster (on PostgreSQL a
+   * transaction-scoped advisory lock, shared by every replica; SQLite runs one
+   * write transaction at a time anyway), then runs `check` on the specs of
+   * the cluster's other tenants.
+   */
+  private async lockCluster(
+    tx: Knex.Transaction,
+    cluster: string,
+    tenant: string,
+    check: ClusterCheck | undefined,
+  ) {
+    if (!check) {
+      return;
+    }
+    if (isPostgres(this.db)) {
+      await tx.raw('select pg_advisory_xact_lock(?, ?)', [
+        ADVISORY_LOCK_SPACE,
+        lockKey(cluster),
+      ]);
+    }
+    const rows = await tx<TenantRow>('emr_tenants')
+      .where('cluster', cluster)
+      .whereNot('name', tenant)
+      .orderBy('name')
+      .select('spec');
+    check(rows.map(row => JSON.parse(row.spec)));
   }
 
   async getTenant(name: string): Promise<Tenant> {
@@ -180,24 +249,77 @@ export class TenantStore {
     return rows.map(row => row.name);
   }
 
-  /** The specs of a cluster's tenants (what the guardrails compare with). */
-  async listSpecs(cluster: string): Promise<TenantSpec[]> {
-    const rows = await this.db<TenantRow>('emr_tenants')
-      .where('cluster', cluster)
-      .orderBy('name')
-      .select('spec');
-    return rows.map(row => JSON.parse(row.spec));
+  /** Names and uids of the current tenants (of the given uids, when given). */
+  async listIdentities(
+    uids?: string[],
+  ): Promise<Array<{ name: string; uid: string }>> {
+    let query = this.db<TenantRow>('emr_tenants');
+    if (uids) {
+      query = query.whereIn('uid', uids);
+    }
+    return query.orderBy('name').select('name', 'uid');
   }
 
-  async listTenants(): Promise<Tenant[]> {
-    const rows = await this.db<TenantRow>('emr_tenants').orderBy('name');
-    const steps = await this.db<StepRow>('emr_tenant_steps');
-    return rows.map(row =>
+  /**
+   * A page of tenants by name, after `cursor`, limited to those `filter`
+   * allows (a permission condition turned into SQL, so pages stay full);
+   * the page's steps are read in one query.
+   */
+  async listTenantPage(options: {
+    limit: number;
+    cursor?: string;
+    filter?: TenantQueryFilter;
+  }): Promise<TenantPage> {
+    let query = this.db<TenantRow>('emr_tenants');
+    if (options.filter) {
+      query = query.where(q => applyFilter(q, options.filter!));
+    }
+    if (options.cursor) {
+      query = query.where('name', '>', decodeKeyCursor(options.cursor, 't'));
+    }
+    const rows = await query.orderBy('name').limit(options.limit + 1);
+    const page = rows.slice(0, options.limit);
+    const steps = await this.db<StepRow>('emr_tenant_steps').whereIn(
+      'tenant',
+      page.map(row => row.name),
+    );
+    const items = page.map(row =>
       toTenant(
         row,
         steps.filter(s => s.tenant === row.name),
       ),
     );
+    return rows.length > options.limit
+      ? { items, nextCursor: encodeKeyCursor('t', page[page.length - 1].name) }
+      : { items };
+  }
+
+  /** The tenants that are not being offboarded, with a virtual cluster (no steps). */
+  async listActive(): Promise<
+    Array<
+      Pick<Tenant, 'uid' | 'name'> & {
+        cluster: string;
+        virtualClusterId: string;
+      }
+    >
+  > {
+    const rows = await this.db<TenantRow>('emr_tenants')
+      .whereNot('phase', 'Deleting')
+      .orderBy('name')
+      .select('uid', 'name', 'cluster', 'outputs');
+    return rows.flatMap(row => {
+      const { virtualClusterId } = JSON.parse(row.outputs) as TenantOutputs;
+      return virtualClusterId
+        ? [
+            {
+              uid: row.uid,
+              name: row.name,
+              cluster: row.cluster,
+              virtualClusterId,
+            },
+          ]
+        : [];
+    });
   }
 
   /**
@@ -275,12 +397,52 @@ export class TenantStore {
       .merge();
   }
 
-  /** Removes an offboarded tenant; its audit trail stays. */
+  /**
+   * Removes an offboarded tenant, keeping it in the history (by uid) with
+   * its audit trail and runs; the name is free for a new tenant.
+   */
   async deleteTenant(name: string): Promise<void> {
     await this.db.transaction(async tx => {
+      const row = await tx<TenantRow>('emr_tenants')
+        .where('name', name)
+        .first();
+      if (!row) {
+        return;
+      }
+      await tx('emr_tenant_history').insert({
+        uid: row.uid,
+        name: row.name,
+        cluster: row.cluster,
+        namespace: row.namespace,
+        owner: row.owner,
+        spec: row.spec,
+        created_by: row.created_by,
+        created_at: row.created_at,
+        offboarded_at: new Date(),
+      });
       await tx('emr_tenant_steps').where('tenant', name).delete();
-      await tx('emr_tenants').where('name', name).delete();
+      await tx('emr_tenants').where('uid', row.uid).delete();
     });
+  }
+
+  /** Offboarded tenants of a name (every name when left out), newest first. */
+  async listHistory(name?: string): Promise<OffboardedTenant[]> {
+    let query = this.db('emr_tenant_history');
+    if (name !== undefined) {
+      query = query.where('name', name);
+    }
+    const rows = await query
+      .orderBy([
+        { column: 'offboarded_at', order: 'desc' },
+        { column: 'uid', order: 'desc' },
+      ])
+      .limit(500);
+    return rows.map(toOffboarded);
+  }
+
+  async findHistory(uid: string): Promise<OffboardedTenant | undefined> {
+    const row = await this.db('emr_tenant_history').where({ uid }).first();
+    return row ? toOffboarded(row) : undefined;
   }
 
   /**
@@ -331,6 +493,7 @@ export class TenantStore {
   ): Promise<void> {
     await this.db('emr_audit_events').insert({
       tenant: event.tenant,
+      tenant_uid: event.tenantUid,
       actor: event.actor,
       action: event.action,
       result: event.result,
@@ -340,14 +503,24 @@ export class TenantStore {
     });
   }
 
-  async listAudit(tenant: string, limit = 100): Promise<TenantAuditEvent[]> {
-    const rows = await this.db('emr_audit_events')
-      .where('tenant', tenant)
-      .orderBy('id', 'desc')
-      .limit(limit);
-    return rows.map(row => ({
+  /** A page of one tenant incarnation's audit trail, newest first. */
+  async listAudit(
+    tenantUid: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<TenantAuditPage> {
+    let query = this.db('emr_audit_events').where('tenant_uid', tenantUid);
+    if (options.cursor) {
+      const before = Number(decodeKeyCursor(options.cursor, 'a'));
+      if (!Number.isSafeInteger(before)) {
+        throw new InputError('cursor: not a cursor returned by this API');
+      }
+      query = query.where('id', '<', before);
+    }
+    const rows = await query.orderBy('id', 'desc').limit(options.limit + 1);
+    const items = rows.slice(0, options.limit).map(row => ({
       id: Number(row.id),
       tenant: row.tenant,
+      tenantUid: row.tenant_uid,
       actor: row.actor,
       action: row.action,
       result: row.result,
@@ -357,16 +530,12 @@ export class TenantStore {
         : {}),
       createdAt: toIso(row.created_at),
     }));
-  }
-
-  private async getRow(name: string): Promise<TenantRow> {
-    const row = await this.db<TenantRow>('emr_tenants')
-      .where('name', name)
-      .first();
-    if (!row) {
-      throw new NotFoundError(`tenant ${name} not found`);
-    }
-    return row;
+    return rows.length > options.limit
+      ? {
+          items,
+          nextCursor: encodeKeyCursor('a', String(items[items.length - 1].id)),
+        }
+      : { items };
   }
 }
 
@@ -391,6 +560,7 @@ function toTenant(row: TenantRow, stepRows: StepRow[]): Tenant {
         };
   });
   return {
+    uid: row.uid,
     name: row.name,
     spec: JSON.parse(row.spec),
     generation: Number(row.generation),
@@ -408,5 +578,64 @@ function toTenant(row: TenantRow, stepRows: StepRow[]): Tenant {
         : {}),
       steps,
     },
+  };
+}
+
+/** Refuses (throws) a tenant spec given the specs of its cluster's other tenants. */
+export type ClusterCheck = (others: TenantSpec[]) => void;
+
+/** A cluster name as the second key of an advisory lock (a 32-bit integer). */
+function lockKey(cluster: string): number {
+  return createHash('sha256').update(cluster).digest().readInt32BE(0);
+}
+
+/**
+ * A permission condition on tenants in query form (the `toQuery` of the
+ * rules in permissions.ts): a rule's filter, or all/any/not of them.
+ */
+export type TenantQueryFilter = PermissionCriteria<TenantFilter>;
+
+function applyFilter(
+  query: Knex.QueryBuilder,
+  filter: TenantQueryFilter,
+): Knex.QueryBuilder {
+  if ('property' in filter) {
+    // Owners are stored normalised (lower case); claims may not be.
+    const values =
+      filter.property === 'owner'
+        ? filter.values.map(v => v.toLocaleLowerCase('en-US'))
+        : filter.values;
+    return values.length === 0
+      ? query.whereRaw('1 = 0')
+      : query.whereIn(filter.property, values);
+  }
+  if ('allOf' in filter) {
+    return filter.allOf.reduce<Knex.QueryBuilder>(
+      (q, inner) => q.andWhere(sub => applyFilter(sub, inner)),
+      query,
+    );
+  }
+  if ('anyOf' in filter) {
+    return filter.anyOf.length === 0
+      ? query.whereRaw('1 = 0')
+      : filter.anyOf.reduce<Knex.QueryBuilder>(
+          (q, inner) => q.orWhere(sub => applyFilter(sub, inner)),
+          query,
+        );
+  }
+  return query.whereNot(sub => applyFilter(sub, filter.not));
+}
+
+function toOffboarded(row: any): OffboardedTenant {
+  return {
+    uid: row.uid,
+    name: row.name,
+    ...(row.cluster ? { cluster: row.cluster } : {}),
+    ...(row.namespace ? { namespace: row.namespace } : {}),
+    ...(row.owner ? { owner: row.owner } : {}),
+    ...(row.spec ? { spec: JSON.parse(row.spec) } : {}),
+    ...(row.created_by ? { createdBy: row.created_by } : {}),
+    ...(row.created_at ? { createdAt: toIso(row.created_at) } : {}),
+    offboardedAt: toIso(row.offboarded_at),
   };
 }

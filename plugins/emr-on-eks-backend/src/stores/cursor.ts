@@ -25,3 +25,26 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   }
   throw new InputError('cursor: not a cursor returned by this API');
 }
+
+/**
+ * The opaque cursor of a list ordered by one key (a tenant name, an audit
+ * id), tagged with the list it belongs to.
+ */
+export function encodeKeyCursor(list: string, key: string): string {
+  return Buffer.from(JSON.stringify([list, key]), 'utf8').toString('base64url');
+}
+
+/** Reads a key cursor of `list` back; InputError (400) for anything else. */
+export function decodeKeyCursor(cursor: string, list: string): string {
+  try {
+    const [tag, key] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    );
+    if (tag === list && typeof key === 'string' && key.length <= 128) {
+      return key;
+    }
+  } catch {
+    // fall through
+  }
+  throw new InputError('cursor: not a cursor returned by this API');
+}

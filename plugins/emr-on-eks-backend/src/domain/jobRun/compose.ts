@@ -39,8 +39,8 @@ export function composeStartJobRun(options: {
   const shape = jobShape(request, tenant, jobs);
   const features = releaseFeatures(shape.releaseLabel);
   const bucket = cluster.assetsBucket;
-  const templates = podTemplateKeys(tenant.name, shape.tier);
-  const assets = `s3://${bucket}/${assetsKeyPrefix(tenant.name)}`;
+  const templates = podTemplateKeys(tenant, shape.tier);
+  const assets = `s3://${bucket}/${assetsKeyPrefix(tenant)}`;
   const emr = emrContainerRequests(tenant);
 
   const submit = [

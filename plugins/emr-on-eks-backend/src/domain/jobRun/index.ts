@@ -20,3 +20,4 @@ export type { JobShape } from './shape';
 export { forbiddenSparkKeyReason } from './sparkKeys';
 export { JOB_TAGS } from './tags';
 export { validateJobRun } from './validate';
+export { jobRunClientToken, requestFingerprint } from './identity';

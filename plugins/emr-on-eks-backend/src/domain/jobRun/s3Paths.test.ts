@@ -1,6 +1,7 @@
 import { parseS3Prefix } from '@spot-spark/plugin-emr-on-eks-common';
 import fc from 'fast-check';
 import { cluster, fits, jobs, tenant } from './__testUtils__/requests';
+import { TEST_UID } from '../../__testUtils__/fixtures';
 import { composeStartJobRun } from './compose';
 import { allowedS3Prefixes } from './s3Paths';
 import { posix } from 'node:path';
@@ -49,9 +50,9 @@ describe('S3 locations of accepted job runs', () => {
       's3://data-lake//team-a//..//team-b/',
       'S3://DATA-LAKE/team-a/x',
       's3://shared-reference/maps/',
-      `s3://${cluster.assetsBucket}/tenants/team-a/spark/`,
+      `s3://${cluster.assetsBucket}/tenants/team-a/${TEST_UID}/spark/`,
       `s3://${cluster.assetsBucket}/tenants/team-b/pod-templates/`,
-      `s3://${cluster.assetsBucket}/tenants/team-a/../team-b/`,
+      `s3://${cluster.assetsBucket}/tenants/team-a/${TEST_UID}/../team-b/`,
       'https://example.com/x.jar',
       'hdfs://nn/x',
       'file:/etc/passwd',

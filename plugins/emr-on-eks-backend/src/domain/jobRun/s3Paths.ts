@@ -15,7 +15,7 @@ export function allowedS3Prefixes(
 ): string[] {
   return [
     ...tenant.spec.dataAccess.map(grant => grant.s3),
-    `s3://${cluster.assetsBucket}/${assetsKeyPrefix(tenant.name)}`,
+    `s3://${cluster.assetsBucket}/${assetsKeyPrefix(tenant)}`,
   ];
 }
 

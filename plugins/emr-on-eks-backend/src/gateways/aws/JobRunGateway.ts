@@ -3,7 +3,7 @@ import {
   DescribeJobRunCommand,
   EMRContainersClient,
   JobRun as EmrSdkJobRun,
-  paginateListJobRuns,
+  ListJobRunsCommand,
   StartJobRunCommand,
   StartJobRunCommandInput,
 } from '@aws-sdk/client-emr-containers';
@@ -43,6 +43,7 @@ export interface JobRunGateway {
   list(
     virtualClusterId: string,
     createdAfter: Date,
+    options?: { signal?: AbortSignal },
   ): AsyncGenerator<EmrJobRun[]>;
   cancel(virtualClusterId: string, id: string): Promise<void>;
 }
@@ -97,15 +98,23 @@ export class EmrJobRunGateway implements JobRunGateway {
   async *list(
     virtualClusterId: string,
     createdAfter: Date,
+    options: { signal?: AbortSignal } = {},
   ): AsyncGenerator<EmrJobRun[]> {
-    const pages = paginateListJobRuns(
-      { client: this.emr, pageSize: 50 },
-      { virtualClusterId, createdAfter },
-    );
     try {
-      for await (const page of pages) {
+      let nextToken: string | undefined;
+      do {
+        const page = await this.emr.send(
+          new ListJobRunsCommand({
+            virtualClusterId,
+            createdAfter,
+            maxResults: 50,
+            nextToken,
+          }),
+          { abortSignal: options.signal },
+        );
         yield (page.jobRuns ?? []).map(toEmrJobRun);
-      }
+        nextToken = page.nextToken;
+      } while (nextToken);
     } catch (error) {
       if (isVirtualClusterGone(error)) {
         throw new VirtualClusterGoneError(virtualClusterId, error);

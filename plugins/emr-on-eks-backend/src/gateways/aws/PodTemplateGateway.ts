@@ -58,7 +58,7 @@ export class S3PodTemplateGateway implements PodTemplateGateway {
 
   async deleteFiles(plan: TenantPlan): Promise<string[]> {
     const { bucket } = plan.podTemplates;
-    const prefix = assetsKeyPrefix(plan.tenant);
+    const prefix = assetsKeyPrefix({ name: plan.tenant, uid: plan.uid });
     const batchSize = Math.min(
       this.options.batchSize ?? DELETE_BATCH,
       DELETE_BATCH,

@@ -12,7 +12,12 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { spec, testSettings } from '../../__testUtils__/fixtures';
+import {
+  identified,
+  spec,
+  TEST_UID,
+  testSettings,
+} from '../../__testUtils__/fixtures';
 import { BUCKET, useIntegrationHarness } from '../../__testUtils__/harness';
 import { buildTenantPlan } from '../../domain/plan';
 import { NotManagedError } from '../errors';
@@ -26,7 +31,7 @@ const harness = useIntegrationHarness();
 
 const planFor = (name: string) =>
   buildTenantPlan(
-    spec({ name, namespace: name }),
+    identified(spec({ name, namespace: name })),
     testSettings().clusters[0],
     testSettings(),
   );
@@ -192,16 +197,20 @@ describe("offboarding a tenant's assets (moto)", () => {
     return (listed.Contents ?? []).map(o => o.Key!).sort();
   }
 
-  it('deletes every object under tenants/<name>/ page by page, and nothing else', async () => {
+  it('deletes every object under tenants/<name>/<uid>/ page by page, and nothing else', async () => {
+    const mine = `tenants/team/${TEST_UID}`;
     const ours = [
-      'tenants/team/pod-templates/standard/driver.yaml',
-      'tenants/team/logs/daily-sales/spark-events/eventlog-1',
-      'tenants/team/logs/daily-sales/driver/stdout.gz',
-      'tenants/team/spark/fallback/shuffle_0_1.data',
-      'tenants/team/spark/fallback/shuffle_0_2.data',
+      `${mine}/pod-templates/standard/driver.yaml`,
+      `${mine}/logs/daily-sales/spark-events/eventlog-1`,
+      `${mine}/logs/daily-sales/driver/stdout.gz`,
+      `${mine}/spark/fallback/shuffle_0_1.data`,
+      `${mine}/spark/fallback/shuffle_0_2.data`,
     ];
     const others = [
       'tenants/team',
+      // An earlier tenant of the same name: not this tenant's to delete.
+      'tenants/team/0ffee000-0000-4000-8000-000000000000/logs/keep.gz',
+      `${mine}x/keep`,
       'tenants/team-a/logs/keep.gz',
       'tenants/teamx/keep',
       'tenants/team-other/spark/fallback/keep.data',
@@ -220,7 +229,7 @@ describe("offboarding a tenant's assets (moto)", () => {
     try {
       const gateway = new S3PodTemplateGateway(s3, { batchSize: 2 });
       expect(await gateway.deleteFiles(planFor('team'))).toEqual([
-        `deleted 5 objects under s3://${BUCKET}/tenants/team/`,
+        `deleted 5 objects under s3://${BUCKET}/${mine}/`,
       ]);
       expect(await keys()).toEqual([...others].sort());
       expect(

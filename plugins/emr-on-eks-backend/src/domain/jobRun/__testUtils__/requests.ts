@@ -1,6 +1,7 @@
 import {
   jobRequest,
   readyTenant,
+  TEST_UID,
   testSettings,
 } from '../../../__testUtils__/fixtures';
 
@@ -13,7 +14,7 @@ const settings = testSettings();
 export const cluster = settings.clusters[0];
 export const jobs = settings.jobs;
 export const tenant = readyTenant();
-export const ASSETS = 's3://shared-data-emr-assets/tenants/team-a/';
+export const ASSETS = `s3://shared-data-emr-assets/tenants/team-a/${TEST_UID}/`;
 
 /** The issue's example request, at 10 executors so that it fits the example quota. */
 export const fits = (input: Record<string, unknown> = {}) =>
