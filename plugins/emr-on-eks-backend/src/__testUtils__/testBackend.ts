@@ -29,6 +29,8 @@ import {
   emrOnEksTenantGuardrailsUpdatePermission,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { JsonObject } from '@backstage/types';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import type { Knex } from 'knex';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
@@ -221,4 +223,78 @@ export async function waitForTenant(
     }
     await new Promise(resolve => setTimeout(resolve, 25));
   }
+}
+
+/** How `startEmrOnEksBackendWith` builds the backend. */
+export interface EmrOnEksBackendOptions {
+  /** The plugin feature; the stock plugin when left out. */
+  plugin?: BackendFeature;
+  extraFeatures?: BackendFeature[];
+  /**
+   * The database client every plugin of this backend uses, migrations on
+   * (a replica's own client to a database other replicas share). Each
+   * backend gets its own in-memory SQLite database when left out.
+   */
+  knex?: Knex;
+  /**
+   * `capture` (the default): scheduled tasks are captured in
+   * `scheduledTasks` instead of run. `real`: Backstage's own scheduler on the
+   * backend's database, so `scope: 'global'` tasks run once per period
+   * across every backend sharing it.
+   */
+  scheduler?: 'capture' | 'real';
+}
+
+/**
+ * `startEmrOnEksBackend` with more choices: a given database client and
+ * Backstage's real scheduler (for several replicas on one database).
+ */
+export async function startEmrOnEksBackendWith(
+  config: JsonObject,
+  options: EmrOnEksBackendOptions = {},
+) {
+  const scheduledTasks: ScheduledTask[] = [];
+  const scheduler =
+    options.scheduler === 'real'
+      ? schedulerServiceFactory
+      : mockServices.scheduler.mock({
+          async scheduleTask(task: ScheduledTask) {
+            scheduledTasks.push(task);
+          },
+        }).factory;
+  const backend = await startTestBackend({
+    features: [
+      options.plugin ?? emrOnEksPlugin,
+      permissionBackend,
+      testPolicyModule,
+      authWithActors,
+      mockServices.rootConfig.factory({
+        data: { ...config, permission: { enabled: true } },
+      }),
+      mockServices.userInfo.mock({
+        async getUserInfo(credentials: any) {
+          const userEntityRef = credentials.principal.userEntityRef;
+          return {
+            userEntityRef,
+            ownershipEntityRefs: [
+              userEntityRef,
+              ...(MEMBERSHIPS[userEntityRef] ?? []),
+            ],
+          };
+        },
+      }).factory,
+      scheduler,
+      ...(options.knex
+        ? [
+            mockServices.database.factory({
+              knex: options.knex,
+              migrations: { skip: false },
+            }),
+          ]
+        : []),
+      catalogServiceMock.factory({ entities: CATALOG_ENTITIES }),
+      ...(options.extraFeatures ?? []),
+    ],
+  });
+  return Object.assign(backend, { scheduledTasks });
 }
