@@ -29,6 +29,7 @@ import { JobRunStore } from '../stores/JobRunStore';
 import { TenantStore } from '../stores/TenantStore';
 import { migrated } from '../__testUtils__/database';
 import { JobSyncStore } from '../stores/JobSyncStore';
+import { percentiles, round } from './stats';
 
 /*
  * `npm run bench`: prints figures, asserts no timings.
@@ -53,32 +54,21 @@ const tenantName = (i: number) => `team-${String(i).padStart(3, '0')}`;
 const entityRef = (t: number, e: number) =>
   `component:default/${tenantName(t)}-job-${e}`;
 
-const round = (ms: number) => Math.round(ms * 100) / 100;
-
-function percentiles(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return {
-    median: round(at(0.5)),
-    p95: round(at(0.95)),
-    max: round(sorted[sorted.length - 1]),
-  };
-}
-
 async function seed(databaseId: TestDatabaseId) {
   const knex = await databases.init(databaseId);
   const tenants = new TenantStore(await migrated(knex));
   const started = performance.now();
+  const uids: string[] = [];
   for (let t = 0; t < TENANTS; t++) {
     const name = tenantName(t);
-    await tenants.insertTenant({
+    const { uid } = await tenants.insertTenant({
       spec: spec({
         name,
         owner: t === 0 ? 'group:default/team-a' : `group:default/${name}`,
       }),
       createdBy: 'bench',
     });
+    uids.push(uid);
   }
   const base = Date.parse('2026-01-01T00:00:00Z');
   const rows = [];
@@ -88,6 +78,7 @@ async function seed(databaseId: TestDatabaseId) {
     rows.push({
       id: `run-${String(i).padStart(6, '0')}`,
       tenant: tenantName(t),
+      tenant_uid: uids[t],
       virtual_cluster_id: `vc-${t}`,
       emr_job_id: `job${String(i).padStart(16, '0')}`,
       arn: null,
