@@ -39,4 +39,12 @@ node -e '
   const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
   console.log(`\ntests: ${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests} skipped`);
 ' || true
-exit $status
+[ "$status" -eq 0 ] || exit $status
+
+# The browser suite (needs Chromium: apt-get install -y chromium).
+if [ -n "${SKIP_E2E:-}" ]; then
+  echo "[test] e2e: skipped because SKIP_E2E is set" >&2
+else
+  echo "[test] e2e (the example app in Chromium)"
+  bash scripts/e2e.sh
+fi

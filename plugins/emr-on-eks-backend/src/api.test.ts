@@ -295,6 +295,27 @@ describe('job-runs API (fast tier)', () => {
       .send(SALES);
     expect([again.status, again.body.id]).toEqual([200, first.body.id]);
 
+    // The run's page has the request as submitted and the StartJobRun sent;
+    // lists leave both out.
+    const detail = await api()
+      .get(`${BASE}/job-runs/${first.body.id}`)
+      .set('Authorization', as(USERS.alice))
+      .expect(200);
+    expect(detail.body.request).toMatchObject({
+      name: SALES.name,
+      entryPoint: SALES.entryPoint,
+      idempotencyKey: SALES.idempotencyKey,
+    });
+    expect(detail.body.startJobRun).toEqual(
+      JSON.parse(JSON.stringify(cluster.started[0])),
+    );
+    const listed = await api()
+      .get(`${BASE}/tenants/team-a/job-runs`)
+      .set('Authorization', as(USERS.alice))
+      .expect(200);
+    expect(listed.body.items[0]).not.toHaveProperty('request');
+    expect(listed.body.items[0]).not.toHaveProperty('startJobRun');
+
     const dryRun = await api()
       .post(`${BASE}/tenants/team-a/job-runs?dryRun=true`)
       .set('Authorization', as(USERS.alice))

@@ -11,6 +11,15 @@ export {
   EMR_ON_EKS_MANAGED_BY,
 } from './annotations';
 export { isCidr } from './cidr';
+export { EmrOnEksClient } from './client';
+export type {
+  EmrOnEksApi,
+  EmrOnEksDiscovery,
+  EmrOnEksFetch,
+  JobRunDryRun,
+  JobRunListQuery,
+  PageQuery,
+} from './client';
 export { GUARDED_TENANT_FIELDS, changedGuardedFields } from './guardedFields';
 export type { GuardedTenantField } from './guardedFields';
 export {

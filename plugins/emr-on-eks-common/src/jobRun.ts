@@ -335,6 +335,14 @@ export interface JobRun {
   source: 'backstage' | 'external';
   /** Resources the run asks for; known for runs submitted through Backstage. */
   requested?: RequestedResources;
+  /**
+   * The request as submitted (defaults filled in), for runs submitted through
+   * Backstage; only on `GET /job-runs/:id`, not in lists. Re-run it with a new
+   * idempotency key.
+   */
+  request?: JobRunRequest;
+  /** The StartJobRun input sent to EMR; only on `GET /job-runs/:id`. */
+  startJobRun?: Record<string, unknown>;
 }
 
 /** A page of job runs, newest first. @public */

@@ -4,6 +4,7 @@ import type { JsonObject } from '@backstage/types';
 import {
   ANNOTATION_EMR_ON_EKS_TENANT,
   JobRunRequest,
+  JobRunRequestInput,
   parseJobRunRequest,
   parseTenantSpec,
   Tenant,
@@ -144,7 +145,9 @@ export function readyTenant(input: Partial<TenantSpecInput> = {}): Tenant {
 }
 
 /** The example job-run request. */
-export const DAILY_SALES = {
+export const DAILY_SALES: JobRunRequestInput & {
+  executor: NonNullable<JobRunRequestInput['executor']>;
+} = {
   name: 'daily-sales',
   entryPoint: 's3://data-lake/team-a/jobs/sales.py',
   entryPointArguments: ['--date', '2026-11-20'],

@@ -145,6 +145,32 @@ describe('GitOpsKubernetesGateway', () => {
   });
 
   describe('directories it did not write for the tenant', () => {
+    it('sees a namespace added by hand to a directory it has already read', async () => {
+      const dir = await tempDir();
+      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      await gateway.applyTenantObjects(
+        'team-b',
+        tenantObjects(spec({ name: 'team-b', namespace: 'team-b' })),
+      );
+      // Reads (and caches) what team-b declares.
+      await gateway.applyTenantObjects(
+        'team-c',
+        tenantObjects(spec({ name: 'team-c', namespace: 'team-c' })),
+      );
+      await fs.writeFile(
+        path.join(dir, 'tenants', 'team-b', 'by-hand.yaml'),
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: taken-later\n',
+      );
+      await expect(
+        gateway.applyTenantObjects(
+          'team-a',
+          tenantObjects(spec({ namespace: 'taken-later' })),
+        ),
+      ).rejects.toThrow(
+        'Namespace taken-later is already declared in tenants/team-b/',
+      );
+    });
+
     it("refuses a namespace another tenant's directory already declares, writing nothing", async () => {
       const dir = await tempDir();
       const gateway = GitOpsKubernetesGateway.create({ directory: dir });

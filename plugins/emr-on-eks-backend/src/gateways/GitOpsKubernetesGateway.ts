@@ -61,6 +61,19 @@ export class GitOpsKubernetesGateway implements KubernetesGateway {
     return new GitOpsKubernetesGateway(path.resolve(options.directory));
   }
 
+  /**
+   * Namespaces each tenant directory declares, by directory, with the
+   * directory's mtime when read: a first write checks every other tenant's
+   * directory, and re-reading all their files each time made onboarding many
+   * tenants quadratic. A directory whose entries changed (any write here goes
+   * through a rename, and so do most editors) is read again; an edit in place
+   * that keeps the directory's mtime is seen once the process restarts.
+   */
+  private readonly declaredCache = new Map<
+    string,
+    { mtimeMs: number; namespaces: string[] }
+  >();
+
   private constructor(readonly directory: string) {}
 
   async applyClusterObjects(objects: KubernetesObject[]): Promise<string[]> {
@@ -149,15 +162,26 @@ export class GitOpsKubernetesGateway implements KubernetesGateway {
       if (other === tenant) {
         continue;
       }
-      const { namespaces } = await manifestsIn(
-        path.join(this.directory, 'tenants', other),
-      );
-      if (namespaces.some(ns => ns.metadata?.name === namespace)) {
+      if ((await this.declaredIn(other)).includes(namespace)) {
         throw new NotManagedError(
           `Namespace ${namespace} is already declared in tenants/${other}/ in ${this.directory}; nothing was written for tenant ${tenant}. Use another namespace`,
         );
       }
     }
+  }
+
+  /** The Namespaces `tenants/<dir>/` declares (cached by the directory's mtime). */
+  private async declaredIn(dir: string): Promise<string[]> {
+    const full = path.join(this.directory, 'tenants', dir);
+    const { mtimeMs } = await fs.stat(full);
+    const cached = this.declaredCache.get(full);
+    if (cached && cached.mtimeMs === mtimeMs) {
+      return cached.namespaces;
+    }
+    const { namespaces } = await manifestsIn(full);
+    const names = namespaces.map(ns => ns.metadata?.name);
+    this.declaredCache.set(full, { mtimeMs, namespaces: names });
+    return names;
   }
 
   /**

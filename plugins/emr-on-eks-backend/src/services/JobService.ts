@@ -178,6 +178,7 @@ export class JobService {
         ? jobRunClientToken(tenant.uid, request.idempotencyKey)
         : randomUUID(),
       requestHash: requestFingerprint(request),
+      request,
       requested: requestedResources(shape),
     });
     const startJobRun = compose(clientToken, run.id);
@@ -196,6 +197,7 @@ export class JobService {
 
     // New, or recorded earlier without EMR's answer: (re)submit with the
     // recorded client token, which EMR treats as the same request.
+    await this.jobs.setStartJobRun(run.id, startJobRun);
     let accepted;
     try {
       accepted = await this.jobRunsFor(cluster).start(startJobRun);

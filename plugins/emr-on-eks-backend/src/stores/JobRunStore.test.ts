@@ -4,6 +4,7 @@ import { JOB_TAGS } from '../domain/jobRun';
 import type { EmrJobRun } from '../gateways/aws/JobRunGateway';
 import { JobRunStore, NewSubmission } from './JobRunStore';
 import { migrated } from '../__testUtils__/database';
+import { jobRequest } from '../__testUtils__/fixtures';
 import { JobSyncStore } from './JobSyncStore';
 
 jest.setTimeout(60_000);
@@ -43,6 +44,7 @@ function submission(overrides: Partial<NewSubmission> = {}): NewSubmission {
     clientToken: 'token',
     requestHash: 'same-request',
     requested: REQUESTED,
+    request: jobRequest(),
     ...overrides,
   };
 }

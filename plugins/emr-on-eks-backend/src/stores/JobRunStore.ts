@@ -1,6 +1,7 @@
 import { ConflictError } from '@backstage/errors';
 import {
   JobRun,
+  JobRunRequest,
   JobRunPage,
   JobRunState,
   RequestedResources,
@@ -33,6 +34,10 @@ type JobRunRow = {
   idempotency_key: string | null;
   client_token: string | null;
   request_hash: string | null;
+  /** The JobRunRequest as JSON (runs submitted here). */
+  request?: string | null;
+  /** The StartJobRun input as JSON (runs submitted here). */
+  start_job_run?: string | null;
   requested: string | null;
   created_at: Timestamp;
   finished_at: Timestamp | null;
@@ -55,6 +60,8 @@ export interface NewSubmission {
   /** Tells a retry (same hash) from a new request reusing the key. */
   requestHash: string;
   requested: RequestedResources;
+  /** The request as submitted, shown on the run's page and re-run from there. */
+  request: JobRunRequest;
 }
 
 /** Filters of a job-run list; results are newest first. */
@@ -77,6 +84,31 @@ export interface JobTagKeys {
 }
 
 const TERMINAL = TERMINAL_JOB_RUN_STATES as JobRunState[];
+
+/** What a list reads of each run: not the request and StartJobRun texts. */
+const LIST_COLUMNS = [
+  'id',
+  'tenant',
+  'tenant_uid',
+  'virtual_cluster_id',
+  'emr_job_id',
+  'arn',
+  'name',
+  'state',
+  'state_details',
+  'failure_reason',
+  'release_label',
+  'entity_ref',
+  'submitted_by',
+  'spot',
+  'source',
+  'idempotency_key',
+  'client_token',
+  'requested',
+  'created_at',
+  'finished_at',
+  'updated_at',
+];
 
 /** Job runs in the plugin's database (the client of an already migrated database). */
 export class JobRunStore {
@@ -140,6 +172,7 @@ export class JobRunStore {
         client_token: run.clientToken,
         request_hash: run.requestHash,
         requested: JSON.stringify(run.requested),
+        request: JSON.stringify(run.request),
         created_at: now,
         finished_at: null,
         updated_at: now,
@@ -241,6 +274,14 @@ export class JobRunStore {
       });
   }
 
+  /** Records the StartJobRun input sent (or about to be sent) for a run. */
+  async setStartJobRun(id: string, input: object): Promise<void> {
+    await this.db<JobRunRow>('emr_job_runs')
+      .where({ id })
+      .update({ start_job_run: JSON.stringify(input) });
+  }
+
+  /** The run with its request and StartJobRun (lists leave those out). */
   async getRun(id: string): Promise<JobRun | undefined> {
     const row = await this.db<JobRunRow>('emr_job_runs').where({ id }).first();
     return row ? toJobRun(row) : undefined;
@@ -390,7 +431,8 @@ export class JobRunStore {
           ),
       );
     }
-    const rows = await q
+    const rows: JobRunRow[] = await q
+      .select(...LIST_COLUMNS)
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
@@ -467,5 +509,9 @@ function toJobRun(row: JobRunRow): JobRun {
     ...(row.idempotency_key ? { idempotencyKey: row.idempotency_key } : {}),
     source: row.source,
     ...(row.requested ? { requested: JSON.parse(row.requested) } : {}),
+    ...(row.request ? { request: JSON.parse(row.request) } : {}),
+    ...(row.start_job_run
+      ? { startJobRun: JSON.parse(row.start_job_run) }
+      : {}),
   };
 }

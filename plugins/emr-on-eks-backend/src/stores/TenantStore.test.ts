@@ -503,8 +503,16 @@ describe('TenantStore', () => {
       const runs = await knex('emr_job_runs').orderBy('id');
       expect(runs.map(r => r.tenant_uid)).toEqual([tenant.uid, old.uid]);
 
-      await knex.migrate.down({ directory: migrationsDir }); // submit claims
-      await knex.migrate.down({ directory: migrationsDir });
+      // Down through the later migrations, then the uid one.
+      const [, pending] = await knex.migrate.list({ directory: migrationsDir });
+      expect(pending).toEqual([]);
+      const [done] = await knex.migrate.list({ directory: migrationsDir });
+      const uidIndex = done.findIndex((m: { name: string }) =>
+        m.name.startsWith('20261124000000_tenant_uid'),
+      );
+      for (let i = done.length - 1; i >= uidIndex; i--) {
+        await knex.migrate.down({ directory: migrationsDir });
+      }
       expect(await knex.schema.hasColumn('emr_tenants', 'uid')).toBe(false);
       expect(await knex.schema.hasTable('emr_tenant_history')).toBe(false);
       expect(await knex('emr_job_runs')).toHaveLength(2);

@@ -1,0 +1,278 @@
+// End to end in a real browser: the example app built and served by the
+// example backend (as in production, no dev server), on local defaults
+// (moto, the local job-run simulator, SQLite, a GitOps directory), driven
+// with playwright-core in Debian's Chromium. Run by scripts/e2e.sh.
+//
+// Screenshots of every page land in .data/screenshots/ (gitignored).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { signIn } from '../examples/local/seed.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BASE = 'http://localhost:7007';
+const SHOTS = path.join(root, '.data', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** How long the UI may take to show what the backend now knows. */
+const UI_TIMEOUT = 90_000;
+
+let stack;
+let browser;
+
+/** Starts `npm start`'s stack from a clean state and waits until it is ready. */
+function startStack() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'scripts/start-dev.mjs'), '--reset'],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], detached: true },
+    );
+    let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`the stack did not start in time:\n${output}`)),
+      15 * 60_000,
+    );
+    child.stdout.on('data', chunk => {
+      const text = chunk.toString();
+      output += text;
+      process.stdout.write(text.replace(/^/gm, '  | '));
+      if (/ready in \d+s/.test(output)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.on('exit', code => {
+      clearTimeout(timer);
+      reject(new Error(`the stack exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function shot(page, name) {
+  await page.screenshot({
+    path: path.join(SHOTS, `${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** A fresh browser context signed in as an example user through the sign-in page. */
+async function signedIn(user) {
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 1000 },
+  });
+  const page = await context.newPage();
+  await page.goto(BASE);
+  await page
+    .getByRole('button', { name: `Sign in as ${user}` })
+    .click({ timeout: UI_TIMEOUT });
+  await page
+    .getByRole('button', { name: /^Sign in as/ })
+    .first()
+    .waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  await page.getByRole('main').first().waitFor({ timeout: UI_TIMEOUT });
+  return { context, page };
+}
+
+/** Reloads until `locator()` is visible: the card shows what the sync last saw. */
+async function eventually(page, locator, timeout = UI_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      await locator().first().waitFor({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await page.reload();
+    }
+  }
+}
+
+async function apiAs(user) {
+  const token = await signIn(BASE, user);
+  return async (method, url, body) => {
+    const res = await fetch(`${BASE}/api/emr-on-eks${url}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  stack = await startStack();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (stack) {
+    // The whole process group: moto, the simulator and the backend too.
+    try {
+      process.kill(-stack.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+describe('the example app in Chromium', () => {
+  it('shows a team-a member their component’s runs, a failed run’s reason and links; cancel and re-run work', async () => {
+    const { context, page } = await signedIn('alice');
+    await shot(page, '01-alice-signed-in');
+
+    await page.goto(`${BASE}/catalog/default/component/sessionization`);
+    const failed = () => page.getByRole('cell', { name: 'FAILED' });
+    await eventually(page, failed);
+    await shot(page, '02-alice-sessionization-runs');
+    await page
+      .getByRole('button', { name: /^Details of run sessionization/ })
+      .first()
+      .click();
+    const drawer = page.getByRole('dialog', { name: /sessionization/ });
+    await drawer.waitFor();
+    const links = drawer.getByRole('list', { name: 'Console links' });
+    // CloudWatch Logs, S3 logs, the EMR console (the tenant's links load after it).
+    await links.getByRole('link').nth(2).waitFor({ timeout: UI_TIMEOUT });
+    assert.match(
+      (await drawer.textContent()) ?? '',
+      /USER_ERROR|INTERNAL_ERROR|CLUSTER_UNAVAILABLE|VALIDATION_ERROR/,
+    );
+    await shot(page, '03-alice-failed-run-detail');
+    await drawer.getByRole('button', { name: 'Close details' }).click();
+
+    // The hour-long backfill: cancel it and see it CANCELLED.
+    await page.goto(`${BASE}/catalog/default/component/daily-sales`);
+    const cancel = () =>
+      page.getByRole('button', { name: 'Cancel run daily-sales-backfill' });
+    await eventually(page, cancel);
+    await shot(page, '04-alice-daily-sales-runs');
+    await cancel().first().click();
+    await page
+      .getByRole('dialog', { name: 'Cancel daily-sales-backfill?' })
+      .getByRole('button', { name: 'Cancel run' })
+      .click();
+    await eventually(page, () =>
+      page
+        .getByRole('row', { name: /daily-sales-backfill/ })
+        .filter({ hasText: 'CANCELLED' }),
+    );
+    await shot(page, '05-alice-cancelled');
+
+    // Re-run the daily job: a new run appears at the top.
+    const rowsBefore = await page
+      .getByRole('button', { name: /^Details of run daily-sales \(/ })
+      .count();
+    await page
+      .getByRole('button', { name: 'Re-run daily-sales', exact: true })
+      .first()
+      .click();
+    await page
+      .getByRole('dialog', { name: 'Re-run daily-sales?' })
+      .getByRole('button', { name: 'Re-run' })
+      .click();
+    await eventually(page, () =>
+      page
+        .getByRole('button', { name: /^Details of run daily-sales \(/ })
+        .nth(rowsBefore),
+    );
+    await shot(page, '06-alice-rerun');
+    await context.close();
+  });
+
+  it('shows a team-b member none of team-a’s runs or actions, and the API refuses them', async () => {
+    const { context, page } = await signedIn('bob');
+    await page.goto(`${BASE}/catalog/default/component/daily-sales`);
+    // Bob may read none of team-a's runs: the card lists none of them.
+    await page
+      .getByText(/No runs yet/)
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+    assert.equal(
+      await page.getByRole('button', { name: /^Cancel run|^Re-run/ }).count(),
+      0,
+    );
+    assert.equal(
+      await page.getByRole('button', { name: /^Details of run/ }).count(),
+      0,
+    );
+    await shot(page, '07-bob-daily-sales');
+
+    const asAlice = await apiAs('alice');
+    const teamARuns = await asAlice('GET', '/tenants/team-a/job-runs');
+    assert.equal(teamARuns.status, 200);
+    const run = teamARuns.body.items[0];
+    const asBob = await apiAs('bob');
+    assert.equal((await asBob('GET', '/tenants/team-a')).status, 404);
+    assert.equal((await asBob('GET', '/tenants/team-a/job-runs')).status, 404);
+    assert.equal((await asBob('GET', `/job-runs/${run.id}`)).status, 404);
+    assert.equal(
+      (await asBob('POST', `/job-runs/${run.id}/cancel`)).status,
+      404,
+    );
+    assert.equal(
+      (await asBob('DELETE', '/tenants/team-b')).status,
+      403,
+      'a team member may not offboard their own tenant',
+    );
+
+    await page.goto(`${BASE}/emr-on-eks`);
+    await page
+      .getByRole('button', { name: 'Show tenant team-b' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    assert.equal(
+      await page.getByRole('button', { name: 'Show tenant team-a' }).count(),
+      0,
+    );
+    await shot(page, '08-bob-tenants');
+    await context.close();
+  });
+
+  it('shows an admin every tenant’s progress, and a tenant onboarded through the API reaching Ready', async () => {
+    const { context, page } = await signedIn('admin');
+    await page.goto(`${BASE}/emr-on-eks`);
+    for (const tenant of ['team-a', 'team-b']) {
+      await page
+        .getByRole('button', { name: `Show tenant ${tenant}` })
+        .waitFor({ timeout: UI_TIMEOUT });
+    }
+    await shot(page, '09-admin-tenants');
+
+    const asAdmin = await apiAs('admin');
+    const created = await asAdmin('POST', '/tenants', {
+      name: 'team-e2e',
+      owner: 'group:default/team-b',
+      cluster: 'shared',
+      dataAccess: [],
+    });
+    assert.equal(created.status, 202, JSON.stringify(created.body));
+    await eventually(page, () =>
+      page.getByRole('row', { name: /team-e2e/ }).filter({ hasText: 'Ready' }),
+    );
+    await page.getByRole('button', { name: 'Show tenant team-e2e' }).click();
+    await page
+      .getByRole('table', { name: 'Reconcile steps' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    await shot(page, '10-admin-team-e2e-ready');
+    await context.close();
+  });
+});

@@ -1,0 +1,54 @@
+import { Navigate, Route } from 'react-router-dom';
+import { createApp } from '@backstage/app-defaults';
+import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
+import { AlertDisplay, OAuthRequestDialog } from '@backstage/core-components';
+import {
+  CatalogEntityPage,
+  CatalogIndexPage,
+  catalogPlugin,
+} from '@backstage/plugin-catalog';
+import { orgPlugin } from '@backstage/plugin-org';
+import { EmrOnEksPage } from '@spot-spark/plugin-emr-on-eks';
+import { entityPage } from './components/catalog/EntityPage';
+import { Root } from './components/Root';
+import { DevSignInPage } from './components/signIn';
+
+const app = createApp({
+  components: {
+    // LOCAL ONLY: pick one of the example users. A real app configures
+    // SignInPage with its provider, e.g.
+    //   <SignInPage {...props} auto provider={{ id: 'github-auth-provider',
+    //     title: 'GitHub', message: 'Sign in using GitHub',
+    //     apiRef: githubAuthApiRef }} />
+    SignInPage: props => <DevSignInPage {...props} />,
+  },
+  bindRoutes({ bind }) {
+    bind(orgPlugin.externalRoutes, {
+      catalogIndex: catalogPlugin.routes.catalogIndex,
+    });
+  },
+});
+
+const routes = (
+  <FlatRoutes>
+    <Route path="/" element={<Navigate to="catalog" />} />
+    <Route path="/catalog" element={<CatalogIndexPage />} />
+    <Route
+      path="/catalog/:namespace/:kind/:name"
+      element={<CatalogEntityPage />}
+    >
+      {entityPage}
+    </Route>
+    <Route path="/emr-on-eks" element={<EmrOnEksPage />} />
+  </FlatRoutes>
+);
+
+export default app.createRoot(
+  <>
+    <AlertDisplay />
+    <OAuthRequestDialog />
+    <AppRouter>
+      <Root>{routes}</Root>
+    </AppRouter>
+  </>,
+);

@@ -1,0 +1,183 @@
+import Grid from '@material-ui/core/Grid';
+import { InfoCard } from '@backstage/core-components';
+import {
+  AboutContent,
+  EntityHasComponentsCard,
+  EntityHasResourcesCard,
+  EntityLayout,
+  EntityOrphanWarning,
+  EntitySwitch,
+  isKind,
+  isOrphan,
+} from '@backstage/plugin-catalog';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  EntityGroupProfileCard,
+  EntityMembersListCard,
+  EntityOwnershipCard,
+  EntityUserProfileCard,
+} from '@backstage/plugin-org';
+import {
+  EntityEmrJobRunsCard,
+  EntityEmrJobRunsContent,
+  isEmrOnEksAvailable,
+} from '@spot-spark/plugin-emr-on-eks';
+
+/*
+ * The catalog's entity pages, as @backstage/create-app makes them, trimmed
+ * to the plugins of this example, with the EMR on EKS job-runs card on the
+ * pages of entities that carry the tenant annotation
+ * (emr-on-eks.spot-spark.io/tenant): Spark job components, the teams'
+ * groups and the tenants' resources.
+ */
+
+/**
+ * `EntityAboutCard` without its "view source" link, which needs the SCM
+ * integrations API (`@backstage/integration-react`) that this example does
+ * not install. An adopter's app keeps its `EntityAboutCard`.
+ */
+const AboutCard = () => {
+  const { entity } = useEntity();
+  return (
+    <InfoCard title="About" variant="gridItem">
+      <AboutContent entity={entity} />
+    </InfoCard>
+  );
+};
+
+/** The EMR on EKS card, only for entities that name a tenant. */
+const emrJobRunsCard = (
+  <EntitySwitch>
+    <EntitySwitch.Case if={isEmrOnEksAvailable}>
+      <Grid item xs={12}>
+        <EntityEmrJobRunsCard />
+      </Grid>
+    </EntitySwitch.Case>
+  </EntitySwitch>
+);
+
+const entityWarningContent = (
+  <EntitySwitch>
+    <EntitySwitch.Case if={isOrphan}>
+      <Grid item xs={12}>
+        <EntityOrphanWarning />
+      </Grid>
+    </EntitySwitch.Case>
+  </EntitySwitch>
+);
+
+const componentPage = (
+  <EntityLayout>
+    <EntityLayout.Route path="/" title="Overview">
+      <Grid container spacing={3} alignItems="stretch">
+        {entityWarningContent}
+        <Grid item md={6} xs={12}>
+          <AboutCard />
+        </Grid>
+        {emrJobRunsCard}
+      </Grid>
+    </EntityLayout.Route>
+    {/* The same runs on a tab of their own, for Spark job components. */}
+    <EntityLayout.Route
+      path="/emr-job-runs"
+      title="Spark jobs"
+      if={isEmrOnEksAvailable}
+    >
+      <EntityEmrJobRunsContent />
+    </EntityLayout.Route>
+  </EntityLayout>
+);
+
+const resourcePage = (
+  <EntityLayout>
+    <EntityLayout.Route path="/" title="Overview">
+      <Grid container spacing={3} alignItems="stretch">
+        {entityWarningContent}
+        <Grid item md={6} xs={12}>
+          <AboutCard />
+        </Grid>
+        {emrJobRunsCard}
+      </Grid>
+    </EntityLayout.Route>
+  </EntityLayout>
+);
+
+const groupPage = (
+  <EntityLayout>
+    <EntityLayout.Route path="/" title="Overview">
+      <Grid container spacing={3}>
+        {entityWarningContent}
+        <Grid item xs={12} md={6}>
+          <EntityGroupProfileCard />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <EntityOwnershipCard />
+        </Grid>
+        {emrJobRunsCard}
+        <Grid item xs={12}>
+          <EntityMembersListCard />
+        </Grid>
+      </Grid>
+    </EntityLayout.Route>
+  </EntityLayout>
+);
+
+const userPage = (
+  <EntityLayout>
+    <EntityLayout.Route path="/" title="Overview">
+      <Grid container spacing={3}>
+        {entityWarningContent}
+        <Grid item xs={12} md={6}>
+          <EntityUserProfileCard />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <EntityOwnershipCard />
+        </Grid>
+      </Grid>
+    </EntityLayout.Route>
+  </EntityLayout>
+);
+
+const systemPage = (
+  <EntityLayout>
+    <EntityLayout.Route path="/" title="Overview">
+      <Grid container spacing={3} alignItems="stretch">
+        {entityWarningContent}
+        <Grid item md={6} xs={12}>
+          <AboutCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityHasComponentsCard variant="gridItem" />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityHasResourcesCard variant="gridItem" />
+        </Grid>
+      </Grid>
+    </EntityLayout.Route>
+  </EntityLayout>
+);
+
+const defaultEntityPage = (
+  <EntityLayout>
+    <EntityLayout.Route path="/" title="Overview">
+      <Grid container spacing={3} alignItems="stretch">
+        {entityWarningContent}
+        <Grid item md={6} xs={12}>
+          <AboutCard />
+        </Grid>
+        {emrJobRunsCard}
+      </Grid>
+    </EntityLayout.Route>
+  </EntityLayout>
+);
+
+export const entityPage = (
+  <EntitySwitch>
+    <EntitySwitch.Case if={isKind('component')} children={componentPage} />
+    <EntitySwitch.Case if={isKind('resource')} children={resourcePage} />
+    <EntitySwitch.Case if={isKind('group')} children={groupPage} />
+    <EntitySwitch.Case if={isKind('user')} children={userPage} />
+    <EntitySwitch.Case if={isKind('system')} children={systemPage} />
+    <EntitySwitch.Case>{defaultEntityPage}</EntitySwitch.Case>
+  </EntitySwitch>
+);

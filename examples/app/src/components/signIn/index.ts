@@ -1,0 +1,1 @@
+export { DevSignInPage, EXAMPLE_USERS } from './DevSignInPage';

@@ -1,0 +1,92 @@
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  createExtensionTester,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { screen } from '@testing-library/react';
+import {
+  anEntity,
+  aRun,
+  aTenant,
+  FakeEmrOnEksApi,
+  fakePermissionApi,
+} from './__testUtils__/fakes';
+import plugin from './alpha';
+import { entityEmrJobRunsCard } from './alpha/entityCards';
+import { entityEmrJobRunsContent } from './alpha/entityContents';
+import { emrOnEksPage } from './alpha/pages';
+import { emrOnEksApiRef } from './api';
+
+describe('the new frontend system plugin', () => {
+  it('installs the API, the entity card and tab, and the page', () => {
+    expect(plugin.getExtension('api:emr-on-eks')).toBeDefined();
+    expect(
+      plugin.getExtension('entity-card:emr-on-eks/job-runs'),
+    ).toBeDefined();
+    expect(
+      plugin.getExtension('entity-content:emr-on-eks/job-runs'),
+    ).toBeDefined();
+    expect(plugin.getExtension('page:emr-on-eks')).toBeDefined();
+  });
+
+  it('shows the card and the tab only on entities with the tenant annotation', () => {
+    const card = createExtensionTester(entityEmrJobRunsCard);
+    const content = createExtensionTester(entityEmrJobRunsContent);
+    for (const filter of [
+      card.get(EntityCardBlueprint.dataRefs.filterFunction)!,
+      content.get(EntityContentBlueprint.dataRefs.filterFunction)!,
+    ]) {
+      expect(filter(anEntity('Component', 'team-a'))).toBe(true);
+      expect(filter(anEntity('Component'))).toBe(false);
+    }
+    expect(content.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Spark jobs',
+    );
+    expect(content.get(coreExtensionData.routePath)).toBe('/emr-job-runs');
+  });
+
+  it('mounts the page at /emr-on-eks with the nav title', () => {
+    const tester = createExtensionTester(emrOnEksPage);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/emr-on-eks');
+    expect(tester.get(coreExtensionData.title)).toBe('EMR on EKS');
+  });
+
+  it('renders the card in a new-system app', async () => {
+    const api = new FakeEmrOnEksApi();
+    api.runs = [aRun({ name: 'new-system-job' })];
+    const tester = createExtensionTester(entityEmrJobRunsCard);
+    renderInTestApp(
+      <EntityProvider entity={anEntity('Component', 'team-a')}>
+        {tester.reactElement()}
+      </EntityProvider>,
+      {
+        apis: [
+          [emrOnEksApiRef, api],
+          [permissionApiRef, fakePermissionApi()],
+        ],
+      },
+    );
+    expect(await screen.findByText('new-system-job')).toBeInTheDocument();
+  });
+
+  it('renders the tenants page in a new-system app', async () => {
+    const api = new FakeEmrOnEksApi();
+    api.tenants = [aTenant({ name: 'team-new' })];
+    const tester = createExtensionTester(emrOnEksPage);
+    renderInTestApp(tester.reactElement(), {
+      apis: [
+        [emrOnEksApiRef, api],
+        [permissionApiRef, fakePermissionApi()],
+      ],
+    });
+    expect(
+      await screen.findByRole('button', { name: 'Show tenant team-new' }),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,2 @@
+export { emrOnEksApiFactory, emrOnEksApiRef } from './EmrOnEksApi';
+export type { EmrOnEksApi } from './EmrOnEksApi';

@@ -1,0 +1,3 @@
+export { EmrOnEksPage } from './EmrOnEksPage';
+export type { EmrOnEksPageProps } from './EmrOnEksPage';
+export { TenantsOverview } from './TenantsOverview';

@@ -1,0 +1,1 @@
+export { EntityEmrJobRunsContent } from './EntityEmrJobRunsContent';

@@ -1,0 +1,2 @@
+export { JobRunActions } from './JobRunActions';
+export type { JobRunChange } from './JobRunActions';

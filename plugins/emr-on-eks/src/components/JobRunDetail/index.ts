@@ -1,0 +1,1 @@
+export { JobRunDetail } from './JobRunDetail';

@@ -1,0 +1,1 @@
+export { JobRunFiltersBar } from './JobRunFilters';

@@ -1,0 +1,203 @@
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import {
+  isTerminalJobRunState,
+  JobRun,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import IconButton from '@material-ui/core/IconButton';
+import Typography from '@material-ui/core/Typography';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import { useCallback, useMemo, useState, type JSX } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import {
+  JobRunScope,
+  useAutoRefresh,
+  useCursorPager,
+  useJobRuns,
+} from '../../hooks';
+import { isNotVisible } from '../../lib/errors';
+import {
+  JobRunFilters,
+  readFilters,
+  serverFilterKey,
+  writeFilters,
+} from '../../lib/filters';
+import { JobRunChange } from '../JobRunActions';
+import { JobRunDetail } from '../JobRunDetail';
+import { JobRunFiltersBar } from '../JobRunFilters';
+import { JobRunsTable } from '../JobRunsTable';
+
+/** Default of `refreshIntervalMs`. */
+export const DEFAULT_REFRESH_INTERVAL_MS = 10_000;
+
+/** Props of {@link JobRunsPanel}. */
+export interface JobRunsPanelProps {
+  scope: JobRunScope;
+  /** The tenant the runs are submitted to, for the empty state's hint. */
+  tenant: string;
+  title?: string;
+  /** How often the list refreshes while a shown run is not finished; 0 turns it off. */
+  refreshIntervalMs?: number;
+  /** Runs per page (1-200). */
+  pageSize?: number;
+}
+
+function hasFilters(filters: JobRunFilters): boolean {
+  return (
+    filters.states.length > 0 || filters.range !== '' || filters.name !== ''
+  );
+}
+
+/**
+ * Job runs of an entity or a tenant: filters kept in the URL, cursor
+ * pagination, a detail drawer, actions, and refresh while runs are active.
+ */
+export function JobRunsPanel(props: JobRunsPanelProps) {
+  const {
+    scope,
+    tenant,
+    title = 'EMR job runs',
+    refreshIntervalMs = DEFAULT_REFRESH_INTERVAL_MS,
+    pageSize = 20,
+  } = props;
+  const [searchParams, setSearchParams] = useSearchParams();
+  const filters = useMemo(() => readFilters(searchParams), [searchParams]);
+  const scopeKey =
+    scope.kind === 'entity' ? scope.entityRef : `tenant:${scope.tenant}`;
+  const pager = useCursorPager(`${scopeKey}|${serverFilterKey(filters)}`);
+  const runs = useJobRuns({
+    scope,
+    filters,
+    cursor: pager.cursor,
+    limit: pageSize,
+  });
+  const [openRun, setOpenRun] = useState<JobRun>();
+
+  const items = runs.value?.items ?? [];
+  // The API has no name filter: the name filters the runs of this page only.
+  const needle = filters.name.trim().toLowerCase();
+  const shown = needle
+    ? items.filter(run => run.name.toLowerCase().includes(needle))
+    : items;
+
+  const refreshing = useAutoRefresh(
+    !runs.error && shown.some(run => !isTerminalJobRunState(run.state)),
+    refreshIntervalMs,
+    runs.reload,
+  );
+
+  const setFilters = (next: JobRunFilters) =>
+    setSearchParams(writeFilters(searchParams, next), { replace: true });
+
+  const { reload } = runs;
+  const { reset } = pager;
+  const onChange = useCallback(
+    (change: JobRunChange) => {
+      if (change.kind === 'resubmitted') {
+        // The new run is the newest: show the first page.
+        reset();
+      }
+      reload();
+    },
+    [reload, reset],
+  );
+  const onOpen = useCallback((run: JobRun) => setOpenRun(run), []);
+
+  let body: JSX.Element;
+  if (runs.error) {
+    body = isNotVisible(runs.error) ? (
+      <WarningPanel
+        severity="info"
+        title="Job runs are not available"
+        message={`Tenant ${tenant} does not exist, or you may not see its job runs.`}
+      />
+    ) : (
+      <ResponseErrorPanel error={runs.error} />
+    );
+  } else if (!runs.value) {
+    body = <Progress />;
+  } else if (items.length === 0 && pager.page === 1 && !hasFilters(filters)) {
+    body = (
+      <EmptyState
+        missing="data"
+        title="No runs yet"
+        description={`No runs yet: submit one with POST /api/emr-on-eks/tenants/${tenant}/job-runs or the Spot-ready Spark template.`}
+      />
+    );
+  } else if (shown.length === 0) {
+    body = (
+      <Typography role="status">
+        {items.length > 0
+          ? `No run on this page has a name containing "${filters.name}".`
+          : 'No runs match these filters.'}
+      </Typography>
+    );
+  } else {
+    body = (
+      <JobRunsTable
+        title={title}
+        runs={shown}
+        onOpen={onOpen}
+        onChange={onChange}
+      />
+    );
+  }
+
+  return (
+    <InfoCard
+      title={title}
+      subheader={
+        refreshing
+          ? `Refreshing every ${Math.round(
+              refreshIntervalMs / 1000,
+            )} s while runs are active`
+          : undefined
+      }
+      action={
+        <IconButton aria-label="Refresh job runs" onClick={runs.reload}>
+          <RefreshIcon />
+        </IconButton>
+      }
+    >
+      <JobRunFiltersBar filters={filters} onChange={setFilters} />
+      {body}
+      {!runs.error && (runs.value?.nextCursor || pager.hasPrevious) && (
+        <Box
+          display="flex"
+          alignItems="center"
+          justifyContent="flex-end"
+          mt={1}
+          style={{ gap: 8 }}
+        >
+          <Button
+            onClick={pager.previous}
+            disabled={!pager.hasPrevious}
+            aria-label="Previous page"
+          >
+            Previous
+          </Button>
+          <Typography variant="body2">Page {pager.page}</Typography>
+          <Button
+            onClick={() =>
+              runs.value?.nextCursor && pager.next(runs.value.nextCursor)
+            }
+            disabled={!runs.value?.nextCursor}
+            aria-label="Next page"
+          >
+            Next
+          </Button>
+        </Box>
+      )}
+      {openRun && (
+        <JobRunDetail run={openRun} onClose={() => setOpenRun(undefined)} />
+      )}
+    </InfoCard>
+  );
+}

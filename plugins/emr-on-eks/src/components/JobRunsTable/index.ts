@@ -1,0 +1,7 @@
+export {
+  capacityOf,
+  JobRunsTable,
+  requestedOf,
+  runReason,
+  RunDuration,
+} from './JobRunsTable';

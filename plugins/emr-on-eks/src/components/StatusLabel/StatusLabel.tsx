@@ -1,0 +1,97 @@
+import {
+  StatusAborted,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusRunning,
+  StatusWarning,
+} from '@backstage/core-components';
+import type {
+  JobRunState,
+  StepState,
+  TenantPhase,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import Box from '@material-ui/core/Box';
+import type { JSX } from 'react';
+
+type Kind = 'ok' | 'error' | 'pending' | 'running' | 'aborted' | 'warning';
+
+const ICONS: Record<Kind, () => JSX.Element> = {
+  ok: () => <StatusOK />,
+  error: () => <StatusError />,
+  pending: () => <StatusPending />,
+  running: () => <StatusRunning />,
+  aborted: () => <StatusAborted />,
+  warning: () => <StatusWarning />,
+};
+
+const JOB_RUN_KINDS: Record<JobRunState, Kind> = {
+  SUBMITTING: 'pending',
+  PENDING: 'pending',
+  SUBMITTED: 'pending',
+  RUNNING: 'running',
+  COMPLETED: 'ok',
+  FAILED: 'error',
+  CANCEL_PENDING: 'aborted',
+  CANCELLED: 'aborted',
+};
+
+const PHASE_KINDS: Record<TenantPhase, Kind> = {
+  Pending: 'pending',
+  Reconciling: 'running',
+  Ready: 'ok',
+  Failed: 'error',
+  Deleting: 'warning',
+};
+
+const STEP_KINDS: Record<StepState, Kind> = {
+  Pending: 'pending',
+  Running: 'running',
+  Succeeded: 'ok',
+  Failed: 'error',
+  Deleted: 'aborted',
+};
+
+/**
+ * A status icon and its text. Backstage's Status* components hide their
+ * content from screen readers, so the text is rendered beside the icon.
+ */
+function StatusLabel(props: { kind: Kind; label: string }) {
+  const Icon = ICONS[props.kind];
+  return (
+    <Box component="span" display="inline-flex" alignItems="baseline">
+      <Icon />
+      <span>{props.label}</span>
+    </Box>
+  );
+}
+
+/** A job run's state with its icon. */
+export function JobRunStateLabel(props: { state: JobRunState }) {
+  return (
+    <StatusLabel
+      kind={JOB_RUN_KINDS[props.state] ?? 'warning'}
+      label={props.state}
+    />
+  );
+}
+
+/** A tenant's phase with its icon. */
+export function TenantPhaseLabel(props: { phase: TenantPhase }) {
+  return (
+    <StatusLabel
+      kind={PHASE_KINDS[props.phase] ?? 'warning'}
+      label={props.phase}
+    />
+  );
+}
+
+/** A reconcile step's state with its icon. */
+export function StepStateLabel(props: { state: StepState }) {
+  return (
+    <StatusLabel
+      kind={STEP_KINDS[props.state] ?? 'warning'}
+      label={props.state}
+    />
+  );
+}

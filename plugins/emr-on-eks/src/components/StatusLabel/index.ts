@@ -1,0 +1,5 @@
+export {
+  JobRunStateLabel,
+  StepStateLabel,
+  TenantPhaseLabel,
+} from './StatusLabel';

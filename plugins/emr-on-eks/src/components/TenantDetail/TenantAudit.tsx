@@ -1,0 +1,96 @@
+import {
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { TenantAuditEvent } from '@spot-spark/plugin-emr-on-eks-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import { useCursorPager, useTenantAudit } from '../../hooks';
+import { formatTime } from '../../lib/format';
+
+const columns: TableColumn<TenantAuditEvent>[] = [
+  {
+    title: 'When',
+    render: event => (
+      <time dateTime={event.createdAt}>{formatTime(event.createdAt)}</time>
+    ),
+  },
+  { title: 'Actor', field: 'actor' },
+  { title: 'Action', field: 'action' },
+  { title: 'Result', field: 'result' },
+  { title: 'Generation', render: event => event.generation ?? '' },
+  {
+    title: 'Message',
+    render: event => (
+      <span style={{ whiteSpace: 'pre-wrap' }}>{event.message ?? ''}</span>
+    ),
+  },
+];
+
+/** A tenant's audit trail, newest first, a page at a time. */
+export function TenantAudit(props: { name: string; reloadToken: number }) {
+  const pager = useCursorPager(`${props.name}|${props.reloadToken}`);
+  const audit = useTenantAudit({
+    name: props.name,
+    cursor: pager.cursor,
+    limit: 20,
+    reloadToken: props.reloadToken,
+  });
+  if (audit.error) {
+    return <ResponseErrorPanel error={audit.error} />;
+  }
+  if (!audit.value) {
+    return <Progress />;
+  }
+  return (
+    <>
+      {audit.value.items.length === 0 ? (
+        <Typography>No audit records.</Typography>
+      ) : (
+        <Table<TenantAuditEvent>
+          title="Audit trail"
+          columns={columns}
+          data={audit.value.items}
+          options={{
+            paging: false,
+            search: false,
+            sorting: false,
+            draggable: false,
+            padding: 'dense',
+            toolbar: false,
+          }}
+        />
+      )}
+      {(audit.value.nextCursor || pager.hasPrevious) && (
+        <Box
+          display="flex"
+          justifyContent="flex-end"
+          alignItems="center"
+          mt={1}
+          style={{ gap: 8 }}
+        >
+          <Button
+            aria-label="Newer audit records"
+            disabled={!pager.hasPrevious}
+            onClick={pager.previous}
+          >
+            Newer
+          </Button>
+          <Typography variant="body2">Page {pager.page}</Typography>
+          <Button
+            aria-label="Older audit records"
+            disabled={!audit.value.nextCursor}
+            onClick={() =>
+              audit.value?.nextCursor && pager.next(audit.value.nextCursor)
+            }
+          >
+            Older
+          </Button>
+        </Box>
+      )}
+    </>
+  );
+}

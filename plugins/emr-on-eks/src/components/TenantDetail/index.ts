@@ -1,0 +1,2 @@
+export { TenantDetail } from './TenantDetail';
+export { TenantAudit } from './TenantAudit';

@@ -1,0 +1,108 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import { Tenant } from '@spot-spark/plugin-emr-on-eks-common';
+import Box from '@material-ui/core/Box';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Link from '@material-ui/core/Link';
+import Typography from '@material-ui/core/Typography';
+import { useMemo } from 'react';
+import { TenantPhaseLabel } from '../StatusLabel';
+
+/** Succeeded steps out of all, for the progress bar. */
+export function stepProgress(tenant: Tenant): {
+  succeeded: number;
+  total: number;
+} {
+  const steps = tenant.status.steps ?? [];
+  return {
+    succeeded: steps.filter(step => step.state === 'Succeeded').length,
+    total: steps.length,
+  };
+}
+
+/** `requests.cpu 32, limits.memory 256Gi, ...` */
+export function quotaText(tenant: Tenant): string {
+  return Object.entries(tenant.spec.quota ?? {})
+    .map(([key, value]) => `${key} ${value}`)
+    .join(', ');
+}
+
+function StepProgress(props: { tenant: Tenant }) {
+  const { succeeded, total } = stepProgress(props.tenant);
+  const value = total === 0 ? 0 : (succeeded / total) * 100;
+  return (
+    <Box minWidth={120}>
+      <LinearProgress
+        variant="determinate"
+        value={value}
+        aria-label={`Reconcile steps of ${props.tenant.name}`}
+        aria-valuetext={`${succeeded} of ${total} steps succeeded`}
+      />
+      <Typography variant="caption">
+        {succeeded}/{total} steps
+      </Typography>
+    </Box>
+  );
+}
+
+/** A page of tenants. */
+export function TenantsTable(props: {
+  tenants: Tenant[];
+  onSelect(name: string): void;
+}) {
+  const { tenants, onSelect } = props;
+  const columns = useMemo<TableColumn<Tenant>[]>(
+    () => [
+      {
+        title: 'Name',
+        field: 'name',
+        highlight: true,
+        render: tenant => (
+          <Link
+            component="button"
+            variant="body2"
+            onClick={() => onSelect(tenant.name)}
+            aria-label={`Show tenant ${tenant.name}`}
+          >
+            {tenant.name}
+          </Link>
+        ),
+      },
+      {
+        title: 'Phase',
+        render: tenant => <TenantPhaseLabel phase={tenant.status.phase} />,
+      },
+      { title: 'Steps', render: tenant => <StepProgress tenant={tenant} /> },
+      { title: 'Owner', render: tenant => tenant.spec.owner },
+      { title: 'Release', render: tenant => tenant.spec.releaseLabel },
+      {
+        title: 'Virtual cluster',
+        render: tenant => tenant.status.virtualClusterId ?? '',
+      },
+      {
+        title: 'Role ARN',
+        render: tenant => (
+          <span style={{ wordBreak: 'break-all' }}>
+            {tenant.status.executionRoleArn ?? ''}
+          </span>
+        ),
+      },
+      { title: 'Quota', render: tenant => quotaText(tenant) },
+    ],
+    [onSelect],
+  );
+  return (
+    <Table<Tenant>
+      title="Tenants"
+      columns={columns}
+      data={tenants}
+      options={{
+        paging: false,
+        search: false,
+        sorting: false,
+        draggable: false,
+        padding: 'dense',
+        toolbar: false,
+      }}
+    />
+  );
+}

@@ -1,0 +1,1 @@
+export { quotaText, stepProgress, TenantsTable } from './TenantsTable';

@@ -1,0 +1,79 @@
+import type { JSX } from 'react';
+import {
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+} from '@backstage/core-plugin-api';
+import { emrOnEksApiFactory } from './api';
+import type { EmrOnEksPageProps } from './components/EmrOnEksPage';
+import type { EntityEmrJobRunsCardProps } from './components/EntityEmrJobRunsCard';
+import { rootRouteRef } from './routes';
+
+/**
+ * The EMR on EKS frontend plugin for apps on the legacy frontend system: the
+ * API client, the entity card and tab, and the tenants page.
+ *
+ * @public
+ */
+export const emrOnEksPlugin = createPlugin({
+  id: 'emr-on-eks',
+  apis: [emrOnEksApiFactory],
+  routes: { root: rootRouteRef },
+});
+
+/**
+ * The job runs of the current entity, as a card: a Component's own runs, a
+ * Group's or Resource's tenant's (the tenant named in the annotation
+ * `emr-on-eks.spot-spark.io/tenant`). Without the annotation it explains how
+ * to add it. Show it with `isEmrOnEksAvailable`.
+ *
+ * @public
+ */
+export const EntityEmrJobRunsCard: (
+  props: EntityEmrJobRunsCardProps,
+) => JSX.Element = emrOnEksPlugin.provide(
+  createComponentExtension({
+    name: 'EntityEmrJobRunsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityEmrJobRunsCard').then(
+          m => m.EntityEmrJobRunsCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The job runs of the current entity on a tab of their own (larger pages).
+ *
+ * @public
+ */
+export const EntityEmrJobRunsContent: (
+  props: EntityEmrJobRunsCardProps,
+) => JSX.Element = emrOnEksPlugin.provide(
+  createComponentExtension({
+    name: 'EntityEmrJobRunsContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityEmrJobRunsContent').then(
+          m => m.EntityEmrJobRunsContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The tenants page: every tenant the user may see, its reconcile steps, audit
+ * trail, and retry/offboard where permitted. Mount it at `/emr-on-eks`.
+ *
+ * @public
+ */
+export const EmrOnEksPage: (props: EmrOnEksPageProps) => JSX.Element =
+  emrOnEksPlugin.provide(
+    createRoutableExtension({
+      name: 'EmrOnEksPage',
+      component: () =>
+        import('./components/EmrOnEksPage').then(m => m.EmrOnEksPage),
+      mountPoint: rootRouteRef,
+    }),
+  );
