@@ -3,15 +3,13 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import Typography from '@material-ui/core/Typography';
-import { useCallback, type JSX } from 'react';
+import { useCallback } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useCursorPager, useTenants } from '../../hooks';
 import { TenantDetail } from '../TenantDetail';
 import { TenantsTable } from '../TenantsTable';
+import { Pager } from '../Pager';
 
 const TENANT_PARAM = 'tenant';
 
@@ -62,33 +60,18 @@ export function TenantsOverview(props: TenantsOverviewProps) {
     <Grid container spacing={3}>
       <Grid item xs={12}>
         {list}
-        {!tenants.error && (tenants.value?.nextCursor || pager.hasPrevious) && (
-          <Box
-            display="flex"
-            justifyContent="flex-end"
-            alignItems="center"
-            mt={1}
-            style={{ gap: 8 }}
-          >
-            <Button
-              aria-label="Previous page of tenants"
-              disabled={!pager.hasPrevious}
-              onClick={pager.previous}
-            >
-              Previous
-            </Button>
-            <Typography variant="body2">Page {pager.page}</Typography>
-            <Button
-              aria-label="Next page of tenants"
-              disabled={!tenants.value?.nextCursor}
-              onClick={() =>
-                tenants.value?.nextCursor &&
-                pager.next(tenants.value.nextCursor)
-              }
-            >
-              Next
-            </Button>
-          </Box>
+        {!tenants.error && (
+          <Pager
+            page={pager.page}
+            hasPrevious={pager.hasPrevious}
+            nextCursor={tenants.value?.nextCursor}
+            onPrevious={pager.previous}
+            onNext={pager.next}
+            labels={{
+              previous: 'Previous page of tenants',
+              next: 'Next page of tenants',
+            }}
+          />
         )}
       </Grid>
       {selected && (

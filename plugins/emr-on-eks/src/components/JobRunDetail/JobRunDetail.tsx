@@ -27,6 +27,7 @@ import { isNotVisible } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
 import { capacityOf, requestedOf } from '../JobRunsTable';
 import { JobRunStateLabel } from '../StatusLabel';
+import { FactsTable } from '../FactsTable';
 
 function Section(props: { title: string; children: ReactNode }) {
   return (
@@ -110,20 +111,7 @@ function Facts(props: { run: JobRun }) {
     ['Idempotency key', run.idempotencyKey ?? ''],
     ['ARN', run.arn ?? ''],
   ];
-  return (
-    <Table size="small" aria-label="Run facts">
-      <TableBody>
-        {facts.map(([label, value]) => (
-          <TableRow key={label}>
-            <TableCell component="th" scope="row">
-              {label}
-            </TableCell>
-            <TableCell style={{ wordBreak: 'break-all' }}>{value}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
-  );
+  return <FactsTable label="Run facts" facts={facts} />;
 }
 
 function ConsoleLinks(props: { run: JobRun }) {

@@ -9,8 +9,6 @@ import {
   isTerminalJobRunState,
   JobRun,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
@@ -33,6 +31,7 @@ import { JobRunChange } from '../JobRunActions';
 import { JobRunDetail } from '../JobRunDetail';
 import { JobRunFiltersBar } from '../JobRunFilters';
 import { JobRunsTable } from '../JobRunsTable';
+import { Pager } from '../Pager';
 
 /** Default of `refreshIntervalMs`. */
 export const DEFAULT_REFRESH_INTERVAL_MS = 10_000;
@@ -168,32 +167,14 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
     >
       <JobRunFiltersBar filters={filters} onChange={setFilters} />
       {body}
-      {!runs.error && (runs.value?.nextCursor || pager.hasPrevious) && (
-        <Box
-          display="flex"
-          alignItems="center"
-          justifyContent="flex-end"
-          mt={1}
-          style={{ gap: 8 }}
-        >
-          <Button
-            onClick={pager.previous}
-            disabled={!pager.hasPrevious}
-            aria-label="Previous page"
-          >
-            Previous
-          </Button>
-          <Typography variant="body2">Page {pager.page}</Typography>
-          <Button
-            onClick={() =>
-              runs.value?.nextCursor && pager.next(runs.value.nextCursor)
-            }
-            disabled={!runs.value?.nextCursor}
-            aria-label="Next page"
-          >
-            Next
-          </Button>
-        </Box>
+      {!runs.error && (
+        <Pager
+          page={pager.page}
+          hasPrevious={pager.hasPrevious}
+          nextCursor={runs.value?.nextCursor}
+          onPrevious={pager.previous}
+          onNext={pager.next}
+        />
       )}
       {openRun && (
         <JobRunDetail run={openRun} onClose={() => setOpenRun(undefined)} />

@@ -5,11 +5,10 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { TenantAuditEvent } from '@spot-spark/plugin-emr-on-eks-common';
-import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { useCursorPager, useTenantAudit } from '../../hooks';
 import { formatTime } from '../../lib/format';
+import { Pager } from '../Pager';
 
 const columns: TableColumn<TenantAuditEvent>[] = [
   {
@@ -64,33 +63,19 @@ export function TenantAudit(props: { name: string; reloadToken: number }) {
           }}
         />
       )}
-      {(audit.value.nextCursor || pager.hasPrevious) && (
-        <Box
-          display="flex"
-          justifyContent="flex-end"
-          alignItems="center"
-          mt={1}
-          style={{ gap: 8 }}
-        >
-          <Button
-            aria-label="Newer audit records"
-            disabled={!pager.hasPrevious}
-            onClick={pager.previous}
-          >
-            Newer
-          </Button>
-          <Typography variant="body2">Page {pager.page}</Typography>
-          <Button
-            aria-label="Older audit records"
-            disabled={!audit.value.nextCursor}
-            onClick={() =>
-              audit.value?.nextCursor && pager.next(audit.value.nextCursor)
-            }
-          >
-            Older
-          </Button>
-        </Box>
-      )}
+      <Pager
+        page={pager.page}
+        hasPrevious={pager.hasPrevious}
+        nextCursor={audit.value.nextCursor}
+        onPrevious={pager.previous}
+        onNext={pager.next}
+        labels={{
+          previous: 'Newer audit records',
+          next: 'Older audit records',
+          previousText: 'Newer',
+          nextText: 'Older',
+        }}
+      />
     </>
   );
 }

@@ -30,6 +30,7 @@ import { ConfirmDialog } from '../ConfirmDialog';
 import { StepStateLabel, TenantPhaseLabel } from '../StatusLabel';
 import { quotaText } from '../TenantsTable';
 import { TenantAudit } from './TenantAudit';
+import { FactsTable } from '../FactsTable';
 
 /**
  * The first line of a message, for the summary; the rest (a long AWS error,
@@ -127,20 +128,7 @@ function Facts(props: { tenant: Tenant }) {
     ],
     ['Last reconciled', formatTime(tenant.status.lastReconciledAt)],
   ];
-  return (
-    <Table size="small" aria-label="Tenant facts">
-      <TableBody>
-        {rows.map(([label, value]) => (
-          <TableRow key={label}>
-            <TableCell component="th" scope="row">
-              {label}
-            </TableCell>
-            <TableCell style={{ wordBreak: 'break-all' }}>{value}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
-  );
+  return <FactsTable label="Tenant facts" facts={rows} />;
 }
 
 function Actions(props: { name: string; onChanged(): void }) {

@@ -1,0 +1,1 @@
+export { FactsTable } from './FactsTable';
