@@ -5,16 +5,13 @@
 //
 // Screenshots of every page land in .data/screenshots/ (gitignored).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { signIn } from '../examples/local/seed.mjs';
+import { BASE, CHROMIUM_ARGS, root, startStack, stopStack } from './stack.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BASE = 'http://localhost:7007';
 const SHOTS = path.join(root, '.data', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** How long the UI may take to show what the backend now knows. */
@@ -22,35 +19,6 @@ const UI_TIMEOUT = 90_000;
 
 let stack;
 let browser;
-
-/** Starts `npm start`'s stack from a clean state and waits until it is ready. */
-function startStack() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(root, 'scripts/start-dev.mjs'), '--reset'],
-      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], detached: true },
-    );
-    let output = '';
-    const timer = setTimeout(
-      () => reject(new Error(`the stack did not start in time:\n${output}`)),
-      15 * 60_000,
-    );
-    child.stdout.on('data', chunk => {
-      const text = chunk.toString();
-      output += text;
-      process.stdout.write(text.replace(/^/gm, '  | '));
-      if (/ready in \d+s/.test(output)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.on('exit', code => {
-      clearTimeout(timer);
-      reject(new Error(`the stack exited with ${code}:\n${output}`));
-    });
-  });
-}
 
 async function shot(page, name) {
   await page.screenshot({
@@ -109,30 +77,16 @@ async function apiAs(user) {
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack();
+  ({ child: stack } = await startStack());
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
 });
 
 after(async () => {
   await browser?.close();
-  if (stack) {
-    // The whole process group: moto, the simulator and the backend too.
-    try {
-      process.kill(-stack.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
+  stopStack(stack);
 });
 
 describe('the example app in Chromium', () => {

@@ -11,5 +11,10 @@ if [ -z "${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-}" ] &&
   export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=postgresql://postgres@127.0.0.1:5432
 fi
 
-cd plugins/emr-on-eks-backend
-npx backstage-cli package test --runInBand --testMatch '**/src/bench/**/*.bench.ts' "$@"
+(
+  cd plugins/emr-on-eks-backend
+  npx backstage-cli package test --runInBand --testMatch '**/src/bench/**/*.bench.ts' "$@"
+)
+
+# Frontend figures in Chromium (the example app on local defaults).
+node e2e/bench.mjs
