@@ -18,6 +18,8 @@ import {
   TenantAuditEvent,
   TenantAuditPage,
   TenantPage,
+  TenantSpec,
+  TenantSpecInput,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { ReactNode } from 'react';
 import { useLocation } from 'react-router-dom';
@@ -235,8 +237,27 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
   createTenant(): Promise<Tenant> {
     throw new Error('not used');
   }
-  updateTenant(): Promise<Tenant> {
-    throw new Error('not used');
+  updateTenant(
+    name: string,
+    spec: TenantSpecInput,
+    options: { generation?: number } = {},
+  ): Promise<Tenant> {
+    return this.answer('updateTenant', [name, spec, options], async () => {
+      const tenant = await this.tenantOrThrow(name);
+      if (
+        options.generation !== undefined &&
+        options.generation !== tenant.generation
+      ) {
+        throw await httpError(
+          409,
+          `Tenant ${name} is at generation ${tenant.generation}, not ${options.generation}`,
+        );
+      }
+      tenant.spec = { ...tenant.spec, ...(spec as Partial<TenantSpec>) };
+      tenant.generation += 1;
+      tenant.updatedAt = '2026-11-21T00:00:00.000Z';
+      return tenant;
+    });
   }
   deleteTenant(name: string): Promise<Tenant> {
     return this.answer('deleteTenant', [name], async () => {

@@ -20,3 +20,24 @@ export function isNotVisible(error: unknown): boolean {
   const status = statusOf(error);
   return status === 403 || status === 404;
 }
+
+/**
+ * The backend's own message of a failed call (the `error.message` of a
+ * `ResponseError`'s body), or the error's message for any other error.
+ */
+export function backendMessage(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const { body, message } = error as {
+      body?: { error?: { message?: unknown } };
+      message?: unknown;
+    };
+    const fromBody = body?.error?.message;
+    if (typeof fromBody === 'string' && fromBody) {
+      return fromBody;
+    }
+    if (typeof message === 'string') {
+      return message;
+    }
+  }
+  return String(error);
+}

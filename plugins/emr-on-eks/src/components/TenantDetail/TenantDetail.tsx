@@ -30,6 +30,7 @@ import { ConfirmDialog } from '../ConfirmDialog';
 import { StepStateLabel, TenantPhaseLabel } from '../StatusLabel';
 import { quotaText } from '../TenantsTable';
 import { TenantAudit } from './TenantAudit';
+import { TenantEditDialog } from './TenantEditDialog';
 import { FactsTable } from '../FactsTable';
 
 /**
@@ -131,8 +132,9 @@ function Facts(props: { tenant: Tenant }) {
   return <FactsTable label="Tenant facts" facts={rows} />;
 }
 
-function Actions(props: { name: string; onChanged(): void }) {
-  const { name, onChanged } = props;
+function Actions(props: { tenant: Tenant; onChanged(): void }) {
+  const { tenant, onChanged } = props;
+  const { name } = tenant;
   const api = useApi(emrOnEksApiRef);
   const canUpdate = usePermission({
     permission: emrOnEksTenantUpdatePermission,
@@ -142,12 +144,21 @@ function Actions(props: { name: string; onChanged(): void }) {
     permission: emrOnEksTenantDeletePermission,
     resourceRef: name,
   });
-  const [dialog, setDialog] = useState<'reconcile' | 'offboard'>();
+  const [dialog, setDialog] = useState<'edit' | 'reconcile' | 'offboard'>();
   if (!canUpdate.allowed && !canDelete.allowed) {
     return null;
   }
   return (
     <Box display="flex" style={{ gap: 8 }}>
+      {canUpdate.allowed && (
+        <Button
+          variant="outlined"
+          aria-label={`Edit tenant ${name}`}
+          onClick={() => setDialog('edit')}
+        >
+          Edit
+        </Button>
+      )}
       {canUpdate.allowed && (
         <Button variant="outlined" onClick={() => setDialog('reconcile')}>
           Retry reconcile
@@ -161,6 +172,13 @@ function Actions(props: { name: string; onChanged(): void }) {
         >
           Offboard
         </Button>
+      )}
+      {dialog === 'edit' && (
+        <TenantEditDialog
+          tenant={tenant}
+          onChanged={onChanged}
+          onClose={() => setDialog(undefined)}
+        />
       )}
       <ConfirmDialog
         open={dialog === 'reconcile'}
@@ -256,7 +274,9 @@ export function TenantDetail(props: { name: string; onChanged(): void }) {
     <InfoCard
       title={`Tenant ${name}`}
       action={
-        tenant.value ? <Actions name={name} onChanged={changed} /> : undefined
+        tenant.value ? (
+          <Actions tenant={tenant.value} onChanged={changed} />
+        ) : undefined
       }
     >
       {body}
