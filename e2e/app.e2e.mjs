@@ -150,6 +150,33 @@ describe('the example app in Chromium', () => {
         .nth(rowsBefore),
     );
     await shot(page, '06-alice-rerun');
+
+    // Her team's tenant: the team's own fields are hers to change, the
+    // guardrails are read-only.
+    await page.goto(`${BASE}/emr-on-eks`);
+    await page.getByRole('button', { name: 'Show tenant team-a' }).click();
+    await page.getByRole('button', { name: 'Edit tenant team-a' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit tenant team-a' });
+    await edit.waitFor();
+    for (const label of ['Quota (JSON)', 'Owner', 'Data access (JSON)']) {
+      assert.equal(
+        await edit.getByLabel(label).getAttribute('readonly'),
+        '',
+        `${label} is read-only for a team member`,
+      );
+    }
+    await edit
+      .getByLabel('Description')
+      .fill('Sales analytics (edited in e2e)');
+    await shot(page, '06b-alice-edit-tenant');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    const asAliceApi = await apiAs('alice');
+    const tenant = await asAliceApi('GET', '/tenants/team-a');
+    assert.equal(
+      tenant.body.spec.description,
+      'Sales analytics (edited in e2e)',
+    );
     await context.close();
   });
 
