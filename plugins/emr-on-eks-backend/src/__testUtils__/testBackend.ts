@@ -159,38 +159,7 @@ export async function startEmrOnEksBackend(
   extraFeatures: BackendFeature[] = [],
   plugin: BackendFeature = emrOnEksPlugin,
 ) {
-  const scheduledTasks: ScheduledTask[] = [];
-  const backend = await startTestBackend({
-    features: [
-      plugin,
-      permissionBackend,
-      testPolicyModule,
-      authWithActors,
-      mockServices.rootConfig.factory({
-        data: { ...config, permission: { enabled: true } },
-      }),
-      mockServices.userInfo.mock({
-        async getUserInfo(credentials: any) {
-          const userEntityRef = credentials.principal.userEntityRef;
-          return {
-            userEntityRef,
-            ownershipEntityRefs: [
-              userEntityRef,
-              ...(MEMBERSHIPS[userEntityRef] ?? []),
-            ],
-          };
-        },
-      }).factory,
-      mockServices.scheduler.mock({
-        async scheduleTask(task: ScheduledTask) {
-          scheduledTasks.push(task);
-        },
-      }).factory,
-      catalogServiceMock.factory({ entities: CATALOG_ENTITIES }),
-      ...extraFeatures,
-    ],
-  });
-  return Object.assign(backend, { scheduledTasks });
+  return startEmrOnEksBackendWith(config, { plugin, extraFeatures });
 }
 
 /**

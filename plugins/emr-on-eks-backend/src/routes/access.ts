@@ -13,7 +13,9 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  emrOnEksTenantHistoryReadPermission,
   emrOnEksTenantReadPermission,
+  OffboardedTenant,
   Tenant,
   tenantNameSchema,
 } from '@spot-spark/plugin-emr-on-eks-common';
@@ -21,6 +23,9 @@ import type { JsonObject } from '@backstage/types';
 import type { Request } from 'express';
 import { TenantFilter, toTenantFilter } from '../permissions';
 import type { TenantService } from '../services/TenantService';
+
+/** Tenant uids are UUIDs; anything else is a tenant that does not exist. */
+const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Authentication, permission checks and auditing shared by the routes. Tenant
@@ -98,16 +103,6 @@ export class ApiAccess {
     return decision.result === AuthorizeResult.ALLOW;
   }
 
-  /** The subset of tenants on which the caller holds the permission. */
-  async filterTenants(
-    permission: ResourcePermission,
-    names: string[],
-    credentials: BackstageCredentials,
-  ): Promise<string[]> {
-    const allowed = await this.allowedOn(permission, names, credentials);
-    return names.filter((_, index) => allowed[index]);
-  }
-
   /**
    * Loads a tenant the caller may see with `permission` (tenant read by
    * default); absent and hidden tenants get the same 404.
@@ -127,6 +122,26 @@ export class ApiAccess {
       throw new NotFoundError(`tenant ${name} not found`);
     }
     return tenant;
+  }
+
+  /**
+   * Loads an offboarded tenant for a caller with the history permission
+   * (admins); for anyone else, and for a uid that is no tenant's, the same
+   * 404.
+   */
+  async visibleOffboardedTenant(
+    uid: string,
+    credentials: BackstageCredentials,
+  ): Promise<OffboardedTenant> {
+    const found =
+      UID.test(uid) &&
+      (await this.allowed(emrOnEksTenantHistoryReadPermission, credentials))
+        ? await this.options.tenants.findOffboarded(uid)
+        : undefined;
+    if (!found) {
+      throw new NotFoundError(`offboarded tenant ${uid} not found`);
+    }
+    return found;
   }
 
   /**

@@ -84,6 +84,17 @@ function parseListQuery(query: unknown) {
   };
 }
 
+/** The list query of one tenant's runs: no `entityRef` or `tenant` filter. */
+function parseOneTenantListQuery(query: unknown) {
+  const parsed = parseListQuery(query);
+  if (parsed.entityRef !== undefined || parsed.tenant !== undefined) {
+    throw new InputError(
+      'Invalid query: entityRef and tenant filter /job-runs, not a tenant’s list',
+    );
+  }
+  return parsed;
+}
+
 /** Job runs: submit (with dry run), list per tenant or entity, read, cancel. */
 export function addJobRunRoutes(
   router: Router,
@@ -173,12 +184,7 @@ export function addJobRunRoutes(
       credentials,
       emrOnEksJobRunReadPermission,
     );
-    const query = parseListQuery({ ...req.query });
-    if (query.entityRef !== undefined || query.tenant !== undefined) {
-      throw new InputError(
-        'Invalid query: entityRef and tenant filter /job-runs, not a tenant’s list',
-      );
-    }
+    const query = parseOneTenantListQuery({ ...req.query });
     res.json(await jobs.listRuns({ ...query, tenantUids: [tenant.uid] }));
   });
 
@@ -228,21 +234,11 @@ export function addJobRunRoutes(
 
   router.get('/tenant-history/:uid/job-runs', async (req, res) => {
     const credentials = await access.credentials(req);
-    const query = parseListQuery({ ...req.query });
-    if (query.entityRef !== undefined || query.tenant !== undefined) {
-      throw new InputError(
-        'Invalid query: entityRef and tenant filter /job-runs, not a tenant’s list',
-      );
-    }
-    const offboarded = /^[0-9a-f-]{36}$/.test(req.params.uid)
-      ? await tenants.findOffboarded(req.params.uid)
-      : undefined;
-    if (
-      !offboarded ||
-      !(await access.allowed(emrOnEksTenantHistoryReadPermission, credentials))
-    ) {
-      throw new NotFoundError(`offboarded tenant ${req.params.uid} not found`);
-    }
+    const query = parseOneTenantListQuery({ ...req.query });
+    const offboarded = await access.visibleOffboardedTenant(
+      req.params.uid,
+      credentials,
+    );
     res.json(await jobs.listRuns({ ...query, tenantUids: [offboarded.uid] }));
   });
 

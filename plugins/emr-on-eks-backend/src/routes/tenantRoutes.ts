@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   emrOnEksTenantCreatePermission,
   changedGuardedFields,
@@ -37,9 +37,6 @@ export function parsePageQuery(query: unknown) {
   }
   return parsed.data;
 }
-
-/** Uids are UUIDs; anything else is a tenant that does not exist. */
-const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function parseSpecOrThrow(body: unknown) {
   const parsed = parseTenantSpec(body);
@@ -140,22 +137,6 @@ export function addTenantRoutes(
     );
   });
 
-  /** An offboarded tenant the caller may read (admins), or the same 404 as none. */
-  async function offboardedTenant(
-    uid: string,
-    credentials: BackstageCredentials,
-  ) {
-    const found =
-      UID.test(uid) &&
-      (await access.allowed(emrOnEksTenantHistoryReadPermission, credentials))
-        ? await tenants.findOffboarded(uid)
-        : undefined;
-    if (!found) {
-      throw new NotFoundError(`offboarded tenant ${uid} not found`);
-    }
-    return found;
-  }
-
   router.get('/tenant-history', async (req, res) => {
     const credentials = await access.credentials(req);
     const parsed = z
@@ -173,13 +154,16 @@ export function addTenantRoutes(
 
   router.get('/tenant-history/:uid', async (req, res) => {
     const credentials = await access.credentials(req);
-    res.json(await offboardedTenant(req.params.uid, credentials));
+    res.json(await access.visibleOffboardedTenant(req.params.uid, credentials));
   });
 
   router.get('/tenant-history/:uid/audit', async (req, res) => {
     const credentials = await access.credentials(req);
     const page = parsePageQuery({ ...req.query });
-    const tenant = await offboardedTenant(req.params.uid, credentials);
+    const tenant = await access.visibleOffboardedTenant(
+      req.params.uid,
+      credentials,
+    );
     res.json(await tenants.listAudit(tenant.uid, page));
   });
 

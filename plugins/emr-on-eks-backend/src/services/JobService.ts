@@ -185,7 +185,9 @@ export class JobService {
     if (!inserted && run.state !== 'SUBMITTING') {
       return { startJobRun, run, created: false };
     }
-    if (!(await this.jobs.claimSubmission(run.id, SUBMIT_CLAIM_MS))) {
+    if (
+      !(await this.jobs.claimSubmission(run.id, SUBMIT_CLAIM_MS, startJobRun))
+    ) {
       // Another request is sending this run's StartJobRun right now: the
       // run is the answer, as recorded (SUBMITTING until EMR answers it).
       return {
@@ -197,7 +199,6 @@ export class JobService {
 
     // New, or recorded earlier without EMR's answer: (re)submit with the
     // recorded client token, which EMR treats as the same request.
-    await this.jobs.setStartJobRun(run.id, startJobRun);
     let accepted;
     try {
       accepted = await this.jobRunsFor(cluster).start(startJobRun);

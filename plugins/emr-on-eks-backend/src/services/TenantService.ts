@@ -229,21 +229,11 @@ export class TenantService {
     return this.store.listTenantPage(options);
   }
 
-  /** Every tenant's name, sorted. */
-  listTenantNames(): Promise<string[]> {
-    return this.store.listNames();
-  }
-
   /** Names and uids of the current tenants (of the given uids, when given). */
   listIdentities(
     uids?: string[],
   ): Promise<Array<{ name: string; uid: string }>> {
     return this.store.listIdentities(uids);
-  }
-
-  /** Whether a tenant of that name exists (being offboarded included). */
-  exists(name: string): Promise<boolean> {
-    return this.store.exists(name);
   }
 
   /** A page of a tenant's audit trail, by the tenant's uid. */

@@ -197,9 +197,14 @@ export class JobRunStore {
    * Takes the right to send a SUBMITTING run's StartJobRun for `ttlMs`: one
    * caller at a time, so that requests racing on one idempotency key (on
    * two replicas, or two retries) send one StartJobRun between them. A
-   * holder that died is replaced once its claim lapses.
+   * holder that died is replaced once its claim lapses. The claim records
+   * the StartJobRun input the holder is about to send.
    */
-  async claimSubmission(id: string, ttlMs: number): Promise<boolean> {
+  async claimSubmission(
+    id: string,
+    ttlMs: number,
+    startJobRun: object,
+  ): Promise<boolean> {
     const now = new Date();
     const updated = await this.db('emr_job_runs')
       .where({ id, state: 'SUBMITTING' })
@@ -208,7 +213,10 @@ export class JobRunStore {
           .whereNull('submit_claimed_until')
           .orWhere('submit_claimed_until', '<', now),
       )
-      .update({ submit_claimed_until: new Date(now.getTime() + ttlMs) });
+      .update({
+        submit_claimed_until: new Date(now.getTime() + ttlMs),
+        start_job_run: JSON.stringify(startJobRun),
+      });
     return updated === 1;
   }
 
@@ -272,13 +280,6 @@ export class JobRunStore {
         finished_at: update.finishedAt ?? null,
         updated_at: new Date(),
       });
-  }
-
-  /** Records the StartJobRun input sent (or about to be sent) for a run. */
-  async setStartJobRun(id: string, input: object): Promise<void> {
-    await this.db<JobRunRow>('emr_job_runs')
-      .where({ id })
-      .update({ start_job_run: JSON.stringify(input) });
   }
 
   /** The run with its request and StartJobRun (lists leave those out). */

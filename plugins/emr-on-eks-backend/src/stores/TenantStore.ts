@@ -294,34 +294,6 @@ export class TenantStore {
       : { items };
   }
 
-  /** The tenants that are not being offboarded, with a virtual cluster (no steps). */
-  async listActive(): Promise<
-    Array<
-      Pick<Tenant, 'uid' | 'name'> & {
-        cluster: string;
-        virtualClusterId: string;
-      }
-    >
-  > {
-    const rows = await this.db<TenantRow>('emr_tenants')
-      .whereNot('phase', 'Deleting')
-      .orderBy('name')
-      .select('uid', 'name', 'cluster', 'outputs');
-    return rows.flatMap(row => {
-      const { virtualClusterId } = JSON.parse(row.outputs) as TenantOutputs;
-      return virtualClusterId
-        ? [
-            {
-              uid: row.uid,
-              name: row.name,
-              cluster: row.cluster,
-              virtualClusterId,
-            },
-          ]
-        : [];
-    });
-  }
-
   /**
    * Sets the phase. Never takes a tenant out of Deleting (an offboarding
    * requested during a reconcile wins), and with `generation` only applies if

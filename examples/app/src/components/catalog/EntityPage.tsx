@@ -66,16 +66,21 @@ const entityWarningContent = (
   </EntitySwitch>
 );
 
+/** About and the job runs: the overview of components, resources and other kinds. */
+const overviewContent = (
+  <Grid container spacing={3} alignItems="stretch">
+    {entityWarningContent}
+    <Grid item md={6} xs={12}>
+      <AboutCard />
+    </Grid>
+    {emrJobRunsCard}
+  </Grid>
+);
+
 const componentPage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
-      <Grid container spacing={3} alignItems="stretch">
-        {entityWarningContent}
-        <Grid item md={6} xs={12}>
-          <AboutCard />
-        </Grid>
-        {emrJobRunsCard}
-      </Grid>
+      {overviewContent}
     </EntityLayout.Route>
     {/* The same runs on a tab of their own, for Spark job components. */}
     <EntityLayout.Route
@@ -91,13 +96,7 @@ const componentPage = (
 const resourcePage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
-      <Grid container spacing={3} alignItems="stretch">
-        {entityWarningContent}
-        <Grid item md={6} xs={12}>
-          <AboutCard />
-        </Grid>
-        {emrJobRunsCard}
-      </Grid>
+      {overviewContent}
     </EntityLayout.Route>
   </EntityLayout>
 );
@@ -160,13 +159,7 @@ const systemPage = (
 const defaultEntityPage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
-      <Grid container spacing={3} alignItems="stretch">
-        {entityWarningContent}
-        <Grid item md={6} xs={12}>
-          <AboutCard />
-        </Grid>
-        {emrJobRunsCard}
-      </Grid>
+      {overviewContent}
     </EntityLayout.Route>
   </EntityLayout>
 );
