@@ -135,6 +135,30 @@ describe('tenants API (fast tier)', () => {
     expect(cluster.calls).toEqual([]);
   });
 
+  it('lets a user onboard only a tenant owned by them or their group, unless they hold the guardrails', async () => {
+    const backend = await start();
+    const { api, cluster } = backend;
+    // bob may onboard (team-b), but not hand team-a a tenant.
+    const foreign = await api()
+      .post(`${BASE}/tenants`)
+      .set('Authorization', as(USERS.bob))
+      .send(TEAM_A);
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.message).toBe(
+      'owner: you may onboard only a tenant owned by you or one of your groups (user:default/bob, group:default/team-b), not group:default/team-a; a platform admin onboards tenants for other teams',
+    );
+    expect(await tenantNames(api, USERS.admin)).toEqual([]);
+    expect(cluster.calls).toEqual([]);
+    // A tenant he owns himself is his to onboard; the admin onboards any.
+    await onboard(
+      backend,
+      { ...TEAM_B, name: 'bobs', owner: USERS.bob, dataAccess: [] },
+      USERS.bob,
+    );
+    await onboard(backend, TEAM_A, USERS.admin);
+    expect(await tenantNames(api, USERS.admin)).toEqual(['bobs', 'team-a']);
+  });
+
   it('shows each team only its own tenants, and answers 404 alike for hidden and missing ones', async () => {
     const backend = await start();
     const { api, cluster } = backend;
@@ -530,6 +554,33 @@ describe('job-run entity refs (fast tier)', () => {
   );
 });
 
+describe('job-run entity refs in a dry run (fast tier)', () => {
+  it('composes for an entity not in the catalog yet, and still refuses another tenant’s', async () => {
+    const backend = await start();
+    await onboard(backend, TEAM_A, USERS.alice);
+    const dryRun = (entityRef: string) =>
+      backend
+        .api()
+        .post(`${BASE}/tenants/team-a/job-runs`)
+        .query({ dryRun: 'true' })
+        .set('Authorization', as(USERS.alice))
+        .send({ ...SALES, entityRef });
+    // A project the Spark template registers after writing its config.
+    const fresh = await dryRun('component:default/not-registered-yet');
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.startJobRun.tags).toMatchObject({
+      'emr-on-eks.spot-spark.io/entity-ref':
+        'component:default/not-registered-yet',
+    });
+    const foreign = await dryRun('component:default/hourly-clicks');
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.message).toContain(
+      'its annotation emr-on-eks.spot-spark.io/tenant must be team-a',
+    );
+    expect(backend.cluster.started).toEqual([]);
+  });
+});
+
 describe('guardrails through the API (fast tier)', () => {
   it.each([
     [
@@ -809,7 +860,7 @@ describe('paging (fast tier)', () => {
           namespace: name,
           owner: i % 2 ? 'group:default/team-a' : 'group:default/team-b',
         },
-        USERS.bob,
+        USERS.admin,
       );
     }
     const walk = async (user: string, limit: number) => {

@@ -3,6 +3,7 @@ import {
   ListJobRunsCommand,
   StartJobRunCommand,
 } from '@aws-sdk/client-emr-containers';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import request from 'supertest';
 import { DAILY_SALES, TEAM_A } from './__testUtils__/fixtures';
 import {
@@ -169,6 +170,40 @@ describe('job runs (moto)', () => {
       .set('Authorization', ADMIN);
     expect(list.body.items).toEqual([]);
   });
+
+  it.each([true, false])(
+    'answers a dry run (spot: %s) with the pod templates it points at, as onboarding uploaded them',
+    async spot => {
+      const { server } = await backendWithTenants();
+      const res = await request(server)
+        .post(`${BASE}/tenants/team-a/job-runs`)
+        .query({ dryRun: 'true' })
+        .set('Authorization', as(USERS.alice))
+        .send({ ...SALES, spot });
+      expect(res.status).toBe(200);
+      const sparkDefaults =
+        res.body.startJobRun.configurationOverrides.applicationConfiguration.find(
+          (c: any) => c.classification === 'spark-defaults',
+        ).properties;
+      const { driver, executor } = res.body.podTemplates;
+      expect(driver.uri).toBe(
+        sparkDefaults['spark.kubernetes.driver.podTemplateFile'],
+      );
+      expect(executor.uri).toBe(
+        sparkDefaults['spark.kubernetes.executor.podTemplateFile'],
+      );
+      expect(executor.uri).toMatch(
+        spot ? /executor-spot\.yaml$/ : /executor-on-demand\.yaml$/,
+      );
+      for (const template of [driver, executor]) {
+        const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(template.uri)!;
+        const object = await harness.aws.s3.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key }),
+        );
+        expect(await object.Body!.transformToString()).toBe(template.body);
+      }
+    },
+  );
 
   it('syncs runs started outside Backstage and attributes them by tag', async () => {
     const { server, teamA, scheduledTasks } = await backendWithTenants();

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { emrOnEksPermissions } from '@spot-spark/plugin-emr-on-eks-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { readEmrOnEksSettings } from './config';
 import { BackstageEntityCatalogGateway } from './gateways/EntityCatalogGateway';
 import {
@@ -13,6 +14,7 @@ import {
 import { tenantPermissionRules, tenantResourceRef } from './permissions';
 import { createRouter } from './router';
 import { JobService } from './services/JobService';
+import { EventsTenantChanges } from './services/TenantChanges';
 import { TenantService } from './services/TenantService';
 import { migrateDatabase } from './stores/database';
 import { JobRunStore } from './stores/JobRunStore';
@@ -44,7 +46,9 @@ export function createEmrOnEksPlugin(
           auditor: coreServices.auditor,
           lifecycle: coreServices.lifecycle,
           auth: coreServices.auth,
+          userInfo: coreServices.userInfo,
           catalog: catalogServiceRef,
+          events: eventsServiceRef,
         },
         async init(deps) {
           const settings = readEmrOnEksSettings(deps.config, {
@@ -65,6 +69,11 @@ export function createEmrOnEksPlugin(
             store,
             logger: deps.logger,
             gatewaysFor: cluster => gateways.get(cluster),
+            // Every change as an event, for the catalog's tenant provider.
+            changes: EventsTenantChanges.create({
+              events: deps.events,
+              logger: deps.logger,
+            }),
           });
           const catalog = new BackstageEntityCatalogGateway(
             deps.catalog,
@@ -96,6 +105,7 @@ export function createEmrOnEksPlugin(
               httpAuth: deps.httpAuth,
               permissions: deps.permissions,
               auditor: deps.auditor,
+              userInfo: deps.userInfo,
               logger: deps.logger,
               tenants,
               jobs,

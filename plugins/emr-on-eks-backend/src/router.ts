@@ -3,6 +3,7 @@ import type {
   HttpAuthService,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
   AuthenticationError,
@@ -47,6 +48,7 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
+  userInfo: UserInfoService;
   logger: LoggerService;
   tenants: TenantService;
   jobs: JobService;

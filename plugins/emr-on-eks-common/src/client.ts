@@ -58,10 +58,28 @@ export interface PageQuery {
   cursor?: string;
 }
 
-/** The StartJobRun input the backend would send, from a dry run. @public */
+/** A pod template a run uses: where it is and its text. @public */
+export interface JobRunPodTemplate {
+  /** The S3 URI StartJobRun points at. */
+  uri: string;
+  /** The YAML text uploaded there. */
+  body: string;
+}
+
+/** The pod templates of one run: its driver's and its executors'. @public */
+export interface JobRunPodTemplates {
+  /** The driver's (On-Demand). */
+  driver: JobRunPodTemplate;
+  /** The executors' (Spot, or On-Demand when the run opts out of Spot). */
+  executor: JobRunPodTemplate;
+}
+
+/** What a dry run answers: what the backend would send, and the files it names. @public */
 export interface JobRunDryRun {
   /** The StartJobRun input, as the backend composes it. */
   startJobRun: Record<string, unknown>;
+  /** The pod templates the run would use, as onboarding uploaded them. */
+  podTemplates: JobRunPodTemplates;
 }
 
 /**

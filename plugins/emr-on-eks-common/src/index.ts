@@ -6,7 +6,11 @@
  */
 
 export {
+  ANNOTATION_EMR_ON_EKS_CLUSTER,
+  ANNOTATION_EMR_ON_EKS_NAMESPACE,
+  ANNOTATION_EMR_ON_EKS_REGION,
   ANNOTATION_EMR_ON_EKS_TENANT,
+  ANNOTATION_EMR_ON_EKS_VIRTUAL_CLUSTER_ID,
   EMR_ON_EKS_LABELS,
   EMR_ON_EKS_MANAGED_BY,
 } from './annotations';
@@ -18,8 +22,14 @@ export type {
   EmrOnEksFetch,
   JobRunDryRun,
   JobRunListQuery,
+  JobRunPodTemplate,
+  JobRunPodTemplates,
   PageQuery,
 } from './client';
+export {
+  EMR_ON_EKS_TENANT_EVENTS_TOPIC,
+  type EmrOnEksTenantEventPayload,
+} from './events';
 export { GUARDED_TENANT_FIELDS, changedGuardedFields } from './guardedFields';
 export type { GuardedTenantField } from './guardedFields';
 export {

@@ -64,6 +64,11 @@ export interface TenantStatus {
   observedGeneration: number;
   /** Kubernetes namespace of the tenant. */
   namespace: string;
+  /**
+   * AWS region of the tenant's cluster (`emrOnEks.clusters[].region`), absent
+   * when the cluster is no longer configured.
+   */
+  region?: string;
   /** EMR virtual cluster of the tenant, once created. */
   virtualClusterId?: string;
   /** ARN of the IAM job execution role, once created. */

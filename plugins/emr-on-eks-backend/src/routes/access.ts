@@ -3,6 +3,7 @@ import type {
   BackstageCredentials,
   HttpAuthService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
@@ -13,6 +14,7 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  emrOnEksTenantGuardrailsUpdatePermission,
   emrOnEksTenantHistoryReadPermission,
   emrOnEksTenantReadPermission,
   OffboardedTenant,
@@ -39,6 +41,7 @@ export class ApiAccess {
       httpAuth: HttpAuthService;
       permissions: PermissionsService;
       auditor: AuditorService;
+      userInfo: UserInfoService;
       tenants: TenantService;
     },
   ) {}
@@ -170,6 +173,47 @@ export class ApiAccess {
   ): Promise<void> {
     if (!(await this.allowed(permission, credentials))) {
       throw new NotAllowedError(`not allowed: ${permission.name}`);
+    }
+  }
+
+  /**
+   * Onboarding a tenant for any owner is for who may set every tenant's
+   * guardrails (the platform); anyone else may onboard only a tenant owned
+   * by themselves or one of their groups, so a team cannot hand another
+   * team a tenant it did not ask for. Other plugins (service principals)
+   * act for the platform.
+   */
+  async requireMayOwn(
+    owner: string,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    const { principal } = credentials as BackstageCredentials<{
+      type: string;
+    }>;
+    if (principal.type !== 'user') {
+      return;
+    }
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission: emrOnEksTenantGuardrailsUpdatePermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) {
+      return;
+    }
+    const { ownershipEntityRefs } = await this.options.userInfo.getUserInfo(
+      credentials,
+    );
+    const wanted = owner.toLocaleLowerCase('en-US');
+    if (
+      !ownershipEntityRefs.some(
+        ref => ref.toLocaleLowerCase('en-US') === wanted,
+      )
+    ) {
+      throw new NotAllowedError(
+        `owner: you may onboard only a tenant owned by you or one of your groups (${ownershipEntityRefs.join(
+          ', ',
+        )}), not ${owner}; a platform admin onboards tenants for other teams`,
+      );
     }
   }
 

@@ -168,7 +168,10 @@ export function addJobRunRoutes(
       },
     );
     if (dryRun) {
-      res.json({ startJobRun: result.startJobRun });
+      res.json({
+        startJobRun: result.startJobRun,
+        podTemplates: result.podTemplates,
+      });
       return;
     }
     res

@@ -94,6 +94,7 @@ export function addTenantRoutes(
       async () => {
         await access.requireBasic(emrOnEksTenantCreatePermission, credentials);
         const spec = parseSpecOrThrow(req.body);
+        await access.requireMayOwn(spec.owner, credentials);
         return tenants.createTenant(spec, actorOf(credentials));
       },
     );

@@ -16,6 +16,7 @@ import {
   isTerminalJobRunState,
   JobRun,
   JobRunPage,
+  JobRunPodTemplates,
   JobRunRequest,
   Tenant,
 } from '@spot-spark/plugin-emr-on-eks-common';
@@ -23,12 +24,14 @@ import { randomUUID } from 'node:crypto';
 import { clusterOfTenant } from '../config';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
 import {
+  composeJobTemplate,
   composeStartJobRun,
   JOB_TAGS,
   jobRunClientToken,
   jobShape,
   requestedResources,
   requestFingerprint,
+  runPodTemplates,
   validateJobRun,
 } from '../domain/jobRun';
 import { redactIdentifiers } from '../domain/redact';
@@ -55,8 +58,15 @@ const SUBMISSION_GRACE_MS = 15 * 60 * 1000;
 const UNKNOWN_RUN_GRACE_MS = 60 * 60 * 1000;
 
 export interface SubmitResult {
-  /** The StartJobRun input that was (or, for a dry run, would be) sent. */
-  startJobRun: StartJobRunCommandInput;
+  /**
+   * The StartJobRun input that was sent; for a dry run, what would be sent
+   * without the per-submission token and tags.
+   */
+  startJobRun: Omit<StartJobRunCommandInput, 'clientToken'> & {
+    clientToken?: string;
+  };
+  /** For a dry run: the pod templates the run would use. */
+  podTemplates?: JobRunPodTemplates;
   run?: JobRun;
   /** False when an earlier run with the same idempotency key was returned. */
   created: boolean;
@@ -140,6 +150,10 @@ export class JobService {
           request.entityRef,
           tenant,
           options.credentials,
+          // A dry run composes the configuration of a project that is not
+          // in the catalog yet (the Spark template registers it after);
+          // an entity of another tenant is refused all the same.
+          { allowMissing: options.dryRun === true },
         )),
       );
     }
@@ -158,7 +172,21 @@ export class JobService {
         submittedBy: actor,
       });
     if (options.dryRun) {
-      return { startJobRun: compose('dry-run', 'dry-run'), created: false };
+      return {
+        startJobRun: composeJobTemplate({
+          request,
+          tenant,
+          cluster,
+          jobs: this.settings.jobs,
+        }),
+        podTemplates: runPodTemplates({
+          request,
+          tenant,
+          cluster,
+          jobs: this.settings.jobs,
+        }),
+        created: false,
+      };
     }
 
     const { run, inserted, clientToken } = await this.jobs.insertSubmission({
@@ -242,10 +270,12 @@ export class JobService {
     entityRef: string,
     tenant: Tenant,
     credentials: BackstageCredentials,
+    options: { allowMissing: boolean },
   ): Promise<FieldIssue[]> {
     const found = await this.catalog.lookup(entityRef, credentials);
     if (
       found.kind === 'no-catalog' ||
+      (found.kind === 'missing' && options.allowMissing) ||
       (found.kind === 'found' && found.tenant === tenant.name)
     ) {
       return [];

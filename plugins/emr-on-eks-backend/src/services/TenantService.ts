@@ -24,6 +24,7 @@ import type {
   TenantStore,
 } from '../stores/TenantStore';
 import { RECONCILE_STEP_LIST, ReconcileStep } from './reconcileSteps';
+import { IGNORED_TENANT_CHANGES, TenantChanges } from './TenantChanges';
 import { LeaseLostError, TenantLease } from './TenantLease';
 
 /** Who asked for a change: a user or service ref, or the scheduler. */
@@ -56,6 +57,8 @@ export class TenantService {
     gatewaysFor: (cluster: ClusterSettings) => ClusterGateways;
     logger: LoggerService;
     steps?: ReconcileStep[];
+    /** Told of every change of a tenant (the catalog provider listens). */
+    changes?: TenantChanges;
   }): TenantService {
     return new TenantService(
       options.settings,
@@ -63,6 +66,7 @@ export class TenantService {
       options.gatewaysFor,
       options.logger,
       options.steps ?? RECONCILE_STEP_LIST,
+      options.changes ?? IGNORED_TENANT_CHANGES,
     );
   }
 
@@ -78,6 +82,7 @@ export class TenantService {
     private readonly gatewaysFor: (cluster: ClusterSettings) => ClusterGateways,
     private readonly logger: LoggerService,
     private readonly steps: ReconcileStep[],
+    private readonly changes: TenantChanges,
   ) {}
 
   /** Validates against the settings, stores the tenant and starts onboarding. */
@@ -88,9 +93,10 @@ export class TenantService {
       createdBy: actor,
       check,
     });
+    this.changed(tenant);
     await this.audit(tenant, actor, 'tenant.create', 'accepted');
     this.reconcileInBackground(spec.name, actor);
-    return tenant;
+    return this.withRegion(tenant);
   }
 
   /**
@@ -120,6 +126,9 @@ export class TenantService {
       expectedGeneration,
       check,
     );
+    if (changed) {
+      this.changed(tenant);
+    }
     await this.audit(
       tenant,
       actor,
@@ -130,16 +139,16 @@ export class TenantService {
     if (changed) {
       this.reconcileInBackground(spec.name, actor);
     }
-    return tenant;
+    return this.withRegion(tenant);
   }
 
   /** Marks the tenant for offboarding and starts tearing it down. */
   async deleteTenant(name: string, actor: Actor): Promise<Tenant> {
     const tenant = await this.store.getTenant(name);
-    await this.store.setPhase(name, 'Deleting', { message: 'offboarding' });
+    await this.setPhase(tenant, 'Deleting', { message: 'offboarding' });
     await this.audit(tenant, actor, 'tenant.delete', 'accepted');
     this.reconcileInBackground(name, actor);
-    return this.store.getTenant(name);
+    return this.withRegion(await this.store.getTenant(name));
   }
 
   /**
@@ -169,7 +178,7 @@ export class TenantService {
         const tenant = await this.store.getTenant(name);
         if (tenant.status.phase === 'Deleting') {
           await this.offboard(tenant, actor, lease);
-          return await this.store.findTenant(name);
+          return await this.findTenant(name);
         }
         await this.onboard(tenant, actor, lease);
         const after = await this.store.getTenant(name);
@@ -177,7 +186,7 @@ export class TenantService {
           after.generation !== tenant.generation ||
           after.status.phase === 'Deleting';
         if (!changedMeanwhile || pass >= 2) {
-          return after;
+          return this.withRegion(after);
         }
       }
     } finally {
@@ -203,30 +212,37 @@ export class TenantService {
     }
   }
 
-  /** Resolves when every background reconcile started so far has ended. */
+  /**
+   * Resolves when every background reconcile started so far has ended and
+   * every change so far has been announced.
+   */
   async waitForIdle(): Promise<void> {
     while (this.running.size > 0) {
       await Promise.allSettled([...this.running]);
     }
+    await this.changes.settled();
   }
 
   /** The tenant, or undefined when there is none. */
-  findTenant(name: string): Promise<Tenant | undefined> {
-    return this.store.findTenant(name);
+  async findTenant(name: string): Promise<Tenant | undefined> {
+    const tenant = await this.store.findTenant(name);
+    return tenant && this.withRegion(tenant);
   }
 
   /** Tenants by name, in the order asked, undefined where there is none. */
-  findTenants(names: string[]): Promise<Array<Tenant | undefined>> {
-    return this.store.findTenants(names);
+  async findTenants(names: string[]): Promise<Array<Tenant | undefined>> {
+    const tenants = await this.store.findTenants(names);
+    return tenants.map(tenant => tenant && this.withRegion(tenant));
   }
 
   /** A page of the tenants `filter` allows (all when left out), by name. */
-  listTenants(options: {
+  async listTenants(options: {
     limit: number;
     cursor?: string;
     filter?: TenantQueryFilter;
   }): Promise<TenantPage> {
-    return this.store.listTenantPage(options);
+    const page = await this.store.listTenantPage(options);
+    return { ...page, items: page.items.map(t => this.withRegion(t)) };
   }
 
   /** Names and uids of the current tenants (of the given uids, when given). */
@@ -262,6 +278,57 @@ export class TenantService {
   async shutdown(): Promise<void> {
     this.stopping = true;
     await this.waitForIdle();
+  }
+
+  /*
+   * Every write of a tenant's row goes through these, so that each change is
+   * announced once, whichever route, schedule or queued reconcile made it.
+   */
+
+  private changed(tenant: Pick<Tenant, 'name' | 'uid'>): void {
+    this.changes.notify({
+      tenant: tenant.name,
+      uid: tenant.uid,
+      change: 'changed',
+    });
+  }
+
+  private async setPhase(
+    tenant: Tenant,
+    phase: Parameters<TenantStore['setPhase']>[1],
+    extra?: Parameters<TenantStore['setPhase']>[2],
+  ): Promise<void> {
+    await this.store.setPhase(tenant.name, phase, extra);
+    this.changed(tenant);
+  }
+
+  private async recordStep(
+    tenant: Tenant,
+    step: Parameters<TenantStore['recordStep']>[1],
+  ): Promise<void> {
+    await this.store.recordStep(tenant.name, step);
+    this.changed(tenant);
+  }
+
+  private async mergeOutputs(
+    tenant: Tenant,
+    outputs: Partial<TenantOutputs>,
+  ): Promise<void> {
+    await this.store.mergeOutputs(tenant.name, outputs);
+    this.changed(tenant);
+  }
+
+  /**
+   * The tenant as the API shows it: with the AWS region of its cluster, which
+   * the settings hold and the store does not.
+   */
+  private withRegion(tenant: Tenant): Tenant {
+    const region = this.settings.clusters.find(
+      c => c.name === tenant.spec.cluster,
+    )?.region;
+    return region
+      ? { ...tenant, status: { ...tenant.status, region } }
+      : tenant;
   }
 
   /**
@@ -310,7 +377,7 @@ export class TenantService {
     // after a finished one re-checks every step, which is how drift is found.
     const resuming =
       tenant.status.phase === 'Failed' || tenant.status.phase === 'Reconciling';
-    await this.store.setPhase(tenant.name, 'Reconciling', {
+    await this.setPhase(tenant, 'Reconciling', {
       message: null,
       generation,
     });
@@ -329,7 +396,7 @@ export class TenantService {
           continue;
         }
         await lease.assertHeld();
-        await this.store.recordStep(tenant.name, {
+        await this.recordStep(tenant, {
           name: step.name,
           state: 'Running',
           message: 'running',
@@ -346,7 +413,7 @@ export class TenantService {
           });
         } catch (error) {
           const message = this.failureMessage(tenant, error);
-          await this.store.recordStep(tenant.name, {
+          await this.recordStep(tenant, {
             name: step.name,
             state: 'Failed',
             message,
@@ -359,10 +426,10 @@ export class TenantService {
         await lease.assertHeld();
         outputs = { ...outputs, ...result.outputs };
         if (result.outputs) {
-          await this.store.mergeOutputs(tenant.name, result.outputs);
+          await this.mergeOutputs(tenant, result.outputs);
         }
         allChanges.push(...result.changes);
-        await this.store.recordStep(tenant.name, {
+        await this.recordStep(tenant, {
           name: step.name,
           state: 'Succeeded',
           message:
@@ -378,12 +445,12 @@ export class TenantService {
         throw error;
       }
       const message = this.failureMessage(tenant, error);
-      await this.store.setPhase(tenant.name, 'Failed', { message, generation });
+      await this.setPhase(tenant, 'Failed', { message, generation });
       await this.audit(tenant, actor, 'tenant.reconcile', 'failed', message);
       return;
     }
     await lease.assertHeld();
-    await this.store.setPhase(tenant.name, 'Ready', {
+    await this.setPhase(tenant, 'Ready', {
       message: null,
       observedGeneration: generation,
       reconciled: true,
@@ -423,7 +490,7 @@ export class TenantService {
             generation: tenant.generation,
           });
           removed.push(...changes);
-          await this.store.recordStep(tenant.name, {
+          await this.recordStep(tenant, {
             name: step.name,
             state: 'Deleted',
             message:
@@ -439,7 +506,7 @@ export class TenantService {
             if (previous?.state !== 'Succeeded') {
               // Never this tenant's (its onboarding was refused there, or
               // it was never reached): leave it in place and carry on.
-              await this.store.recordStep(tenant.name, {
+              await this.recordStep(tenant, {
                 name: step.name,
                 state: 'Deleted',
                 message: `left in place: ${message}`,
@@ -451,7 +518,7 @@ export class TenantService {
             // look, keeping the step's record so every pass stops here.
             throw new StepFailure(step.name, message);
           }
-          await this.store.recordStep(tenant.name, {
+          await this.recordStep(tenant, {
             name: step.name,
             state: 'Failed',
             message,
@@ -465,12 +532,17 @@ export class TenantService {
         throw error;
       }
       const message = this.failureMessage(tenant, error);
-      await this.store.setPhase(tenant.name, 'Deleting', { message });
+      await this.setPhase(tenant, 'Deleting', { message });
       await this.audit(tenant, actor, 'tenant.offboard', 'failed', message);
       return;
     }
     await lease.assertHeld();
     await this.store.deleteTenant(tenant.name);
+    this.changes.notify({
+      tenant: tenant.name,
+      uid: tenant.uid,
+      change: 'removed',
+    });
     await this.audit(
       tenant,
       actor,

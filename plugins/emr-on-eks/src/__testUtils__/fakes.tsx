@@ -10,6 +10,7 @@ import {
   ANNOTATION_EMR_ON_EKS_TENANT,
   EmrOnEksApi,
   JobRun,
+  JobRunDryRun,
   JobRunListQuery,
   JobRunPage,
   JobRunRequestInput,
@@ -309,7 +310,7 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
       return { run, created: true };
     });
   }
-  dryRunJobRun(): Promise<{ startJobRun: Record<string, unknown> }> {
+  dryRunJobRun(): Promise<JobRunDryRun> {
     throw new Error('not used');
   }
   listTenantJobRuns(tenant: string, query: JobRunListQuery = {}) {

@@ -183,3 +183,28 @@ export function composeStartJobRun(options: {
     tags,
   };
 }
+
+/**
+ * A dry run's answer: the request's StartJobRun without what each submission
+ * sets (the idempotency token, the submitter and submission tags), so a
+ * project can keep it and submit it as it is (the AWS CLI fills the token).
+ */
+export function composeJobTemplate(
+  options: Omit<
+    Parameters<typeof composeStartJobRun>[0],
+    'clientToken' | 'submissionId' | 'submittedBy'
+  >,
+): Omit<StartJobRunCommandInput, 'clientToken'> {
+  const { clientToken: _perSubmission, ...input } = composeStartJobRun({
+    ...options,
+    clientToken: '',
+    submissionId: '',
+    submittedBy: '',
+  });
+  const {
+    [JOB_TAGS.submittedBy]: _submitter,
+    [JOB_TAGS.submissionId]: _submission,
+    ...tags
+  } = input.tags ?? {};
+  return { ...input, tags };
+}

@@ -4,9 +4,10 @@
  * Pure: no I/O, so every rule here is tested directly.
  */
 
-export { composeStartJobRun } from './compose';
+export { composeJobTemplate, composeStartJobRun } from './compose';
 export { emrContainerRequests } from './quota';
 export { allowedS3Prefixes } from './s3Paths';
+export { runPodTemplates } from './runPodTemplates';
 export {
   DEFAULT_MAX_EXECUTORS,
   DEFAULT_MIN_EXECUTORS,
