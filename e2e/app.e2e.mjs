@@ -5,83 +5,25 @@
 //
 // Screenshots of every page land in .data/screenshots/ (gitignored).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
-import { signIn } from '../examples/local/seed.mjs';
-import { BASE, CHROMIUM_ARGS, root, startStack, stopStack } from './stack.mjs';
-
-const SHOTS = path.join(root, '.data', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** How long the UI may take to show what the backend now knows. */
-const UI_TIMEOUT = 90_000;
+import {
+  apiAs,
+  eventually,
+  launchBrowser,
+  shot,
+  signedIn as signedInWith,
+  UI_TIMEOUT,
+} from './browser.mjs';
+import { BASE, startStack, stopStack } from './stack.mjs';
 
 let stack;
 let browser;
 
-async function shot(page, name) {
-  await page.screenshot({
-    path: path.join(SHOTS, `${name}.png`),
-    fullPage: true,
-  });
-}
-
-/** A fresh browser context signed in as an example user through the sign-in page. */
-async function signedIn(user) {
-  const context = await browser.newContext({
-    viewport: { width: 1400, height: 1000 },
-  });
-  const page = await context.newPage();
-  await page.goto(BASE);
-  await page
-    .getByRole('button', { name: `Sign in as ${user}` })
-    .click({ timeout: UI_TIMEOUT });
-  await page
-    .getByRole('button', { name: /^Sign in as/ })
-    .first()
-    .waitFor({ state: 'detached', timeout: UI_TIMEOUT });
-  await page.getByRole('main').first().waitFor({ timeout: UI_TIMEOUT });
-  return { context, page };
-}
-
-/** Reloads until `locator()` is visible: the card shows what the sync last saw. */
-async function eventually(page, locator, timeout = UI_TIMEOUT) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    try {
-      await locator().first().waitFor({ timeout: 10_000 });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await page.reload();
-    }
-  }
-}
-
-async function apiAs(user) {
-  const token = await signIn(BASE, user);
-  return async (method, url, body) => {
-    const res = await fetch(`${BASE}/api/emr-on-eks${url}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body ? { 'Content-Type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-}
+const signedIn = user => signedInWith(browser, user);
 
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   ({ child: stack } = await startStack());
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {

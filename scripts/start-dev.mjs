@@ -14,7 +14,7 @@
 //
 // Options (npm start -- --reset):
 //   --reset    forget the local state first (database, GitOps manifests,
-//              simulated runs)
+//              simulated runs, projects the templates published)
 //   --rebuild  build the app even if examples/app/dist is up to date
 //   --no-seed  start without onboarding tenants or submitting runs
 import { spawn, spawnSync } from 'node:child_process';
@@ -199,9 +199,9 @@ if (!(await portIsFree(7007))) {
 
 if (args.has('--reset')) {
   log(
-    '--reset: forgetting the local state (database, GitOps manifests, simulated runs)',
+    '--reset: forgetting the local state (database, GitOps manifests, simulated runs, published projects)',
   );
-  for (const entry of ['sqlite', 'gitops', 'job-run-simulator.json']) {
+  for (const entry of ['sqlite', 'gitops', 'job-run-simulator.json', 'git']) {
     rmSync(path.join(dataDir, entry), { recursive: true, force: true });
   }
 }
@@ -367,6 +367,7 @@ log(`ready in ${seconds()}.
     alice   team-a member:  team-a's tenant and runs (submit, cancel)
     carol   team-a member:  same as alice
     bob     team-b member:  team-b's tenant and runs only
+    dana    team-c lead:    onboards team-c from the template (Create...)
 
   EMR on EKS page: ${BACKEND_URL}/emr-on-eks
   Example runs (the job-run simulator moves them PENDING -> SUBMITTED ->

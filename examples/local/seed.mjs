@@ -134,7 +134,8 @@ export async function signIn(baseUrl, user, { timeoutMs = 120_000 } = {}) {
   }
 }
 
-function api(baseUrl, token) {
+/** Calls the EMR on EKS API with a user's token: `{ status, body }`. */
+export function api(baseUrl, token) {
   return async (method, path, body) => {
     const res = await fetch(`${baseUrl}/api/emr-on-eks${path}`, {
       method,

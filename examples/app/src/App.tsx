@@ -8,12 +8,15 @@ import {
   catalogPlugin,
 } from '@backstage/plugin-catalog';
 import { orgPlugin } from '@backstage/plugin-org';
+import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
 import { EmrOnEksPage } from '@spot-spark/plugin-emr-on-eks';
+import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
 import { DevSignInPage } from './components/signIn';
 
 const app = createApp({
+  apis,
   components: {
     // LOCAL ONLY: pick one of the example users. A real app configures
     // SignInPage with its provider, e.g.
@@ -25,6 +28,9 @@ const app = createApp({
   bindRoutes({ bind }) {
     bind(orgPlugin.externalRoutes, {
       catalogIndex: catalogPlugin.routes.catalogIndex,
+    });
+    bind(catalogPlugin.externalRoutes, {
+      createComponent: scaffolderPlugin.routes.root,
     });
   },
 });
@@ -40,6 +46,8 @@ const routes = (
       {entityPage}
     </Route>
     <Route path="/emr-on-eks" element={<EmrOnEksPage />} />
+    {/* The templates: onboard a team, start a Spot-ready Spark job. */}
+    <Route path="/create" element={<ScaffolderPage />} />
   </FlatRoutes>
 );
 

@@ -16,8 +16,15 @@ backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('./devSignIn'));
 
-// The software catalog: examples/catalog (users, groups, Spark jobs, tenants).
+// The software catalog: examples/catalog (users, groups, Spark jobs) and the
+// templates; every EMR on EKS tenant as a Resource (type emr-virtual-cluster),
+// updated on each change through the events service.
 backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@spot-spark/plugin-catalog-backend-module-emr-on-eks'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-events-backend'));
 
 // The permission framework with this organisation's policy.
 backend.add(import('@backstage/plugin-permission-backend'));
@@ -25,5 +32,13 @@ backend.add(import('./permissionPolicy'));
 
 // EMR on EKS.
 backend.add(import('@spot-spark/plugin-emr-on-eks-backend'));
+
+// Software templates (templates/): the scaffolder with the EMR on EKS actions.
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@spot-spark/plugin-scaffolder-backend-module-emr-on-eks'));
+// LOCAL ONLY: publishes generated projects to Git repositories on disk and
+// registers them as file locations (no network); off unless
+// localPublish.enabled, and refuses to start in production.
+backend.add(import('./localPublish'));
 
 backend.start();

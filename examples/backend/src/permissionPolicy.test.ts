@@ -39,6 +39,7 @@ function user(name: string, groups: string[]): PolicyQueryUser {
 
 const admin = user('admin', ['platform']);
 const alice = user('alice', ['team-a']);
+const dana = user('dana', ['team-c', 'team-leads']);
 
 /** Just what the owner rule looks at. */
 const tenantOwnedBy = (owner: string) =>
@@ -67,6 +68,21 @@ describe('ExamplePermissionPolicy', () => {
     expect(await policy.handle({ permission }, alice)).toEqual({
       result: AuthorizeResult.DENY,
     });
+  });
+
+  it('lets team leads onboard, and nothing more than their team may', async () => {
+    expect(
+      await policy.handle({ permission: emrOnEksTenantCreatePermission }, dana),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    for (const permission of [
+      emrOnEksTenantDeletePermission,
+      emrOnEksTenantGuardrailsUpdatePermission,
+      emrOnEksTenantHistoryReadPermission,
+    ]) {
+      expect(await policy.handle({ permission }, dana)).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    }
   });
 
   it.each(

@@ -9,6 +9,9 @@
  *   cancel its job runs, and change the team's own fields (description,
  *   release label, log retention) or trigger its reconcile, on their own
  *   tenant only (a conditional decision the plugin applies per tenant);
+ * - team leads (members of group:default/team-leads) may onboard a tenant,
+ *   within the cluster's guardrails; the plugin lets someone who may not
+ *   change guardrails onboard only a tenant owned by one of their groups;
  * - everyone else sees nothing of it: lists leave the tenant out, and the
  *   tenant and its runs answer 404;
  * - everything that is not EMR on EKS (the catalog) is allowed.
@@ -34,12 +37,16 @@ import {
   emrOnEksJobRunCancelPermission,
   emrOnEksJobRunReadPermission,
   emrOnEksJobRunSubmitPermission,
+  emrOnEksTenantCreatePermission,
   emrOnEksTenantReadPermission,
   emrOnEksTenantUpdatePermission,
 } from '@spot-spark/plugin-emr-on-eks-common';
 
 /** Members of this group administer the platform. */
 export const PLATFORM_ADMIN_GROUP = 'group:default/platform';
+
+/** Members of this group may onboard their own team. */
+export const TEAM_LEADS_GROUP = 'group:default/team-leads';
 
 /**
  * What members of a tenant's owner group may do on their own tenant. The
@@ -70,6 +77,12 @@ export class ExamplePermissionPolicy implements PermissionPolicy {
     }
     const claims = user?.info.ownershipEntityRefs ?? [];
     if (claims.includes(PLATFORM_ADMIN_GROUP)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (
+      permission.name === emrOnEksTenantCreatePermission.name &&
+      claims.includes(TEAM_LEADS_GROUP)
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (

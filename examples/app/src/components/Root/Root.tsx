@@ -15,6 +15,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import HomeIcon from '@material-ui/icons/Home';
 import GroupIcon from '@material-ui/icons/People';
 import SparkIcon from '@material-ui/icons/FlashOn';
+import CreateIcon from '@material-ui/icons/AddCircleOutline';
 import MenuIcon from '@material-ui/icons/Menu';
 import SignOutIcon from '@material-ui/icons/ExitToApp';
 
@@ -69,6 +70,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => {
           <SidebarDivider />
           <SidebarScrollWrapper>
             <SidebarItem icon={SparkIcon} to="emr-on-eks" text="EMR on EKS" />
+            <SidebarItem icon={CreateIcon} to="create" text="Create..." />
           </SidebarScrollWrapper>
         </SidebarGroup>
         <SidebarSpace />

@@ -2,9 +2,12 @@ import Grid from '@material-ui/core/Grid';
 import { InfoCard } from '@backstage/core-components';
 import {
   AboutContent,
+  EntityDependencyOfComponentsCard,
+  EntityDependsOnResourcesCard,
   EntityHasComponentsCard,
   EntityHasResourcesCard,
   EntityLayout,
+  EntityLinksCard,
   EntityOrphanWarning,
   EntitySwitch,
   isKind,
@@ -80,7 +83,17 @@ const overviewContent = (
 const componentPage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
-      {overviewContent}
+      <Grid container spacing={3} alignItems="stretch">
+        {entityWarningContent}
+        <Grid item md={6} xs={12}>
+          <AboutCard />
+        </Grid>
+        {/* A Spark job's tenant (its dependsOn Resource). */}
+        <Grid item md={6} xs={12}>
+          <EntityDependsOnResourcesCard variant="gridItem" />
+        </Grid>
+        {emrJobRunsCard}
+      </Grid>
     </EntityLayout.Route>
     {/* The same runs on a tab of their own, for Spark job components. */}
     <EntityLayout.Route
@@ -93,10 +106,23 @@ const componentPage = (
   </EntityLayout>
 );
 
+/** A tenant's Resource: its links (the tenant's page), its jobs and runs. */
 const resourcePage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
-      {overviewContent}
+      <Grid container spacing={3} alignItems="stretch">
+        {entityWarningContent}
+        <Grid item md={6} xs={12}>
+          <AboutCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityLinksCard />
+        </Grid>
+        <Grid item xs={12}>
+          <EntityDependencyOfComponentsCard variant="gridItem" />
+        </Grid>
+        {emrJobRunsCard}
+      </Grid>
     </EntityLayout.Route>
   </EntityLayout>
 );

@@ -47,6 +47,12 @@ export const EXAMPLE_USERS = [
     group: 'team-b',
     can: "Member of team-b: sees team-b's tenant and runs only.",
   },
+  {
+    name: 'dana',
+    displayName: 'Dana',
+    group: 'team-c',
+    can: 'Lead of team-c, which has no tenant yet: onboards it with the "Onboard a team" template, then starts a Spark job from the Spot-ready template.',
+  },
 ] as const;
 
 /** The header the backend's dev provider reads the chosen user from. */
