@@ -1,1 +1,7 @@
 import '@testing-library/jest-dom';
+
+// Rendering pages of tables takes about a second alone, but several times
+// that when the whole repository's suites run at once; Jest's 5 s default
+// then fails tests that are correct. (testTimeout in package.json is a
+// global option that per-package configs cannot set.)
+jest.setTimeout(30_000);
