@@ -6,3 +6,4 @@ export { useJobRuns } from './useJobRuns';
 export type { JobRunScope } from './useJobRuns';
 export { useReloadableAsync } from './useReloadableAsync';
 export { useTenant, useTenantAudit, useTenants } from './useTenants';
+export { useStableItems } from './useStableItems';

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import useInterval from 'react-use/esm/useInterval';
 
 function isVisible(): boolean {
@@ -36,6 +36,15 @@ export function useAutoRefresh(
 /** The current time, ticking every `intervalMs` while `active`. */
 export function useNow(active: boolean, intervalMs = 1000): number {
   const [now, setNow] = useState(() => Date.now());
+  // A clock that starts again (a run became live) starts from now, before
+  // the stale time is painted.
+  const wasActive = useRef(active);
+  useLayoutEffect(() => {
+    if (active && !wasActive.current) {
+      setNow(Date.now());
+    }
+    wasActive.current = active;
+  }, [active]);
   useInterval(() => setNow(Date.now()), active ? intervalMs : null);
   return active ? now : Date.now();
 }

@@ -94,6 +94,31 @@ export function writeFilters(
   return next;
 }
 
+/**
+ * Query parameter of the run whose details are open, so a link to them can be
+ * shared and a reload keeps them open.
+ */
+export const RUN_PARAM = 'run';
+
+/** The id of the run whose details are open, if any. */
+export function readOpenRun(params: URLSearchParams): string | undefined {
+  return params.get(RUN_PARAM) || undefined;
+}
+
+/** The URL with this run's details open (or none), other parameters kept. */
+export function writeOpenRun(
+  params: URLSearchParams,
+  runId: string | undefined,
+): URLSearchParams {
+  const next = new URLSearchParams(params);
+  if (runId) {
+    next.set(RUN_PARAM, runId);
+  } else {
+    next.delete(RUN_PARAM);
+  }
+  return next;
+}
+
 /** A stable text of the server-side filters, to reset paging when they change. */
 export function serverFilterKey(filters: JobRunFilters): string {
   return JSON.stringify([

@@ -53,10 +53,8 @@ describe('<EmrOnEksPage />', () => {
     api.tenants = [aTenant(), failingTenant()];
     await renderPage(api);
 
-    const showA = await screen.findByRole('button', {
-      name: 'Show tenant team-a',
-    });
-    const rowA = showA.closest('tr')!;
+    const table = await screen.findByRole('table', { name: 'Tenants' });
+    const rowA = within(table).getByRole('row', { name: /team-a/ });
     expect(within(rowA).getByText('Ready')).toBeInTheDocument();
     expect(within(rowA).getByText('5/5 steps')).toBeInTheDocument();
     expect(
@@ -75,9 +73,7 @@ describe('<EmrOnEksPage />', () => {
       within(rowA).getByText('requests.cpu 32, requests.memory 128Gi'),
     ).toBeInTheDocument();
 
-    const rowB = screen
-      .getByRole('button', { name: 'Show tenant team-b' })
-      .closest('tr')!;
+    const rowB = within(table).getByRole('row', { name: /team-b/ });
     expect(within(rowB).getByText('Failed')).toBeInTheDocument();
     expect(within(rowB).getByText('1/5 steps')).toBeInTheDocument();
   });
@@ -170,8 +166,15 @@ describe('<EmrOnEksPage />', () => {
     expect(within(steps).getAllByRole('row')).toHaveLength(6);
     expect(within(steps).getByText('kubernetes-objects')).toBeInTheDocument();
 
-    expect(await screen.findByText('system:reconciler')).toBeInTheDocument();
-    expect(screen.getByText('tenant.reconcile')).toBeInTheDocument();
+    const audit = await screen.findByRole('table', {
+      name: 'Audit trail of team-b',
+    });
+    const record = within(audit).getByRole('row', { name: /tenant.reconcile/ });
+    expect(within(record).getByText('system:reconciler')).toBeInTheDocument();
+    expect(within(record).getByText('failed')).toBeInTheDocument();
+    expect(
+      within(record).getByText('iam-role: AccessDenied'),
+    ).toBeInTheDocument();
   });
 
   it('opens the tenant named in the URL, and says when it is not visible', async () => {

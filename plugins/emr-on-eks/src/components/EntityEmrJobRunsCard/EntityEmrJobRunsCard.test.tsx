@@ -48,9 +48,8 @@ describe('<EntityEmrJobRunsCard />', () => {
         <EntityEmrJobRunsCard />
       </Providers>,
     );
-    const row = (
-      await screen.findByRole('button', { name: /Details of run daily-sales/ })
-    ).closest('tr')!;
+    const table = await screen.findByRole('table', { name: 'EMR job runs' });
+    const row = within(table).getByRole('row', { name: /daily-sales/ });
     expect(within(row).getByText('COMPLETED')).toBeInTheDocument();
     expect(within(row).getByText('user:default/alice')).toBeInTheDocument();
     expect(within(row).getByText('emr-7.5.0-latest')).toBeInTheDocument();

@@ -7,11 +7,19 @@ import {
   JobRunState,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
+import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import CancelIcon from '@material-ui/icons/Cancel';
 import ReplayIcon from '@material-ui/icons/Replay';
-import { useState } from 'react';
+import {
+  createContext,
+  ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+} from 'react';
 import { emrOnEksApiRef } from '../../api';
 import { newIdempotencyKey } from '../../lib/idempotency';
 import { ConfirmDialog } from '../ConfirmDialog';
@@ -28,32 +36,149 @@ export type JobRunChange =
   | { kind: 'cancelled'; run: JobRun }
   | { kind: 'resubmitted'; run: JobRun };
 
+type Action = 'cancel' | 'rerun';
+
+/** What the user may do with the runs of one tenant. */
+interface Allowed {
+  cancel: boolean;
+  submit: boolean;
+}
+
+interface ActionsContext {
+  /** By tenant; a tenant without an answer yet has no actions. */
+  allowed: Readonly<Record<string, Allowed>>;
+  request(action: Action, run: JobRun): void;
+}
+
+// Rows read the permissions and open the dialogs through a context, so a
+// permission answer re-renders the action cells only, not memoised rows.
+const JobRunActionsContext = createContext<ActionsContext>({
+  allowed: {},
+  request: () => {},
+});
+
+const useStyles = makeStyles(
+  theme => ({
+    // Without the ripple, keyboard focus needs a style of its own.
+    focusVisible: { backgroundColor: theme.palette.action.focus },
+  }),
+  { name: 'EmrOnEksJobRunActions' },
+);
+
 /**
- * Cancel and re-run of one run, each shown only to who may do it and each
- * confirmed in a dialog.
+ * Cancel and re-run buttons of one run, each shown only to who may do it;
+ * inside a {@link JobRunActionsProvider}, which checks the permissions and
+ * confirms the actions.
  */
-export function JobRunActions(props: {
-  run: JobRun;
-  onChange(change: JobRunChange): void;
+export function JobRunActions(props: { run: JobRun }) {
+  const { run } = props;
+  const { allowed, request } = useContext(JobRunActionsContext);
+  const classes = useStyles();
+  const tenant = allowed[run.tenant];
+  const showCancel = !!tenant?.cancel && CANCELLABLE.includes(run.state);
+  // Only runs submitted here have a stored request to submit again.
+  const showRerun = !!tenant?.submit && run.source === 'backstage';
+  if (!showCancel && !showRerun) {
+    return null;
+  }
+  // On a page of hundreds of runs, a Material UI Tooltip per button was about
+  // half of the render time and the ripples (each button mounts its own in a
+  // second render) about a sixth: the native title (which a closed Tooltip
+  // leaves on its button too) and no ripple instead.
+  return (
+    <>
+      {showCancel && (
+        <IconButton
+          size="small"
+          disableRipple
+          focusVisibleClassName={classes.focusVisible}
+          aria-label={`Cancel run ${run.name}`}
+          title="Cancel run"
+          onClick={() => request('cancel', run)}
+        >
+          <CancelIcon fontSize="small" />
+        </IconButton>
+      )}
+      {showRerun && (
+        <IconButton
+          size="small"
+          disableRipple
+          focusVisibleClassName={classes.focusVisible}
+          aria-label={`Re-run ${run.name}`}
+          title="Re-run"
+          onClick={() => request('rerun', run)}
+        >
+          <ReplayIcon fontSize="small" />
+        </IconButton>
+      )}
+    </>
+  );
+}
+
+/** Asks once whether the user may cancel and submit runs of a tenant. */
+function TenantPermissions(props: {
+  tenant: string;
+  onAnswer(tenant: string, allowed: Allowed): void;
 }) {
-  const { run, onChange } = props;
+  const { tenant, onAnswer } = props;
+  const cancel = usePermission({
+    permission: emrOnEksJobRunCancelPermission,
+    resourceRef: tenant,
+  });
+  const submit = usePermission({
+    permission: emrOnEksJobRunSubmitPermission,
+    resourceRef: tenant,
+  });
+  const answered = !cancel.loading && !submit.loading;
+  useEffect(() => {
+    if (answered) {
+      onAnswer(tenant, { cancel: cancel.allowed, submit: submit.allowed });
+    }
+  }, [answered, tenant, onAnswer, cancel.allowed, submit.allowed]);
+  return null;
+}
+
+/**
+ * The actions of the {@link JobRunActions} inside: one permission check per
+ * tenant and action (the runs of a tenant share them; an entity's card may
+ * show several tenants), and one confirmation dialog per action, rather than
+ * checks and dialogs in every row.
+ */
+export function JobRunActionsProvider(props: {
+  /** The tenants of the runs shown. */
+  tenants: ReadonlyArray<string>;
+  onChange(change: JobRunChange): void;
+  children: ReactNode;
+}) {
+  const { tenants, onChange, children } = props;
   const api = useApi(emrOnEksApiRef);
   const alertApi = useApi(alertApiRef);
-  const canCancel = usePermission({
-    permission: emrOnEksJobRunCancelPermission,
-    resourceRef: run.tenant,
-  });
-  const canSubmit = usePermission({
-    permission: emrOnEksJobRunSubmitPermission,
-    resourceRef: run.tenant,
-  });
-  const [dialog, setDialog] = useState<'cancel' | 'rerun'>();
+  const [allowed, setAllowed] = useState<Record<string, Allowed>>({});
+  // The run stays while the dialog closes, for its exit transition.
+  const [pending, setPending] = useState<{
+    action: Action;
+    run: JobRun;
+    open: boolean;
+  }>();
 
-  const showCancel = canCancel.allowed && CANCELLABLE.includes(run.state);
-  // Only runs submitted here have a stored request to submit again.
-  const showRerun = canSubmit.allowed && run.source === 'backstage';
+  const onAnswer = useCallback(
+    (tenant: string, answer: Allowed) =>
+      setAllowed(before =>
+        before[tenant]?.cancel === answer.cancel &&
+        before[tenant]?.submit === answer.submit
+          ? before
+          : { ...before, [tenant]: answer },
+      ),
+    [],
+  );
+  const request = useCallback(
+    (action: Action, run: JobRun) => setPending({ action, run, open: true }),
+    [],
+  );
+  const context = useMemo(() => ({ allowed, request }), [allowed, request]);
+  const close = () => setPending(p => p && { ...p, open: false });
 
-  const cancel = async () => {
+  const cancel = async (run: JobRun) => {
     const cancelled = await api.cancelJobRun(run.id);
     alertApi.post({
       message: `Cancelling ${run.name}: ${cancelled.state}`,
@@ -63,7 +188,7 @@ export function JobRunActions(props: {
     onChange({ kind: 'cancelled', run: cancelled });
   };
 
-  const rerun = async () => {
+  const rerun = async (run: JobRun) => {
     // Lists leave the request out; only the single-run GET has it.
     const full = await api.getJobRun(run.id);
     if (!full.request) {
@@ -83,58 +208,42 @@ export function JobRunActions(props: {
     onChange({ kind: 'resubmitted', run: created });
   };
 
-  if (!showCancel && !showRerun) {
-    return null;
-  }
   return (
-    <>
-      {showCancel && (
-        <Tooltip title="Cancel run">
-          <IconButton
-            size="small"
-            aria-label={`Cancel run ${run.name}`}
-            onClick={() => setDialog('cancel')}
+    <JobRunActionsContext.Provider value={context}>
+      {[...new Set(tenants)].map(tenant => (
+        <TenantPermissions key={tenant} tenant={tenant} onAnswer={onAnswer} />
+      ))}
+      {children}
+      {pending && (
+        <>
+          <ConfirmDialog
+            open={pending.open && pending.action === 'cancel'}
+            title={`Cancel ${pending.run.name}?`}
+            confirmLabel="Cancel run"
+            cancelLabel="Keep running"
+            onConfirm={() => cancel(pending.run)}
+            onClose={close}
           >
-            <CancelIcon fontSize="small" />
-          </IconButton>
-        </Tooltip>
-      )}
-      {showRerun && (
-        <Tooltip title="Re-run">
-          <IconButton
-            size="small"
-            aria-label={`Re-run ${run.name}`}
-            onClick={() => setDialog('rerun')}
+            <Typography>
+              EMR stops the driver and executors of run {pending.run.id} in
+              tenant {pending.run.tenant}. Its logs are kept.
+            </Typography>
+          </ConfirmDialog>
+          <ConfirmDialog
+            open={pending.open && pending.action === 'rerun'}
+            title={`Re-run ${pending.run.name}?`}
+            confirmLabel="Re-run"
+            onConfirm={() => rerun(pending.run)}
+            onClose={close}
           >
-            <ReplayIcon fontSize="small" />
-          </IconButton>
-        </Tooltip>
+            <Typography>
+              Submits the request of run {pending.run.id} again to tenant{' '}
+              {pending.run.tenant}, with a new idempotency key. The new run
+              appears at the top of the list.
+            </Typography>
+          </ConfirmDialog>
+        </>
       )}
-      <ConfirmDialog
-        open={dialog === 'cancel'}
-        title={`Cancel ${run.name}?`}
-        confirmLabel="Cancel run"
-        cancelLabel="Keep running"
-        onConfirm={cancel}
-        onClose={() => setDialog(undefined)}
-      >
-        <Typography>
-          EMR stops the driver and executors of run {run.id} in tenant{' '}
-          {run.tenant}. Its logs are kept.
-        </Typography>
-      </ConfirmDialog>
-      <ConfirmDialog
-        open={dialog === 'rerun'}
-        title={`Re-run ${run.name}?`}
-        confirmLabel="Re-run"
-        onConfirm={rerun}
-        onClose={() => setDialog(undefined)}
-      >
-        <Typography>
-          Submits the request of run {run.id} again to tenant {run.tenant}, with
-          a new idempotency key. The new run appears at the top of the list.
-        </Typography>
-      </ConfirmDialog>
-    </>
+    </JobRunActionsContext.Provider>
   );
 }

@@ -1,2 +1,2 @@
-export { JobRunActions } from './JobRunActions';
+export { JobRunActions, JobRunActionsProvider } from './JobRunActions';
 export type { JobRunChange } from './JobRunActions';

@@ -3,7 +3,10 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { JobRun } from '@spot-spark/plugin-emr-on-eks-common';
+import {
+  isTerminalJobRunState,
+  JobRun,
+} from '@spot-spark/plugin-emr-on-eks-common';
 import Box from '@material-ui/core/Box';
 import Drawer from '@material-ui/core/Drawer';
 import IconButton from '@material-ui/core/IconButton';
@@ -21,7 +24,7 @@ import CloseIcon from '@material-ui/icons/Close';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { ReactNode, useId } from 'react';
-import { useJobRun, useTenantIfVisible } from '../../hooks';
+import { useAutoRefresh, useJobRun, useTenantIfVisible } from '../../hooks';
 import { consoleLinks, parseJobRunArn } from '../../lib/consoleLinks';
 import { isNotVisible } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
@@ -181,19 +184,12 @@ function Json(props: { value: unknown; missing: string }) {
   );
 }
 
-function Body(props: { summary: JobRun }) {
-  const full = useJobRun(props.summary.id);
-  if (full.error) {
-    return isNotVisible(full.error) ? (
-      <Alert severity="warning">
-        Run {props.summary.id} is not found, or you may no longer see it.
-      </Alert>
-    ) : (
-      <ResponseErrorPanel error={full.error} />
-    );
-  }
-  // The list's row shows at once; the single GET adds the request.
-  const run = full.value ?? props.summary;
+function Body(props: {
+  run: JobRun;
+  /** Whether `run` is still the list's row, without the request. */
+  summaryOnly: boolean;
+}) {
+  const { run, summaryOnly } = props;
   return (
     <>
       <Reason run={run} />
@@ -207,7 +203,7 @@ function Body(props: { summary: JobRun }) {
         <Facts run={run} />
       </Section>
       <Section title="Request as submitted">
-        {full.loading && !full.value ? (
+        {summaryOnly ? (
           <Progress />
         ) : (
           <Json
@@ -217,7 +213,7 @@ function Body(props: { summary: JobRun }) {
         )}
       </Section>
       <Section title="StartJobRun sent to EMR">
-        {full.loading && !full.value ? (
+        {summaryOnly ? (
           <Progress />
         ) : (
           <Json
@@ -230,10 +226,53 @@ function Body(props: { summary: JobRun }) {
   );
 }
 
-/** A drawer with everything known about one run. */
-export function JobRunDetail(props: { run: JobRun; onClose(): void }) {
-  const { run, onClose } = props;
+/** Props of {@link JobRunDetail}. */
+export interface JobRunDetailProps {
+  /** The run to show, loaded by id (it need not be on the list's page). */
+  runId: string;
+  /** The list's row of the run, if it is on the page: shown at once. */
+  summary?: JobRun;
+  /**
+   * How often the run is fetched again while it is not finished; 0 turns it
+   * off. Paused while the page is hidden.
+   */
+  refreshIntervalMs: number;
+  onClose(): void;
+}
+
+/**
+ * A drawer with everything known about one run, fetched again while the run
+ * is not finished. Key it by `runId`: another run starts from scratch.
+ */
+export function JobRunDetail(props: JobRunDetailProps) {
+  const { runId, refreshIntervalMs, onClose } = props;
   const titleId = useId();
+  const full = useJobRun(runId);
+  // The list's row shows at once; the single GET adds the request. A run the
+  // user may no longer see shows nothing of the row either.
+  const summary = props.summary?.id === runId ? props.summary : undefined;
+  const run = full.error ? undefined : full.value ?? summary;
+  useAutoRefresh(
+    !!run && !isTerminalJobRunState(run.state),
+    refreshIntervalMs,
+    full.reload,
+  );
+
+  let body: ReactNode;
+  if (full.error) {
+    body = isNotVisible(full.error) ? (
+      <Alert severity="warning">
+        Run {runId} is not found, or you may no longer see it.
+      </Alert>
+    ) : (
+      <ResponseErrorPanel error={full.error} />
+    );
+  } else if (!run) {
+    body = <Progress />;
+  } else {
+    body = <Body run={run} summaryOnly={!full.value} />;
+  }
+
   return (
     <Drawer
       anchor="right"
@@ -248,13 +287,13 @@ export function JobRunDetail(props: { run: JobRun; onClose(): void }) {
       <Box p={3}>
         <Box display="flex" alignItems="center" justifyContent="space-between">
           <Typography variant="h5" component="h2" id={titleId}>
-            Job run {run.name}
+            Job run {run?.name ?? runId}
           </Typography>
           <IconButton aria-label="Close details" onClick={onClose}>
             <CloseIcon />
           </IconButton>
         </Box>
-        <Body summary={run} />
+        {body}
       </Box>
     </Drawer>
   );

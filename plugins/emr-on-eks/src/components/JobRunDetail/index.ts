@@ -1,1 +1,2 @@
 export { JobRunDetail } from './JobRunDetail';
+export type { JobRunDetailProps } from './JobRunDetail';

@@ -17,8 +17,9 @@ function location() {
 }
 
 function rows() {
+  const table = screen.getByRole('table', { name: 'EMR job runs' });
   // The first row of the table is its header.
-  return screen.getAllByRole('row').slice(1);
+  return within(table).getAllByRole('row').slice(1);
 }
 
 async function renderPanel(
@@ -28,6 +29,7 @@ async function renderPanel(
     refreshIntervalMs?: number;
     pageSize?: number;
     scope?: 'tenant' | 'entity';
+    tenant?: string;
     permissions?: FakePermissionApi;
   } = {},
 ) {
@@ -40,9 +42,9 @@ async function renderPanel(
         scope={
           options.scope === 'entity'
             ? { kind: 'entity', entityRef: 'component:default/daily-sales' }
-            : { kind: 'tenant', tenant: 'team-a' }
+            : { kind: 'tenant', tenant: options.tenant ?? 'team-a' }
         }
-        tenant="team-a"
+        tenant={options.tenant ?? 'team-a'}
         refreshIntervalMs={options.refreshIntervalMs ?? 0}
         pageSize={options.pageSize}
       />
@@ -310,6 +312,28 @@ describe('<JobRunsPanel /> actions', () => {
       'has no stored request',
     );
     expect(api.callsOf('submitJobRun')).toEqual([]);
+  });
+
+  it("asks for the card's tenant's actions while the runs load", async () => {
+    const api = new FakeEmrOnEksApi().hold('listTenantJobRuns');
+    const permissions = fakePermissionApi(readOnlyPolicy);
+    // A tenant of its own: usePermission keeps answers for the whole file.
+    await renderPanel(api, { permissions, tenant: 'team-warm' });
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(permissions.answered).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            permission: 'emr-on-eks.job-run.cancel',
+            resourceRef: 'team-warm',
+          }),
+          expect.objectContaining({
+            permission: 'emr-on-eks.job-run.submit',
+            resourceRef: 'team-warm',
+          }),
+        ]),
+      ),
+    );
   });
 
   it('hides the actions the user may not take, and re-run for external runs', async () => {

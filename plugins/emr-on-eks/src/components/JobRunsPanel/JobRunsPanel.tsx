@@ -12,8 +12,9 @@ import {
 import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { useCallback, useMemo, useState, type JSX } from 'react';
+import { useCallback, useMemo, type JSX } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import useLatest from 'react-use/esm/useLatest';
 import {
   JobRunScope,
   useAutoRefresh,
@@ -24,10 +25,12 @@ import { isNotVisible } from '../../lib/errors';
 import {
   JobRunFilters,
   readFilters,
+  readOpenRun,
   serverFilterKey,
   writeFilters,
+  writeOpenRun,
 } from '../../lib/filters';
-import { JobRunChange } from '../JobRunActions';
+import { JobRunActionsProvider, JobRunChange } from '../JobRunActions';
 import { JobRunDetail } from '../JobRunDetail';
 import { JobRunFiltersBar } from '../JobRunFilters';
 import { JobRunsTable } from '../JobRunsTable';
@@ -42,7 +45,10 @@ export interface JobRunsPanelProps {
   /** The tenant the runs are submitted to, for the empty state's hint. */
   tenant: string;
   title?: string;
-  /** How often the list refreshes while a shown run is not finished; 0 turns it off. */
+  /**
+   * How often the list, and the open run's details, refresh while a shown run
+   * is not finished; 0 turns it off.
+   */
   refreshIntervalMs?: number;
   /** Runs per page (1-200). */
   pageSize?: number;
@@ -55,8 +61,8 @@ function hasFilters(filters: JobRunFilters): boolean {
 }
 
 /**
- * Job runs of an entity or a tenant: filters kept in the URL, cursor
- * pagination, a detail drawer, actions, and refresh while runs are active.
+ * Job runs of an entity or a tenant: filters and the open run's details kept
+ * in the URL, cursor pagination, actions, and refresh while runs are active.
  */
 export function JobRunsPanel(props: JobRunsPanelProps) {
   const {
@@ -77,7 +83,7 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
     cursor: pager.cursor,
     limit: pageSize,
   });
-  const [openRun, setOpenRun] = useState<JobRun>();
+  const openRunId = readOpenRun(searchParams);
 
   const items = runs.value?.items ?? [];
   // The API has no name filter: the name filters the runs of this page only.
@@ -85,6 +91,10 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
   const shown = needle
     ? items.filter(run => run.name.toLowerCase().includes(needle))
     : items;
+
+  // The card's tenant, and any other of the runs shown (an entity's runs may
+  // be in several tenants).
+  const tenants = [tenant, ...shown.map(run => run.tenant)];
 
   const refreshing = useAutoRefresh(
     !runs.error && shown.some(run => !isTerminalJobRunState(run.state)),
@@ -107,7 +117,18 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
     },
     [reload, reset],
   );
-  const onOpen = useCallback((run: JobRun) => setOpenRun(run), []);
+  // Stable, so the memoised rows do not re-render when the URL changes.
+  const url = useLatest({ searchParams, setSearchParams });
+  const onOpen = useCallback(
+    (run: JobRun) =>
+      // A history entry: Back closes the details.
+      url.current.setSearchParams(
+        writeOpenRun(url.current.searchParams, run.id),
+      ),
+    [url],
+  );
+  const onClose = () =>
+    setSearchParams(writeOpenRun(searchParams, undefined), { replace: true });
 
   let body: JSX.Element;
   if (runs.error) {
@@ -139,14 +160,7 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
       </Typography>
     );
   } else {
-    body = (
-      <JobRunsTable
-        title={title}
-        runs={shown}
-        onOpen={onOpen}
-        onChange={onChange}
-      />
-    );
+    body = <JobRunsTable title={title} runs={shown} onOpen={onOpen} />;
   }
 
   return (
@@ -166,7 +180,11 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
       }
     >
       <JobRunFiltersBar filters={filters} onChange={setFilters} />
-      {body}
+      {/* Here, not in the table: the card's tenant is checked while the
+          list loads, so the rows come with their actions. */}
+      <JobRunActionsProvider tenants={tenants} onChange={onChange}>
+        {body}
+      </JobRunActionsProvider>
       {!runs.error && (
         <Pager
           page={pager.page}
@@ -176,8 +194,14 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
           onNext={pager.next}
         />
       )}
-      {openRun && (
-        <JobRunDetail run={openRun} onClose={() => setOpenRun(undefined)} />
+      {openRunId && (
+        <JobRunDetail
+          key={openRunId}
+          runId={openRunId}
+          summary={items.find(run => run.id === openRunId)}
+          refreshIntervalMs={refreshIntervalMs}
+          onClose={onClose}
+        />
       )}
     </InfoCard>
   );

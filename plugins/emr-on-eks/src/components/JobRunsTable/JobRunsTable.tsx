@@ -1,26 +1,39 @@
-import { Table, TableColumn } from '@backstage/core-components';
 import {
   isTerminalJobRunState,
   JobRun,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import Link from '@material-ui/core/Link';
-import { useMemo } from 'react';
-import { useNow } from '../../hooks';
+import { createContext, useContext, useMemo } from 'react';
+import { useNow, useStableItems } from '../../hooks';
 import { formatDuration, formatMiB, formatTime } from '../../lib/format';
-import { JobRunActions, JobRunChange } from '../JobRunActions';
+import { DataTable, DataTableColumn } from '../DataTable';
+import { JobRunActions } from '../JobRunActions';
 import { JobRunStateLabel } from '../StatusLabel';
+
+// One clock for every live duration of a table, rather than a timer per row.
+const NowContext = createContext<number | undefined>(undefined);
+
+function durationText(run: JobRun, end: number) {
+  const start = Date.parse(run.createdAt);
+  return Number.isNaN(start) || Number.isNaN(end)
+    ? null
+    : formatDuration(end - start);
+}
+
+function LiveDuration(props: { run: JobRun }) {
+  const shared = useContext(NowContext);
+  // Outside a table, a clock of its own.
+  const own = useNow(shared === undefined);
+  return <>{durationText(props.run, shared ?? own)}</>;
+}
 
 /** How long a run took, or has been going (live while it runs). */
 export function RunDuration(props: { run: JobRun }) {
   const { run } = props;
-  const live = !isTerminalJobRunState(run.state);
-  const now = useNow(live);
-  const start = Date.parse(run.createdAt);
-  const end = live ? now : Date.parse(run.finishedAt ?? run.updatedAt);
-  if (Number.isNaN(start) || Number.isNaN(end)) {
-    return null;
+  if (!isTerminalJobRunState(run.state)) {
+    return <LiveDuration run={run} />;
   }
-  return <>{formatDuration(end - start)}</>;
+  return <>{durationText(run, Date.parse(run.finishedAt ?? run.updatedAt))}</>;
 }
 
 /** Why a run is in its state: EMR's reason and details. */
@@ -51,19 +64,25 @@ export function requestedOf(run: JobRun): string {
   )} (${executors} executors)`;
 }
 
-/** A page of job runs. */
+const runKey = (run: JobRun) => run.id;
+
+/**
+ * A page of job runs, inside a `JobRunActionsProvider` (its actions). Rows
+ * are memoised and keep their objects across refreshes while unchanged, and
+ * the live durations share one clock, so a long page stays fast.
+ */
 export function JobRunsTable(props: {
   title: string;
   runs: JobRun[];
   onOpen(run: JobRun): void;
-  onChange(change: JobRunChange): void;
 }) {
-  const { title, runs, onOpen, onChange } = props;
-  const columns = useMemo<TableColumn<JobRun>[]>(
+  const { title, onOpen } = props;
+  const runs = useStableItems(props.runs, runKey);
+  const now = useNow(runs.some(run => !isTerminalJobRunState(run.state)));
+  const columns = useMemo<DataTableColumn<JobRun>[]>(
     () => [
       {
         title: 'Name',
-        field: 'name',
         highlight: true,
         render: run => (
           <Link
@@ -78,7 +97,6 @@ export function JobRunsTable(props: {
       },
       {
         title: 'State',
-        field: 'state',
         render: run => <JobRunStateLabel state={run.state} />,
       },
       { title: 'Details', render: run => runReason(run) },
@@ -90,29 +108,16 @@ export function JobRunsTable(props: {
         ),
       },
       { title: 'Duration', render: run => <RunDuration run={run} /> },
-      { title: 'Release', field: 'releaseLabel' },
+      { title: 'Release', render: run => run.releaseLabel },
       { title: 'Executors', render: run => capacityOf(run) },
       { title: 'Requested', render: run => requestedOf(run) },
-      {
-        title: 'Actions',
-        render: run => <JobRunActions run={run} onChange={onChange} />,
-      },
+      { title: 'Actions', render: run => <JobRunActions run={run} /> },
     ],
-    [onOpen, onChange],
+    [onOpen],
   );
   return (
-    <Table<JobRun>
-      title={title}
-      columns={columns}
-      data={runs}
-      options={{
-        paging: false,
-        search: false,
-        sorting: false,
-        draggable: false,
-        padding: 'dense',
-        toolbar: false,
-      }}
-    />
+    <NowContext.Provider value={now}>
+      <DataTable label={title} columns={columns} rows={runs} rowKey={runKey} />
+    </NowContext.Provider>
   );
 }

@@ -11,7 +11,7 @@ import type {
   StepState,
   TenantPhase,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import Box from '@material-ui/core/Box';
+import { makeStyles } from '@material-ui/core/styles';
 import type { JSX } from 'react';
 
 type Kind = 'ok' | 'error' | 'pending' | 'running' | 'aborted' | 'warning';
@@ -52,17 +52,27 @@ const STEP_KINDS: Record<StepState, Kind> = {
   Deleted: 'aborted',
 };
 
+// A static class, not a Box: a Box per row of a long table costs a style
+// rule each.
+const useStyles = makeStyles(
+  {
+    label: { display: 'inline-flex', alignItems: 'baseline' },
+  },
+  { name: 'EmrOnEksStatusLabel' },
+);
+
 /**
  * A status icon and its text. Backstage's Status* components hide their
  * content from screen readers, so the text is rendered beside the icon.
  */
 function StatusLabel(props: { kind: Kind; label: string }) {
+  const classes = useStyles();
   const Icon = ICONS[props.kind];
   return (
-    <Box component="span" display="inline-flex" alignItems="baseline">
+    <span className={classes.label}>
       <Icon />
       <span>{props.label}</span>
-    </Box>
+    </span>
   );
 }
 

@@ -1,25 +1,21 @@
-import {
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { TenantAuditEvent } from '@spot-spark/plugin-emr-on-eks-common';
 import Typography from '@material-ui/core/Typography';
 import { useCursorPager, useTenantAudit } from '../../hooks';
 import { formatTime } from '../../lib/format';
+import { DataTable, DataTableColumn } from '../DataTable';
 import { Pager } from '../Pager';
 
-const columns: TableColumn<TenantAuditEvent>[] = [
+const columns: DataTableColumn<TenantAuditEvent>[] = [
   {
     title: 'When',
     render: event => (
       <time dateTime={event.createdAt}>{formatTime(event.createdAt)}</time>
     ),
   },
-  { title: 'Actor', field: 'actor' },
-  { title: 'Action', field: 'action' },
-  { title: 'Result', field: 'result' },
+  { title: 'Actor', render: event => event.actor },
+  { title: 'Action', render: event => event.action },
+  { title: 'Result', render: event => event.result },
   { title: 'Generation', render: event => event.generation ?? '' },
   {
     title: 'Message',
@@ -28,6 +24,8 @@ const columns: TableColumn<TenantAuditEvent>[] = [
     ),
   },
 ];
+
+const eventKey = (event: TenantAuditEvent) => String(event.id);
 
 /** A tenant's audit trail, newest first, a page at a time. */
 export function TenantAudit(props: { name: string; reloadToken: number }) {
@@ -49,18 +47,11 @@ export function TenantAudit(props: { name: string; reloadToken: number }) {
       {audit.value.items.length === 0 ? (
         <Typography>No audit records.</Typography>
       ) : (
-        <Table<TenantAuditEvent>
-          title="Audit trail"
+        <DataTable
+          label={`Audit trail of ${props.name}`}
           columns={columns}
-          data={audit.value.items}
-          options={{
-            paging: false,
-            search: false,
-            sorting: false,
-            draggable: false,
-            padding: 'dense',
-            toolbar: false,
-          }}
+          rows={audit.value.items}
+          rowKey={eventKey}
         />
       )}
       <Pager

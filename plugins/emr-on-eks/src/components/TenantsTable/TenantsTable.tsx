@@ -1,10 +1,10 @@
-import { Table, TableColumn } from '@backstage/core-components';
 import { Tenant } from '@spot-spark/plugin-emr-on-eks-common';
 import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Link from '@material-ui/core/Link';
 import Typography from '@material-ui/core/Typography';
 import { useMemo } from 'react';
+import { DataTable, DataTableColumn } from '../DataTable';
 import { TenantPhaseLabel } from '../StatusLabel';
 
 /** Succeeded steps out of all, for the progress bar. */
@@ -44,17 +44,18 @@ function StepProgress(props: { tenant: Tenant }) {
   );
 }
 
+const tenantKey = (tenant: Tenant) => tenant.name;
+
 /** A page of tenants. */
 export function TenantsTable(props: {
   tenants: Tenant[];
   onSelect(name: string): void;
 }) {
   const { tenants, onSelect } = props;
-  const columns = useMemo<TableColumn<Tenant>[]>(
+  const columns = useMemo<DataTableColumn<Tenant>[]>(
     () => [
       {
         title: 'Name',
-        field: 'name',
         highlight: true,
         render: tenant => (
           <Link
@@ -91,18 +92,11 @@ export function TenantsTable(props: {
     [onSelect],
   );
   return (
-    <Table<Tenant>
-      title="Tenants"
+    <DataTable
+      label="Tenants"
       columns={columns}
-      data={tenants}
-      options={{
-        paging: false,
-        search: false,
-        sorting: false,
-        draggable: false,
-        padding: 'dense',
-        toolbar: false,
-      }}
+      rows={tenants}
+      rowKey={tenantKey}
     />
   );
 }
