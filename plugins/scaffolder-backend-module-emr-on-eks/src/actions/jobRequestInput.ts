@@ -70,3 +70,9 @@ export function checkJobRequest(job: JobRunRequestInput): void {
     throw new Error(`Invalid job run: ${formatIssues(parsed.issues)}`);
   }
 }
+
+/** The input `job:submit` and `spark:config` share: a job for a tenant. */
+export const tenantJobInputSchema = {
+  tenant: (z: Zod) => z.string().describe('Tenant name'),
+  job: jobRequestInputSchema,
+};

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BackendClientDeps, clientForInitiator } from './backendClient';
 import { describeBackendError } from './backendErrors';
-import { checkJobRequest, jobRequestInputSchema } from './jobRequestInput';
+import { checkJobRequest, tenantJobInputSchema } from './jobRequestInput';
 import { examples } from './jobSubmit.examples';
 import { AppLinks, tenantUrl } from './tenantOutputs';
 
@@ -105,8 +105,7 @@ export function createJobSubmitAction(
     supportsDryRun: true,
     schema: {
       input: {
-        tenant: z => z.string().describe('Tenant name'),
-        job: jobRequestInputSchema,
+        ...tenantJobInputSchema,
         idempotencyKey: z =>
           z
             .string()

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BackendClientDeps, clientForInitiator } from './backendClient';
 import { describeBackendError } from './backendErrors';
-import { checkJobRequest, jobRequestInputSchema } from './jobRequestInput';
+import { checkJobRequest, tenantJobInputSchema } from './jobRequestInput';
 import { examples } from './sparkConfig.examples';
 
 /** Where the files go, relative to `targetPath`. */
@@ -34,8 +34,7 @@ export function createSparkConfigAction(options: BackendClientDeps) {
     supportsDryRun: true,
     schema: {
       input: {
-        tenant: z => z.string().describe('Tenant name'),
-        job: jobRequestInputSchema,
+        ...tenantJobInputSchema,
         targetPath: z =>
           z
             .string()
