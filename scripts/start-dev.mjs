@@ -31,6 +31,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startJobRunSimulator } from '../examples/local/jobRunSimulator.mjs';
 import { seedExampleData } from '../examples/local/seed.mjs';
+import { seedCostData } from '../examples/local/seedCosts.mjs';
 
 const started = Date.now();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -352,6 +353,15 @@ if (!args.has('--no-seed')) {
     });
   } catch (error) {
     log(`seeding the example data failed: ${error}`);
+  }
+  try {
+    await seedCostData({
+      baseUrl: BACKEND_URL,
+      dataDir,
+      log: message => log(message),
+    });
+  } catch (error) {
+    log(`seeding the sample cost data failed: ${error}`);
   }
 }
 

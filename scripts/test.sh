@@ -41,6 +41,9 @@ node -e '
 ' || true
 [ "$status" -eq 0 ] || exit $status
 
+echo "[test] sample cost data generator"
+node --test examples/cost-data/generate.test.mjs
+
 # The browser suite (needs Chromium: apt-get install -y chromium).
 if [ -n "${SKIP_E2E:-}" ]; then
   echo "[test] e2e: skipped because SKIP_E2E is set" >&2

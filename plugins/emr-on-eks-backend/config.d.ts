@@ -215,6 +215,75 @@ export interface Config {
         safetyMarginSeconds?: number;
       };
     };
+    /**
+     * Chargeback: where the EMR uplift and the compute of each job come
+     * from, rolled up daily into the plugin's database. Absent: costs are
+     * off and the cost endpoints say so (`sources` null).
+     */
+    costs?: {
+      /** Where the EMR on EKS uplift comes from (the CUR): `athena` or `duckdb` (local files). Default duckdb. */
+      uplift?: 'athena' | 'duckdb';
+      /**
+       * Where pod compute comes from: `kubecost` or `opencost` (their
+       * allocation APIs), `cur-split` (split cost allocation data in the
+       * CUR, through the uplift engine) or `duckdb` (a Kubecost allocation
+       * export in local files). Default duckdb.
+       */
+      compute?: 'kubecost' | 'opencost' | 'cur-split' | 'duckdb';
+      /** The CUR cost column charged: `unblended` (default) or `net-unblended` (after discounts). */
+      costColumn?: 'unblended' | 'net-unblended';
+      /** ISO 4217 currency of the bill and the rates. Default USD. */
+      currency?: string;
+      athena?: {
+        /** Glue database of the CUR table (a plain identifier). */
+        database: string;
+        /** The CUR table (a plain identifier). */
+        table: string;
+        /** Athena workgroup. Default primary. */
+        workgroup?: string;
+        /** s3:// URI for query results, unless the workgroup sets one. */
+        outputLocation?: string;
+        /** Region of the workgroup. Default the first cluster's. */
+        region?: string;
+        /** `cur2` (Data Exports, the default) or `legacy` (CUR with flat tag columns). */
+        layout?: 'legacy' | 'cur2';
+        /** Seconds one query may take. Default 600. */
+        queryTimeoutSeconds?: number;
+      };
+      duckdb?: {
+        /** CUR-shaped CSV or Parquet files, a glob (by extension). */
+        curPath?: string;
+        /** Kubecost allocation export files, a glob; columns in examples/cost-data/README.md. */
+        kubecostPath?: string;
+      };
+      kubecost?: {
+        /** Kubecost's cost-analyzer, like http://kubecost-cost-analyzer.kubecost:9090. */
+        baseUrl: string;
+      };
+      opencost?: {
+        /** OpenCost's API, like http://opencost.opencost:9003. */
+        baseUrl: string;
+      };
+      /**
+       * EMR on EKS uplift per requested vCPU-hour and GB-hour, per region,
+       * for the estimate of the days the bill does not cover yet; from the
+       * EMR pricing page. A region without a rate gets no estimate.
+       */
+      rates?: {
+        [region: string]: { vcpuHour: number; gbHour: number };
+      };
+      /**
+       * On-Demand price over Spot price, for Spot savings when the source
+       * has no On-Demand figures (Kubecost, OpenCost). Absent: not shown.
+       */
+      onDemandToSpotRatio?: number;
+      /** Days the scheduled rollup recomputes, ending today. Default 7. */
+      lookbackDays?: number;
+      /** The longest period one request may ask for, in days. Default 400. */
+      maxRangeDays?: number;
+      /** How often the rollup runs. Default every hour, timeout 15 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     reconcile?: {
       /**
        * How often every tenant is reconciled to repair drift and resume

@@ -34,6 +34,7 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-backend';
 import {
   EMR_ON_EKS_TENANT_RESOURCE_TYPE,
+  emrOnEksCostReadPermission,
   emrOnEksJobRunCancelPermission,
   emrOnEksJobRunReadPermission,
   emrOnEksJobRunSubmitPermission,
@@ -59,6 +60,7 @@ const TEAM_PERMISSIONS: ReadonlySet<string> = new Set(
     emrOnEksJobRunSubmitPermission,
     emrOnEksJobRunReadPermission,
     emrOnEksJobRunCancelPermission,
+    emrOnEksCostReadPermission,
   ].map(permission => permission.name),
 );
 

@@ -365,3 +365,76 @@ describe('readEmrOnEksSettings', () => {
     ).toThrow('emrOnEks.iam.roleNamePrefix must be at most 40 characters');
   });
 });
+
+describe('emrOnEks.costs', () => {
+  function withCosts(costs: object) {
+    const config = testConfig() as any;
+    config.emrOnEks.costs = costs;
+    return config;
+  }
+
+  it('is off when absent, and reads the embedded defaults with its schedule', () => {
+    expect(read(testConfig()).costs).toBeUndefined();
+    const settings = read(
+      withCosts({
+        duckdb: { curPath: 'cur/*.csv', kubecostPath: 'kubecost/*.csv' },
+        rates: { 'us-east-1': { vcpuHour: 0.01012, gbHour: 0.00111125 } },
+        schedule: { frequency: { minutes: 30 }, timeout: { minutes: 10 } },
+      }),
+    );
+    expect(settings.costs).toMatchObject({
+      uplift: 'duckdb',
+      compute: 'duckdb',
+      costColumn: 'unblended',
+      currency: 'USD',
+      lookbackDays: 7,
+      maxRangeDays: 400,
+    });
+    expect(settings.costSchedule).toEqual({
+      frequency: { minutes: 30 },
+      timeout: { minutes: 10 },
+    });
+  });
+
+  it.each([
+    [{}, 'emrOnEks.costs.duckdb.curPath is required when uplift is duckdb'],
+    [
+      { duckdb: { curPath: 'c.csv' } },
+      'emrOnEks.costs.duckdb.kubecostPath is required when compute is duckdb',
+    ],
+    [
+      {
+        uplift: 'athena',
+        compute: 'kubecost',
+        kubecost: { baseUrl: 'http://k:9090' },
+      },
+      'emrOnEks.costs.athena is required when uplift is athena',
+    ],
+    [
+      {
+        uplift: 'athena',
+        compute: 'opencost',
+        athena: { database: 'cur; drop', table: 'cur_data' },
+        opencost: { baseUrl: 'http://o:9003' },
+      },
+      'emrOnEks.costs.athena.database must be a plain SQL identifier',
+    ],
+    [
+      {
+        duckdb: { curPath: 'c', kubecostPath: 'k' },
+        rates: { mars: { vcpuHour: 1, gbHour: 1 } },
+      },
+      'keys must be AWS regions',
+    ],
+    [
+      {
+        compute: 'kubecost',
+        duckdb: { curPath: 'c' },
+        kubecost: { baseUrl: 'ftp://k' },
+      },
+      'emrOnEks.costs.kubecost.baseUrl must be an http:// or https:// URL',
+    ],
+  ])('refuses %j naming the key', (costs, message) => {
+    expect(() => read(withCosts(costs))).toThrow(message);
+  });
+});

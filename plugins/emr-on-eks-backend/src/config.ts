@@ -6,6 +6,7 @@ import {
 import { Config } from '@backstage/config';
 import path from 'node:path';
 import { z } from 'zod';
+import { costsSchema, type CostSettings } from './costsConfig';
 import { guardrailsSchema } from './guardrailsConfig';
 
 /** Capacity-type label values of the two node provisioners EKS users run. */
@@ -342,6 +343,8 @@ const settingsSchema = z.object({
     })
     .default({ roleNamePrefix: 'emr-tenant-', rolePath: '/' }),
   jobs: jobsSchema.prefault({}),
+  // The schedule is read by the scheduler's own reader below.
+  costs: costsSchema.optional(),
   clusters: z
     .array(clusterSchema)
     .min(1, { message: 'must list at least one cluster' })
@@ -379,9 +382,18 @@ export interface EmrOnEksSettings {
   };
   clusters: ClusterSettings[];
   jobs: JobSettings;
+  /** Chargeback sources; undefined when `emrOnEks.costs` is not configured. */
+  costs?: CostSettings;
   reconcileSchedule: SchedulerServiceTaskScheduleDefinition;
   jobSyncSchedule: SchedulerServiceTaskScheduleDefinition;
+  costSchedule: SchedulerServiceTaskScheduleDefinition;
 }
+
+const DEFAULT_COST_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 1 },
+  timeout: { minutes: 15 },
+  initialDelay: { seconds: 20 },
+};
 
 const DEFAULT_JOB_SYNC_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 1 },
@@ -456,6 +468,7 @@ export function readEmrOnEksSettings(
       DEFAULT_RECONCILE_SCHEDULE,
     ),
     jobSyncSchedule: schedule('jobs.sync.schedule', DEFAULT_JOB_SYNC_SCHEDULE),
+    costSchedule: schedule('costs.schedule', DEFAULT_COST_SCHEDULE),
   };
 }
 

@@ -13,10 +13,13 @@ import {
 } from './gateways/ClusterGateways';
 import { tenantPermissionRules, tenantResourceRef } from './permissions';
 import { createRouter } from './router';
+import { createCostSources } from './gateways/costs/createCostSources';
+import { CostService } from './services/CostService';
 import { JobService } from './services/JobService';
 import { EventsTenantChanges } from './services/TenantChanges';
 import { TenantService } from './services/TenantService';
 import { migrateDatabase } from './stores/database';
+import { CostStore } from './stores/CostStore';
 import { JobRunStore } from './stores/JobRunStore';
 import { JobSyncStore } from './stores/JobSyncStore';
 import { TenantStore } from './stores/TenantStore';
@@ -24,12 +27,16 @@ import { TenantStore } from './stores/TenantStore';
 /**
  * The plugin, building each cluster's gateways with `createGateways`: the AWS
  * SDK and Kubernetes ones from config in production, in-memory ones in the
- * fast test tier.
+ * fast test tier; and the cost sources with `createCostSources` likewise.
  */
 export function createEmrOnEksPlugin(
-  options: { createGateways?: typeof createClusterGateways } = {},
+  options: {
+    createGateways?: typeof createClusterGateways;
+    createCostSources?: typeof createCostSources;
+  } = {},
 ) {
   const createGateways = options.createGateways ?? createClusterGateways;
+  const createSources = options.createCostSources ?? createCostSources;
   return createBackendPlugin({
     pluginId: 'emr-on-eks',
     register(env) {
@@ -83,14 +90,27 @@ export function createEmrOnEksPlugin(
           deps.lifecycle.addStartupHook(async () => {
             await catalog.probe(await deps.auth.getOwnServiceCredentials());
           });
+          const jobRuns = new JobRunStore(db);
           const jobs = JobService.create({
             settings,
-            jobs: new JobRunStore(db),
+            jobs: jobRuns,
             syncStates: new JobSyncStore(db),
             tenants: store,
             logger: deps.logger,
             jobRunsFor: cluster => gateways.get(cluster).jobRuns,
             catalog,
+          });
+
+          const costSources = settings.costs
+            ? await createSources({ settings, logger: deps.logger })
+            : undefined;
+          const costs = CostService.create({
+            settings,
+            costs: new CostStore(db),
+            jobs: jobRuns,
+            tenants: store,
+            sources: costSources,
+            logger: deps.logger,
           });
 
           deps.permissionsRegistry.addResourceType({
@@ -109,6 +129,7 @@ export function createEmrOnEksPlugin(
               logger: deps.logger,
               tenants,
               jobs,
+              costs,
             }),
           );
           deps.httpRouter.addAuthPolicy({
@@ -134,7 +155,21 @@ export function createEmrOnEksPlugin(
               await jobs.syncAll({ signal });
             },
           });
+          if (costSources) {
+            await deps.scheduler.scheduleTask({
+              id: 'emr-on-eks-cost-rollup',
+              ...settings.costSchedule,
+              // After the adopter's settings: one run at a time across replicas.
+              scope: 'global',
+              fn: signal => costs.refreshRecent({ signal }),
+            });
+          } else {
+            deps.logger.info(
+              'emrOnEks.costs is not configured: chargeback is off (the cost endpoints answer with no sources)',
+            );
+          }
           deps.lifecycle.addShutdownHook(async () => {
+            await costSources?.close();
             await tenants.shutdown();
             gateways.disposeAll();
           });

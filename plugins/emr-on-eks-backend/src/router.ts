@@ -23,8 +23,10 @@ import { randomUUID } from 'node:crypto';
 // A pure text function, no I/O: error answers of every route need it.
 import { redactIdentifiers } from './domain/redact';
 import { ApiAccess } from './routes/access';
+import { addCostRoutes } from './routes/costRoutes';
 import { addJobRunRoutes } from './routes/jobRunRoutes';
 import { addTenantRoutes } from './routes/tenantRoutes';
+import type { CostService } from './services/CostService';
 import type { JobService } from './services/JobService';
 import type { TenantService } from './services/TenantService';
 
@@ -52,6 +54,7 @@ export async function createRouter(options: {
   logger: LoggerService;
   tenants: TenantService;
   jobs: JobService;
+  costs: CostService;
 }): Promise<express.Router> {
   const router = Router();
   router.use(assignRequestId);
@@ -65,6 +68,11 @@ export async function createRouter(options: {
   addJobRunRoutes(router, {
     access,
     jobs: options.jobs,
+    tenants: options.tenants,
+  });
+  addCostRoutes(router, {
+    access,
+    costs: options.costs,
     tenants: options.tenants,
   });
   router.use(errorHandler(options.logger));

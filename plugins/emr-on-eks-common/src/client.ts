@@ -12,6 +12,12 @@ import type {
   TenantPage,
 } from './status';
 import type { TenantSpecInput } from './tenant';
+import type {
+  CostGroupBy,
+  CostRefreshResult,
+  CostReport,
+  CostSummary,
+} from './cost';
 
 /**
  * Where the backend plugin is: Backstage's `DiscoveryApi` in the browser,
@@ -48,6 +54,16 @@ export interface JobRunListQuery {
   limit?: number;
   /** The `nextCursor` of the previous page. */
   cursor?: string;
+}
+
+/** The period and grouping of a cost report. @public */
+export interface CostQuery {
+  /** First day, YYYY-MM-DD (UTC), inclusive. */
+  from: string;
+  /** Last day, YYYY-MM-DD (UTC), inclusive. */
+  to: string;
+  /** One grouping or several (default `day`). */
+  groupBy?: CostGroupBy | CostGroupBy[];
 }
 
 /** A page request of a cursor-paged list. @public */
@@ -145,6 +161,30 @@ export interface EmrOnEksApi {
   getJobRun(id: string): Promise<JobRun>;
   /** Cancels a run; the run as EMR reports it right after. */
   cancelJobRun(id: string): Promise<JobRun>;
+  /** A tenant's costs over a period; 404 when it is unknown or hidden. */
+  getTenantCosts(tenant: string, query: CostQuery): Promise<CostReport>;
+  /** A catalog entity's costs, over the tenants the caller may read. */
+  getEntityCosts(entityRef: string, query: CostQuery): Promise<CostReport>;
+  /** Every tenant's costs, with idle and unallocated costs, for admins. */
+  getCostSummary(query: Omit<CostQuery, 'groupBy'>): Promise<CostSummary>;
+  /** The URL of a cost report as CSV (`format=csv`), for a download link. */
+  costsCsvUrl(
+    scope: { tenant: string } | { entityRef: string },
+    query: CostQuery,
+  ): Promise<string>;
+  /** Recomputes the rollups of a period now, for admins. */
+  refreshCosts(query: { from: string; to: string }): Promise<CostRefreshResult>;
+}
+
+function costQueryParams(query: CostQuery): Record<string, string | undefined> {
+  return {
+    from: query.from,
+    to: query.to,
+    groupBy:
+      query.groupBy === undefined
+        ? undefined
+        : ([] as string[]).concat(query.groupBy).join(','),
+  };
 }
 
 /**
@@ -284,6 +324,60 @@ export class EmrOnEksClient implements EmrOnEksApi {
   /** {@inheritDoc EmrOnEksApi.cancelJobRun} */
   cancelJobRun(id: string): Promise<JobRun> {
     return this.request('POST', ['job-runs', id, 'cancel']);
+  }
+
+  /** {@inheritDoc EmrOnEksApi.getTenantCosts} */
+  getTenantCosts(tenant: string, query: CostQuery): Promise<CostReport> {
+    return this.request('GET', ['tenants', tenant, 'costs'], {
+      query: costQueryParams(query),
+    });
+  }
+
+  /** {@inheritDoc EmrOnEksApi.getEntityCosts} */
+  getEntityCosts(entityRef: string, query: CostQuery): Promise<CostReport> {
+    return this.request('GET', ['costs'], {
+      query: { entityRef, ...costQueryParams(query) },
+    });
+  }
+
+  /** {@inheritDoc EmrOnEksApi.getCostSummary} */
+  getCostSummary(query: Omit<CostQuery, 'groupBy'>): Promise<CostSummary> {
+    return this.request('GET', ['costs', 'summary'], {
+      query: { from: query.from, to: query.to },
+    });
+  }
+
+  /** {@inheritDoc EmrOnEksApi.costsCsvUrl} */
+  async costsCsvUrl(
+    scope: { tenant: string } | { entityRef: string },
+    query: CostQuery,
+  ): Promise<string> {
+    const base = await this.discoveryApi.getBaseUrl('emr-on-eks');
+    const search = new URLSearchParams();
+    if ('entityRef' in scope) {
+      search.set('entityRef', scope.entityRef);
+    }
+    for (const [key, value] of Object.entries(costQueryParams(query))) {
+      if (value !== undefined) {
+        search.set(key, value);
+      }
+    }
+    search.set('format', 'csv');
+    const path =
+      'tenant' in scope
+        ? ['tenants', scope.tenant, 'costs'].map(encodeURIComponent).join('/')
+        : 'costs';
+    return `${base}/${path}?${search}`;
+  }
+
+  /** {@inheritDoc EmrOnEksApi.refreshCosts} */
+  refreshCosts(query: {
+    from: string;
+    to: string;
+  }): Promise<CostRefreshResult> {
+    return this.request('POST', ['costs', 'refresh'], {
+      query: { from: query.from, to: query.to },
+    });
   }
 
   private async request<T>(

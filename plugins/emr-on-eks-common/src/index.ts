@@ -19,6 +19,7 @@ export { EmrOnEksClient } from './client';
 export type {
   EmrOnEksApi,
   EmrOnEksDiscovery,
+  CostQuery,
   EmrOnEksFetch,
   JobRunDryRun,
   JobRunListQuery,
@@ -26,6 +27,28 @@ export type {
   JobRunPodTemplates,
   PageQuery,
 } from './client';
+export {
+  CAPACITY_TYPES,
+  COST_CATEGORIES,
+  COST_GROUP_BY,
+  COST_SOURCES,
+  UNCHARGED_COST_TENANTS,
+  addCostDays,
+  costDays,
+  costDaySchema,
+} from './cost';
+export type {
+  CapacityType,
+  CostCategory,
+  CostEstimateAccuracy,
+  CostGroupBy,
+  CostRefreshResult,
+  CostReport,
+  CostReportRow,
+  CostRow,
+  CostSource,
+  CostSummary,
+} from './cost';
 export {
   EMR_ON_EKS_TENANT_EVENTS_TOPIC,
   type EmrOnEksTenantEventPayload,
@@ -51,6 +74,9 @@ export type {
 } from './jobRun';
 export {
   EMR_ON_EKS_TENANT_RESOURCE_TYPE,
+  emrOnEksCostReadPermission,
+  emrOnEksCostRefreshPermission,
+  emrOnEksCostSummaryReadPermission,
   emrOnEksJobRunCancelPermission,
   emrOnEksJobRunReadPermission,
   emrOnEksJobRunSubmitPermission,

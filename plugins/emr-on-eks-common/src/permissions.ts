@@ -87,6 +87,41 @@ export const emrOnEksTenantHistoryReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Read a tenant's costs (its chargeback rows, per day, job and entity). A
+ * resource permission on the tenant, so a policy can allow it to the members
+ * of the owning group.
+ *
+ * @public
+ */
+export const emrOnEksCostReadPermission = createPermission({
+  name: 'emr-on-eks.cost.read',
+  attributes: { action: 'read' },
+  resourceType: EMR_ON_EKS_TENANT_RESOURCE_TYPE,
+});
+
+/**
+ * Read the cost summary of every tenant, with idle and unallocated costs and
+ * the estimates' errors. A basic permission, for platform admins.
+ *
+ * @public
+ */
+export const emrOnEksCostSummaryReadPermission = createPermission({
+  name: 'emr-on-eks.cost.summary.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Recompute the cost rollups of a date range now (backfill, or after an
+ * export was fixed). A basic permission, for platform admins.
+ *
+ * @public
+ */
+export const emrOnEksCostRefreshPermission = createPermission({
+  name: 'emr-on-eks.cost.refresh',
+  attributes: { action: 'update' },
+});
+
 /** Every permission of the plugin set. @public */
 export const emrOnEksPermissions = [
   emrOnEksTenantCreatePermission,
@@ -98,4 +133,7 @@ export const emrOnEksPermissions = [
   emrOnEksJobRunReadPermission,
   emrOnEksJobRunCancelPermission,
   emrOnEksTenantHistoryReadPermission,
+  emrOnEksCostReadPermission,
+  emrOnEksCostSummaryReadPermission,
+  emrOnEksCostRefreshPermission,
 ];

@@ -11,6 +11,7 @@ import {
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { screen } from '@testing-library/react';
 import {
+  aCostFact,
   anEntity,
   aRun,
   aTenant,
@@ -18,7 +19,10 @@ import {
   fakePermissionApi,
 } from './__testUtils__/fakes';
 import plugin from './alpha';
-import { entityEmrJobRunsCard } from './alpha/entityCards';
+import {
+  entityEmrChargebackCard,
+  entityEmrJobRunsCard,
+} from './alpha/entityCards';
 import { entityEmrJobRunsContent } from './alpha/entityContents';
 import { emrOnEksPage } from './alpha/pages';
 import { emrOnEksApiRef } from './api';
@@ -33,6 +37,44 @@ describe('the new frontend system plugin', () => {
       plugin.getExtension('entity-content:emr-on-eks/job-runs'),
     ).toBeDefined();
     expect(plugin.getExtension('page:emr-on-eks')).toBeDefined();
+    expect(
+      plugin.getExtension('entity-card:emr-on-eks/chargeback'),
+    ).toBeDefined();
+  });
+
+  it('shows the chargeback card on Groups, tenant Resources and entities naming a tenant', () => {
+    const filter = createExtensionTester(entityEmrChargebackCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    )!;
+    expect(filter(anEntity('Component', 'team-a'))).toBe(true);
+    expect(filter(anEntity('Group'))).toBe(true);
+    expect(
+      filter({
+        ...anEntity('Resource'),
+        spec: { type: 'emr-virtual-cluster' },
+      }),
+    ).toBe(true);
+    expect(filter(anEntity('Component'))).toBe(false);
+    expect(filter(anEntity('Resource'))).toBe(false);
+  });
+
+  it('renders the chargeback card in a new-system app', async () => {
+    const api = new FakeEmrOnEksApi().configureCosts();
+    const today = new Date().toISOString().slice(0, 10);
+    api.costFacts = [aCostFact({ tenant: 'team-a', date: today, amount: 42 })];
+    const tester = createExtensionTester(entityEmrChargebackCard);
+    renderInTestApp(
+      <EntityProvider entity={anEntity('Resource', 'team-a')}>
+        {tester.reactElement()}
+      </EntityProvider>,
+      {
+        apis: [
+          [emrOnEksApiRef, api],
+          [permissionApiRef, fakePermissionApi()],
+        ],
+      },
+    );
+    expect(await screen.findByTestId('cost-total')).toHaveTextContent('$42.00');
   });
 
   it('shows the card and the tab only on entities with the tenant annotation', () => {

@@ -7,15 +7,19 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import FlashOnIcon from '@material-ui/icons/FlashOn';
 import { emrOnEksApi } from './alpha/apis';
-import { entityEmrJobRunsCard } from './alpha/entityCards';
+import {
+  entityEmrChargebackCard,
+  entityEmrJobRunsCard,
+} from './alpha/entityCards';
 import { entityEmrJobRunsContent } from './alpha/entityContents';
 import { emrOnEksPage, rootRouteRef } from './alpha/pages';
 
 /**
  * The EMR on EKS plugin for the new frontend system: the API client, the job
  * runs entity card and tab (on entities with the annotation
- * `emr-on-eks.spot-spark.io/tenant`), and the tenants page at `/emr-on-eks`
- * with its nav item.
+ * `emr-on-eks.spot-spark.io/tenant`), the chargeback card (those entities,
+ * tenants' Resources and Groups), and the tenants page at `/emr-on-eks` with
+ * its nav item.
  *
  * @alpha
  */
@@ -27,6 +31,7 @@ export default createFrontendPlugin({
   extensions: [
     emrOnEksApi,
     entityEmrJobRunsCard,
+    entityEmrChargebackCard,
     entityEmrJobRunsContent,
     emrOnEksPage,
   ],

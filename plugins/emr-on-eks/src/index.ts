@@ -1,6 +1,6 @@
 /**
- * Frontend plugin of the EMR on EKS plugin set: Spark job runs per entity and
- * per team, and the tenants page.
+ * Frontend plugin of the EMR on EKS plugin set: Spark job runs and their
+ * costs per entity and per team, and the tenants page.
  *
  * @packageDocumentation
  */
@@ -9,10 +9,13 @@ export { emrOnEksApiRef } from './api';
 export type { EmrOnEksApi } from './api';
 export {
   EmrOnEksPage,
+  EntityEmrChargebackCard,
   EntityEmrJobRunsCard,
   EntityEmrJobRunsContent,
   emrOnEksPlugin,
 } from './plugin';
 export { isEmrOnEksAvailable } from './components/EntityEmrJobRunsCard/isEmrOnEksAvailable';
+export { isEmrChargebackAvailable } from './components/EntityEmrChargebackCard/costTarget';
 export type { EntityEmrJobRunsCardProps } from './components/EntityEmrJobRunsCard';
+export type { EntityEmrChargebackCardProps } from './components/EntityEmrChargebackCard';
 export type { EmrOnEksPageProps } from './components/EmrOnEksPage';

@@ -2,8 +2,10 @@ import {
   EmrOnEksPage,
   emrOnEksApiRef,
   emrOnEksPlugin,
+  EntityEmrChargebackCard,
   EntityEmrJobRunsCard,
   EntityEmrJobRunsContent,
+  isEmrChargebackAvailable,
   isEmrOnEksAvailable,
 } from './index';
 
@@ -16,6 +18,8 @@ describe('the legacy plugin', () => {
     expect(emrOnEksApiRef.id).toBe('plugin.emr-on-eks.service');
     expect(EntityEmrJobRunsCard).toBeDefined();
     expect(EntityEmrJobRunsContent).toBeDefined();
+    expect(EntityEmrChargebackCard).toBeDefined();
+    expect(typeof isEmrChargebackAvailable).toBe('function');
     expect(EmrOnEksPage).toBeDefined();
     expect(typeof isEmrOnEksAvailable).toBe('function');
   });

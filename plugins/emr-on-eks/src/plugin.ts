@@ -6,6 +6,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { emrOnEksApiFactory } from './api';
 import type { EmrOnEksPageProps } from './components/EmrOnEksPage';
+import type { EntityEmrChargebackCardProps } from './components/EntityEmrChargebackCard';
 import type { EntityEmrJobRunsCardProps } from './components/EntityEmrJobRunsCard';
 import { rootRouteRef } from './routes';
 
@@ -38,6 +39,30 @@ export const EntityEmrJobRunsCard: (
       lazy: () =>
         import('./components/EntityEmrJobRunsCard').then(
           m => m.EntityEmrJobRunsCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * What the current entity's Spark runs cost (chargeback): a Component's own
+ * runs, a tenant's (the tenant named in the annotation
+ * `emr-on-eks.spot-spark.io/tenant`, or a tenant's Resource), a Group's
+ * tenants summed. A period selector, the total and its change, a daily chart
+ * (Spot, On-Demand, EMR uplift; estimated days hatched), the costliest jobs,
+ * Spot savings and a CSV download. Show it with `isEmrChargebackAvailable`.
+ *
+ * @public
+ */
+export const EntityEmrChargebackCard: (
+  props: EntityEmrChargebackCardProps,
+) => JSX.Element = emrOnEksPlugin.provide(
+  createComponentExtension({
+    name: 'EntityEmrChargebackCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityEmrChargebackCard').then(
+          m => m.EntityEmrChargebackCard,
         ),
     },
   }),

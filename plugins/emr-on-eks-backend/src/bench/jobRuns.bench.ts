@@ -29,7 +29,7 @@ import { JobRunStore } from '../stores/JobRunStore';
 import { TenantStore } from '../stores/TenantStore';
 import { migrated } from '../__testUtils__/database';
 import { JobSyncStore } from '../stores/JobSyncStore';
-import { percentiles, round } from './stats';
+import { measureGet, round } from './stats';
 
 /*
  * `npm run bench`: prints figures, asserts no timings.
@@ -46,7 +46,6 @@ jest.setTimeout(30 * 60_000);
 const TENANTS = 200;
 const RUNS = 100_000;
 const ENTITIES_PER_TENANT = 10;
-const SAMPLES = 300;
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const results: Record<string, unknown> = {};
 
@@ -109,22 +108,6 @@ async function seed(databaseId: TestDatabaseId) {
   return { knex, seedSeconds: round((performance.now() - started) / 1000) };
 }
 
-async function measure(server: any, url: string, authorization: string) {
-  const samples: number[] = [];
-  for (let i = 0; i < SAMPLES + 20; i++) {
-    const started = performance.now();
-    const res = await request(server)
-      .get(url)
-      .set('Authorization', authorization);
-    const elapsed = performance.now() - started;
-    expect(res.status).toBe(200);
-    if (i >= 20) {
-      samples.push(elapsed);
-    }
-  }
-  return percentiles(samples);
-}
-
 describe('benchmark', () => {
   afterAll(async () => {
     const file = path.resolve(
@@ -172,18 +155,18 @@ describe('benchmark', () => {
         runs: RUNS,
         tenants: TENANTS,
         seedSeconds,
-        'GET /tenants/:name/job-runs (page of 50), ms': await measure(
+        'GET /tenants/:name/job-runs (page of 50), ms': await measureGet(
           server,
           '/api/emr-on-eks/tenants/team-000/job-runs',
           alice,
         ),
         'GET /tenants/:name/job-runs?state=FAILED (page of 50), ms':
-          await measure(
+          await measureGet(
             server,
             '/api/emr-on-eks/tenants/team-000/job-runs?state=FAILED',
             alice,
           ),
-        'GET /job-runs?entityRef= (page of 50), ms': await measure(
+        'GET /job-runs?entityRef= (page of 50), ms': await measureGet(
           server,
           `/api/emr-on-eks/job-runs?entityRef=${encodeURIComponent(
             entityRef(0, 3),

@@ -4,11 +4,19 @@ import {
   PermissionApi,
   permissionApiRef,
 } from '@backstage/plugin-permission-react';
+import { FetchApi, fetchApiRef } from '@backstage/core-plugin-api';
 import { TestApiProvider } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import {
   ANNOTATION_EMR_ON_EKS_TENANT,
+  CapacityType,
+  CostCategory,
+  CostGroupBy,
+  CostQuery,
+  CostReport,
+  CostReportRow,
   EmrOnEksApi,
+  EmrOnEksClient,
   JobRun,
   JobRunDryRun,
   JobRunListQuery,
@@ -155,6 +163,64 @@ export function httpError(
 type Method = keyof EmrOnEksApi;
 
 /**
+ * One daily cost fact of the fake backend: what the rollup stores, with the
+ * run's plugin id and name as a `groupBy=job` report gives them.
+ */
+export interface FakeCostFact {
+  date: string;
+  tenant: string;
+  category: CostCategory;
+  capacityType: CapacityType;
+  amount: number;
+  estimated?: boolean;
+  emrJobRunId?: string | null;
+  jobRunId?: string | null;
+  jobName?: string | null;
+  entityRef?: string | null;
+}
+
+/** A fact of tenant team-a, on-demand compute of no run, unless overridden. */
+export function aCostFact(overrides: Partial<FakeCostFact> = {}): FakeCostFact {
+  return {
+    date: '2026-11-20',
+    tenant: 'team-a',
+    category: 'compute',
+    capacityType: 'on-demand',
+    amount: 1,
+    ...overrides,
+  };
+}
+
+/** The base URL the fake gives the CSV links (the real client builds them). */
+export const FAKE_API_BASE_URL = 'http://localhost:7007/api/emr-on-eks';
+
+const csvUrls = new EmrOnEksClient({
+  discoveryApi: { getBaseUrl: async () => FAKE_API_BASE_URL },
+  fetchApi: {
+    fetch: () => {
+      throw new Error('the fake builds URLs only');
+    },
+  },
+});
+
+const GROUP_FIELDS: Record<CostGroupBy, Array<keyof FakeCostFact>> = {
+  day: ['date'],
+  job: ['emrJobRunId', 'jobRunId', 'jobName', 'entityRef'],
+  category: ['category'],
+  capacityType: ['capacityType'],
+  tenant: ['tenant'],
+};
+
+/** Costs settings of the fake backend: not configured until a test says so. */
+export interface FakeCostSettings {
+  currency: string;
+  sources: CostReport['sources'];
+  completeThrough: string | null;
+  spotSavings: number | null;
+  refreshedAt: string | null;
+}
+
+/**
  * An in-memory backend: keeps runs and tenants, pages with numeric cursors,
  * and logs every call (method and arguments) so tests can check what the
  * components asked for.
@@ -165,6 +231,17 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
   audit: Record<string, TenantAuditEvent[]> = {};
   /** Full runs (with request and startJobRun) by id, for getJobRun. */
   fullRuns: Record<string, JobRun> = {};
+  /** Daily cost facts; reports group and sum them as the backend does. */
+  costFacts: FakeCostFact[] = [];
+  costSettings: FakeCostSettings = {
+    currency: 'USD',
+    sources: { uplift: null, compute: null },
+    completeThrough: null,
+    spotSavings: null,
+    refreshedAt: null,
+  };
+  /** Tenants whose costs the caller may not read (404; left out of entity reports). */
+  hiddenCostTenants = new Set<string>();
   readonly calls: Array<{ method: Method; args: unknown[] }> = [];
   private readonly failures = new Map<Method, Error | Promise<Error>>();
   private readonly held = new Set<Method>();
@@ -350,6 +427,94 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
       return run;
     });
   }
+  /** Turns costs on, as a backend with `emrOnEks.costs` answers. */
+  configureCosts(settings: Partial<FakeCostSettings> = {}) {
+    this.costSettings = {
+      ...this.costSettings,
+      sources: { uplift: 'duckdb', compute: 'duckdb' },
+      refreshedAt: '2026-11-20T06:00:00.000Z',
+      ...settings,
+    };
+    return this;
+  }
+
+  private costReport(facts: FakeCostFact[], query: CostQuery): CostReport {
+    const groupBy = ([] as CostGroupBy[]).concat(query.groupBy ?? 'day');
+    const fields = groupBy.flatMap(g => GROUP_FIELDS[g]);
+    const groups = new Map<string, CostReportRow>();
+    let estimatedTotal = 0;
+    for (const fact of facts) {
+      if (fact.date < query.from || fact.date > query.to) {
+        continue;
+      }
+      const key = JSON.stringify(fields.map(f => fact[f] ?? null));
+      const row: CostReportRow = groups.get(key) ?? {
+        ...Object.fromEntries(fields.map(f => [f, fact[f] ?? null])),
+        amount: 0,
+        estimated: false,
+      };
+      row.amount += fact.amount;
+      row.estimated ||= Boolean(fact.estimated);
+      if (fact.estimated) {
+        estimatedTotal += fact.amount;
+      }
+      groups.set(key, row);
+    }
+    const rows = [...groups.values()];
+    const { currency, sources, completeThrough, spotSavings, refreshedAt } =
+      this.costSettings;
+    return {
+      currency,
+      from: query.from,
+      to: query.to,
+      groupBy,
+      total: rows.reduce((sum, row) => sum + row.amount, 0),
+      estimatedTotal,
+      estimatedRange: { low: estimatedTotal * 0.8, high: estimatedTotal * 1.2 },
+      completeThrough,
+      spotSavings,
+      sources,
+      refreshedAt,
+      rows,
+    };
+  }
+
+  getTenantCosts(tenant: string, query: CostQuery): Promise<CostReport> {
+    return this.answer('getTenantCosts', [tenant, query], async () => {
+      if (this.hiddenCostTenants.has(tenant)) {
+        throw await httpError(404, `Tenant ${tenant} not found`);
+      }
+      return this.costReport(
+        this.costFacts.filter(f => f.tenant === tenant),
+        query,
+      );
+    });
+  }
+  getEntityCosts(entityRef: string, query: CostQuery): Promise<CostReport> {
+    return this.answer('getEntityCosts', [entityRef, query], () =>
+      this.costReport(
+        this.costFacts.filter(
+          f =>
+            f.entityRef === entityRef && !this.hiddenCostTenants.has(f.tenant),
+        ),
+        query,
+      ),
+    );
+  }
+  getCostSummary(): Promise<never> {
+    throw new Error('not used');
+  }
+  costsCsvUrl(
+    scope: { tenant: string } | { entityRef: string },
+    query: CostQuery,
+  ): Promise<string> {
+    return this.answer('costsCsvUrl', [scope, query], () =>
+      csvUrls.costsCsvUrl(scope, query),
+    );
+  }
+  refreshCosts(): Promise<never> {
+    throw new Error('not used');
+  }
   cancelJobRun(id: string): Promise<JobRun> {
     return this.answer('cancelJobRun', [id], async () => {
       const run = this.runs.find(r => r.id === id);
@@ -433,6 +598,8 @@ export function anEntity(kind: string, tenant?: string): Entity {
 export function Providers(props: {
   api: EmrOnEksApi;
   permissions?: PermissionApi;
+  /** Where the CSV download fetches from. */
+  fetchApi?: FetchApi;
   entity?: Entity;
   children: ReactNode;
 }) {
@@ -446,6 +613,9 @@ export function Providers(props: {
       apis={[
         [emrOnEksApiRef, props.api],
         [permissionApiRef, props.permissions ?? fakePermissionApi()],
+        ...(props.fetchApi
+          ? [[fetchApiRef, props.fetchApi] as const]
+          : ([] as const)),
       ]}
     >
       {content}

@@ -1,4 +1,5 @@
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { isEmrChargebackAvailable } from '../components/EntityEmrChargebackCard/costTarget';
 import { isEmrOnEksAvailable } from '../components/EntityEmrJobRunsCard/isEmrOnEksAvailable';
 
 /** The job runs card, on entities with the tenant annotation. */
@@ -10,6 +11,22 @@ export const entityEmrJobRunsCard = EntityCardBlueprint.make({
     loader: () =>
       import('../components/EntityEmrJobRunsCard').then(m => (
         <m.EntityEmrJobRunsCard />
+      )),
+  },
+});
+
+/**
+ * The chargeback card: a Component's, a tenant's or a Group's costs, on the
+ * entities `isEmrChargebackAvailable` accepts.
+ */
+export const entityEmrChargebackCard = EntityCardBlueprint.make({
+  name: 'chargeback',
+  params: {
+    type: 'content',
+    filter: isEmrChargebackAvailable,
+    loader: () =>
+      import('../components/EntityEmrChargebackCard').then(m => (
+        <m.EntityEmrChargebackCard />
       )),
   },
 });

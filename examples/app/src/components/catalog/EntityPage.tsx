@@ -21,8 +21,10 @@ import {
   EntityUserProfileCard,
 } from '@backstage/plugin-org';
 import {
+  EntityEmrChargebackCard,
   EntityEmrJobRunsCard,
   EntityEmrJobRunsContent,
+  isEmrChargebackAvailable,
   isEmrOnEksAvailable,
 } from '@spot-spark/plugin-emr-on-eks';
 
@@ -31,7 +33,8 @@ import {
  * to the plugins of this example, with the EMR on EKS job-runs card on the
  * pages of entities that carry the tenant annotation
  * (emr-on-eks.spot-spark.io/tenant): Spark job components, the teams'
- * groups and the tenants' resources.
+ * groups and the tenants' resources; and the chargeback card beside it on
+ * those pages and every group's (the tenants a group owns).
  */
 
 /**
@@ -54,6 +57,17 @@ const emrJobRunsCard = (
     <EntitySwitch.Case if={isEmrOnEksAvailable}>
       <Grid item xs={12}>
         <EntityEmrJobRunsCard />
+      </Grid>
+    </EntitySwitch.Case>
+  </EntitySwitch>
+);
+
+/** What the entity's Spark runs cost: components, tenants' resources, groups. */
+const emrChargebackCard = (
+  <EntitySwitch>
+    <EntitySwitch.Case if={isEmrChargebackAvailable}>
+      <Grid item xs={12}>
+        <EntityEmrChargebackCard />
       </Grid>
     </EntitySwitch.Case>
   </EntitySwitch>
@@ -93,6 +107,7 @@ const componentPage = (
           <EntityDependsOnResourcesCard variant="gridItem" />
         </Grid>
         {emrJobRunsCard}
+        {emrChargebackCard}
       </Grid>
     </EntityLayout.Route>
     {/* The same runs on a tab of their own, for Spark job components. */}
@@ -122,6 +137,7 @@ const resourcePage = (
           <EntityDependencyOfComponentsCard variant="gridItem" />
         </Grid>
         {emrJobRunsCard}
+        {emrChargebackCard}
       </Grid>
     </EntityLayout.Route>
   </EntityLayout>
@@ -139,6 +155,7 @@ const groupPage = (
           <EntityOwnershipCard />
         </Grid>
         {emrJobRunsCard}
+        {emrChargebackCard}
         <Grid item xs={12}>
           <EntityMembersListCard />
         </Grid>

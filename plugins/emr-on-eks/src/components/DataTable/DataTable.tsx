@@ -14,6 +14,8 @@ export interface DataTableColumn<T> {
   render(row: T): ReactNode;
   /** Bold cells and a stronger header, as core-components' `highlight`. */
   highlight?: boolean;
+  /** Short values (a state, an amount) kept on one line, never broken mid-word. */
+  nowrap?: boolean;
 }
 
 /** Props of {@link DataTable}. */
@@ -76,6 +78,10 @@ const useStyles = makeStyles(
     cellHighlight: {
       fontWeight: theme.typography.fontWeightBold as number,
     },
+    cellNowrap: {
+      whiteSpace: 'nowrap',
+      wordBreak: 'normal',
+    },
   }),
   { name: 'EmrOnEksDataTable' },
 );
@@ -93,11 +99,11 @@ function RowView<T>(props: {
       {columns.map(column => (
         <td
           key={column.title}
-          className={
-            column.highlight
-              ? `${classes.cell} ${classes.cellHighlight}`
-              : classes.cell
-          }
+          className={[
+            classes.cell,
+            column.highlight ? classes.cellHighlight : '',
+            column.nowrap ? classes.cellNowrap : '',
+          ].join(' ')}
         >
           {column.render(row)}
         </td>

@@ -35,6 +35,7 @@ import { JobRunDetail } from '../JobRunDetail';
 import { JobRunFiltersBar } from '../JobRunFilters';
 import { JobRunsTable } from '../JobRunsTable';
 import { Pager } from '../Pager';
+import { useRunCosts } from './useRunCosts';
 
 /** Default of `refreshIntervalMs`. */
 export const DEFAULT_REFRESH_INTERVAL_MS = 10_000;
@@ -53,6 +54,8 @@ export interface JobRunsPanelProps {
   /** Runs per page (1-200). */
   pageSize?: number;
 }
+
+const NO_RUNS: JobRun[] = [];
 
 function hasFilters(filters: JobRunFilters): boolean {
   return (
@@ -85,7 +88,9 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
   });
   const openRunId = readOpenRun(searchParams);
 
-  const items = runs.value?.items ?? [];
+  const items = runs.value?.items ?? NO_RUNS;
+  // One cost report for the page (the name filter does not change it).
+  const costs = useRunCosts(scope, items);
   // The API has no name filter: the name filters the runs of this page only.
   const needle = filters.name.trim().toLowerCase();
   const shown = needle
@@ -160,7 +165,9 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
       </Typography>
     );
   } else {
-    body = <JobRunsTable title={title} runs={shown} onOpen={onOpen} />;
+    body = (
+      <JobRunsTable title={title} runs={shown} onOpen={onOpen} costs={costs} />
+    );
   }
 
   return (

@@ -6,6 +6,7 @@ import Link from '@material-ui/core/Link';
 import { createContext, useContext, useMemo } from 'react';
 import { useNow, useStableItems } from '../../hooks';
 import { formatDuration, formatMiB, formatTime } from '../../lib/format';
+import { formatMoney } from '../../lib/money';
 import { DataTable, DataTableColumn } from '../DataTable';
 import { JobRunActions } from '../JobRunActions';
 import { JobRunStateLabel } from '../StatusLabel';
@@ -66,6 +67,34 @@ export function requestedOf(run: JobRun): string {
 
 const runKey = (run: JobRun) => run.id;
 
+/** What a run cost, from a `groupBy=job` cost report. */
+export interface JobRunsTableCosts {
+  currency: string;
+  /** A run's cost; undefined when the report has none for it. */
+  of(run: JobRun): { amount: number; estimated: boolean } | undefined;
+}
+
+/** A run's cost, marked `est.` while the bill does not cover it; `—` for none. */
+export function RunCost(props: { run: JobRun; costs: JobRunsTableCosts }) {
+  const cost = props.costs.of(props.run);
+  if (!cost) {
+    return <span title="No cost recorded for this run">—</span>;
+  }
+  return (
+    <>
+      {formatMoney(cost.amount, props.costs.currency)}
+      {cost.estimated && (
+        <>
+          {' '}
+          <abbr title="Estimated: the bill does not cover this run's days yet">
+            est.
+          </abbr>
+        </>
+      )}
+    </>
+  );
+}
+
 /**
  * A page of job runs, inside a `JobRunActionsProvider` (its actions). Rows
  * are memoised and keep their objects across refreshes while unchanged, and
@@ -75,8 +104,10 @@ export function JobRunsTable(props: {
   title: string;
   runs: JobRun[];
   onOpen(run: JobRun): void;
+  /** Each run's cost, in a column; no column without. */
+  costs?: JobRunsTableCosts;
 }) {
-  const { title, onOpen } = props;
+  const { title, onOpen, costs } = props;
   const runs = useStableItems(props.runs, runKey);
   const now = useNow(runs.some(run => !isTerminalJobRunState(run.state)));
   const columns = useMemo<DataTableColumn<JobRun>[]>(
@@ -97,6 +128,7 @@ export function JobRunsTable(props: {
       },
       {
         title: 'State',
+        nowrap: true,
         render: run => <JobRunStateLabel state={run.state} />,
       },
       { title: 'Details', render: run => runReason(run) },
@@ -108,12 +140,21 @@ export function JobRunsTable(props: {
         ),
       },
       { title: 'Duration', render: run => <RunDuration run={run} /> },
+      ...(costs
+        ? [
+            {
+              title: 'Cost',
+              nowrap: true,
+              render: (run: JobRun) => <RunCost run={run} costs={costs} />,
+            },
+          ]
+        : []),
       { title: 'Release', render: run => run.releaseLabel },
       { title: 'Executors', render: run => capacityOf(run) },
       { title: 'Requested', render: run => requestedOf(run) },
       { title: 'Actions', render: run => <JobRunActions run={run} /> },
     ],
-    [onOpen],
+    [onOpen, costs],
   );
   return (
     <NowContext.Provider value={now}>

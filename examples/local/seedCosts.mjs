@@ -1,0 +1,194 @@
+// LOCAL ONLY: sample chargeback data for `npm start`. Reads the seeded
+// tenants and runs through the REST API (their real virtual cluster and
+// job-run ids), writes a CUR-shaped file and a Kubecost export for them with
+// the sample generator (examples/cost-data/generate.mjs) into the data
+// directory that app-config.yaml points `emrOnEks.costs.duckdb` at, and asks
+// the backend to roll up the last 30 days now.
+//
+// To give the cost card a week of history, it first submits a week of
+// `daily-sales` and `churn-features` runs (one per day, idempotent) and
+// places each on its day in the sample bill: the runs are created now, the
+// bill says when they "ran". The sample data is illustrative, not a record.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { generateCostData } from '../cost-data/generate.mjs';
+import { api, signIn } from './seed.mjs';
+
+const DAYS = 30;
+const NIGHTLY_DAYS = 7;
+const OUTCOME = 'local-simulator/outcome';
+
+const addDays = (day, delta) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + delta * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+
+/** A week of nightly runs of two example jobs, one a day, as their teams. */
+function nightlyRuns(today) {
+  const runs = [];
+  for (let back = NIGHTLY_DAYS + 1; back >= 2; back--) {
+    const day = addDays(today, -back);
+    runs.push(
+      {
+        user: 'alice',
+        tenant: 'team-a',
+        day,
+        request: {
+          name: 'daily-sales',
+          entryPoint: 's3://data-lake/team-a/jobs/daily_sales.py',
+          entryPointArguments: ['--date', day],
+          entityRef: 'component:default/daily-sales',
+          idempotencyKey: `example-daily-sales-nightly-${day}`,
+          executor: {
+            cores: 2,
+            memory: '8g',
+            minExecutors: 2,
+            maxExecutors: 8,
+          },
+          tags: { [OUTCOME]: 'COMPLETED' },
+        },
+      },
+      {
+        user: 'bob',
+        tenant: 'team-b',
+        day,
+        request: {
+          name: 'churn-features',
+          entryPoint: 's3://data-lake/team-b/jobs/churn_features.py',
+          entryPointArguments: ['--date', day],
+          entityRef: 'component:default/churn-model',
+          idempotencyKey: `example-churn-features-nightly-${day}`,
+          tags: { [OUTCOME]: 'COMPLETED' },
+        },
+      },
+    );
+  }
+  return runs;
+}
+
+const GIB = 1024;
+
+/** The generator's pod shapes, from what the plugin recorded a run asked for. */
+function shapeOf(run) {
+  const requested = run.requested;
+  if (!requested) return undefined;
+  return {
+    driver: {
+      cores: requested.driver.cores,
+      memoryGiB: requested.driver.memoryMiB / GIB,
+    },
+    executor: {
+      cores: requested.executor.cores,
+      memoryGiB: requested.executor.memoryMiB / GIB,
+      min: requested.minExecutors,
+      max: requested.maxExecutors,
+    },
+  };
+}
+
+/**
+ * Seeds the sample bill for the running backend; returns what it wrote.
+ * `dataDir` is `EMR_ON_EKS_DATA_DIR`; files go to `<dataDir>/cost-data/`.
+ */
+export async function seedCostData({
+  baseUrl,
+  dataDir,
+  today = new Date().toISOString().slice(0, 10),
+  log = () => {},
+}) {
+  const tokens = new Map();
+  const tokenOf = async user => {
+    if (!tokens.has(user)) tokens.set(user, await signIn(baseUrl, user));
+    return tokens.get(user);
+  };
+  const asAdmin = api(baseUrl, await tokenOf('admin'));
+
+  const dayOfRun = new Map();
+  for (const { user, tenant, day, request } of nightlyRuns(today)) {
+    const res = await api(baseUrl, await tokenOf(user))(
+      'POST',
+      `/tenants/${tenant}/job-runs`,
+      request,
+    );
+    if (res.status === 200 || res.status === 201) {
+      dayOfRun.set(res.body.id, day);
+    } else {
+      log(
+        `could not submit the nightly ${request.name} of ${day}: ${res.status}`,
+      );
+    }
+  }
+
+  const tenants = [];
+  for (const name of ['team-a', 'team-b']) {
+    const res = await asAdmin('GET', `/tenants/${name}`);
+    if (res.status === 200 && res.body.status?.virtualClusterId) {
+      tenants.push({
+        name,
+        namespace: res.body.status.namespace,
+        virtualClusterId: res.body.status.virtualClusterId,
+      });
+    }
+  }
+  const listed = await asAdmin('GET', '/job-runs?limit=200');
+  const runs = (listed.body?.items ?? []).flatMap(run => {
+    const shape = shapeOf(run);
+    if (
+      !run.emrJobRunId ||
+      !shape ||
+      !tenants.some(t => t.name === run.tenant)
+    ) {
+      return [];
+    }
+    return [
+      {
+        tenant: run.tenant,
+        emrJobRunId: run.emrJobRunId,
+        virtualClusterId: run.virtualClusterId,
+        name: run.name,
+        ...(run.entityRef ? { entityRef: run.entityRef } : {}),
+        spot: run.spot !== false,
+        ...shape,
+        // The nightly runs on their days; the others today.
+        day: dayOfRun.get(run.id) ?? today,
+      },
+    ];
+  });
+  const world = {
+    region: 'us-east-1',
+    accountId: '123456789012',
+    clusterName: 'shared-data',
+    tenants,
+    runs,
+    foreignVirtualClusters: ['zz9plural0zalpha0foreign0'],
+  };
+  const { files, summary } = generateCostData(world, { today, days: DAYS });
+  const outDir = path.join(dataDir, 'cost-data');
+  await fs.rm(outDir, { recursive: true, force: true });
+  for (const file of files) {
+    const target = path.join(outDir, file.path);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, file.text);
+  }
+  log(
+    `wrote sample cost data for ${tenants.length} tenants and ${
+      runs.length
+    } runs to ${path.relative(process.cwd(), outDir)}/`,
+  );
+  const from = addDays(today, 1 - DAYS);
+  const refreshed = await asAdmin(
+    'POST',
+    `/costs/refresh?from=${from}&to=${today}`,
+  );
+  if (refreshed.status !== 200) {
+    throw new Error(
+      `rolling up the sample costs failed: ${refreshed.status} ${JSON.stringify(
+        refreshed.body,
+      )}`,
+    );
+  }
+  log(
+    `rolled up costs ${from}..${today}: ${refreshed.body.rows} daily rows, billed through ${refreshed.body.completeThrough}`,
+  );
+  return { world, summary, refresh: refreshed.body };
+}

@@ -1,0 +1,218 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import type { StoredCostRow } from '../domain/costs/types';
+import { migrated } from '../__testUtils__/database';
+import { CostStore } from './CostStore';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+async function createStore(databaseId: TestDatabaseId) {
+  const knex = await databases.init(databaseId);
+  return new CostStore(await migrated(knex));
+}
+
+function row(overrides: Partial<StoredCostRow> = {}): StoredCostRow {
+  return {
+    date: '2026-11-20',
+    tenant: 'team-a',
+    tenantUid: 'uid-a',
+    virtualClusterId: 'vca',
+    emrJobRunId: 'job1',
+    jobRunId: 'run-1',
+    jobName: 'daily-sales',
+    entityRef: 'component:default/daily-sales',
+    category: 'compute',
+    capacityType: 'spot',
+    amount: 1,
+    amountLow: null,
+    amountHigh: null,
+    onDemandAmount: null,
+    currency: 'USD',
+    source: 'kubecost',
+    estimated: false,
+    ...overrides,
+  };
+}
+
+const NOW = new Date('2026-11-22T12:00:00Z');
+const DAYS = ['2026-11-20', '2026-11-21'];
+const A = { tenantUids: ['uid-a'], from: '2026-11-01', to: '2026-11-30' };
+
+describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
+  it('replaces the days it rolls up: a second run leaves the same rows', async () => {
+    const store = await createStore(databaseId);
+    const rows = [
+      row({ amount: 2, onDemandAmount: 5 }),
+      row({ date: '2026-11-21', capacityType: 'on-demand', amount: 3 }),
+      row({
+        category: 'emr-uplift',
+        capacityType: 'unknown',
+        amount: 0.5,
+        source: 'cur',
+      }),
+      row({ tenant: 'team-b', tenantUid: 'uid-b', amount: 100 }),
+    ];
+    for (let i = 0; i < 2; i++) {
+      await store.replaceDays({
+        days: DAYS,
+        billedDays: new Set(['2026-11-20']),
+        rows,
+        now: NOW,
+      });
+    }
+    // team-a: 2 + 3 + 0.5; Spot savings 5 - 2 on the one Spot row that knows its price.
+    await expect(store.totals(A)).resolves.toEqual({
+      total: 5.5,
+      estimatedTotal: 0,
+      estimatedLow: 0,
+      estimatedHigh: 0,
+      spotSavings: 3,
+      currencies: ['USD'],
+    });
+    await expect(store.grouped(A, ['day'])).resolves.toEqual([
+      { date: '2026-11-20', amount: 2.5, estimated: false },
+      { date: '2026-11-21', amount: 3, estimated: false },
+    ]);
+    await expect(
+      store.grouped(A, ['category', 'capacityType']),
+    ).resolves.toEqual([
+      {
+        category: 'compute',
+        capacityType: 'on-demand',
+        amount: 3,
+        estimated: false,
+      },
+      {
+        category: 'compute',
+        capacityType: 'spot',
+        amount: 2,
+        estimated: false,
+      },
+      {
+        category: 'emr-uplift',
+        capacityType: 'unknown',
+        amount: 0.5,
+        estimated: false,
+      },
+    ]);
+    await expect(store.grouped(A, ['job'])).resolves.toEqual([
+      {
+        emrJobRunId: 'job1',
+        jobRunId: 'run-1',
+        jobName: 'daily-sales',
+        entityRef: 'component:default/daily-sales',
+        amount: 5.5,
+        estimated: false,
+      },
+    ]);
+    await expect(store.coverage()).resolves.toEqual({
+      completeThrough: '2026-11-20',
+      refreshedAt: NOW.toISOString(),
+    });
+    // The summary scope: every tenant, by tenant.
+    await expect(
+      store.grouped({ from: '2026-11-01', to: '2026-11-30' }, ['tenant']),
+    ).resolves.toEqual([
+      { tenant: 'team-b', amount: 100, estimated: false },
+      { tenant: 'team-a', amount: 5.5, estimated: false },
+    ]);
+  });
+
+  it('replaces an estimate with the bill and keeps how close it came', async () => {
+    const store = await createStore(databaseId);
+    await store.replaceDays({
+      days: DAYS,
+      billedDays: new Set(),
+      rows: [
+        row({
+          category: 'emr-uplift',
+          capacityType: 'unknown',
+          source: 'estimate',
+          estimated: true,
+          amount: 1.2,
+          amountLow: 1,
+          amountHigh: 1.4,
+        }),
+      ],
+      now: NOW,
+    });
+    await expect(store.totals(A)).resolves.toMatchObject({
+      total: 1.2,
+      estimatedTotal: 1.2,
+      estimatedLow: 1,
+      estimatedHigh: 1.4,
+    });
+    expect((await store.grouped(A, ['day']))[0]).toEqual({
+      date: '2026-11-20',
+      amount: 1.2,
+      estimated: true,
+      estimatedLow: 1,
+      estimatedHigh: 1.4,
+    });
+    const { accuracy } = await store.replaceDays({
+      days: DAYS,
+      billedDays: new Set(['2026-11-20']),
+      rows: [
+        row({
+          category: 'emr-uplift',
+          capacityType: 'unknown',
+          source: 'cur',
+          amount: 1.5,
+        }),
+      ],
+      now: NOW,
+    });
+    expect(accuracy).toEqual([
+      { date: '2026-11-20', tenant: 'team-a', estimated: 1.2, actual: 1.5 },
+    ]);
+    await expect(store.totals(A)).resolves.toMatchObject({
+      total: 1.5,
+      estimatedTotal: 0,
+    });
+    await expect(
+      store.estimateAccuracy('2026-11-01', '2026-11-30'),
+    ).resolves.toEqual([{ tenant: 'team-a', estimated: 1.2, actual: 1.5 }]);
+  });
+
+  it('answers an entity’s rows only within the tenants it is given', async () => {
+    const store = await createStore(databaseId);
+    await store.replaceDays({
+      days: DAYS,
+      billedDays: new Set(),
+      rows: [
+        row({ amount: 2 }),
+        row({ tenant: 'team-b', tenantUid: 'uid-b', amount: 7 }),
+      ],
+      now: NOW,
+    });
+    const entity = 'component:default/daily-sales';
+    await expect(
+      store.totals({ ...A, tenantUids: ['uid-a', 'uid-b'], entityRef: entity }),
+    ).resolves.toMatchObject({ total: 9 });
+    await expect(
+      store.totals({ ...A, entityRef: entity }),
+    ).resolves.toMatchObject({ total: 2 });
+    await expect(
+      store.totals({ ...A, tenantUids: [], entityRef: entity }),
+    ).resolves.toMatchObject({ total: 0, spotSavings: null });
+  });
+
+  it('lets overlapping rollups take turns: never twice the rows', async () => {
+    const store = await createStore(databaseId);
+    const rows = Array.from({ length: 120 }, (_, i) =>
+      row({ emrJobRunId: `job${i}`, amount: 1 }),
+    );
+    await Promise.all(
+      Array.from({ length: 4 }, () =>
+        store.replaceDays({
+          days: DAYS,
+          billedDays: new Set(),
+          rows,
+          now: NOW,
+        }),
+      ),
+    );
+    await expect(store.totals(A)).resolves.toMatchObject({ total: 120 });
+  });
+});

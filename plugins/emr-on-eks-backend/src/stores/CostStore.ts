@@ -1,0 +1,304 @@
+import type {
+  CostEstimateAccuracy,
+  CostGroupBy,
+  CostReportRow,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import { Knex } from 'knex';
+import type { StoredCostRow } from '../domain/costs/types';
+import { toIso } from './database';
+
+/** Which rows a report sums: a tenant's, an entity's, or every tenant's. */
+export interface CostScope {
+  /** Rows of these tenant incarnations; undefined = every row (the summary). */
+  tenantUids?: string[];
+  entityRef?: string;
+  from: string;
+  to: string;
+}
+
+/** The sums of a scope, before grouping. */
+export interface CostTotals {
+  total: number;
+  estimatedTotal: number;
+  estimatedLow: number;
+  estimatedHigh: number;
+  /** Null when no Spot compute row knows its On-Demand price. */
+  spotSavings: number | null;
+  /** Currencies of the rows (one, unless the bill changed currency). */
+  currencies: string[];
+}
+
+/** What the rollup state says: the last billed day and the last refresh. */
+export interface CostCoverage {
+  completeThrough: string | null;
+  refreshedAt: string | null;
+}
+
+/** Columns of each grouping, as selected and as answered. */
+const GROUP_COLUMNS: Record<
+  CostGroupBy,
+  Array<{ column: string; field: keyof CostReportRow }>
+> = {
+  day: [{ column: 'date', field: 'date' }],
+  job: [
+    { column: 'emr_job_run_id', field: 'emrJobRunId' },
+    { column: 'job_run_id', field: 'jobRunId' },
+    { column: 'job_name', field: 'jobName' },
+    { column: 'entity_ref', field: 'entityRef' },
+  ],
+  category: [{ column: 'category', field: 'category' }],
+  capacityType: [{ column: 'capacity_type', field: 'capacityType' }],
+  tenant: [{ column: 'tenant', field: 'tenant' }],
+};
+
+/** Inserts per statement: SQLite allows 999 bound values (17 columns a row). */
+const INSERT_CHUNK = 50;
+
+/** The chargeback tables: daily rows, rolled-up days, estimate accuracy. */
+export class CostStore {
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Replaces the rows of `days` with `rows`, in one transaction that first
+   * locks the days (so two replicas rolling up overlapping days take turns),
+   * and records, for each tenant and day the bill covers now but did not
+   * before, how the replaced uplift estimate compares with the bill.
+   */
+  async replaceDays(options: {
+    days: string[];
+    billedDays: ReadonlySet<string>;
+    rows: StoredCostRow[];
+    now: Date;
+  }): Promise<{ accuracy: Array<CostEstimateAccuracy & { date: string }> }> {
+    const { days, billedDays, rows, now } = options;
+    return this.db.transaction(async tx => {
+      const before = new Map<string, boolean>();
+      for (const row of await tx('emr_cost_days')
+        .whereIn('date', days)
+        .select('date', 'billed')) {
+        before.set(row.date, Boolean(row.billed));
+      }
+      // The upsert takes a row lock on each day (PostgreSQL), or the write
+      // lock (SQLite): an overlapping rollup waits here until this commits.
+      await tx('emr_cost_days')
+        .insert(
+          days.map(date => ({
+            date,
+            billed: billedDays.has(date),
+            refreshed_at: now,
+          })),
+        )
+        .onConflict('date')
+        .merge();
+      const newlyBilled = days.filter(
+        day => billedDays.has(day) && before.get(day) === false,
+      );
+      const estimates: Array<{
+        date: string;
+        tenant: string;
+        tenant_uid: string;
+        amount: number | string;
+      }> = newlyBilled.length
+        ? await tx('emr_cost_daily')
+            .whereIn('date', newlyBilled)
+            .andWhere({ category: 'emr-uplift', estimated: true })
+            .whereNotNull('tenant_uid')
+            .groupBy('date', 'tenant', 'tenant_uid')
+            .select('date', 'tenant', 'tenant_uid')
+            .sum({ amount: 'amount' })
+            .then(result => result as any)
+        : [];
+      await tx('emr_cost_daily').whereIn('date', days).delete();
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await tx('emr_cost_daily').insert(
+          rows.slice(i, i + INSERT_CHUNK).map(toDbRow),
+        );
+      }
+      const accuracy = estimates.map(estimate => ({
+        date: String(estimate.date),
+        tenant: String(estimate.tenant),
+        tenantUid: String(estimate.tenant_uid),
+        estimated: Number(estimate.amount),
+        actual: rows
+          .filter(
+            row =>
+              row.date === estimate.date &&
+              row.tenantUid === estimate.tenant_uid &&
+              row.category === 'emr-uplift' &&
+              !row.estimated,
+          )
+          .reduce((sum, row) => sum + row.amount, 0),
+      }));
+      if (accuracy.length) {
+        await tx('emr_cost_estimate_accuracy')
+          .insert(
+            accuracy.map(a => ({
+              date: a.date,
+              tenant: a.tenant,
+              tenant_uid: a.tenantUid,
+              estimated: a.estimated,
+              actual: a.actual,
+              recorded_at: now,
+            })),
+          )
+          .onConflict(['date', 'tenant_uid'])
+          .merge();
+      }
+      return {
+        accuracy: accuracy.map(({ tenantUid: _uid, ...rest }) => rest),
+      };
+    });
+  }
+
+  /** The last day the bill fully covers, and when the rollup last ran. */
+  async coverage(): Promise<CostCoverage> {
+    const [billed] = await this.db('emr_cost_days')
+      .where({ billed: true })
+      .max({ date: 'date' });
+    const [refreshed] = await this.db('emr_cost_days').max({
+      at: 'refreshed_at',
+    });
+    return {
+      completeThrough: billed?.date ? String(billed.date) : null,
+      refreshedAt: refreshed?.at ? toIso(refreshed.at) : null,
+    };
+  }
+
+  /** Sums of a scope: total, estimated part and its range, Spot savings. */
+  async totals(scope: CostScope): Promise<CostTotals> {
+    const [sums] = await this.scoped(scope).select(
+      this.db.raw('coalesce(sum(amount), 0) as total'),
+      this.db.raw(
+        'coalesce(sum(case when estimated then amount else 0 end), 0) as estimated_total',
+      ),
+      this.db.raw(
+        'coalesce(sum(case when estimated then coalesce(amount_low, amount) else 0 end), 0) as estimated_low',
+      ),
+      this.db.raw(
+        'coalesce(sum(case when estimated then coalesce(amount_high, amount) else 0 end), 0) as estimated_high',
+      ),
+      this.db.raw(
+        "sum(case when category = 'compute' and capacity_type = 'spot' and on_demand_amount is not null then on_demand_amount - amount end) as spot_savings",
+      ),
+    );
+    const currencies = await this.scoped(scope).distinct('currency');
+    return {
+      total: Number(sums.total),
+      estimatedTotal: Number(sums.estimated_total),
+      estimatedLow: Number(sums.estimated_low),
+      estimatedHigh: Number(sums.estimated_high),
+      spotSavings:
+        sums.spot_savings === null || sums.spot_savings === undefined
+          ? null
+          : Number(sums.spot_savings),
+      currencies: currencies.map(c => String(c.currency)).sort(),
+    };
+  }
+
+  /**
+   * The scope's rows summed per group: by day in date order, otherwise the
+   * largest amounts first.
+   */
+  async grouped(
+    scope: CostScope,
+    groupBy: CostGroupBy[],
+  ): Promise<CostReportRow[]> {
+    const columns = groupBy.flatMap(g => GROUP_COLUMNS[g]);
+    const names = columns.map(c => c.column);
+    const query = this.scoped(scope)
+      .select(names)
+      .select(
+        this.db.raw('sum(amount) as amount'),
+        this.db.raw(
+          'sum(case when estimated then 1 else 0 end) as estimated_rows',
+        ),
+        this.db.raw(
+          'sum(case when estimated then coalesce(amount_low, amount) else 0 end) as estimated_low',
+        ),
+        this.db.raw(
+          'sum(case when estimated then coalesce(amount_high, amount) else 0 end) as estimated_high',
+        ),
+      )
+      .groupBy(names);
+    if (groupBy.includes('day')) {
+      query.orderBy(names.map(column => ({ column, order: 'asc' })));
+    } else {
+      query.orderBy([
+        { column: 'amount', order: 'desc' },
+        ...names.map(column => ({ column, order: 'asc' as const })),
+      ]);
+    }
+    const result = await query;
+    return result.map(row => {
+      const out: CostReportRow = {
+        amount: Number(row.amount),
+        estimated: Number(row.estimated_rows) > 0,
+      };
+      for (const { column, field } of columns) {
+        (out as unknown as Record<string, unknown>)[field] =
+          row[column] ?? null;
+      }
+      if (out.estimated) {
+        out.estimatedLow = Number(row.estimated_low);
+        out.estimatedHigh = Number(row.estimated_high);
+      }
+      return out;
+    });
+  }
+
+  /** Estimate against bill, per tenant, over the days of a period. */
+  async estimateAccuracy(
+    from: string,
+    to: string,
+  ): Promise<CostEstimateAccuracy[]> {
+    const rows: Array<{ tenant: string; estimated: unknown; actual: unknown }> =
+      await this.db('emr_cost_estimate_accuracy')
+        .whereBetween('date', [from, to])
+        .groupBy('tenant')
+        .select('tenant')
+        .sum({ estimated: 'estimated', actual: 'actual' })
+        .orderBy('tenant')
+        .then(result => result as any);
+    return rows.map(row => ({
+      tenant: String(row.tenant),
+      estimated: Number(row.estimated),
+      actual: Number(row.actual),
+    }));
+  }
+
+  private scoped(scope: CostScope) {
+    const query = this.db('emr_cost_daily').whereBetween('date', [
+      scope.from,
+      scope.to,
+    ]);
+    if (scope.tenantUids !== undefined) {
+      query.whereIn('tenant_uid', scope.tenantUids);
+    }
+    if (scope.entityRef !== undefined) {
+      query.where('entity_ref', scope.entityRef);
+    }
+    return query;
+  }
+}
+
+function toDbRow(row: StoredCostRow) {
+  return {
+    date: row.date,
+    tenant: row.tenant,
+    tenant_uid: row.tenantUid,
+    virtual_cluster_id: row.virtualClusterId,
+    emr_job_run_id: row.emrJobRunId,
+    job_run_id: row.jobRunId,
+    job_name: row.jobName,
+    entity_ref: row.entityRef,
+    category: row.category,
+    capacity_type: row.capacityType,
+    amount: row.amount,
+    amount_low: row.amountLow,
+    amount_high: row.amountHigh,
+    on_demand_amount: row.onDemandAmount,
+    currency: row.currency,
+    source: row.source,
+    estimated: row.estimated,
+  };
+}

@@ -1,0 +1,244 @@
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { CostReport } from '@spot-spark/plugin-emr-on-eks-common';
+import Box from '@material-ui/core/Box';
+import IconButton from '@material-ui/core/IconButton';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import { useId, useMemo, type JSX } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { isNotVisible } from '../../lib/errors';
+import { formatTime } from '../../lib/format';
+import { formatChange, formatMoney } from '../../lib/money';
+import { isEstimatedDay, toCostDays } from './chartData';
+import { CostChart } from './CostChart';
+import { CostTarget } from './costTarget';
+import { CsvDownloadButton } from './CsvDownloadButton';
+import {
+  COST_PERIODS,
+  CostPeriodValue,
+  DayRange,
+  periodRange,
+  rangeLength,
+  readPeriod,
+  todayUtc,
+  writePeriod,
+} from './periods';
+import { isCostsConfigured, topJobs } from './reports';
+import { TopJobs } from './TopJobs';
+import { Chargeback, useChargeback } from './useChargeback';
+
+/** Props of {@link ChargebackPanel}. */
+export interface ChargebackPanelProps {
+  target: CostTarget;
+  /** Names the scope in messages: `daily-sales`, `tenant team-a`. */
+  scopeLabel: string;
+  title?: string;
+}
+
+function refreshedHint(report: CostReport): string {
+  return report.refreshedAt
+    ? `Costs were last rolled up at ${formatTime(report.refreshedAt)}.`
+    : 'The cost rollup has not run yet: costs appear after its first run.';
+}
+
+function billedCaption(report: CostReport, anyEstimated: boolean): string {
+  if (report.completeThrough) {
+    return anyEstimated
+      ? `Billed through ${report.completeThrough}: hatched amounts are estimates until the bill covers their day.`
+      : `Billed through ${report.completeThrough}.`;
+  }
+  return anyEstimated
+    ? 'No bill yet: hatched amounts are estimates until the bill covers their day.'
+    : '';
+}
+
+function Figures(props: {
+  data: Extract<Chargeback, { kind: 'report' }>;
+  range: DayRange;
+}) {
+  const { data, range } = props;
+  const { current, previous } = data;
+  const money = (amount: number) => formatMoney(amount, current.currency);
+  const change = formatChange(current.total, previous.total);
+  const length = rangeLength(range);
+  return (
+    <Box mb={2}>
+      <Typography variant="overline" component="h3">
+        Total, {range.from} to {range.to}
+      </Typography>
+      <Typography variant="h4" component="p" data-testid="cost-total">
+        {money(current.total)}
+      </Typography>
+      {change && (
+        <Typography variant="body2" color="textSecondary">
+          {`${change} against the previous ${length} ${
+            length === 1 ? 'day' : 'days'
+          } (${money(previous.total)})`}
+        </Typography>
+      )}
+      {current.estimatedTotal > 0 && (
+        <Typography variant="body2" color="textSecondary">
+          {`Of which ${money(current.estimatedTotal)} estimated (${money(
+            current.estimatedRange.low,
+          )} to ${money(current.estimatedRange.high)})`}
+        </Typography>
+      )}
+      {current.spotSavings !== null && (
+        <Typography variant="body2">
+          {current.spotSavings >= 0
+            ? `Spot saved ${money(current.spotSavings)} against On-Demand`
+            : `Spot cost ${money(-current.spotSavings)} more than On-Demand`}
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+function Report(props: {
+  data: Extract<Chargeback, { kind: 'report' }>;
+  range: DayRange;
+}) {
+  const { data, range } = props;
+  const { current } = data;
+  const days = useMemo(() => toCostDays(current), [current]);
+  const caption = billedCaption(current, days.some(isEstimatedDay));
+  return (
+    <>
+      <Figures data={data} range={range} />
+      <CostChart
+        days={days}
+        total={current.total}
+        currency={current.currency}
+        completeThrough={current.completeThrough}
+      />
+      {caption && (
+        <Typography variant="caption" color="textSecondary" component="p">
+          {caption}
+        </Typography>
+      )}
+      <Box mt={2}>
+        <TopJobs rows={topJobs(data.jobs)} currency={data.jobs.currency} />
+      </Box>
+    </>
+  );
+}
+
+/**
+ * The costs of a target over a period chosen on the card (kept in the URL):
+ * total and change, daily chart, top jobs, Spot savings and CSV export, or
+ * what is missing.
+ */
+export function ChargebackPanel(props: ChargebackPanelProps) {
+  const { target, scopeLabel, title = 'EMR on EKS costs' } = props;
+  const [searchParams, setSearchParams] = useSearchParams();
+  const period = readPeriod(searchParams);
+  const today = todayUtc();
+  const range = useMemo(() => periodRange(period, today), [period, today]);
+  const state = useChargeback(target, range);
+  const periodId = useId();
+
+  const data = state.value;
+  const report = data?.kind === 'report' ? data : undefined;
+  const configured = report ? isCostsConfigured(report.current) : false;
+  const showData =
+    !state.error &&
+    !state.loading &&
+    report &&
+    configured &&
+    report.current.rows.length > 0;
+
+  let body: JSX.Element;
+  if (state.error) {
+    body = isNotVisible(state.error) ? (
+      <EmptyState
+        missing="info"
+        title="You may not see these costs"
+        description="Costs are shown to the members of the team that owns the tenant and to platform admins."
+      />
+    ) : (
+      <ResponseErrorPanel error={state.error} />
+    );
+  } else if (state.loading || !data) {
+    body = <Progress />;
+  } else if (data.kind === 'no-tenants') {
+    body = (
+      <EmptyState
+        missing="data"
+        title="No tenants"
+        description={`${scopeLabel} owns no EMR on EKS tenant whose costs you may see.`}
+      />
+    );
+  } else if (!configured) {
+    body = (
+      <EmptyState
+        missing="field"
+        title="Costs are not configured"
+        description="Costs are not configured: a platform admin sets emrOnEks.costs"
+      />
+    );
+  } else if (data.current.rows.length === 0) {
+    body = (
+      <EmptyState
+        missing="data"
+        title={`No costs for ${scopeLabel} in this period yet`}
+        description={refreshedHint(data.current)}
+      />
+    );
+  } else {
+    body = <Report data={data} range={range} />;
+  }
+
+  const setPeriod = (next: CostPeriodValue) =>
+    setSearchParams(writePeriod(searchParams, next), { replace: true });
+
+  return (
+    <InfoCard
+      title={title}
+      subheader={showData ? refreshedHint(report.current) : undefined}
+      action={
+        <IconButton aria-label="Refresh costs" onClick={state.reload}>
+          <RefreshIcon />
+        </IconButton>
+      }
+    >
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        alignItems="center"
+        justifyContent="space-between"
+        mb={2}
+        style={{ gap: 16 }}
+      >
+        <TextField
+          id={periodId}
+          select
+          label="Period"
+          value={period}
+          onChange={e => setPeriod(e.target.value as CostPeriodValue)}
+          SelectProps={{ native: true }}
+          style={{ minWidth: 160 }}
+        >
+          {COST_PERIODS.map(p => (
+            <option key={p.value} value={p.value}>
+              {p.label}
+            </option>
+          ))}
+        </TextField>
+        {showData && (
+          <CsvDownloadButton
+            scopes={report.csvScopes}
+            range={range}
+            name={scopeLabel}
+          />
+        )}
+      </Box>
+      {body}
+    </InfoCard>
+  );
+}
