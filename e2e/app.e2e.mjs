@@ -5,6 +5,7 @@
 //
 // Screenshots of every page land in .data/screenshots/ (gitignored).
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import {
   apiAs,
@@ -22,7 +23,10 @@ let browser;
 const signedIn = user => signedInWith(browser, user);
 
 before(async () => {
-  ({ child: stack } = await startStack());
+  // E2E_STACK=running: against a stack started by hand (npm start).
+  if (process.env.E2E_STACK !== 'running') {
+    ({ child: stack } = await startStack());
+  }
   browser = await launchBrowser();
 });
 
@@ -197,5 +201,76 @@ describe('the example app in Chromium', () => {
       .waitFor({ timeout: UI_TIMEOUT });
     await shot(page, '10-admin-team-e2e-ready');
     await context.close();
+  });
+});
+
+describe('chargeback in Chromium', () => {
+  /** "$1,234.56" as a number. */
+  const money = text => Number(String(text).replace(/[^0-9.-]/g, ''));
+
+  it('shows a component’s costs from the sample bill as a chart, and its CSV adds up to the card’s total', async () => {
+    const { context, page } = await signedIn('alice');
+    await page.goto(`${BASE}/catalog/default/component/daily-sales`);
+    const total = page.getByTestId('cost-total');
+    await total.waitFor({ timeout: UI_TIMEOUT });
+    const chart = page.getByRole('img', { name: /^Daily costs from/ });
+    await chart.waitFor({ timeout: UI_TIMEOUT });
+    // The stacked bars are drawn: the sample bill has a week of nightly runs.
+    await page
+      .locator('.recharts-bar-rectangle path')
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+    assert.ok(
+      (await page.locator('.recharts-bar-rectangle path').count()) >= 7,
+      'a week of bars at least',
+    );
+    await page.getByText(/^Billed through \d{4}-\d{2}-\d{2}/).waitFor();
+    const shown = money(await total.textContent());
+    assert.ok(shown > 0, `a total above zero, not ${shown}`);
+    const period = (await page.getByText(/^Total, /).textContent()) ?? '';
+    const [, from, to] =
+      period.match(/(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})/) ?? [];
+
+    // The API answers the card's figure.
+    const asAlice = await apiAs('alice');
+    const report = await asAlice(
+      'GET',
+      `/costs?entityRef=${encodeURIComponent(
+        'component:default/daily-sales',
+      )}&from=${from}&to=${to}`,
+    );
+    assert.equal(report.status, 200);
+    assert.equal(report.body.total.toFixed(2), shown.toFixed(2));
+
+    // The CSV download holds the same rows: its amounts add up to the total.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /download csv/i }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /\.csv$/);
+    const lines = (await readFile(await download.path(), 'utf8'))
+      .trim()
+      .split(/\r?\n/);
+    const amount = lines[0].split(',').indexOf('amount');
+    assert.ok(amount >= 0, `an amount column in ${lines[0]}`);
+    const sum = lines
+      .slice(1)
+      .reduce((acc, line) => acc + Number(line.split(',')[amount]), 0);
+    assert.equal(sum.toFixed(2), shown.toFixed(2));
+    await page
+      .getByRole('table', { name: 'Top jobs by cost' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    await shot(page, '11-alice-daily-sales-costs');
+    await context.close();
+
+    // bob (team-b) reads none of team-a's costs: no figure, no hint.
+    const bob = await signedIn('bob');
+    await bob.page.goto(`${BASE}/catalog/default/component/daily-sales`);
+    await bob.page
+      .getByText(/^No costs for .* in this period yet/)
+      .waitFor({ timeout: UI_TIMEOUT });
+    assert.equal(await bob.page.getByTestId('cost-total').count(), 0);
+    await shot(bob.page, '12-bob-daily-sales-costs-hidden');
+    await bob.context.close();
   });
 });

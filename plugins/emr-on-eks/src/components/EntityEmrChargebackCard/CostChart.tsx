@@ -220,7 +220,7 @@ export function CostChart(props: {
                 strokeDasharray="4 2"
                 label={{
                   value: `billed through ${lineDay}`,
-                  position: 'insideTopLeft',
+                  position: 'insideTopRight',
                   fill: theme.palette.text.secondary,
                   fontSize: 12,
                 }}
