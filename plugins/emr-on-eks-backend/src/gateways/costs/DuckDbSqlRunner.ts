@@ -88,12 +88,23 @@ export class DuckDbSqlRunner implements SqlRunner {
     const interrupt = () => connection.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
+      const params = parameters.length > 0 ? parameters : undefined;
+      if (!/^\s*(SELECT|WITH)\b/i.test(sql)) {
+        const reader = await connection.runAndReadAll(sql, params);
+        signal?.throwIfAborted();
+        return reader.getRowObjects().map(textRow);
+      }
+      // A query's rows as one JSON text: each value converted through the
+      // native binding costs about 1.5 µs, and a rollup reads millions.
       const reader = await connection.runAndReadAll(
-        sql,
-        parameters.length > 0 ? parameters : undefined,
+        `SELECT CAST(to_json(coalesce(list(q), [])) AS VARCHAR) AS rows FROM (${sql}) q`,
+        params,
       );
       signal?.throwIfAborted();
-      return reader.getRowObjects().map(textRow);
+      const [[json]] = reader.getRows();
+      return (JSON.parse(String(json)) as Array<Record<string, unknown>>).map(
+        textRow,
+      );
     } catch (error) {
       signal?.throwIfAborted();
       throw error;
@@ -221,9 +232,7 @@ export class DuckDbSqlRunner implements SqlRunner {
   }
 }
 
-function textRow(
-  row: Record<string, DuckDBValue>,
-): Record<string, string | null> {
+function textRow(row: Record<string, unknown>): Record<string, string | null> {
   const result: Record<string, string | null> = {};
   for (const [column, value] of Object.entries(row)) {
     result[column] = value === null ? null : String(value);
