@@ -339,6 +339,10 @@ export async function startReplicas(options: {
   names?: string[];
   scheduler?: 'capture' | 'real';
   staggered?: boolean;
+  /** The cost sources every replica reads (one bill, as in production). */
+  createCostSources?: NonNullable<
+    Parameters<typeof createEmrOnEksPlugin>[0]
+  >['createCostSources'];
 }) {
   const names = options.names ?? ['A', 'B'];
   const clients = names.map((_, index) =>
@@ -355,6 +359,7 @@ export async function startReplicas(options: {
       scheduler: options.scheduler,
       plugin: createEmrOnEksPlugin({
         createGateways: () => options.cloud.gatewaysFor(name),
+        createCostSources: options.createCostSources,
       }),
     });
     replicas[index] = Object.assign(backend, {
