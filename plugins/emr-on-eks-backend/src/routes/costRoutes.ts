@@ -163,9 +163,12 @@ export function addCostRoutes(
   router.get('/costs', async (req, res) => {
     const credentials = await access.credentials(req);
     const query = parse(entityQuerySchema, { ...req.query });
-    // The entity's rows in tenants the caller may read; others are left
-    // out, not refused, so the answer says nothing of them.
-    const candidates = await tenants.listIdentities();
+    const range = period(query);
+    // The entity's rows in the current tenants the caller may read; others
+    // are left out, not refused, so the answer says nothing of them. Only
+    // the tenants with rows of the entity are asked about (usually one).
+    const uids = await costs.tenantUidsWithCostsOf(query.entityRef, range);
+    const candidates = uids.length ? await tenants.listIdentities(uids) : [];
     const allowed = await access.allowedOn(
       emrOnEksCostReadPermission,
       candidates.map(c => c.name),
@@ -176,7 +179,7 @@ export function addCostRoutes(
         tenantUids: candidates.filter((_, i) => allowed[i]).map(c => c.uid),
         entityRef: query.entityRef,
       },
-      period(query),
+      range,
     );
     send(res, report, query.format, query.entityRef);
   });

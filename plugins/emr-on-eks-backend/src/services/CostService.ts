@@ -192,6 +192,18 @@ export class CostService {
     return this.build({ ...scope, from: period.from, to: period.to }, period);
   }
 
+  /** Tenants (uids) with rows of an entity in a period. */
+  tenantUidsWithCostsOf(
+    entityRef: string,
+    period: CostPeriod,
+  ): Promise<string[]> {
+    return this.options.costs.tenantUidsWithCostsOf(
+      entityRef,
+      period.from,
+      period.to,
+    );
+  }
+
   /** Every tenant's costs, idle and unallocated included, with estimate errors. */
   async summary(period: { from: string; to: string }): Promise<CostSummary> {
     const report = await this.build(period, { ...period, groupBy: ['tenant'] });

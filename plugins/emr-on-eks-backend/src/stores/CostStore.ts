@@ -152,15 +152,16 @@ export class CostStore {
 
   /** The last day the bill fully covers, and when the rollup last ran. */
   async coverage(): Promise<CostCoverage> {
-    const [billed] = await this.db('emr_cost_days')
-      .where({ billed: true })
-      .max({ date: 'date' });
-    const [refreshed] = await this.db('emr_cost_days').max({
-      at: 'refreshed_at',
-    });
+    const [row] = await this.db('emr_cost_days').select(
+      this.db.raw(
+        'max(case when billed then date end) as complete_through, max(refreshed_at) as refreshed_at',
+      ),
+    );
     return {
-      completeThrough: billed?.date ? String(billed.date) : null,
-      refreshedAt: refreshed?.at ? toIso(refreshed.at) : null,
+      completeThrough: row?.complete_through
+        ? String(row.complete_through)
+        : null,
+      refreshedAt: row?.refreshed_at ? toIso(row.refreshed_at) : null,
     };
   }
 
@@ -180,8 +181,11 @@ export class CostStore {
       this.db.raw(
         "sum(case when category = 'compute' and capacity_type = 'spot' and on_demand_amount is not null then on_demand_amount - amount end) as spot_savings",
       ),
+      // The bill has one currency; two would mean it changed mid-period.
+      this.db.raw(
+        'min(currency) as currency_min, max(currency) as currency_max',
+      ),
     );
-    const currencies = await this.scoped(scope).distinct('currency');
     return {
       total: Number(sums.total),
       estimatedTotal: Number(sums.estimated_total),
@@ -191,7 +195,13 @@ export class CostStore {
         sums.spot_savings === null || sums.spot_savings === undefined
           ? null
           : Number(sums.spot_savings),
-      currencies: currencies.map(c => String(c.currency)).sort(),
+      currencies: [
+        ...new Set(
+          [sums.currency_min, sums.currency_max]
+            .filter(c => c !== null && c !== undefined)
+            .map(String),
+        ),
+      ],
     };
   }
 
@@ -244,6 +254,20 @@ export class CostStore {
       }
       return out;
     });
+  }
+
+  /** Tenants (uids) with rows of an entity in a period, to authorize before reading. */
+  async tenantUidsWithCostsOf(
+    entityRef: string,
+    from: string,
+    to: string,
+  ): Promise<string[]> {
+    const rows = await this.db('emr_cost_daily')
+      .where('entity_ref', entityRef)
+      .whereBetween('date', [from, to])
+      .whereNotNull('tenant_uid')
+      .distinct('tenant_uid');
+    return rows.map(row => String(row.tenant_uid)).sort();
   }
 
   /** Estimate against bill, per tenant, over the days of a period. */

@@ -1,3 +1,4 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EMRContainersClient } from '@aws-sdk/client-emr-containers';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -62,6 +63,25 @@ export function createAwsClients(
     emr: withOperationInErrors(new EMRContainersClient(common())),
     sts: withOperationInErrors(new STSClient(common())),
   };
+}
+
+/**
+ * The Athena client of the cost rollup: the workgroup's region, the same
+ * endpoint override, retries and timeouts as every other client.
+ */
+export function createAthenaClient(
+  region: string,
+  aws: Pick<EmrOnEksSettings['aws'], 'endpoint'>,
+  timeouts: AwsTimeouts = {},
+): AthenaClient {
+  return withOperationInErrors(
+    new AthenaClient({
+      region,
+      maxAttempts: 5,
+      requestHandler: timedRequestHandler(timeouts),
+      ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
+    }),
+  );
 }
 
 /**

@@ -1,8 +1,4 @@
-import {
-  DuckDBInstance,
-  type DuckDBConnection,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import {
   REQUIRED_CUR_COLUMNS,
   curLayoutOfColumns,

@@ -2,7 +2,18 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { EmrOnEksSettings } from '../../config';
 import type { CostSettings } from '../../costsConfig';
 import type { ComputeSource, DayRange, UpliftSource } from './CostSources';
-import { createDuckDbCurSources } from './CurCostSources';
+import { sqlTableTarget } from '../../domain/costs/curQueries';
+import { createAthenaClient } from '../aws/clients';
+import {
+  KubecostComputeSource,
+  OpenCostComputeSource,
+} from './AllocationApiSources';
+import { AthenaSqlRunner } from './AthenaSqlRunner';
+import {
+  createDuckDbCurSources,
+  CurSplitComputeSource,
+  CurUpliftSource,
+} from './CurCostSources';
 import { createKubecostExportSource } from './KubecostExportSource';
 
 /** The configured cost sources, and how to let go of what they hold. */
@@ -57,7 +68,7 @@ export async function createCostSources(options: {
   if (!costs) {
     throw new Error('emrOnEks.costs is not configured');
   }
-  const cur = curSources(costs);
+  const cur = curSources(costs, options.settings);
   const uplift: UpliftSource = {
     uplift: async (range: DayRange, opts) =>
       (await cur.get()).uplift.uplift(range, opts),
@@ -87,10 +98,14 @@ export async function createCostSources(options: {
       closeCompute = () => files.close();
       break;
     }
+    case 'kubecost':
+      compute = new KubecostComputeSource({ baseUrl: costs.kubecost!.baseUrl });
+      break;
+    case 'opencost':
+      compute = new OpenCostComputeSource({ baseUrl: costs.opencost!.baseUrl });
+      break;
     default:
-      throw new Error(
-        `emrOnEks.costs.compute ${costs.compute} is not available yet`,
-      );
+      throw new Error(`emrOnEks.costs.compute ${costs.compute} is not known`);
   }
   options.logger.info(
     `Chargeback: uplift from ${costs.uplift}, compute from ${costs.compute}`,
@@ -105,7 +120,41 @@ export async function createCostSources(options: {
 }
 
 /** The CUR: uplift and split cost, from local files or Athena. */
-function curSources(costs: CostSettings) {
+function curSources(costs: CostSettings, settings: EmrOnEksSettings) {
+  if (costs.uplift === 'athena') {
+    const athena = costs.athena!;
+    return new Lazy(async () => {
+      const client = createAthenaClient(
+        athena.region ?? settings.clusters[0].region,
+        settings.aws,
+        {
+          connectMs: settings.aws.connectTimeoutSeconds * 1000,
+          requestMs: settings.aws.requestTimeoutSeconds * 1000,
+        },
+      );
+      const options = {
+        runner: new AthenaSqlRunner({
+          client,
+          database: athena.database,
+          workgroup: athena.workgroup,
+          outputLocation: athena.outputLocation,
+          timeoutSeconds: athena.queryTimeoutSeconds,
+        }),
+        // Identifiers from config, validated as plain names; never a tenant's.
+        from: sqlTableTarget(athena.database, athena.table),
+        dialect: 'athena' as const,
+        layout: athena.layout,
+        costColumn: costs.costColumn,
+      };
+      return {
+        value: {
+          uplift: new CurUpliftSource(options),
+          compute: new CurSplitComputeSource(options),
+        },
+        close: async () => client.destroy(),
+      };
+    });
+  }
   if (costs.uplift === 'duckdb') {
     return new Lazy(async () => {
       const opened = await createDuckDbCurSources({
@@ -115,5 +164,5 @@ function curSources(costs: CostSettings) {
       return { value: opened, close: opened.close };
     });
   }
-  throw new Error('emrOnEks.costs.uplift athena is not available yet');
+  throw new Error(`emrOnEks.costs.uplift ${costs.uplift} is not known`);
 }
