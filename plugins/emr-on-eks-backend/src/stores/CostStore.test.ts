@@ -12,6 +12,16 @@ async function createStore(databaseId: TestDatabaseId) {
   return new CostStore(await migrated(knex));
 }
 
+async function createStoreWithQueries(databaseId: TestDatabaseId) {
+  const knex = await databases.init(databaseId);
+  const db = await migrated(knex);
+  const queries: Array<{ sql: string; bindings: unknown[] }> = [];
+  db.on('query', (q: { sql: string; bindings?: unknown[] }) =>
+    queries.push({ sql: q.sql, bindings: q.bindings ?? [] }),
+  );
+  return { store: new CostStore(db), queries };
+}
+
 function row(overrides: Partial<StoredCostRow> = {}): StoredCostRow {
   return {
     date: '2026-11-20',
@@ -196,6 +206,34 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
     await expect(
       store.totals({ ...A, tenantUids: [], entityRef: entity }),
     ).resolves.toMatchObject({ total: 0, spotSavings: null });
+  });
+
+  it('keeps entity refs, tenant names and job names out of the SQL text', async () => {
+    const { store, queries } = await createStoreWithQueries(databaseId);
+    const hostile = "component:default/x'; DROP TABLE emr_cost_daily; --";
+    const tenant = "team-a' OR '1'='1";
+    await store.replaceDays({
+      days: DAYS,
+      billedDays: new Set(),
+      rows: [row({ entityRef: hostile, tenant, jobName: "/* */'; --" })],
+      now: NOW,
+    });
+    await store.totals({ ...A, entityRef: hostile });
+    await store.grouped({ ...A, entityRef: hostile }, ['job', 'tenant']);
+    await store.tenantUidsWithCostsOf(hostile, A.from, A.to);
+    expect(queries.length).toBeGreaterThan(4);
+    for (const query of queries) {
+      for (const value of [hostile, tenant, 'DROP TABLE', "'1'='1"]) {
+        expect(query.sql).not.toContain(value);
+      }
+    }
+    expect(queries.some(q => q.bindings.includes(hostile))).toBe(true);
+    // And the value round-trips as data.
+    await expect(
+      store.grouped({ ...A, entityRef: hostile }, ['job']),
+    ).resolves.toEqual([
+      expect.objectContaining({ entityRef: hostile, jobName: "/* */'; --" }),
+    ]);
   });
 
   it('lets overlapping rollups take turns: never twice the rows', async () => {
