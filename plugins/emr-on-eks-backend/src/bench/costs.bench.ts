@@ -31,7 +31,7 @@ import { benchDuckDbRollup } from './costRollup';
 
 jest.setTimeout(60 * 60_000);
 
-const TENANTS = 200;
+const TENANTS = Number(process.env.COST_BENCH_TENANTS ?? 200);
 const YEAR = costDays('2026-01-01', '2026-12-31');
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const results: Record<string, unknown> = {};
@@ -200,6 +200,11 @@ describe('chargeback benchmark', () => {
         'GET /tenants/:name/costs a year by job, ms': await measureGet(
           server,
           `${base}?from=2026-01-01&to=2026-12-31&groupBy=job`,
+          alice,
+        ),
+        'GET /tenants/:name (for comparison), ms': await measureGet(
+          server,
+          '/api/emr-on-eks/tenants/team-000',
           alice,
         ),
         'GET /costs?entityRef= 90 days by day, ms': await measureGet(
