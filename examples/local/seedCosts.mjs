@@ -163,13 +163,18 @@ export async function seedCostData({
     foreignVirtualClusters: ['zz9plural0zalpha0foreign0'],
   };
   const { files, summary } = generateCostData(world, { today, days: DAYS });
+  // Written aside and moved in whole: the scheduled rollup may read the
+  // directory at any moment, and a half-written CSV would be read as such.
   const outDir = path.join(dataDir, 'cost-data');
-  await fs.rm(outDir, { recursive: true, force: true });
+  const staging = `${outDir}.staging-${process.pid}`;
+  await fs.rm(staging, { recursive: true, force: true });
   for (const file of files) {
-    const target = path.join(outDir, file.path);
+    const target = path.join(staging, file.path);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.writeFile(target, file.text);
   }
+  await fs.rm(outDir, { recursive: true, force: true });
+  await fs.rename(staging, outDir);
   log(
     `wrote sample cost data for ${tenants.length} tenants and ${
       runs.length

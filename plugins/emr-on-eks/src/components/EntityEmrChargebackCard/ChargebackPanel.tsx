@@ -15,7 +15,7 @@ import { useSearchParams } from 'react-router-dom';
 import { isNotVisible } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
 import { formatChange, formatMoney } from '../../lib/money';
-import { isEstimatedDay, toCostDays } from './chartData';
+import { CostDay, isEstimatedDay, toCostDays } from './chartData';
 import { CostChart } from './CostChart';
 import { CostTarget } from './costTarget';
 import { CsvDownloadButton } from './CsvDownloadButton';
@@ -61,9 +61,18 @@ function billedCaption(report: CostReport, anyEstimated: boolean): string {
 function Figures(props: {
   data: Extract<Chargeback, { kind: 'report' }>;
   range: DayRange;
+  days: CostDay[];
 }) {
-  const { data, range } = props;
+  const { data, range, days } = props;
   const { current, previous } = data;
+  // Days after the bill: compute from Kubecost or OpenCost is final there,
+  // the EMR uplift an estimate; both are hatched in the chart.
+  const unbilled = days
+    .filter(
+      day =>
+        current.completeThrough === null || day.date > current.completeThrough,
+    )
+    .reduce((sum, day) => sum + day.total, 0);
   const money = (amount: number) => formatMoney(amount, current.currency);
   const change = formatChange(current.total, previous.total);
   const length = rangeLength(range);
@@ -82,11 +91,21 @@ function Figures(props: {
           } (${money(previous.total)})`}
         </Typography>
       )}
-      {current.estimatedTotal > 0 && (
+      {unbilled > 0 && (
         <Typography variant="body2" color="textSecondary">
-          {`Of which ${money(current.estimatedTotal)} estimated (${money(
+          {`Of which ${money(unbilled)} not billed yet${
+            current.completeThrough ? ` (after ${current.completeThrough})` : ''
+          }`}
+        </Typography>
+      )}
+      {/* Under half a cent it would read $0.00: say nothing. */}
+      {current.estimatedTotal >= 0.005 && (
+        <Typography variant="body2" color="textSecondary">
+          {`EMR uplift estimated at ${money(current.estimatedTotal)} (${money(
             current.estimatedRange.low,
-          )} to ${money(current.estimatedRange.high)})`}
+          )} to ${money(
+            current.estimatedRange.high,
+          )}) until the bill covers its days`}
         </Typography>
       )}
       {current.spotSavings !== null && (
@@ -110,7 +129,7 @@ function Report(props: {
   const caption = billedCaption(current, days.some(isEstimatedDay));
   return (
     <>
-      <Figures data={data} range={range} />
+      <Figures data={data} range={range} days={days} />
       <CostChart
         days={days}
         total={current.total}

@@ -181,8 +181,14 @@ describe('<EntityEmrChargebackCard /> figures', () => {
     expect(
       screen.getByText('Spot saved $12.50 against On-Demand'),
     ).toBeVisible();
+    // 2026-11-19, after the bill: 3 of uplift (estimated) + 12 of Spot compute.
     expect(
-      screen.getByText('Of which $3.00 estimated ($2.40 to $3.60)'),
+      screen.getByText('Of which $15.00 not billed yet (after 2026-11-18)'),
+    ).toBeVisible();
+    expect(
+      screen.getByText(
+        'EMR uplift estimated at $3.00 ($2.40 to $3.60) until the bill covers its days',
+      ),
     ).toBeVisible();
     const [entityRef, query] = api.callsOf('getEntityCosts')[0];
     expect(entityRef).toBe(COMPONENT);
