@@ -196,6 +196,22 @@ export interface Config {
          * `spark.jars.repositories` may name). Default: none, so no packages.
          */
         mavenRepositories?: string[];
+        /**
+         * Image repositories a job may run in `spark.kubernetes.container.image`,
+         * `spark.kubernetes.driver.container.image` and
+         * `spark.kubernetes.executor.container.image`. An entry is a registry
+         * host and a repository path: ending in `/` it allows every repository
+         * below that path (`123456789012.dkr.ecr.eu-west-1.amazonaws.com/spark-custom/`
+         * allows `spark-custom/team-a`, not `spark-custom` nor `spark-custom-x`;
+         * `registry/` allows the whole registry); without it, exactly that
+         * repository. Any tag or digest; lowercase, no tag or digest in the
+         * entry. Images are parsed first and compared by registry and whole
+         * path components. Default: the EMR on EKS release images of the
+         * cluster's region (`<account>.dkr.ecr.<region>.amazonaws.com/spark/`),
+         * none in a region the plugin does not know; `[]` allows only the
+         * release's own image.
+         */
+        allowedImages?: string[];
       };
     }>;
     /** Defaults of the job runs the plugin composes, and the job-run sync. */

@@ -250,7 +250,43 @@ describe('readEmrOnEksSettings', () => {
       minPodSecurity: 'baseline',
       allowedPriorityTiers: ['low', 'standard'],
       reservedNamespaces: expect.arrayContaining(['monitoring', 'karpenter']),
+      allowedImages: ['755674844232.dkr.ecr.us-east-1.amazonaws.com/spark/'],
     });
+  });
+
+  it.each([
+    ['eu-west-1', '483788554619.dkr.ecr.eu-west-1.amazonaws.com/spark/'],
+    ['us-west-2', '895885662937.dkr.ecr.us-west-2.amazonaws.com/spark/'],
+    [
+      'cn-northwest-1',
+      '068420816659.dkr.ecr.cn-northwest-1.amazonaws.com.cn/spark/',
+    ],
+  ])(
+    'allows the EMR release images of the cluster’s own region %s only, by default',
+    (region, repository) => {
+      const settings = read(testConfig({ region }));
+      expect(settings.clusters[0].guardrails.allowedImages).toEqual([
+        repository,
+      ]);
+    },
+  );
+
+  it('allows no image by default in a region without known release images, and the configured list everywhere', () => {
+    expect(
+      read(testConfig({ region: 'xx-nowhere-1' })).clusters[0].guardrails
+        .allowedImages,
+    ).toEqual([]);
+    const allowedImages = [
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/spark-custom/',
+    ];
+    expect(
+      read(withCluster({ guardrails: { allowedImages } })).clusters[0]
+        .guardrails.allowedImages,
+    ).toEqual(allowedImages);
+    expect(
+      read(withCluster({ guardrails: { allowedImages: [] } })).clusters[0]
+        .guardrails.allowedImages,
+    ).toEqual([]);
   });
 
   it.each([
@@ -281,6 +317,22 @@ describe('readEmrOnEksSettings', () => {
     [
       { minPodSecurity: 'lenient' },
       'emrOnEks.clusters[0].guardrails.minPodSecurity',
+    ],
+    [
+      { allowedImages: ['755674844232.dkr.ecr.us-east-1.amazonaws.com'] },
+      'emrOnEks.clusters[0].guardrails.allowedImages[0] needs a / after the registry host',
+    ],
+    [
+      { allowedImages: ['spark/'] },
+      'emrOnEks.clusters[0].guardrails.allowedImages[0] names no registry host',
+    ],
+    [
+      { allowedImages: ['registry.example.com/spark:3.5'] },
+      'emrOnEks.clusters[0].guardrails.allowedImages[0] names a tag or digest',
+    ],
+    [
+      { allowedImages: ['Registry.Example.com/spark/'] },
+      'emrOnEks.clusters[0].guardrails.allowedImages[0] has a registry host that is not a lowercase host name',
     ],
   ])('refuses the guardrails %j, naming the key', (guardrails, message) => {
     expect(() => read(withCluster({ guardrails }))).toThrow(message);

@@ -7,6 +7,7 @@ import { Config } from '@backstage/config';
 import path from 'node:path';
 import { z } from 'zod';
 import { costsSchema, type CostSettings } from './costsConfig';
+import { emrReleaseImageRepositories } from './domain/emrReleaseImages';
 import { guardrailsSchema } from './guardrailsConfig';
 
 /** Capacity-type label values of the two node provisioners EKS users run. */
@@ -284,7 +285,18 @@ const clusterSchema = z
     if (!values || !bucket) {
       return z.NEVER;
     }
-    return { ...rest, assetsBucket: bucket, capacityTypeValues: values };
+    const guardrails = {
+      ...rest.guardrails,
+      allowedImages:
+        rest.guardrails.allowedImages ??
+        emrReleaseImageRepositories(rest.region),
+    };
+    return {
+      ...rest,
+      assetsBucket: bucket,
+      capacityTypeValues: values,
+      guardrails,
+    };
   });
 
 const jobsSchema = z.object({

@@ -7,6 +7,7 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { z } from 'zod';
 import { parseCidr } from './domain/cidrs';
+import { parseImageAllowEntry } from './domain/images';
 
 /*
  * emrOnEks.clusters[].guardrails: what the platform decides for every tenant
@@ -127,6 +128,23 @@ export const guardrailsSchema = z
       .default([]),
     /** Maven repositories spark.jars.packages may resolve from; none allows no packages. */
     mavenRepositories: z.array(z.string().url()).default([]),
+    /**
+     * Image repositories the Spark image keys may name; left out, the EMR
+     * release images of the cluster's region (filled in with the cluster).
+     */
+    allowedImages: z
+      .array(
+        z.string().superRefine((entry, ctx) => {
+          const parsed = parseImageAllowEntry(entry);
+          if (!parsed.ok) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `${parsed.reason}: an entry is registry/ or registry/path/ (every repository below it) or registry/repository (that one), lowercase, without tag or digest, like 123456789012.dkr.ecr.eu-west-1.amazonaws.com/spark-custom/`,
+            });
+          }
+        }),
+      )
+      .optional(),
   })
   .strict();
 

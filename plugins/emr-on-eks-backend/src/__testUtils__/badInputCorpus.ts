@@ -741,6 +741,81 @@ function jobRunCases(): BadInputRow[] {
     'sparkConf',
   );
 
+  // Issue 17: images only from guardrails.allowedImages (by default the
+  // EMR release images of the cluster's region), parsed before the check.
+  const RELEASE = '755674844232.dkr.ecr.us-east-1.amazonaws.com/spark/';
+  for (const key of [
+    'spark.kubernetes.container.image',
+    'spark.kubernetes.driver.container.image',
+    'spark.kubernetes.executor.container.image',
+  ]) {
+    for (const [what, image] of [
+      ['from Docker Hub', 'apache/spark:3.5.0'],
+      [
+        'by digest from another registry',
+        `evil.example.com/x@sha256:${LONG(64, 'f')}`,
+      ],
+      [
+        'from a look-alike host',
+        `${RELEASE.replace('.com/', '.com.evil.com/')}emr-7.5.0:latest`,
+      ],
+      [
+        'from a sibling repository',
+        `${RELEASE.replace('/spark/', '/spark-evil/')}emr-7.5.0:latest`,
+      ],
+      ['with a climb', `${RELEASE}../evil/x:1`],
+      ['in capitals', `${RELEASE.toUpperCase()}EMR-7.5.0:LATEST`],
+      ['with user info', `user:pw@${RELEASE}emr-7.5.0:latest`],
+      ['with a trailing newline', `${RELEASE}emr-7.5.0:latest\n`],
+    ]) {
+      run(
+        `${key} ${what}`,
+        { sparkConf: { [key]: image } },
+        `sparkConf.${key}:`,
+      );
+    }
+  }
+  // Issue 17: glob characters in S3 URIs (Hadoop expands them).
+  for (const [what, patch, names] of [
+    [
+      'entryPoint with *',
+      { entryPoint: 's3://data-lake/team-a/jobs/*.py' },
+      'entryPoint:',
+    ],
+    [
+      'entryPoint with an encoded *',
+      { entryPoint: 's3://data-lake/team-a/jobs/%2A.py' },
+      'entryPoint:',
+    ],
+    [
+      'an argument with ?',
+      { entryPointArguments: ['s3://data-lake/team-a/in/?/'] },
+      'entryPointArguments.0:',
+    ],
+    [
+      'an argument with {',
+      { entryPointArguments: ['--in=s3a://data-lake/team-a/{a}/'] },
+      'entryPointArguments.0:',
+    ],
+    [
+      'spark.jars with [',
+      { sparkConf: { 'spark.jars': 's3://data-lake/team-a/lib/[a-z].jar' } },
+      'sparkConf.spark.jars:',
+    ],
+    [
+      'spark.submit.pyFiles with *',
+      { sparkConf: { 'spark.submit.pyFiles': 's3://data-lake/team-a/py/*' } },
+      'sparkConf.spark.submit.pyFiles:',
+    ],
+    [
+      'a Spark value with *',
+      { sparkConf: { 'spark.sql.warehouse.dir': 's3://data-lake/team-*/' } },
+      'sparkConf.spark.sql.warehouse.dir:',
+    ],
+  ] as Array<[string, object, string]>) {
+    run(`a glob: ${what}`, patch, names);
+  }
+
   for (const [what, value] of TRICKY('component:default/daily-sales')) {
     run(`entityRef ${what}`, { entityRef: value }, 'entityRef:');
   }
@@ -894,6 +969,28 @@ function queryAndPathCases(): BadInputRow[] {
       query,
       names,
       '/tenants/team-a/job-runs',
+    );
+  }
+  // Issue 17: cursors that parse but hold what no row can, on every paged list.
+  const forge = (value: unknown) =>
+    Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+  const RUN_ID = '0a1b2c3d-0000-4000-8000-000000000042';
+  for (const [what, cursor, path] of [
+    ['a time of 1e300', forge([1e300, RUN_ID]), '/job-runs'],
+    ['a negative time', forge([-1, RUN_ID]), '/job-runs'],
+    ['an id that is no UUID', forge([0, 'run-1']), '/tenants/team-a/job-runs'],
+    ['a tenants cursor', forge(['t', 'team-a']), '/tenants/team-a/job-runs'],
+    ['a tenant name in capitals', forge(['t', 'TEAM-A']), '/tenants'],
+    ['a tenant name with SQL', forge(['t', "' or '1'='1"]), '/tenants'],
+    ['an audit id of 1e300', forge(['a', '1e300']), '/tenants/team-a/audit'],
+    ['a negative audit id', forge(['a', '-1']), '/tenants/team-a/audit'],
+    ['audit id zero', forge(['a', '0']), '/tenants/team-a/audit'],
+  ]) {
+    list(
+      `a forged cursor with ${what} on ${path}`,
+      `cursor=${cursor}`,
+      'cursor: not a cursor returned by this API',
+      path,
     );
   }
   list(

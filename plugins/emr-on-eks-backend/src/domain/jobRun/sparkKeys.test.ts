@@ -55,6 +55,8 @@ describe('forbiddenSparkKeyReason', () => {
     'spark.sql.shuffle.partitions',
     'spark.kubernetes.executor.label.team',
     'spark.kubernetes.container.image',
+    'spark.kubernetes.driver.container.image',
+    'spark.kubernetes.executor.container.image',
     'spark.dynamicAllocation.shuffleTracking.timeout',
     'spark.decommission.enabled',
     'spark.executor.memoryOverhead',

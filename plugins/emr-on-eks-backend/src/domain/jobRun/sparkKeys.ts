@@ -19,6 +19,13 @@ const KEYS_SET_BY_FIELDS: Record<string, string> = {
   'spark.dynamicAllocation.initialExecutors': 'executor.minExecutors',
 };
 
+/** Keys whose value is the image of Spark's pods, each checked against guardrails.allowedImages. */
+export const IMAGE_KEYS = new Set([
+  'spark.kubernetes.container.image',
+  'spark.kubernetes.driver.container.image',
+  'spark.kubernetes.executor.container.image',
+]);
+
 /**
  * Key families a job may set (`*` matches the rest of a key). Values are
  * still checked: every URI in them must be allowed.
@@ -92,8 +99,9 @@ export const ALLOWED_SPARK_KEYS = [
   'spark.hadoop.fs.s3a.committer.*',
   'spark.hadoop.mapreduce.fileoutputcommitter.*',
   'spark.hadoop.parquet.*',
+  // The image of the driver and executors: only from guardrails.allowedImages.
+  ...IMAGE_KEYS,
   // Kubernetes keys that change neither where pods run nor what they reach.
-  'spark.kubernetes.container.image',
   'spark.kubernetes.container.image.pullPolicy',
   'spark.kubernetes.executor.deleteOnTermination',
   'spark.kubernetes.allocation.batch.size',

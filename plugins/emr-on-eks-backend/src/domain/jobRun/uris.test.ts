@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { findUris, parseUri } from './uris';
 
 describe('parseUri', () => {
@@ -33,6 +34,53 @@ describe('parseUri', () => {
       kind: 'refused',
       reason: expect.stringContaining(reason),
     });
+  });
+
+  it.each([
+    ['s3://lake/team-a/*.csv', '*'],
+    ['s3a://lake/team-a/part-?.parquet', '?'],
+    ['s3n://lake/team-a/[ab]/x', '['],
+    ['s3://lake/team-a/{x,y}/', '{'],
+    ['s3://lake/team-*/x', '*'],
+    ['s3://lake/team-a/%2A.csv', '*'],
+    ['s3://lake/team-a/%7Bx%7D', '{'],
+    ['local:///opt/jobs/*.py', '*'],
+  ])('refuses %s: Hadoop would expand %s', (text, glob) => {
+    expect(parseUri(text)).toEqual({
+      kind: 'refused',
+      text,
+      reason: `has the glob character ${glob}, which Hadoop and Spark expand into every matching path, so the pattern could reach beyond the path that was checked; name each file or directory`,
+    });
+  });
+
+  it('refuses every S3 path with a glob character, raw or percent-encoded (property)', () => {
+    const plain = fc.stringMatching(/^[a-z0-9/=._-]{0,12}$/);
+    const glob = fc.constantFrom(
+      '*',
+      '?',
+      '[',
+      '{',
+      '%2A',
+      '%2a',
+      '%3F',
+      '%5B',
+      '%7B',
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('s3', 's3a', 's3n', 'S3'),
+        plain,
+        glob,
+        plain,
+        (scheme, before, pattern, after) => {
+          const text = `${scheme}://lake/${before}${pattern}${after}`;
+          expect(parseUri(text)).toMatchObject({
+            kind: 'refused',
+            reason: expect.stringContaining('glob character'),
+          });
+        },
+      ),
+    );
   });
 
   it('accepts a path inside the image', () => {

@@ -2,11 +2,15 @@
  * URIs inside a job's values and arguments, parsed before they are checked.
  * Object-store paths are normalised the way Hadoop's Path would resolve them
  * (percent-encoding, duplicate slashes, `.` and `..`), so a path cannot look
- * inside a tenant's prefix and resolve outside it.
+ * inside a tenant's prefix and resolve outside it; and a path with glob
+ * characters is refused, since a pattern is not a path that can be checked.
  */
 
 /** Object-store schemes Spark on EMR reads S3 through. */
 const S3_SCHEMES = new Set(['s3', 's3a', 's3n']);
+
+/** Characters Hadoop's and Spark's path globbing expands (`{a,b}` and `[ab]` included). */
+const GLOB = /[*?[{]/;
 
 /** Anything that looks like `scheme:/...` (one or more slashes). */
 const URI_LIKE = /[a-zA-Z][a-zA-Z0-9+.-]*:\/[^\s,;"'<>]*/g;
@@ -30,6 +34,21 @@ export function parseUri(text: string): ParsedUri {
   }
   const scheme = match[1].toLowerCase();
   const rest = match[2];
+  if (scheme !== 'local' && !S3_SCHEMES.has(scheme)) {
+    return {
+      kind: 'refused',
+      text,
+      reason: `the ${scheme}:// scheme is not allowed (only s3://, s3a://, s3n:// inside the tenant's prefixes, or local:/// inside the image)`,
+    };
+  }
+  const glob = GLOB.exec(rest) ?? GLOB.exec(decodedOrSame(rest));
+  if (glob) {
+    return {
+      kind: 'refused',
+      text,
+      reason: `has the glob character ${glob[0]}, which Hadoop and Spark expand into every matching path, so the pattern could reach beyond the path that was checked; name each file or directory`,
+    };
+  }
   if (scheme === 'local') {
     if (!rest.startsWith('///')) {
       return {
@@ -39,13 +58,6 @@ export function parseUri(text: string): ParsedUri {
       };
     }
     return { kind: 'local', path: rest.slice(2), text };
-  }
-  if (!S3_SCHEMES.has(scheme)) {
-    return {
-      kind: 'refused',
-      text,
-      reason: `the ${scheme}:// scheme is not allowed (only s3://, s3a://, s3n:// inside the tenant's prefixes, or local:/// inside the image)`,
-    };
   }
   const authority = /^\/\/([^/]*)(\/.*)?$/.exec(rest);
   if (!authority || !authority[1]) {
@@ -64,6 +76,15 @@ export function parseUri(text: string): ParsedUri {
     };
   }
   return { kind: 's3', bucket, key, text };
+}
+
+/** The percent-decoded text, or the text itself when its encoding is broken. */
+function decodedOrSame(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /**

@@ -134,6 +134,64 @@ describe('validateJobRun', () => {
   });
 });
 
+describe('validateJobRun: images', () => {
+  const RELEASE = '755674844232.dkr.ecr.us-east-1.amazonaws.com/spark/';
+  const validateImages = (
+    sparkConf: Record<string, string>,
+    allowedImages?: string[],
+  ) =>
+    validateJobRun({
+      request: fits({ sparkConf }),
+      tenant,
+      cluster: allowedImages
+        ? { ...cluster, guardrails: { ...cluster.guardrails, allowedImages } }
+        : cluster,
+      jobs,
+    });
+
+  it.each([
+    'spark.kubernetes.container.image',
+    'spark.kubernetes.driver.container.image',
+    'spark.kubernetes.executor.container.image',
+  ])('accepts %s from the region’s EMR release images by default', key => {
+    expect(validateImages({ [key]: `${RELEASE}emr-7.5.0:latest` })).toEqual([]);
+  });
+
+  it.each([
+    'spark.kubernetes.container.image',
+    'spark.kubernetes.driver.container.image',
+    'spark.kubernetes.executor.container.image',
+  ])('refuses %s outside the list, naming the key and the list', key => {
+    expect(
+      validateImages({ [key]: 'evil.example.com/spark/emr-7.5.0:latest' }),
+    ).toEqual([
+      {
+        path: `sparkConf.${key}`,
+        message: `evil.example.com/spark/emr-7.5.0:latest is not in an image repository this cluster allows (guardrails.allowedImages: ${RELEASE}); use an image from one of them, or ask the platform team to add its repository`,
+      },
+    ]);
+  });
+
+  it('checks each image key on its own, against the configured list', () => {
+    const custom = '123456789012.dkr.ecr.us-east-1.amazonaws.com/spark-custom/';
+    expect(
+      validateImages(
+        {
+          'spark.kubernetes.driver.container.image': `${custom}team-a:1`,
+          'spark.kubernetes.executor.container.image': `${RELEASE}emr-7.5.0:latest`,
+        },
+        [custom],
+      ).map(issue => issue.path),
+    ).toEqual(['sparkConf.spark.kubernetes.executor.container.image']);
+    expect(
+      validateImages(
+        { 'spark.kubernetes.container.image': `${RELEASE}emr-7.5.0:latest` },
+        [],
+      )[0].message,
+    ).toContain('(guardrails.allowedImages: none)');
+  });
+});
+
 describe('validateJobRun: URIs and Spark values', () => {
   const paths = (input: Record<string, unknown>, rails?: object) =>
     validateJobRun({
@@ -211,6 +269,33 @@ describe('validateJobRun: URIs and Spark values', () => {
     expect(paths({ entryPointArguments })).toEqual([
       `entryPointArguments.${entryPointArguments.length - 1}`,
     ]);
+  });
+
+  it('refuses glob characters in the entry point, the arguments and the Spark values, saying why', () => {
+    const issues = validateJobRun({
+      request: fits({
+        entryPoint: 's3://data-lake/team-a/jobs/*.py',
+        entryPointArguments: ['--in', 's3a://data-lake/team-a/in/part-?.csv'],
+        sparkConf: {
+          'spark.jars': 's3://data-lake/team-a/lib/{core}.jar',
+          'spark.submit.pyFiles': 's3://data-lake/team-a/py/[ab].zip',
+          'spark.sql.warehouse.dir': 's3://data-lake/team-a/%2A/',
+        },
+      }),
+      tenant,
+      cluster,
+      jobs,
+    });
+    expect(issues.map(issue => issue.path)).toEqual([
+      'entryPoint',
+      'entryPointArguments.1',
+      'sparkConf.spark.jars',
+      'sparkConf.spark.submit.pyFiles',
+      'sparkConf.spark.sql.warehouse.dir',
+    ]);
+    expect(issues[0].message).toBe(
+      's3://data-lake/team-a/jobs/*.py has the glob character *, which Hadoop and Spark expand into every matching path, so the pattern could reach beyond the path that was checked; name each file or directory',
+    );
   });
 
   it('refuses an entry point that resolves outside the prefixes', () => {

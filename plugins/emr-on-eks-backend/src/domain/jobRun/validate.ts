@@ -6,10 +6,15 @@ import {
   Tenant,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { ClusterSettings, JobSettings } from '../../config';
+import { imageProblem } from '../images';
 import { checkQuota, formatMiB, MIB, quantityOf } from './quota';
 import { allowedS3Prefixes, uriProblem } from './s3Paths';
 import { jobShape, parseReleaseLabel, podMemoryMiB } from './shape';
-import { FILE_LIST_KEYS, forbiddenSparkKeyReason } from './sparkKeys';
+import {
+  FILE_LIST_KEYS,
+  forbiddenSparkKeyReason,
+  IMAGE_KEYS,
+} from './sparkKeys';
 import { RESERVED_TAG_PREFIXES } from './tags';
 import { findUris } from './uris';
 
@@ -17,7 +22,7 @@ const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 
 /*
  * Checks a request against its tenant before anything is submitted: tier,
- * release, LimitRange, quota, S3 prefixes, Spark keys and tags.
+ * release, LimitRange, quota, S3 prefixes, Spark keys, images and tags.
  */
 
 /**
@@ -132,6 +137,13 @@ export function validateJobRun(options: {
       sparkMemoryToMiB(value) === undefined
     ) {
       issues.push({ path, message: 'must be a Spark memory size like 1g' });
+    }
+    if (IMAGE_KEYS.has(key)) {
+      const problem = imageProblem(value, guardrails.allowedImages);
+      if (problem) {
+        issues.push({ path, message: problem });
+      }
+      continue;
     }
     if (FILE_LIST_KEYS.has(key)) {
       // Each file names its scheme: an S3 path inside the prefixes or local:///.
