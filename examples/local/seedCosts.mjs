@@ -10,6 +10,7 @@
 // places each on its day in the sample bill: the runs are created now, the
 // bill says when they "ran". The sample data is illustrative, not a record.
 import { promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { generateCostData } from '../cost-data/generate.mjs';
 import { api, signIn } from './seed.mjs';
@@ -84,6 +85,42 @@ function shapeOf(run) {
       max: requested.maxExecutors,
     },
   };
+}
+
+/**
+ * LOCAL ONLY. Chargeback charges a day's costs to the tenant that held the
+ * namespace on that day, and the example tenants were onboarded a moment
+ * ago: the sample world says they were onboarded before its bill starts,
+ * straight in the local backend's SQLite file (no API changes a tenant's
+ * past, and none should). Tenants onboarded later keep their own day.
+ */
+async function backdateOnboarding({ dataDir, names, since, log }) {
+  const dir = path.join(dataDir, 'sqlite');
+  const file = (await fs.readdir(dir)).find(
+    name => name.includes('emr-on-eks') && name.endsWith('.sqlite'),
+  );
+  if (!file) {
+    log(`no EMR on EKS database in ${dir}: the sample bill starts today`);
+    return;
+  }
+  const Database = createRequire(import.meta.url)('better-sqlite3');
+  const db = new Database(path.join(dir, file));
+  try {
+    const changed = db
+      .prepare(
+        `UPDATE emr_tenants SET created_at = ? WHERE created_at > ? AND name IN (${names
+          .map(() => '?')
+          .join(', ')})`,
+      )
+      .run(since.getTime(), since.getTime(), ...names).changes;
+    log(
+      `the sample world says ${changed} tenants were onboarded ${since
+        .toISOString()
+        .slice(0, 10)}`,
+    );
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -162,6 +199,12 @@ export async function seedCostData({
     runs,
     foreignVirtualClusters: ['zz9plural0zalpha0foreign0'],
   };
+  await backdateOnboarding({
+    dataDir,
+    names: tenants.map(t => t.name),
+    since: new Date(`${addDays(today, -DAYS)}T00:00:00Z`),
+    log,
+  });
   const { files, summary } = generateCostData(world, { today, days: DAYS });
   // Written aside and moved in whole: the scheduled rollup may read the
   // directory at any moment, and a half-written CSV would be read as such.

@@ -12,6 +12,7 @@ import {
   waitForTenant,
 } from './__testUtils__/testBackend';
 import { createEmrOnEksPlugin } from './plugin';
+import { asOf } from './__testUtils__/timeTravel';
 
 /*
  * Chargeback through the API, fast tier: the real plugin, router, services,
@@ -104,20 +105,28 @@ async function start(costs: JsonObject | null = {}) {
 
 type World = Awaited<ReturnType<typeof start>>;
 
+/** team-a and team-b, onboarded a week ago; team-a's run, submitted now. */
 async function onboarded(world: World) {
-  for (const [body, user] of [
-    [TEAM_A, ALICE],
-    [TEAM_B, BOB],
-  ] as const) {
-    await world
-      .api()
-      .post(`${BASE}/tenants`)
-      .set('Authorization', user)
-      .send(body)
-      .expect(202);
-  }
-  const a = await waitForTenant(world.server, 'team-a', ['Ready'], ADMIN);
-  const b = await waitForTenant(world.server, 'team-b', ['Ready'], ADMIN);
+  const [a, b] = await asOf(
+    new Date(Date.parse(`${addCostDays(TODAY, -7)}T09:00:00Z`)),
+    async () => {
+      for (const [body, user] of [
+        [TEAM_A, ALICE],
+        [TEAM_B, BOB],
+      ] as const) {
+        await world
+          .api()
+          .post(`${BASE}/tenants`)
+          .set('Authorization', user)
+          .send(body)
+          .expect(202);
+      }
+      return [
+        await waitForTenant(world.server, 'team-a', ['Ready'], ADMIN),
+        await waitForTenant(world.server, 'team-b', ['Ready'], ADMIN),
+      ];
+    },
+  );
   const run = await world
     .api()
     .post(`${BASE}/tenants/team-a/job-runs`)
@@ -202,7 +211,7 @@ describe('costs API', () => {
     expect(refreshed.body).toMatchObject({
       from: D1,
       to: TODAY,
-      ignoredRows: 1,
+      unallocatedRows: 1,
       completeThrough: D2,
     });
   });
@@ -332,7 +341,12 @@ describe('costs API', () => {
       'team-b': 3,
       'team-a': expect.closeTo(2.7, 10),
       __idle__: 2,
+      // A virtual cluster that was never a tenant's: kept, charged to nobody.
+      __unallocated__: 50,
     });
+    expect(
+      res.body.rows.find((r: { tenant: string }) => r.tenant === 'team-a'),
+    ).toMatchObject({ tenantUid: expect.any(String), offboarded: false });
     expect(res.body.estimateAccuracy).toEqual([]);
     for (const user of [ALICE, BOB]) {
       await world
@@ -362,7 +376,7 @@ describe('costs API', () => {
     );
     const lines = csv.text.trim().split('\r\n');
     expect(lines[0]).toBe(
-      'emrJobRunId,jobRunId,jobName,entityRef,amount,currency,estimated,estimatedLow,estimatedHigh',
+      'emrJobRunId,jobRunId,jobName,entityRef,amount,currency,estimated,estimatedAmount,estimatedLow,estimatedHigh',
     );
     const amounts = lines.slice(1).map(line => Number(line.split(',')[4]));
     expect(amounts.reduce((a, b) => a + b, 0)).toBeCloseTo(json.body.total, 6);
@@ -474,6 +488,8 @@ describe('costs API as the bill lands', () => {
       expect(summary.body.estimateAccuracy).toEqual([
         {
           tenant: 'team-a',
+          tenantUid: expect.any(String),
+          offboarded: false,
           estimated: expect.closeTo(estimated.body.estimatedTotal, 10),
           actual: 0.05,
         },

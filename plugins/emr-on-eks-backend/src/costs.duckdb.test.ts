@@ -13,6 +13,7 @@ import {
   waitForTenant,
 } from './__testUtils__/testBackend';
 import { createEmrOnEksPlugin } from './plugin';
+import { asOf } from './__testUtils__/timeTravel';
 
 /*
  * Chargeback end to end on the embedded engine: the real plugin with the
@@ -78,12 +79,18 @@ describe('chargeback on DuckDB over local files', () => {
       /emrOnEks\.costs\.duckdb\.(curPath|kubecostPath): no files match/,
     );
 
-    await api()
-      .post(`${BASE}/tenants`)
-      .set('Authorization', ALICE)
-      .send(TEAM_A)
-      .expect(202);
-    const tenant = await waitForTenant(server, 'team-a', ['Ready'], ADMIN);
+    // Onboarded the day before the bill starts.
+    const tenant = await asOf(
+      new Date(`${addCostDays(D1, -1)}T09:00:00Z`),
+      async () => {
+        await api()
+          .post(`${BASE}/tenants`)
+          .set('Authorization', ALICE)
+          .send(TEAM_A)
+          .expect(202);
+        return waitForTenant(server, 'team-a', ['Ready'], ADMIN);
+      },
+    );
     const vc = tenant.status.virtualClusterId as string;
     const ns = tenant.status.namespace as string;
     const run = (
@@ -123,7 +130,7 @@ describe('chargeback on DuckDB over local files', () => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.body).toMatchObject({
       completeThrough: D1,
-      ignoredRows: 1,
+      unallocatedRows: 1,
     });
 
     const report = await api()
@@ -199,16 +206,50 @@ describe('chargeback on DuckDB over local files', () => {
       .expect(200);
     expect(summary.body.rows).toContainEqual({
       tenant: '__idle__',
+      tenantUid: null,
+      offboarded: false,
       amount: 0.5,
+      estimated: false,
+    });
+    // The foreign virtual cluster's 99: billed, so kept, but nobody's.
+    expect(summary.body.rows).toContainEqual({
+      tenant: '__unallocated__',
+      tenantUid: null,
+      offboarded: false,
+      amount: 99,
       estimated: false,
     });
     expect(summary.body.estimateAccuracy).toEqual([
       {
         tenant: 'team-a',
+        tenantUid: tenant.uid,
+        offboarded: false,
         estimated: expect.closeTo(today.body.estimatedTotal, 10),
         actual: expect.closeTo(0.0625, 10),
       },
     ]);
+
+    // A Kubecost export with an infinite cost: refused, naming the source
+    // and the field, and the rollup keeps what it had.
+    await fs.writeFile(
+      path.join(dir, 'kubecost', 'allocations-2.csv'),
+      [
+        KUBECOST_HEADER,
+        `${D2},${ns},spark-driver,${run.emrJobRunId},${vc},driver,on-demand,0.2,0.1,0.0,0.0,1e400`,
+      ].join('\n'),
+    );
+    const refused = await api()
+      .post(`${BASE}/costs/refresh?from=${D1}&to=${TODAY}`)
+      .set('Authorization', ADMIN);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.message).toContain(
+      `emrOnEks.costs.duckdb.kubecostPath: total_cost - pv_cost of ${D2} is not a finite number (the text "Infinity")`,
+    );
+    const after = await api()
+      .get(`${BASE}/costs/summary?from=${D1}&to=${TODAY}`)
+      .set('Authorization', ADMIN)
+      .expect(200);
+    expect(after.body).toEqual(summary.body);
     await fs.rm(dir, { recursive: true, force: true });
   });
 });

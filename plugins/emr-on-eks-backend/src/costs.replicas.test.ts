@@ -5,6 +5,7 @@ import type { UpliftRow } from './domain/costs/types';
 import { TEAM_A, testConfig } from './__testUtils__/fixtures';
 import { SharedCloud, startReplicas } from './__testUtils__/replicaWorld';
 import { USERS, waitForTenant } from './__testUtils__/testBackend';
+import { asOf } from './__testUtils__/timeTravel';
 
 /*
  * Chargeback on two backend instances sharing one PostgreSQL database: an
@@ -57,12 +58,18 @@ const config = testConfig() as JsonObject;
     });
     try {
       const [A, B] = world.replicas;
-      await A.api()
-        .post(`${BASE}/tenants`)
-        .set('Authorization', ADMIN)
-        .send(TEAM_A)
-        .expect(202);
-      const tenant = await waitForTenant(A.server, 'team-a', ['Ready'], ADMIN);
+      // Onboarded the day before the bill starts.
+      const tenant = await asOf(
+        new Date(`${addCostDays(FROM, -1)}T09:00:00Z`),
+        async () => {
+          await A.api()
+            .post(`${BASE}/tenants`)
+            .set('Authorization', ADMIN)
+            .send(TEAM_A)
+            .expect(202);
+          return waitForTenant(A.server, 'team-a', ['Ready'], ADMIN);
+        },
+      );
       vc = tenant.status.virtualClusterId;
 
       const ranges = [

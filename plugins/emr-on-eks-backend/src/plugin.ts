@@ -20,6 +20,7 @@ import { EventsTenantChanges } from './services/TenantChanges';
 import { TenantService } from './services/TenantService';
 import { migrateDatabase } from './stores/database';
 import { CostStore } from './stores/CostStore';
+import { IncarnationStore } from './stores/IncarnationStore';
 import { JobRunStore } from './stores/JobRunStore';
 import { JobSyncStore } from './stores/JobSyncStore';
 import { TenantStore } from './stores/TenantStore';
@@ -108,7 +109,7 @@ export function createEmrOnEksPlugin(
             settings,
             costs: new CostStore(db),
             jobs: jobRuns,
-            tenants: store,
+            incarnations: new IncarnationStore(db),
             sources: costSources,
             logger: deps.logger,
           });

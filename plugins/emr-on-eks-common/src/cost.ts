@@ -45,9 +45,10 @@ export const COST_GROUP_BY = [
 export type CostGroupBy = (typeof COST_GROUP_BY)[number];
 
 /**
- * Rows of idle nodes and of pods no tenant owns: reported as their own
- * "tenants" in the summary, never charged to a team silently. Tenant names
- * cannot start with `_`, so these never collide with one.
+ * Rows of idle nodes, and of pods and virtual clusters no tenant held on
+ * their day: reported as their own "tenants" in the summary, never charged
+ * to a team silently. Tenant names cannot start with `_`, so these never
+ * collide with one.
  *
  * @public
  */
@@ -79,7 +80,12 @@ export interface CostRow {
   currency: string;
   /** Where the amount comes from. */
   source: CostSource;
-  /** True until the bill covers the day: the amount is the plugin's estimate. */
+  /**
+   * True for the plugin's estimate of what the bill does not cover yet: on a
+   * day after `completeThrough`, what is billed so far is a row of its own
+   * (not estimated), and the estimate only adds what the runs explain beyond
+   * it.
+   */
   estimated: boolean;
 }
 
@@ -99,12 +105,26 @@ export interface CostReportRow {
   category?: CostCategory;
   /** `groupBy=capacityType`. */
   capacityType?: CapacityType;
-  /** `groupBy=tenant` (the summary). */
+  /** `groupBy=tenant` (the summary): the tenant's name, or `__idle__` / `__unallocated__`. */
   tenant?: string;
+  /**
+   * `groupBy=tenant`: the tenant incarnation the row belongs to (null for
+   * idle and unallocated). A name offboarded and onboarded again is two
+   * incarnations, two rows.
+   */
+  tenantUid?: string | null;
+  /** `groupBy=tenant`: true when the incarnation has been offboarded since. */
+  offboarded?: boolean;
   /** Sum of the group's rows. */
   amount: number;
   /** True when any of the group's rows is an estimate. */
   estimated: boolean;
+  /**
+   * The estimated part of `amount`, when it has one; the rest is billed. On
+   * a day the bill covers only partly, a group holds both: what is billed so
+   * far, and the estimate of what the runs explain beyond it.
+   */
+  estimatedAmount?: number;
   /** Low end of the group's estimated part, when it has one. */
   estimatedLow?: number;
   /** High end of the group's estimated part, when it has one. */
@@ -155,6 +175,10 @@ export interface CostReport {
 export interface CostEstimateAccuracy {
   /** The tenant's name. */
   tenant: string;
+  /** The tenant incarnation. */
+  tenantUid: string;
+  /** True when the incarnation has been offboarded since. */
+  offboarded: boolean;
   /** What was estimated for the days before the bill landed. */
   estimated: number;
   /** What the bill says for the same days. */
@@ -175,8 +199,12 @@ export interface CostRefreshResult {
   to: string;
   /** Rows written. */
   rows: number;
-  /** Rows of virtual clusters that are not tenants', ignored. */
-  ignoredRows: number;
+  /**
+   * Rows of the sources charged to `__unallocated__`: their namespace or
+   * virtual cluster was no tenant incarnation's on their day. Kept, never
+   * dropped, so the rollup adds up to the bill.
+   */
+  unallocatedRows: number;
   /** The last day the bill fully covers, after the refresh. */
   completeThrough: string | null;
   /** When the refresh ran, ISO 8601. */

@@ -4,7 +4,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { rollUpCosts, type CostTenant } from '../domain/costs/rollup';
+import type { CostIncarnation } from '../domain/costs/incarnations';
+import { rollUpCosts } from '../domain/costs/rollup';
 import { createDuckDbCurSources } from '../gateways/costs/CurCostSources';
 import { createKubecostExportSource } from '../gateways/costs/KubecostExportSource';
 import { round } from './stats';
@@ -111,13 +112,19 @@ export async function benchDuckDbRollup(options: {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cost-bench-'));
   try {
     const files = await writeData(dir, options.curRows, options.kubecostRows);
-    const tenants: CostTenant[] = Array.from({ length: TENANTS }, (_, t) => ({
-      name: `team-${t}`,
-      uid: `uid-${t}`,
-      virtualClusterId: vc(t),
-      namespace: `emr-team-${t}`,
-      region: 'us-east-1',
-    }));
+    const incarnations: CostIncarnation[] = Array.from(
+      { length: TENANTS },
+      (_, t) => ({
+        name: `team-${t}`,
+        uid: `uid-${t}`,
+        cluster: 'shared',
+        virtualClusterIds: [vc(t)],
+        namespace: `emr-team-${t}`,
+        createdAt: null,
+        offboardedAt: null,
+        region: 'us-east-1',
+      }),
+    );
     const memory = peakMemory();
     const started = performance.now();
     const cur = await createDuckDbCurSources({
@@ -140,7 +147,7 @@ export async function benchDuckDbRollup(options: {
       uplift: uplift.rows,
       compute: allocations,
       computeSource: 'kubecost',
-      tenants,
+      incarnations,
       runs: [],
       rates: { 'us-east-1': { vcpuHour: 0.01012, gbHour: 0.00111125 } },
       currency: 'USD',

@@ -6,6 +6,7 @@ import {
   emrOnEksCostReadPermission,
   emrOnEksCostRefreshPermission,
   emrOnEksCostSummaryReadPermission,
+  emrOnEksTenantHistoryReadPermission,
   formatIssues,
   jobRunRequestSchema,
   zodIssues,
@@ -151,6 +152,22 @@ export function addCostRoutes(
     send(res, report, query.format, tenant.name);
   });
 
+  router.get('/tenant-history/:uid/costs', async (req, res) => {
+    const credentials = await access.credentials(req);
+    // An offboarded incarnation's costs: for who may read tenant history
+    // (admins), never for whoever holds the name now.
+    const tenant = await access.visibleOffboardedTenant(
+      req.params.uid,
+      credentials,
+    );
+    const query = parse(reportQuerySchema, { ...req.query });
+    const report = await costs.report(
+      { tenantUids: [tenant.uid] },
+      period(query),
+    );
+    send(res, report, query.format, `${tenant.name}-offboarded`);
+  });
+
   router.get('/costs/summary', async (req, res) => {
     const credentials = await access.credentials(req);
     await access.requireBasic(emrOnEksCostSummaryReadPermission, credentials);
@@ -164,21 +181,28 @@ export function addCostRoutes(
     const credentials = await access.credentials(req);
     const query = parse(entityQuerySchema, { ...req.query });
     const range = period(query);
-    // The entity's rows in the current tenants the caller may read; others
-    // are left out, not refused, so the answer says nothing of them. Only
-    // the tenants with rows of the entity are asked about (usually one).
+    // The entity's rows in the current tenants the caller may read, and in
+    // offboarded ones for who may read tenant history; others are left out,
+    // not refused, so the answer says nothing of them. Only the tenants with
+    // rows of the entity are asked about (usually one).
     const uids = await costs.tenantUidsWithCostsOf(query.entityRef, range);
-    const candidates = uids.length ? await tenants.listIdentities(uids) : [];
+    const current = uids.length ? await tenants.listIdentities(uids) : [];
     const allowed = await access.allowedOn(
       emrOnEksCostReadPermission,
-      candidates.map(c => c.name),
+      current.map(c => c.name),
       credentials,
     );
+    const isCurrent = new Set(current.map(c => c.uid));
+    const offboarded = uids.filter(uid => !isCurrent.has(uid));
+    const readable = [
+      ...current.filter((_, i) => allowed[i]).map(c => c.uid),
+      ...(offboarded.length > 0 &&
+      (await access.allowed(emrOnEksTenantHistoryReadPermission, credentials))
+        ? offboarded
+        : []),
+    ];
     const report = await costs.report(
-      {
-        tenantUids: candidates.filter((_, i) => allowed[i]).map(c => c.uid),
-        entityRef: query.entityRef,
-      },
+      { tenantUids: readable, entityRef: query.entityRef },
       range,
     );
     send(res, report, query.format, query.entityRef);

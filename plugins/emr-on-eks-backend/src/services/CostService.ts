@@ -8,13 +8,14 @@ import {
   type CostReport,
   type CostSummary,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import { clusterOfTenant, type EmrOnEksSettings } from '../config';
+import type { EmrOnEksSettings } from '../config';
 import { costReportCsv } from '../domain/costs/csv';
-import { rollUpCosts, type CostTenant } from '../domain/costs/rollup';
+import type { CostIncarnation } from '../domain/costs/incarnations';
+import { rollUpCosts } from '../domain/costs/rollup';
 import type { CostSources } from '../gateways/costs/createCostSources';
 import type { CostScope, CostStore } from '../stores/CostStore';
+import type { IncarnationStore } from '../stores/IncarnationStore';
 import type { JobRunStore } from '../stores/JobRunStore';
-import type { TenantStore } from '../stores/TenantStore';
 
 /** A report's period and grouping, parsed. */
 export interface CostPeriod {
@@ -34,7 +35,7 @@ export class CostService {
       settings: EmrOnEksSettings;
       costs: CostStore;
       jobs: JobRunStore;
-      tenants: TenantStore;
+      incarnations: IncarnationStore;
       sources?: CostSources;
       logger: LoggerService;
       now: () => Date;
@@ -45,7 +46,7 @@ export class CostService {
     settings: EmrOnEksSettings;
     costs: CostStore;
     jobs: JobRunStore;
-    tenants: TenantStore;
+    incarnations: IncarnationStore;
     sources?: CostSources;
     logger: LoggerService;
     now?: () => Date;
@@ -103,19 +104,15 @@ export class CostService {
       );
     });
     options.signal?.throwIfAborted();
-    const tenants = await this.costTenants();
-    const pastVcs = await this.options.jobs.virtualClustersOf(
-      tenants.map(t => t.uid),
-    );
-    for (const tenant of tenants) {
-      tenant.pastVirtualClusterIds = (pastVcs.get(tenant.uid) ?? []).filter(
-        vc => vc !== tenant.virtualClusterId,
-      );
-    }
+    const start = new Date(`${range.from}T00:00:00Z`);
+    const end = new Date(`${addCostDays(range.to, 1)}T00:00:00Z`);
+    // Every incarnation that lived during the days, offboarded ones too:
+    // a day's costs are the incarnation's that held the namespace then.
+    const incarnations = await this.incarnationsBetween(start, end);
     const runs = await this.options.jobs.runsForCosts({
-      tenantUids: tenants.map(t => t.uid),
-      from: new Date(`${range.from}T00:00:00Z`),
-      to: new Date(`${addCostDays(range.to, 1)}T00:00:00Z`),
+      tenantUids: incarnations.map(i => i.uid),
+      from: start,
+      to: end,
       emrJobIds: [
         ...uplift.rows.map(r => r.emrJobRunId),
         ...compute.flatMap(r => (r.emrJobRunId ? [r.emrJobRunId] : [])),
@@ -128,7 +125,7 @@ export class CostService {
       uplift: uplift.rows,
       compute,
       computeSource: sources.compute.source,
-      tenants,
+      incarnations,
       runs,
       rates: costSettings.rates,
       currency: costSettings.currency,
@@ -141,13 +138,14 @@ export class CostService {
       rows: result.rows,
       now,
     });
-    if (result.ignored.rows > 0) {
+    const { unallocated } = result;
+    if (unallocated.rows > 0) {
       logger.info(
-        `Cost rollup ${range.from}..${range.to}: ignored ${
-          result.ignored.rows
-        } rows of virtual clusters or namespaces that are no tenant's (virtual clusters: ${
-          result.ignored.virtualClusters.join(', ') || 'none'
-        }; namespaces: ${result.ignored.namespaces.join(', ') || 'none'})`,
+        `Cost rollup ${range.from}..${range.to}: charged ${
+          unallocated.rows
+        } rows to __unallocated__, their virtual cluster or namespace being no tenant's on their day (virtual clusters: ${
+          unallocated.virtualClusters.join(', ') || 'none'
+        }; namespaces: ${unallocated.namespaces.join(', ') || 'none'})`,
       );
     }
     if (result.regionsWithoutRate.length > 0) {
@@ -160,7 +158,7 @@ export class CostService {
     for (const a of accuracy) {
       const error = a.actual === 0 ? null : (a.estimated - a.actual) / a.actual;
       logger.info(
-        `Cost estimate for ${a.tenant} on ${
+        `Cost estimate for ${a.tenant} (${a.tenantUid}) on ${
           a.date
         }: estimated ${a.estimated.toFixed(4)}, billed ${a.actual.toFixed(4)}${
           error === null ? '' : ` (${(error * 100).toFixed(1)}%)`
@@ -171,7 +169,7 @@ export class CostService {
       from: range.from,
       to: range.to,
       rows: result.rows.length,
-      ignoredRows: result.ignored.rows,
+      unallocatedRows: unallocated.rows,
       completeThrough: uplift.completeThrough,
       refreshedAt: now.toISOString(),
     };
@@ -204,15 +202,29 @@ export class CostService {
     );
   }
 
-  /** Every tenant's costs, idle and unallocated included, with estimate errors. */
+  /**
+   * Every incarnation's costs, offboarded ones marked, idle and unallocated
+   * included, with the estimates' errors.
+   */
   async summary(period: { from: string; to: string }): Promise<CostSummary> {
-    const report = await this.build(period, { ...period, groupBy: ['tenant'] });
+    const [report, accuracy] = await Promise.all([
+      this.build(period, { ...period, groupBy: ['tenant'] }),
+      this.options.costs.estimateAccuracy(period.from, period.to),
+    ]);
+    const offboarded = await this.options.incarnations.offboardedAmong([
+      ...report.rows.flatMap(r => (r.tenantUid ? [r.tenantUid] : [])),
+      ...accuracy.map(a => a.tenantUid),
+    ]);
     return {
       ...report,
-      estimateAccuracy: await this.options.costs.estimateAccuracy(
-        period.from,
-        period.to,
-      ),
+      rows: report.rows.map(row => ({
+        ...row,
+        offboarded: row.tenantUid ? offboarded.has(row.tenantUid) : false,
+      })),
+      estimateAccuracy: accuracy.map(a => ({
+        ...a,
+        offboarded: offboarded.has(a.tenantUid),
+      })),
     };
   }
 
@@ -245,32 +257,16 @@ export class CostService {
     };
   }
 
-  /** The current tenants, charged by virtual cluster and namespace. */
-  private async costTenants(): Promise<CostTenant[]> {
-    const { tenants, settings } = this.options;
-    const names = await tenants.listNames();
-    const found = await tenants.findTenants(names);
-    return found.flatMap(tenant => {
-      if (!tenant) {
-        return [];
-      }
-      let region = tenant.status.region;
-      if (!region) {
-        try {
-          region = clusterOfTenant(settings, tenant).region;
-        } catch {
-          return [];
-        }
-      }
-      return [
-        {
-          name: tenant.name,
-          uid: tenant.uid,
-          virtualClusterId: tenant.status.virtualClusterId ?? null,
-          namespace: tenant.status.namespace,
-          region,
-        },
-      ];
-    });
+  /** The incarnations that lived during [from, to), with their cluster's region. */
+  private async incarnationsBetween(
+    from: Date,
+    to: Date,
+  ): Promise<CostIncarnation[]> {
+    const { clusters } = this.options.settings;
+    const stored = await this.options.incarnations.livedBetween(from, to);
+    return stored.map(incarnation => ({
+      ...incarnation,
+      region: clusters.find(c => c.name === incarnation.cluster)?.region ?? null,
+    }));
   }
 }

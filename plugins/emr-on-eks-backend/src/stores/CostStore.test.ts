@@ -120,12 +120,12 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
       completeThrough: '2026-11-20',
       refreshedAt: NOW.toISOString(),
     });
-    // The summary scope: every tenant, by tenant.
+    // The summary scope: every tenant incarnation, by tenant.
     await expect(
       store.grouped({ from: '2026-11-01', to: '2026-11-30' }, ['tenant']),
     ).resolves.toEqual([
-      { tenant: 'team-b', amount: 100, estimated: false },
-      { tenant: 'team-a', amount: 5.5, estimated: false },
+      { tenant: 'team-b', tenantUid: 'uid-b', amount: 100, estimated: false },
+      { tenant: 'team-a', tenantUid: 'uid-a', amount: 5.5, estimated: false },
     ]);
   });
 
@@ -157,6 +157,7 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
       date: '2026-11-20',
       amount: 1.2,
       estimated: true,
+      estimatedAmount: 1.2,
       estimatedLow: 1,
       estimatedHigh: 1.4,
     });
@@ -174,7 +175,13 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
       now: NOW,
     });
     expect(accuracy).toEqual([
-      { date: '2026-11-20', tenant: 'team-a', estimated: 1.2, actual: 1.5 },
+      {
+        date: '2026-11-20',
+        tenant: 'team-a',
+        tenantUid: 'uid-a',
+        estimated: 1.2,
+        actual: 1.5,
+      },
     ]);
     await expect(store.totals(A)).resolves.toMatchObject({
       total: 1.5,
@@ -182,7 +189,53 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
     });
     await expect(
       store.estimateAccuracy('2026-11-01', '2026-11-30'),
-    ).resolves.toEqual([{ tenant: 'team-a', estimated: 1.2, actual: 1.5 }]);
+    ).resolves.toEqual([
+      { tenant: 'team-a', tenantUid: 'uid-a', estimated: 1.2, actual: 1.5 },
+    ]);
+  });
+
+  it('measures a partial day’s estimate as everything shown: billed so far plus the estimate', async () => {
+    const store = await createStore(databaseId);
+    const uplift = (overrides: Partial<StoredCostRow>) =>
+      row({ category: 'emr-uplift', capacityType: 'unknown', ...overrides });
+    await store.replaceDays({
+      days: DAYS,
+      billedDays: new Set(),
+      rows: [
+        uplift({ source: 'cur', amount: 0.5 }),
+        uplift({ source: 'estimate', estimated: true, amount: 0.3 }),
+        // Only billed so far, nothing estimated: no estimate to measure.
+        uplift({ tenant: 'team-b', tenantUid: 'uid-b', amount: 4 }),
+        // A name onboarded again: another incarnation, measured apart.
+        uplift({
+          tenantUid: 'uid-a2',
+          source: 'estimate',
+          estimated: true,
+          amount: 2,
+        }),
+      ],
+      now: NOW,
+    });
+    const { accuracy } = await store.replaceDays({
+      days: DAYS,
+      billedDays: new Set(['2026-11-20']),
+      rows: [
+        uplift({ source: 'cur', amount: 0.9 }),
+        uplift({ tenant: 'team-b', tenantUid: 'uid-b', amount: 4.2 }),
+        uplift({ tenantUid: 'uid-a2', source: 'cur', amount: 1 }),
+      ],
+      now: NOW,
+    });
+    expect(
+      accuracy.sort((x, y) => x.tenantUid.localeCompare(y.tenantUid)),
+    ).toEqual([
+      expect.objectContaining({
+        tenantUid: 'uid-a',
+        estimated: 0.8,
+        actual: 0.9,
+      }),
+      expect.objectContaining({ tenantUid: 'uid-a2', estimated: 2, actual: 1 }),
+    ]);
   });
 
   it('answers an entity’s rows only within the tenants it is given', async () => {

@@ -28,6 +28,15 @@ export interface CostTotals {
   currencies: string[];
 }
 
+/** How close a tenant's estimate of one day came to its bill. */
+export interface EstimateAccuracyOfDay {
+  date: string;
+  tenant: string;
+  tenantUid: string;
+  estimated: number;
+  actual: number;
+}
+
 /** What the rollup state says: the last billed day and the last refresh. */
 export interface CostCoverage {
   completeThrough: string | null;
@@ -48,7 +57,11 @@ const GROUP_COLUMNS: Record<
   ],
   category: [{ column: 'category', field: 'category' }],
   capacityType: [{ column: 'capacity_type', field: 'capacityType' }],
-  tenant: [{ column: 'tenant', field: 'tenant' }],
+  // A name onboarded again is another incarnation: its own row.
+  tenant: [
+    { column: 'tenant', field: 'tenant' },
+    { column: 'tenant_uid', field: 'tenantUid' },
+  ],
 };
 
 /** Inserts per statement: SQLite allows 999 bound values (17 columns a row). */
@@ -69,7 +82,7 @@ export class CostStore {
     billedDays: ReadonlySet<string>;
     rows: StoredCostRow[];
     now: Date;
-  }): Promise<{ accuracy: Array<CostEstimateAccuracy & { date: string }> }> {
+  }): Promise<{ accuracy: Array<EstimateAccuracyOfDay> }> {
     const { days, billedDays, rows, now } = options;
     return this.db.transaction(async tx => {
       const before = new Map<string, boolean>();
@@ -93,6 +106,8 @@ export class CostStore {
       const newlyBilled = days.filter(
         day => billedDays.has(day) && before.get(day) === false,
       );
+      // What was shown for a tenant's uplift of a day before its bill was
+      // complete (billed so far plus the estimate), where it had an estimate.
       const estimates: Array<{
         date: string;
         tenant: string;
@@ -101,9 +116,10 @@ export class CostStore {
       }> = newlyBilled.length
         ? await tx('emr_cost_daily')
             .whereIn('date', newlyBilled)
-            .andWhere({ category: 'emr-uplift', estimated: true })
+            .andWhere({ category: 'emr-uplift' })
             .whereNotNull('tenant_uid')
             .groupBy('date', 'tenant', 'tenant_uid')
+            .havingRaw('sum(case when estimated then 1 else 0 end) > 0')
             .select('date', 'tenant', 'tenant_uid')
             .sum({ amount: 'amount' })
             .then(result => result as any)
@@ -144,9 +160,7 @@ export class CostStore {
           .onConflict(['date', 'tenant_uid'])
           .merge();
       }
-      return {
-        accuracy: accuracy.map(({ tenantUid: _uid, ...rest }) => rest),
-      };
+      return { accuracy };
     });
   }
 
@@ -223,6 +237,9 @@ export class CostStore {
           'sum(case when estimated then 1 else 0 end) as estimated_rows',
         ),
         this.db.raw(
+          'sum(case when estimated then amount else 0 end) as estimated_amount',
+        ),
+        this.db.raw(
           'sum(case when estimated then coalesce(amount_low, amount) else 0 end) as estimated_low',
         ),
         this.db.raw(
@@ -249,6 +266,7 @@ export class CostStore {
           row[column] ?? null;
       }
       if (out.estimated) {
+        out.estimatedAmount = Number(row.estimated_amount);
         out.estimatedLow = Number(row.estimated_low);
         out.estimatedHigh = Number(row.estimated_high);
       }
@@ -270,21 +288,26 @@ export class CostStore {
     return rows.map(row => String(row.tenant_uid)).sort();
   }
 
-  /** Estimate against bill, per tenant, over the days of a period. */
+  /** Estimate against bill, per tenant incarnation, over the days of a period. */
   async estimateAccuracy(
     from: string,
     to: string,
-  ): Promise<CostEstimateAccuracy[]> {
-    const rows: Array<{ tenant: string; estimated: unknown; actual: unknown }> =
-      await this.db('emr_cost_estimate_accuracy')
-        .whereBetween('date', [from, to])
-        .groupBy('tenant')
-        .select('tenant')
-        .sum({ estimated: 'estimated', actual: 'actual' })
-        .orderBy('tenant')
-        .then(result => result as any);
+  ): Promise<Array<Omit<CostEstimateAccuracy, 'offboarded'>>> {
+    const rows: Array<{
+      tenant: string;
+      tenant_uid: string;
+      estimated: unknown;
+      actual: unknown;
+    }> = await this.db('emr_cost_estimate_accuracy')
+      .whereBetween('date', [from, to])
+      .groupBy('tenant', 'tenant_uid')
+      .select('tenant', 'tenant_uid')
+      .sum({ estimated: 'estimated', actual: 'actual' })
+      .orderBy(['tenant', 'tenant_uid'])
+      .then(result => result as any);
     return rows.map(row => ({
       tenant: String(row.tenant),
+      tenantUid: String(row.tenant_uid),
       estimated: Number(row.estimated),
       actual: Number(row.actual),
     }));

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { CostRun } from '../domain/costs/rollup';
 import type { EmrJobRun } from '../gateways/aws/JobRunGateway';
 import { decodeCursor, encodeCursor } from './cursor';
-import { toDate, toIso } from './database';
+import { chunks, toDate, toIso } from './database';
 
 type Timestamp = Date | string | number;
 
@@ -400,25 +400,6 @@ export class JobRunStore {
     return rows.map(row => row.tenant_uid).sort();
   }
 
-  /** The virtual clusters each tenant (uid) had runs in, its earlier ones too. */
-  async virtualClustersOf(
-    tenantUids: string[],
-  ): Promise<Map<string, string[]>> {
-    const result = new Map<string, string[]>();
-    for (const uids of chunks(tenantUids, 500)) {
-      const rows = await this.db<JobRunRow>('emr_job_runs')
-        .whereIn('tenant_uid', uids)
-        .distinct('tenant_uid', 'virtual_cluster_id');
-      for (const row of rows) {
-        result.set(row.tenant_uid, [
-          ...(result.get(row.tenant_uid) ?? []),
-          row.virtual_cluster_id,
-        ]);
-      }
-    }
-    return result;
-  }
-
   /**
    * Runs a cost rollup names or estimates: those of the given tenants that
    * ran during [from, to), and those EMR knows by the given job ids.
@@ -563,14 +544,6 @@ function sameRow(
     row.failure_reason === update.failure_reason &&
     time(row.finished_at) === time(update.finished_at)
   );
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    result.push(items.slice(i, i + size));
-  }
-  return result;
 }
 
 function toJobRun(row: JobRunRow): JobRun {

@@ -19,6 +19,7 @@ import type { TenantFilter } from '../permissions';
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeKeyCursor, encodeKeyCursor } from './cursor';
 import { isPostgres, toIso } from './database';
+import { recordVirtualCluster } from './IncarnationStore';
 
 /** First key of the plugin's advisory locks ("EMRE"). */
 const ADVISORY_LOCK_SPACE = 0x454d5245;
@@ -328,7 +329,11 @@ export class TenantStore {
     });
   }
 
-  /** Merges step outputs (virtual cluster id, role ARN...) into the tenant's outputs. */
+  /**
+   * Merges step outputs (virtual cluster id, role ARN...) into the tenant's
+   * outputs; a virtual cluster is also recorded as the incarnation's for
+   * good, so its bill stays this incarnation's after offboarding.
+   */
   async mergeOutputs(
     name: string,
     outputs: Partial<TenantOutputs>,
@@ -344,6 +349,9 @@ export class TenantStore {
       await tx<TenantRow>('emr_tenants')
         .where('name', name)
         .update({ outputs: JSON.stringify(merged) });
+      if (outputs.virtualClusterId) {
+        await recordVirtualCluster(tx, row.uid, outputs.virtualClusterId);
+      }
     });
   }
 

@@ -70,6 +70,15 @@ export function toIso(value: Date | string | number): string {
   return toDate(value).toISOString();
 }
 
+/** Items in parts of at most `size`, so no statement binds more values than a database takes. */
+export function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
+}
+
 /** Whether the client speaks to PostgreSQL (advisory locks exist there only). */
 export function isPostgres(db: Knex): boolean {
   const client = String(db.client.config?.client ?? '');

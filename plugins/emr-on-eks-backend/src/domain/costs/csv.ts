@@ -9,12 +9,12 @@ const GROUP_FIELDS: Record<string, Array<keyof CostReportRow>> = {
   job: ['emrJobRunId', 'jobRunId', 'jobName', 'entityRef'],
   category: ['category'],
   capacityType: ['capacityType'],
-  tenant: ['tenant'],
+  tenant: ['tenant', 'tenantUid', 'offboarded'],
 };
 
 /**
  * A report's rows as CSV (RFC 4180), for finance: the grouped fields, then
- * amount, currency and whether it is estimated. Job names and entity refs
+ * amount, currency, whether it is estimated and how much of it. Job names and entity refs
  * come from tenants, so a cell that a spreadsheet would run as a formula
  * (starting with =, +, -, @, tab or CR) is written as text with a leading '.
  */
@@ -25,6 +25,7 @@ export function costReportCsv(report: CostReport): string {
     'amount',
     'currency',
     'estimated',
+    'estimatedAmount',
     'estimatedLow',
     'estimatedHigh',
   ];
@@ -36,6 +37,7 @@ export function costReportCsv(report: CostReport): string {
         row.amount.toFixed(6),
         report.currency,
         String(row.estimated),
+        row.estimatedAmount === undefined ? '' : row.estimatedAmount.toFixed(6),
         row.estimatedLow === undefined ? '' : row.estimatedLow.toFixed(6),
         row.estimatedHigh === undefined ? '' : row.estimatedHigh.toFixed(6),
       ].join(','),

@@ -7,23 +7,10 @@ import {
   overlapOnDay,
   upliftOfRequests,
   upliftOfRun,
+  type Estimate,
   type UpliftRate,
 } from './estimate';
-
-/** A tenant as the rollup charges it: by virtual cluster and by namespace. */
-export interface CostTenant {
-  name: string;
-  uid: string;
-  /** The current virtual cluster. */
-  virtualClusterId: string | null;
-  /**
-   * Earlier virtual clusters of the same tenant (a drift repair recreates a
-   * deleted one): their bill is still the tenant's.
-   */
-  pastVirtualClusterIds?: string[];
-  namespace: string;
-  region: string;
-}
+import { Holders, heldOn, type CostIncarnation } from './incarnations';
 
 /** A job run the rollup can name and estimate. */
 export interface CostRun {
@@ -47,7 +34,8 @@ export interface RollupInput {
   uplift: UpliftRow[];
   compute: ComputeRow[];
   computeSource: Exclude<CostSource, 'estimate'>;
-  tenants: CostTenant[];
+  /** Every incarnation that lived during the days, offboarded ones included. */
+  incarnations: CostIncarnation[];
   runs: CostRun[];
   rates: Record<string, UpliftRate>;
   currency: string;
@@ -55,31 +43,60 @@ export interface RollupInput {
   now: Date;
 }
 
-/** The rows to store, and what was left out, for the log. */
+/** The rows to store, and what went to no tenant, for the log. */
 export interface RollupResult {
   rows: StoredCostRow[];
   billedDays: Set<string>;
-  /** Rows of virtual clusters or namespaces that are no tenant's. */
-  ignored: { rows: number; virtualClusters: string[]; namespaces: string[] };
+  /** Input rows charged to `__unallocated__`: no incarnation held their namespace or virtual cluster that day. */
+  unallocated: {
+    rows: number;
+    virtualClusters: string[];
+    namespaces: string[];
+  };
   /** Regions of tenants with unbilled days but no configured rate. */
   regionsWithoutRate: string[];
 }
 
 /** Rows charged to no tenant, reported under these names. */
-const UNCHARGED: Partial<Record<ComputeRow['allocation'], string>> = {
-  idle: '__idle__',
-  unallocated: '__unallocated__',
-};
+export const IDLE = '__idle__';
+export const UNALLOCATED = '__unallocated__';
+
+/** The columns of a stored row that say who and what it is for. */
+type Charge = Pick<
+  StoredCostRow,
+  | 'tenant'
+  | 'tenantUid'
+  | 'virtualClusterId'
+  | 'emrJobRunId'
+  | 'jobRunId'
+  | 'jobName'
+  | 'entityRef'
+>;
+
+const NO_JOB = {
+  virtualClusterId: null,
+  emrJobRunId: null,
+  jobRunId: null,
+  jobName: null,
+  entityRef: null,
+} as const;
 
 /**
- * Turns what the bill and the compute source say into daily rows per tenant,
- * job, category and capacity type:
- * - days the bill covers take the bill's uplift; later days an estimate;
- * - compute goes to the tenant whose namespace the pods ran in. The pods'
- *   job and virtual-cluster labels name the job only when they agree with
- *   that namespace's tenant: a team cannot shift its costs to another by
- *   labelling its pods;
- * - idle and unallocated capacity are rows of their own, never a tenant's.
+ * Turns what the bill and the compute source say into daily rows per tenant
+ * incarnation, job, category and capacity type:
+ * - every billed row is kept: uplift goes to the incarnation whose virtual
+ *   cluster it is, if that incarnation held it on the row's day; anything
+ *   else is `__unallocated__`, never dropped and never a current tenant's;
+ * - compute goes to the incarnation that held the pods' namespace on that
+ *   day (see {@link Holders.ofNamespace}); rows of no namespace are
+ *   unallocated, whatever their labels say. The pods' job label names a job
+ *   only inside that incarnation's own virtual clusters, so a team cannot
+ *   shift its costs to another by labelling its pods;
+ * - idle capacity is a row of its own, never a tenant's;
+ * - on a day the bill does not cover yet (after `completeThrough`), what is
+ *   billed so far stands as billed, and where a run's requests explain more
+ *   uplift than that, the rest is added as an estimate; once the day is
+ *   complete the bill alone stands.
  */
 export function rollUpCosts(input: RollupInput): RollupResult {
   const days = new Set(input.days);
@@ -88,20 +105,13 @@ export function rollUpCosts(input: RollupInput): RollupResult {
       day => input.completeThrough !== null && day <= input.completeThrough,
     ),
   );
-  const byVc = new Map(
-    input.tenants.flatMap(t =>
-      [...(t.pastVirtualClusterIds ?? []), t.virtualClusterId]
-        .filter((vc): vc is string => Boolean(vc))
-        .map(vc => [vc, t] as const),
-    ),
-  );
-  const byNamespace = new Map(input.tenants.map(t => [t.namespace, t]));
+  const holders = new Holders(input.incarnations);
   const runs = new Map(
     input.runs.map(r => [`${r.virtualClusterId}/${r.emrJobRunId}`, r]),
   );
-  const ignoredVcs = new Set<string>();
-  const ignoredNamespaces = new Set<string>();
-  let ignoredRows = 0;
+  const unallocatedVcs = new Set<string>();
+  const unallocatedNamespaces = new Set<string>();
+  let unallocatedRows = 0;
   const rows = new Map<string, StoredCostRow>();
 
   const add = (row: StoredCostRow) => {
@@ -127,14 +137,17 @@ export function rollUpCosts(input: RollupInput): RollupResult {
       row.onDemandAmount,
     );
   };
-  const jobFields = (
-    tenant: CostTenant,
+  /** The incarnation's charge for a job: named when the run is its own. */
+  const chargeOf = (
+    incarnation: CostIncarnation,
     vc: string | null,
     job: string | null,
-  ) => {
+  ): Charge => {
     const run = vc && job ? runs.get(`${vc}/${job}`) : undefined;
-    const known = run && run.tenantUid === tenant.uid ? run : undefined;
+    const known = run && run.tenantUid === incarnation.uid ? run : undefined;
     return {
+      tenant: incarnation.name,
+      tenantUid: incarnation.uid,
       virtualClusterId: vc,
       emrJobRunId: job,
       jobRunId: known?.jobRunId ?? null,
@@ -142,22 +155,42 @@ export function rollUpCosts(input: RollupInput): RollupResult {
       entityRef: known?.entityRef ?? null,
     };
   };
+  const jobKey = (day: string, charge: Charge) =>
+    `${day}/${charge.tenantUid}/${charge.virtualClusterId}/${charge.emrJobRunId}`;
 
+  // The bill's uplift, every day of the range; on unbilled days it is what
+  // is billed so far, which the estimates below only add to.
+  const billedSoFar = new Map<string, number>();
   for (const row of input.uplift) {
-    if (!billedDays.has(row.date)) {
+    if (!days.has(row.date)) {
       continue;
     }
-    const tenant = byVc.get(row.virtualClusterId);
-    if (!tenant) {
-      ignoredRows += 1;
-      ignoredVcs.add(row.virtualClusterId);
-      continue;
+    const incarnation = holders.ofVirtualCluster(
+      row.virtualClusterId,
+      row.date,
+    );
+    let charge: Charge;
+    if (incarnation) {
+      charge = chargeOf(incarnation, row.virtualClusterId, row.emrJobRunId);
+    } else {
+      unallocatedRows += 1;
+      unallocatedVcs.add(row.virtualClusterId);
+      // The ids stay, so an admin can find what was billed.
+      charge = {
+        ...NO_JOB,
+        tenant: UNALLOCATED,
+        tenantUid: null,
+        virtualClusterId: row.virtualClusterId,
+        emrJobRunId: row.emrJobRunId,
+      };
+    }
+    if (incarnation && !billedDays.has(row.date)) {
+      const key = jobKey(row.date, charge);
+      billedSoFar.set(key, (billedSoFar.get(key) ?? 0) + row.amount);
     }
     add({
       date: row.date,
-      tenant: tenant.name,
-      tenantUid: tenant.uid,
-      ...jobFields(tenant, row.virtualClusterId, row.emrJobRunId),
+      ...charge,
       category: 'emr-uplift',
       capacityType: 'unknown',
       amount: row.amount,
@@ -170,63 +203,30 @@ export function rollUpCosts(input: RollupInput): RollupResult {
     });
   }
 
-  // Unbilled days: exact requests from the compute source where it has them.
-  const estimatedJobs = new Set<string>();
+  // Uplift estimates of unbilled days, per job: first from the compute
+  // source's exact requests, then from what the runs asked for.
+  const estimates = new Map<
+    string,
+    { day: string; charge: Charge; estimate: Estimate }
+  >();
   const regionsWithoutRate = new Set<string>();
+  const rateOf = (incarnation: CostIncarnation): UpliftRate | undefined => {
+    const rate = incarnation.region ? input.rates[incarnation.region] : null;
+    if (!rate) {
+      regionsWithoutRate.add(
+        incarnation.region ??
+          `cluster ${incarnation.cluster ?? 'unknown'} (not configured)`,
+      );
+    }
+    return rate ?? undefined;
+  };
+
   for (const row of input.compute) {
     if (!days.has(row.date)) {
       continue;
     }
-    const uncharged = UNCHARGED[row.allocation];
-    if (uncharged) {
-      add({
-        date: row.date,
-        tenant: uncharged,
-        tenantUid: null,
-        virtualClusterId: null,
-        emrJobRunId: null,
-        jobRunId: null,
-        jobName: null,
-        entityRef: null,
-        category: row.category,
-        capacityType: row.capacityType,
-        amount: row.amount,
-        amountLow: null,
-        amountHigh: null,
-        onDemandAmount: onDemandOf(row, input.onDemandToSpotRatio),
-        currency: input.currency,
-        source: input.computeSource,
-        estimated: false,
-      });
-      continue;
-    }
-    // The namespace the pods ran in decides; labels only without one.
-    const tenant =
-      row.namespace !== null
-        ? byNamespace.get(row.namespace)
-        : byVc.get(row.virtualClusterId ?? '');
-    if (!tenant) {
-      ignoredRows += 1;
-      if (row.namespace !== null) {
-        ignoredNamespaces.add(row.namespace);
-      } else if (row.virtualClusterId !== null) {
-        ignoredVcs.add(row.virtualClusterId);
-      }
-      continue;
-    }
-    // Labels name a job only inside their own tenant's virtual cluster.
-    const labelled =
-      row.allocation === 'job' &&
-      row.virtualClusterId !== null &&
-      byVc.get(row.virtualClusterId) === tenant;
-    const fields = labelled
-      ? jobFields(tenant, row.virtualClusterId, row.emrJobRunId)
-      : jobFields(tenant, tenant.virtualClusterId, null);
-    add({
+    const base = {
       date: row.date,
-      tenant: tenant.name,
-      tenantUid: tenant.uid,
-      ...fields,
       category: row.category,
       capacityType: row.capacityType,
       amount: row.amount,
@@ -236,7 +236,35 @@ export function rollUpCosts(input: RollupInput): RollupResult {
       currency: input.currency,
       source: input.computeSource,
       estimated: false,
-    });
+    };
+    if (row.allocation === 'idle') {
+      add({ ...base, ...NO_JOB, tenant: IDLE, tenantUid: null });
+      continue;
+    }
+    // Only the namespace the pods ran in names a tenant; labels never do.
+    const incarnation =
+      row.allocation !== 'unallocated' && row.namespace !== null
+        ? holders.ofNamespace(row.namespace, row.date, row.virtualClusterId)
+        : undefined;
+    if (!incarnation) {
+      if (row.allocation !== 'unallocated') {
+        unallocatedRows += 1;
+        if (row.namespace !== null) {
+          unallocatedNamespaces.add(row.namespace);
+        }
+      }
+      add({ ...base, ...NO_JOB, tenant: UNALLOCATED, tenantUid: null });
+      continue;
+    }
+    // Labels name a job only inside the incarnation's own virtual clusters.
+    const labelled =
+      row.allocation === 'job' &&
+      row.virtualClusterId !== null &&
+      incarnation.virtualClusterIds.includes(row.virtualClusterId);
+    const charge = labelled
+      ? chargeOf(incarnation, row.virtualClusterId, row.emrJobRunId)
+      : chargeOf(incarnation, null, null);
+    add({ ...base, ...charge });
     if (
       !billedDays.has(row.date) &&
       labelled &&
@@ -244,85 +272,90 @@ export function rollUpCosts(input: RollupInput): RollupResult {
       row.vcpuHours !== null &&
       row.gbHours !== null
     ) {
-      const rate = input.rates[tenant.region];
+      const rate = rateOf(incarnation);
       if (!rate) {
-        regionsWithoutRate.add(tenant.region);
         continue;
       }
       const amount = upliftOfRequests(
         { vcpuHours: row.vcpuHours, gbHours: row.gbHours },
         rate,
       );
-      estimatedJobs.add(
-        `${row.date}/${row.virtualClusterId}/${row.emrJobRunId}`,
-      );
-      add({
-        date: row.date,
-        tenant: tenant.name,
-        tenantUid: tenant.uid,
-        ...fields,
-        category: 'emr-uplift',
-        capacityType: 'unknown',
-        amount,
-        amountLow: amount,
-        amountHigh: amount,
-        onDemandAmount: null,
-        currency: input.currency,
-        source: 'estimate',
-        estimated: true,
+      const key = jobKey(row.date, charge);
+      const earlier = estimates.get(key)?.estimate;
+      estimates.set(key, {
+        day: row.date,
+        charge,
+        estimate: {
+          amount: (earlier?.amount ?? 0) + amount,
+          low: (earlier?.low ?? 0) + amount,
+          high: (earlier?.high ?? 0) + amount,
+        },
       });
     }
   }
 
-  // Otherwise from what the runs asked for, over the hours they ran.
-  const tenantsByUid = new Map(input.tenants.map(t => [t.uid, t]));
   for (const run of input.runs) {
-    const tenant = tenantsByUid.get(run.tenantUid);
-    if (!tenant || !run.requested) {
+    const incarnation = holders.withUid(run.tenantUid);
+    if (!incarnation || !run.requested) {
       continue;
     }
+    // A run never synced to its end did not outlive its tenant.
+    const end = run.finishedAt ?? incarnation.offboardedAt ?? input.now;
+    const charge = chargeOf(incarnation, run.virtualClusterId, run.emrJobRunId);
     for (const day of input.days) {
+      const key = jobKey(day, charge);
       if (
         billedDays.has(day) ||
-        estimatedJobs.has(`${day}/${run.virtualClusterId}/${run.emrJobRunId}`)
+        estimates.has(key) ||
+        !heldOn(incarnation, day)
       ) {
         continue;
       }
-      const ms = overlapOnDay(day, run.createdAt, run.finishedAt ?? input.now);
+      const ms = overlapOnDay(day, run.createdAt, end);
       if (ms <= 0) {
         continue;
       }
-      const rate = input.rates[tenant.region];
+      const rate = rateOf(incarnation);
       if (!rate) {
-        regionsWithoutRate.add(tenant.region);
         continue;
       }
-      const estimate = upliftOfRun(run.requested, ms, rate);
-      add({
-        date: day,
-        tenant: tenant.name,
-        tenantUid: tenant.uid,
-        ...jobFields(tenant, run.virtualClusterId, run.emrJobRunId),
-        category: 'emr-uplift',
-        capacityType: 'unknown',
-        amount: estimate.amount,
-        amountLow: estimate.low,
-        amountHigh: estimate.high,
-        onDemandAmount: null,
-        currency: input.currency,
-        source: 'estimate',
-        estimated: true,
+      estimates.set(key, {
+        day,
+        charge,
+        estimate: upliftOfRun(run.requested, ms, rate),
       });
     }
+  }
+
+  // What the runs explain beyond what is billed so far, never less.
+  for (const [key, { day, charge, estimate }] of estimates) {
+    const billed = billedSoFar.get(key) ?? 0;
+    const rest = estimate.amount - billed;
+    if (rest <= 0) {
+      continue;
+    }
+    add({
+      date: day,
+      ...charge,
+      category: 'emr-uplift',
+      capacityType: 'unknown',
+      amount: rest,
+      amountLow: Math.max(0, estimate.low - billed),
+      amountHigh: Math.max(rest, estimate.high - billed),
+      onDemandAmount: null,
+      currency: input.currency,
+      source: 'estimate',
+      estimated: true,
+    });
   }
 
   return {
     rows: [...rows.values()],
     billedDays,
-    ignored: {
-      rows: ignoredRows,
-      virtualClusters: [...ignoredVcs].sort(),
-      namespaces: [...ignoredNamespaces].sort(),
+    unallocated: {
+      rows: unallocatedRows,
+      virtualClusters: [...unallocatedVcs].sort(),
+      namespaces: [...unallocatedNamespaces].sort(),
     },
     regionsWithoutRate: [...regionsWithoutRate].sort(),
   };

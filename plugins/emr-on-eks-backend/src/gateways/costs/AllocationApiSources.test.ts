@@ -174,6 +174,55 @@ describe('KubecostComputeSource', () => {
   });
 });
 
+describe('amounts of the allocation APIs', () => {
+  /** The Kubecost fixture with one field of its first allocation replaced, as raw JSON text. */
+  function withField(field: string, json: string): string {
+    const text = fixture('kubecost/allocation.json');
+    const first = text.indexOf(`"${field}":`);
+    const end = text.indexOf(',', first);
+    return `${text.slice(0, first)}"${field}": ${json}${text.slice(end)}`;
+  }
+
+  it.each([
+    ['cpuCost', '"0.1"', 'the text "0.1"'],
+    ['ramCost', '1e400', 'Infinity'],
+    ['pvCost', '-1e999', '-Infinity'],
+    ['minutes', 'true', 'a value of type boolean'],
+    ['ramByteRequestAverage', '{"x":1}', 'a value of type object'],
+  ])(
+    'refuses %s as %s, naming the source and the field',
+    async (field, json, seen) => {
+      const server = await serve({
+        '/model/allocation': { body: withField(field, json) },
+        '/model/assets': { body: fixture('kubecost/assets.json') },
+      });
+      try {
+        const failure = new KubecostComputeSource({
+          baseUrl: server.baseUrl,
+        }).compute(RANGE);
+        await expect(failure).rejects.toThrow(
+          `emrOnEks.costs.kubecost (GET /model/allocation): ${field} of allocation "emr-team-a/spark-daily-driver/${A_JOB}/${A_VC}" on 2026-11-20 is not a finite number (${seen})`,
+        );
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it('refuses NaN, which is not JSON at all', async () => {
+    const server = await serve({
+      '/allocation': { body: withField('cpuCost', 'NaN') },
+    });
+    try {
+      await expect(
+        new OpenCostComputeSource({ baseUrl: server.baseUrl }).compute(RANGE),
+      ).rejects.toThrow(/JSON/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('OpenCostComputeSource', () => {
   it('reads /allocation with idle included, capacity from the node labels', async () => {
     const server = await serve({

@@ -6,6 +6,7 @@ import type {
   ComputeSource,
   DayRange,
 } from './CostSources';
+import { jsonAmount } from './amounts';
 
 /** Pod labels EMR on EKS sets, as Kubecost and OpenCost spell them back. */
 const JOB_ID_LABEL = 'emr_containers_amazonaws_com_job_id';
@@ -168,6 +169,7 @@ function allocationOf(
 export function allocationRows(
   data: unknown,
   capacityOfNode: (allocation: Allocation) => CapacityType,
+  source: string,
 ): ComputeRow[] {
   const sets = Array.isArray(data) ? data : [];
   const rows = new Map<string, ComputeRow>();
@@ -208,14 +210,23 @@ export function allocationRows(
       const date = new Date(start).toISOString().slice(0, 10);
       const who = allocationOf(key, allocation);
       const capacityType = capacityOfNode(allocation);
-      const hours = (allocation.minutes ?? 0) / 60;
+      const amount = (field: keyof Allocation) =>
+        jsonAmount(allocation[field], {
+          source,
+          field,
+          row: `allocation ${JSON.stringify(key.slice(0, 120))} on ${date}`,
+        });
+      const hours = amount('minutes') / 60;
       const compute =
-        (allocation.cpuCost ?? 0) +
-        (allocation.ramCost ?? 0) +
-        (allocation.gpuCost ?? 0) +
-        (allocation.networkCost ?? 0) +
-        (allocation.sharedCost ?? 0) +
-        (allocation.loadBalancerCost ?? 0);
+        amount('cpuCost') +
+        amount('ramCost') +
+        amount('gpuCost') +
+        amount('networkCost') +
+        amount('sharedCost') +
+        amount('loadBalancerCost');
+      const pvCost = amount('pvCost');
+      const cpuCores = amount('cpuCoreRequestAverage');
+      const ramBytes = amount('ramByteRequestAverage');
       const requests = who.allocation === 'job' && hours > 0;
       add({
         date,
@@ -224,20 +235,16 @@ export function allocationRows(
         capacityType,
         amount: compute,
         onDemandAmount: null,
-        vcpuHours: requests
-          ? (allocation.cpuCoreRequestAverage ?? 0) * hours
-          : null,
-        gbHours: requests
-          ? ((allocation.ramByteRequestAverage ?? 0) / GB) * hours
-          : null,
+        vcpuHours: requests ? cpuCores * hours : null,
+        gbHours: requests ? (ramBytes / GB) * hours : null,
       });
-      if (allocation.pvCost) {
+      if (pvCost !== 0) {
         add({
           date,
           ...who,
           category: 'storage',
           capacityType,
-          amount: allocation.pvCost,
+          amount: pvCost,
           onDemandAmount: null,
           vcpuHours: null,
           gbHours: null,
@@ -320,14 +327,18 @@ export class KubecostComputeSource implements ComputeSource {
         }
       }
     }
-    return allocationRows(allocations.data, allocation => {
-      const p = allocation.properties;
-      return (
-        (p?.node ? nodes.get(p.node) : undefined) ??
-        (p?.providerID ? nodes.get(p.providerID) : undefined) ??
-        'unknown'
-      );
-    });
+    return allocationRows(
+      allocations.data,
+      allocation => {
+        const p = allocation.properties;
+        return (
+          (p?.node ? nodes.get(p.node) : undefined) ??
+          (p?.providerID ? nodes.get(p.providerID) : undefined) ??
+          'unknown'
+        );
+      },
+      'emrOnEks.costs.kubecost (GET /model/allocation)',
+    );
   }
 }
 
@@ -365,6 +376,7 @@ export class OpenCostComputeSource implements ComputeSource {
         capacityOfLabels(allocation.properties?.nodeLabels) ??
         capacityOfLabels(allocation.properties?.labels) ??
         'unknown',
+      'emrOnEks.costs.opencost (GET /allocation)',
     );
   }
 }

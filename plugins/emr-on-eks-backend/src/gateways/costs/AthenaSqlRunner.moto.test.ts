@@ -155,6 +155,7 @@ describe('AthenaSqlRunner on moto', () => {
     });
     const source = new CurUpliftSource({
       runner,
+      source: 'emrOnEks.costs.athena',
       from: sqlTableTarget('cur', 'cur_data'),
       dialect: 'athena',
       layout: 'cur2',

@@ -374,6 +374,7 @@ describe('CUR cost sources over DuckDB', () => {
       };
       const options = {
         runner: recording,
+        source: 'emrOnEks.costs.duckdb.curPath',
         from: 'cur',
         dialect: 'duckdb',
         costColumn: 'unblended',
@@ -443,6 +444,7 @@ describe('CUR cost sources over DuckDB', () => {
     };
     const options = {
       runner,
+      source: 'emrOnEks.costs.athena',
       from: '"cur"."cur_data"',
       dialect: 'athena',
       layout: 'cur2',

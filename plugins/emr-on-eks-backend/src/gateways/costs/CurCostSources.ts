@@ -21,11 +21,14 @@ import type {
   UpliftRow,
   UpliftSource,
 } from './CostSources';
+import { sqlAmount } from './amounts';
 import { CUR_PATH_KEY, DuckDbSqlRunner } from './DuckDbSqlRunner';
 
 /** Where and how the CUR is queried. */
 export interface CurSourceOptions {
   runner: SqlRunner;
+  /** The config key of the bill, for messages (`emrOnEks.costs.duckdb.curPath`). */
+  source: string;
   /** The FROM target: a DuckDB view, or a validated `"database"."table"`. */
   from: string;
   dialect: SqlDialect;
@@ -58,7 +61,7 @@ export class CurUpliftSource implements UpliftSource {
       runner.query(latest.sql, latest.parameters, options),
     ]);
     return {
-      rows: rows.map(upliftRow),
+      rows: rows.map(row => upliftRow(row, this.options)),
       completeThrough: completeThroughOf(latestRow?.latest_usage_day ?? null),
     };
   }
@@ -83,7 +86,7 @@ export class CurSplitComputeSource implements ComputeSource {
       range,
     );
     const rows = await runner.query(query.sql, query.parameters, options);
-    return rows.map(computeRow);
+    return rows.map(row => computeRow(row, this.options.source));
   }
 }
 
@@ -112,6 +115,7 @@ export async function createDuckDbCurSources(options: {
     );
     const sourceOptions: CurSourceOptions = {
       runner,
+      source: CUR_PATH_KEY,
       from: 'cur',
       dialect: 'duckdb',
       costColumn: options.costColumn,
@@ -140,16 +144,29 @@ function queryTarget(options: CurSourceOptions): CurQueryTarget {
   };
 }
 
-function upliftRow(row: Record<string, string | null>): UpliftRow {
+function upliftRow(
+  row: Record<string, string | null>,
+  options: Pick<CurSourceOptions, 'source' | 'costColumn'>,
+): UpliftRow {
+  const date = required(row, 'usage_day');
   return {
-    date: required(row, 'usage_day'),
+    date,
     virtualClusterId: required(row, 'virtual_cluster_id'),
     emrJobRunId: required(row, 'job_run_id'),
-    amount: amountOf(row, 'amount') ?? 0,
+    amount:
+      sqlAmount(row, 'amount', {
+        source: options.source,
+        field: `the ${options.costColumn} cost of the EMR on EKS uplift`,
+        row: date,
+      }) ?? 0,
   };
 }
 
-function computeRow(row: Record<string, string | null>): ComputeRow {
+function computeRow(
+  row: Record<string, string | null>,
+  source: string,
+): ComputeRow {
+  const date = required(row, 'usage_day');
   const namespace = row.namespace || null;
   const emrJobRunId = row.job_run_id || null;
   let allocation: ComputeRow['allocation'] = 'unallocated';
@@ -159,15 +176,25 @@ function computeRow(row: Record<string, string | null>): ComputeRow {
     allocation = 'namespace';
   }
   return {
-    date: required(row, 'usage_day'),
+    date,
     allocation,
     namespace,
     virtualClusterId: row.virtual_cluster_id || null,
     emrJobRunId,
     category: 'compute',
     capacityType: capacityTypeOf(row.capacity_type),
-    amount: amountOf(row, 'amount') ?? 0,
-    onDemandAmount: amountOf(row, 'on_demand_amount'),
+    amount:
+      sqlAmount(row, 'amount', {
+        source,
+        field: 'split_line_item_split_cost + split_line_item_unused_cost',
+        row: date,
+      }) ?? 0,
+    onDemandAmount: sqlAmount(row, 'on_demand_amount', {
+      source,
+      field:
+        'split_line_item_public_on_demand_split_cost + split_line_item_public_on_demand_unused_cost',
+      row: date,
+    }),
     vcpuHours: null,
     gbHours: null,
   };
@@ -183,24 +210,4 @@ function required(row: Record<string, string | null>, column: string): string {
     throw new Error(`The CUR query answered a row without ${column}`);
   }
   return value;
-}
-
-/** A cost column as a number; null when the query answered NULL. */
-export function amountOf(
-  row: Record<string, string | null>,
-  column: string,
-): number | null {
-  const value = row[column];
-  if (value === null || value === undefined || value === '') {
-    return null;
-  }
-  const amount = Number(value);
-  if (!Number.isFinite(amount)) {
-    throw new Error(
-      `The cost query answered a non-numeric ${column}: ${JSON.stringify(
-        value,
-      )}`,
-    );
-  }
-  return amount;
 }

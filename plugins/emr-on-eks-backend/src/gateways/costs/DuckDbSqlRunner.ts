@@ -98,9 +98,18 @@ export class DuckDbSqlRunner implements SqlRunner {
       );
       signal?.throwIfAborted();
       const [[json]] = reader.getRows();
-      return (JSON.parse(String(json)) as Array<Record<string, unknown>>).map(
-        textRow,
-      );
+      let rows: Array<Record<string, unknown>>;
+      try {
+        rows = JSON.parse(String(json));
+      } catch {
+        // DuckDB writes an infinite or NaN double as a bare Infinity or NaN,
+        // which is no JSON: read those rows value by value, so the caller
+        // sees the value and can say which field holds it.
+        const slow = await connection.runAndReadAll(sql, params);
+        signal?.throwIfAborted();
+        rows = slow.getRowObjects();
+      }
+      return rows.map(textRow);
     } catch (error) {
       signal?.throwIfAborted();
       throw error;

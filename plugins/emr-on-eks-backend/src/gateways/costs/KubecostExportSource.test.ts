@@ -277,6 +277,58 @@ describe('KubecostExportComputeSource', () => {
     );
   });
 
+  it.each([
+    ['1e400', 'Infinity'],
+    ['NaN', 'NaN'],
+    ['-inf', '-Infinity'],
+  ])(
+    'refuses a total_cost of %s, naming the source and the field',
+    async (value, seen) => {
+      const file = path.join(dir, `bad-${seen}.csv`);
+      await fs.writeFile(
+        file,
+        [
+          'date,namespace,pod,job_id,virtual_cluster_id,spark_role,capacity_type,cpu_cost,ram_cost,pv_cost,network_cost,total_cost',
+          '2026-03-01,team-alpha,driver,job1,vc1,driver,spot,0.1,0.1,0,0,0.2',
+          `2026-03-02,team-alpha,driver,job1,vc1,driver,spot,0.1,0.1,0,0,${value}`,
+        ].join('\n'),
+      );
+      const { compute, close } = await createKubecostExportSource({
+        kubecostPath: file,
+      });
+      try {
+        await expect(
+          compute.compute({ from: '2026-03-01', to: '2026-03-02' }),
+        ).rejects.toThrow(
+          `emrOnEks.costs.duckdb.kubecostPath: total_cost - pv_cost of 2026-03-02 is not a finite number (the text "${seen}")`,
+        );
+      } finally {
+        await close();
+      }
+    },
+  );
+
+  it('refuses a cost that is text, naming the column', async () => {
+    const file = path.join(dir, 'text-cost.csv');
+    await fs.writeFile(
+      file,
+      [
+        'date,namespace,pod,job_id,virtual_cluster_id,spark_role,capacity_type,cpu_cost,ram_cost,pv_cost,network_cost,total_cost',
+        '2026-03-01,team-alpha,driver,job1,vc1,driver,spot,0.1,0.1,0,0,twelve',
+      ].join('\n'),
+    );
+    const { compute, close } = await createKubecostExportSource({
+      kubecostPath: file,
+    });
+    try {
+      await expect(
+        compute.compute({ from: '2026-03-01', to: '2026-03-01' }),
+      ).rejects.toThrow(/twelve.*total_cost|total_cost.*twelve/);
+    } finally {
+      await close();
+    }
+  });
+
   it('never writes parameter values into the SQL text', async () => {
     const runner = await DuckDbSqlRunner.create();
     try {

@@ -10,7 +10,7 @@ import type {
   DayRange,
   SqlRunner,
 } from './CostSources';
-import { amountOf } from './CurCostSources';
+import { sqlAmount } from './amounts';
 import { DuckDbSqlRunner, KUBECOST_PATH_KEY } from './DuckDbSqlRunner';
 
 /** The header of a Kubecost allocation export (examples/cost-data/README.md). */
@@ -93,7 +93,7 @@ export class KubecostExportComputeSource implements ComputeSource {
       query.parameters,
       options,
     );
-    return rows.flatMap(exportRows);
+    return rows.flatMap(row => exportRows(row));
   }
 }
 
@@ -158,10 +158,20 @@ function exportRows(row: Record<string, string | null>): ComputeRow[] {
     {
       ...base,
       category: 'compute',
-      amount: amountOf(row, 'compute_amount') ?? 0,
+      amount:
+        sqlAmount(row, 'compute_amount', {
+          source: KUBECOST_PATH_KEY,
+          field: 'total_cost - pv_cost',
+          row: date,
+        }) ?? 0,
     },
   ];
-  const storage = amountOf(row, 'storage_amount') ?? 0;
+  const storage =
+    sqlAmount(row, 'storage_amount', {
+      source: KUBECOST_PATH_KEY,
+      field: 'pv_cost',
+      row: date,
+    }) ?? 0;
   if (storage !== 0) {
     rows.push({ ...base, category: 'storage', amount: storage });
   }

@@ -133,6 +133,7 @@ function curSources(costs: CostSettings, settings: EmrOnEksSettings) {
         },
       );
       const options = {
+        source: 'emrOnEks.costs.athena',
         runner: new AthenaSqlRunner({
           client,
           database: athena.database,

@@ -116,6 +116,28 @@ describe('mergeReports', () => {
     ]);
   });
 
+  it('adds up the estimated part of a partly billed group apart from its billed part', () => {
+    const partial = (amount: number, estimatedAmount: number) =>
+      aReport({
+        rows: [
+          {
+            date: '2026-11-02',
+            category: 'emr-uplift',
+            amount,
+            estimated: true,
+            estimatedAmount,
+            estimatedLow: estimatedAmount,
+            estimatedHigh: estimatedAmount,
+          },
+        ],
+      });
+    const merged = mergeReports([partial(1, 0.25), partial(3, 1)]);
+    // 4 in all, of which 1.25 is the estimate and 2.75 billed so far.
+    expect(merged.rows).toEqual([
+      expect.objectContaining({ amount: 4, estimatedAmount: 1.25 }),
+    ]);
+  });
+
   it('is not billed through any day while one tenant has no bill', () => {
     expect(
       mergeReports([aReport(), aReport({ completeThrough: null })])

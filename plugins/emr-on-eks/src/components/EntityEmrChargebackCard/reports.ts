@@ -13,6 +13,7 @@ export function isCostsConfigured(
 const AMOUNT_FIELDS = new Set([
   'amount',
   'estimated',
+  'estimatedAmount',
   'estimatedLow',
   'estimatedHigh',
 ]);
@@ -62,6 +63,13 @@ export function mergeReports(reports: CostReport[]): CostReport {
     }
     seen.amount += row.amount;
     seen.estimated ||= row.estimated;
+    const estimatedAmount = addOptional(
+      seen.estimatedAmount,
+      row.estimatedAmount,
+    );
+    if (estimatedAmount !== undefined) {
+      seen.estimatedAmount = estimatedAmount;
+    }
     const low = addOptional(seen.estimatedLow, row.estimatedLow);
     const high = addOptional(seen.estimatedHigh, row.estimatedHigh);
     if (low !== undefined) {

@@ -1,0 +1,98 @@
+import type { Knex } from 'knex';
+import type { CostIncarnation } from '../domain/costs/incarnations';
+import { chunks, toDate } from './database';
+
+/** An incarnation as stored: everything but the region, which config knows. */
+export type StoredIncarnation = Omit<CostIncarnation, 'region'>;
+
+/**
+ * Records that an incarnation had a virtual cluster, inside the caller's
+ * transaction (the reconcile records it with the tenant's outputs). Kept
+ * after offboarding: the bill of its days is still that incarnation's.
+ */
+export async function recordVirtualCluster(
+  db: Knex | Knex.Transaction,
+  tenantUid: string,
+  virtualClusterId: string,
+): Promise<void> {
+  await db('emr_tenant_virtual_clusters')
+    .insert({
+      tenant_uid: tenantUid,
+      virtual_cluster_id: virtualClusterId,
+      recorded_at: new Date(),
+    })
+    .onConflict(['tenant_uid', 'virtual_cluster_id'])
+    .ignore();
+}
+
+/**
+ * Tenant incarnations over time: the current tenants and the offboarded ones
+ * (`emr_tenant_history`), each with when it lived, its namespace and every
+ * virtual cluster it had.
+ */
+export class IncarnationStore {
+  constructor(private readonly db: Knex) {}
+
+  /** Every incarnation that existed at some time during [from, to). */
+  async livedBetween(from: Date, to: Date): Promise<StoredIncarnation[]> {
+    const current = await this.db('emr_tenants')
+      .where('created_at', '<', to)
+      .select('uid', 'name', 'cluster', 'namespace', 'created_at');
+    const offboarded = await this.db('emr_tenant_history')
+      .where('offboarded_at', '>=', from)
+      .andWhere(q => q.whereNull('created_at').orWhere('created_at', '<', to))
+      .select(
+        'uid',
+        'name',
+        'cluster',
+        'namespace',
+        'created_at',
+        'offboarded_at',
+      );
+    const incarnations: StoredIncarnation[] = [
+      ...current.map(row => ({
+        uid: row.uid,
+        name: row.name,
+        cluster: row.cluster,
+        namespace: row.namespace,
+        virtualClusterIds: [] as string[],
+        createdAt: toDate(row.created_at),
+        offboardedAt: null,
+      })),
+      ...offboarded.map(row => ({
+        uid: row.uid,
+        name: row.name,
+        cluster: row.cluster ?? null,
+        namespace: row.namespace ?? null,
+        virtualClusterIds: [] as string[],
+        createdAt: row.created_at ? toDate(row.created_at) : null,
+        offboardedAt: toDate(row.offboarded_at),
+      })),
+    ];
+    const byUid = new Map(incarnations.map(i => [i.uid, i]));
+    for (const uids of chunks([...byUid.keys()], 500)) {
+      const rows = await this.db('emr_tenant_virtual_clusters')
+        .whereIn('tenant_uid', uids)
+        .orderBy(['tenant_uid', 'recorded_at', 'virtual_cluster_id'])
+        .select('tenant_uid', 'virtual_cluster_id');
+      for (const row of rows) {
+        byUid.get(row.tenant_uid)!.virtualClusterIds.push(
+          row.virtual_cluster_id,
+        );
+      }
+    }
+    return incarnations.sort((a, b) => a.uid.localeCompare(b.uid));
+  }
+
+  /** Those of the uids that are offboarded incarnations. */
+  async offboardedAmong(uids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const part of chunks(uids, 500)) {
+      const rows = await this.db('emr_tenant_history')
+        .whereIn('uid', part)
+        .select('uid');
+      rows.forEach(row => found.add(row.uid));
+    }
+    return found;
+  }
+}
