@@ -5,7 +5,8 @@
 //
 // Screenshots of every page land in .data/screenshots/ (gitignored).
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   apiAs,
@@ -15,7 +16,8 @@ import {
   signedIn as signedInWith,
   UI_TIMEOUT,
 } from './browser.mjs';
-import { BASE, startStack, stopStack } from './stack.mjs';
+import { signIn } from '../examples/local/seed.mjs';
+import { BASE, root, startStack, stopStack } from './stack.mjs';
 
 let stack;
 let browser;
@@ -183,6 +185,10 @@ describe('the example app in Chromium', () => {
         .waitFor({ timeout: UI_TIMEOUT });
     }
     await shot(page, '09-admin-tenants');
+    // A phone's width: the table scrolls, nothing overlaps.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, '09b-admin-tenants-390');
+    await page.setViewportSize({ width: 1400, height: 1000 });
 
     const asAdmin = await apiAs('admin');
     const created = await asAdmin('POST', '/tenants', {
@@ -201,6 +207,128 @@ describe('the example app in Chromium', () => {
       .waitFor({ timeout: UI_TIMEOUT });
     await shot(page, '10-admin-team-e2e-ready');
     await context.close();
+  });
+});
+
+describe('a catalog Resource that takes a tenant’s name', () => {
+  it('is named on the tenants page, with where it was registered', async () => {
+    const { context, page } = await signedIn('admin');
+    // The example's rules keep registered Resources out, so the catalog
+    // answers here as an adopter's would with one registered as team-a.
+    await page.route(
+      url =>
+        url.pathname === '/api/catalog/entities' &&
+        url.searchParams
+          .getAll('filter')
+          .some(f => f.includes('kind=Resource')),
+      route =>
+        route.fulfill({
+          json: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Resource',
+              metadata: {
+                name: 'team-a',
+                namespace: 'default',
+                annotations: {
+                  'backstage.io/managed-by-location':
+                    'url:https://github.com/example-org/mallory/blob/main/catalog-info.yaml',
+                },
+              },
+            },
+          ],
+        }),
+    );
+    await page.goto(`${BASE}/emr-on-eks`);
+    const warning = page.getByRole('list', {
+      name: "Catalog entities that take a tenant's name",
+    });
+    await warning.waitFor({ timeout: UI_TIMEOUT });
+    assert.match(
+      (await warning.textContent()) ?? '',
+      /Tenant team-a: resource:default\/team-a, from url:https:\/\/github\.com\/example-org\/mallory/,
+    );
+    await page
+      .getByRole('button', { name: 'Show tenant team-b' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    await shot(page, '09c-admin-tenants-catalog-conflict');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, '09d-admin-tenants-catalog-conflict-390');
+    await context.close();
+  });
+});
+
+describe('the catalog a signed-in user can register locations in', () => {
+  /** A catalog file under .data/, and alice's dry run of registering it. */
+  async function registerAsAlice(name, entities) {
+    const directory = path.join(root, '.data', 'e2e-catalog');
+    await mkdir(directory, { recursive: true });
+    const target = path.join(directory, name);
+    await writeFile(
+      target,
+      entities.map(entity => JSON.stringify(entity)).join('\n---\n'),
+    );
+    const res = await fetch(`${BASE}/api/catalog/locations?dryRun=true`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${await signIn(BASE, 'alice')}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ type: 'file', target }),
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
+  it('refuses a User or Group (membership is what the policy trusts) and a Resource, and accepts a Component', async () => {
+    for (const [name, entity] of [
+      [
+        'user.yaml',
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'User',
+          metadata: { name: 'mallory' },
+          spec: { memberOf: ['platform'] },
+        },
+      ],
+      [
+        'group.yaml',
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Group',
+          metadata: { name: 'platform-too' },
+          spec: { type: 'team', children: [], members: ['alice'] },
+        },
+      ],
+      [
+        'resource.yaml',
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Resource',
+          metadata: { name: 'team-c' },
+          spec: { type: 'emr-virtual-cluster', owner: 'group:default/team-a' },
+        },
+      ],
+    ]) {
+      const refused = await registerAsAlice(name, [entity]);
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.match(
+        refused.body.error.message,
+        /is not of an allowed kind for that location/,
+      );
+    }
+    const accepted = await registerAsAlice('component.yaml', [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'alices-job' },
+        spec: {
+          type: 'spark-job',
+          lifecycle: 'experimental',
+          owner: 'group:default/team-a',
+        },
+      },
+    ]);
+    assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
   });
 });
 

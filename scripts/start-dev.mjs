@@ -282,6 +282,9 @@ if (buildReason) log('the example app is built');
 
 const env = {
   ...process.env,
+  // A local run, whatever the shell says: the dev sign-in starts only with
+  // NODE_ENV development or test (and auth.environment development).
+  NODE_ENV: 'development',
   EMR_ON_EKS_AWS_ENDPOINT: simulator.endpoint,
   EMR_ON_EKS_DATA_DIR: dataDir,
   AWS_ACCESS_KEY_ID: 'testing',

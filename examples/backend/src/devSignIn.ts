@@ -11,8 +11,10 @@
  * user `user:default/alice`, with the ownership refs of the groups she is a
  * member of, like any other provider's sign-in through the catalog.
  *
- * It is on only when `auth.providers.dev.enabled` is `true`, and it refuses
- * to start when NODE_ENV is `production`. Only the users listed in
+ * It is on only when `auth.providers.dev.enabled` is `true`, and then it
+ * starts only on a developer's machine: `auth.environment` must be
+ * `development` and NODE_ENV `development` or `test` (see
+ * {@link devSignInRefusal}). Only the users listed in
  * `auth.providers.dev.users` may be chosen.
  */
 import {
@@ -32,6 +34,37 @@ export const DEV_SIGN_IN_USER_HEADER = 'x-dev-sign-in-user';
 /** What the authenticator hands to the sign-in resolver: the chosen user's name. */
 export interface DevSignInResult {
   userName: string;
+}
+
+/** The NODE_ENV values the dev sign-in starts with: a developer's or a test's process. */
+export const DEV_SIGN_IN_NODE_ENVS: readonly string[] = ['development', 'test'];
+
+/**
+ * Why the dev sign-in must not start, or undefined when it may: only with
+ * `auth.environment: development` and NODE_ENV `development` or `test`,
+ * exactly. An allow-list, because the mistake it guards against is a
+ * deployment that forgot to say it is one: `Production`, `staging`, an
+ * unset NODE_ENV or an unset `auth.environment` all refuse.
+ */
+export function devSignInRefusal(options: {
+  authEnvironment: string | undefined;
+  nodeEnv: string | undefined;
+}): string | undefined {
+  const { authEnvironment, nodeEnv } = options;
+  if (
+    authEnvironment === 'development' &&
+    nodeEnv !== undefined &&
+    DEV_SIGN_IN_NODE_ENVS.includes(nodeEnv)
+  ) {
+    return undefined;
+  }
+  const shown = (value: string | undefined) =>
+    value === undefined ? 'unset' : JSON.stringify(value);
+  return `auth.providers.dev.enabled is true, but the dev sign-in lets anyone who can reach this backend sign in without a password as any listed user, so it starts only on a developer's machine: auth.environment must be development (it is ${shown(
+    authEnvironment,
+  )}) and NODE_ENV development or test (it is ${shown(
+    nodeEnv,
+  )}). For a local run, set both (npm start does); anywhere else, set auth.providers.dev.enabled to false and configure a real sign-in provider.`;
 }
 
 /*
@@ -121,7 +154,8 @@ export const signInAsCatalogUser: SignInResolver<DevSignInResult> = async (
 
 /**
  * The `dev` auth provider, registered only when
- * `auth.providers.dev.enabled` is true and never in production.
+ * `auth.providers.dev.enabled` is true; with it on, the backend refuses to
+ * start unless {@link devSignInRefusal} allows it.
  *
  * @public
  */
@@ -144,12 +178,15 @@ export default createBackendModule({
           );
           return;
         }
-        if (process.env.NODE_ENV === 'production') {
-          // Anyone who can reach the backend could sign in as anyone listed:
-          // a production deployment with it on is a configuration mistake.
-          throw new Error(
-            'auth.providers.dev.enabled is true but NODE_ENV is production: the dev sign-in lets anyone sign in as any listed user without a password and is for local runs only. Set auth.providers.dev.enabled to false and configure a real sign-in provider.',
-          );
+        // Anyone who can reach the backend could sign in as anyone listed:
+        // anywhere but a developer's machine, that is a configuration
+        // mistake, and a backend that does not start says so loudest.
+        const refusal = devSignInRefusal({
+          authEnvironment: config.getOptionalString('auth.environment'),
+          nodeEnv: process.env.NODE_ENV,
+        });
+        if (refusal) {
+          throw new Error(refusal);
         }
         logger.warn(
           `The dev sign-in is on: anyone who can reach this backend can sign in, without a password, as ${config

@@ -1,7 +1,8 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { isError } from '@backstage/errors';
 import type {
+  CatalogService,
   DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
@@ -13,6 +14,7 @@ import {
   Tenant,
   tenantNameSchema,
 } from '@spot-spark/plugin-emr-on-eks-common';
+import { TenantEntityGuard } from './TenantEntityGuard';
 import { tenantToEntity } from './tenantToEntity';
 
 /** Name of the provider, and the location key of its entities. */
@@ -39,6 +41,14 @@ export interface EmrOnEksTenantEntityProviderOptions {
   tenantsPageUrl?: string;
   /** Where refreshes and failures are told. */
   logger: LoggerService;
+  /**
+   * The catalog itself: a tenant's entity ref held by another source (a
+   * registered location's Resource of the same name) is removed from it, so
+   * that the tenant's own entity takes its place.
+   */
+  catalog: Pick<CatalogService, 'getEntitiesByRefs' | 'removeEntityByUid'>;
+  /** The catalog's own service credentials, which may read and remove any entity. */
+  auth: Pick<AuthService, 'getOwnServiceCredentials'>;
 }
 
 /**
@@ -47,7 +57,8 @@ export interface EmrOnEksTenantEntityProviderOptions {
  * {@link EmrOnEksTenantEntityProvider.refresh} replaces all of them (at
  * start-up and on a schedule); {@link EmrOnEksTenantEntityProvider.onEvent}
  * updates or removes the one tenant an event names, read again from the
- * backend. A tenant being offboarded has no entity.
+ * backend. A tenant being offboarded has no entity. A tenant's entity
+ * wins over any other source of the same ref, whichever came first.
  *
  * @public
  */
@@ -65,10 +76,13 @@ export class EmrOnEksTenantEntityProvider implements EntityProvider {
    * was applied: an older read never overwrites a newer one in this process.
    */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly guard: TenantEntityGuard;
 
   private constructor(
     private readonly options: EmrOnEksTenantEntityProviderOptions,
-  ) {}
+  ) {
+    this.guard = TenantEntityGuard.create(options);
+  }
 
   /** {@inheritDoc @backstage/plugin-catalog-node#EntityProvider.getProviderName} */
   getProviderName(): string {
@@ -104,6 +118,7 @@ export class EmrOnEksTenantEntityProvider implements EntityProvider {
         .filter(tenant => tenant.status.phase !== 'Deleting')
         .map(tenant => this.deferred(tenant, apiBaseUrl));
       await connection.applyMutation({ type: 'full', entities });
+      await this.reclaim(entities, connection);
       this.options.logger.info(
         `Refreshed ${entities.length} EMR on EKS tenant entities`,
       );
@@ -165,11 +180,31 @@ export class EmrOnEksTenantEntityProvider implements EntityProvider {
       return;
     }
     const apiBaseUrl = await this.options.apiBaseUrl();
+    const entity = this.deferred(tenant, apiBaseUrl);
     await connection.applyMutation({
       type: 'delta',
-      added: [this.deferred(tenant, apiBaseUrl)],
+      added: [entity],
       removed: [],
     });
+    await this.reclaim([entity], connection);
+  }
+
+  /**
+   * The catalog refused any of `entities` whose ref another source held:
+   * frees those refs and applies the entities again.
+   */
+  private async reclaim(
+    entities: DeferredEntity[],
+    connection: EntityProviderConnection,
+  ) {
+    const freed = await this.guard.reclaim(entities);
+    if (freed.length > 0) {
+      await connection.applyMutation({
+        type: 'delta',
+        added: freed,
+        removed: [],
+      });
+    }
   }
 
   /** The tenant, or undefined when the backend answers 404. */

@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   EMR_ON_EKS_TENANT_EVENTS_TOPIC,
@@ -39,6 +42,7 @@ export const catalogModuleEmrOnEksTenants = createBackendModule({
         auth: coreServices.auth,
         events: eventsServiceRef,
         rootLifecycle: coreServices.rootLifecycle,
+        catalogApi: catalogServiceRef,
       },
       async init({
         catalog,
@@ -49,6 +53,7 @@ export const catalogModuleEmrOnEksTenants = createBackendModule({
         auth,
         events,
         rootLifecycle,
+        catalogApi,
       }) {
         const settings = readProviderSettings(config);
         const client = new EmrOnEksClient({
@@ -74,6 +79,10 @@ export const catalogModuleEmrOnEksTenants = createBackendModule({
           pageSize: settings.pageSize,
           tenantsPageUrl: settings.tenantsPageUrl,
           logger,
+          // The catalog's own API, to free a tenant's entity ref that
+          // another source took.
+          catalog: catalogApi,
+          auth,
         });
         catalog.addEntityProvider(provider);
 

@@ -10,6 +10,7 @@ import {
   ANNOTATION_EMR_ON_EKS_TENANT,
   ANNOTATION_EMR_ON_EKS_VIRTUAL_CLUSTER_ID,
   Tenant,
+  TENANT_ENTITY_LOCATION_TYPE,
 } from '@spot-spark/plugin-emr-on-eks-common';
 
 /** The `spec.type` of the Resource of a tenant. @public */
@@ -47,7 +48,9 @@ export function tenantToEntity(
   tenant: Tenant,
   options: TenantEntityOptions,
 ): Entity {
-  const location = `emr-on-eks:${
+  // A location type only an entity provider can give: the catalog sets
+  // url: or file: on what it reads from a location.
+  const location = `${TENANT_ENTITY_LOCATION_TYPE}:${
     options.apiBaseUrl
   }/tenants/${encodeURIComponent(tenant.name)}`;
   const annotations: Record<string, string> = {

@@ -954,9 +954,12 @@ describe('start-up (fast tier)', () => {
     expect(warnings).toContainEqual(
       expect.stringContaining('permission.enabled is not true'),
     );
-    // No catalog plugin runs here: entity refs cannot be checked, and it says so.
+    // No catalog plugin runs here (its API answers 404): entity refs cannot
+    // be checked, and it says so.
     expect(warnings).toContainEqual(
-      expect.stringContaining('No software catalog answered'),
+      expect.stringContaining(
+        'No software catalog is installed (its API answered 404)',
+      ),
     );
   });
 });

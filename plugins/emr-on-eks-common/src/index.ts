@@ -126,5 +126,9 @@ export type {
   TenantSpec,
   TenantSpecInput,
 } from './tenant';
+export {
+  TENANT_ENTITY_LOCATION_TYPE,
+  isTenantEntityFromEmrOnEks,
+} from './tenantEntity';
 export { formatIssues, zodIssues } from './validation';
 export type { FieldIssue, ParseResult } from './validation';

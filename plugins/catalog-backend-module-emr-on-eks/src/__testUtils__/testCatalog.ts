@@ -1,4 +1,10 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+  createBackendPlugin,
+  createServiceFactory,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   Entity,
   entityEnvelopeSchemaValidator,
@@ -6,6 +12,7 @@ import {
 } from '@backstage/catalog-model';
 import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import {
+  catalogLocationsExtensionPoint,
   catalogProcessingExtensionPoint,
   CatalogProcessingExtensionPoint,
   EntityProvider,
@@ -121,3 +128,51 @@ export function eventsHandle(receive: (events: EventsService) => void) {
     },
   });
 }
+
+/** What a {@link recordingRootLogger} was told, one `<level> <message>` a line. */
+export type LogLines = string[];
+
+/** A logger keeping every line in `lines`, children included (and printing nothing). */
+export function recordingLogger(lines: LogLines): LoggerService {
+  type Meta = Parameters<LoggerService['child']>[0];
+  const record = (level: string) => (message: string, extra?: Error | Meta) => {
+    lines.push(`${level} ${message}`);
+    if (extra instanceof Error) {
+      lines.push(`${level} ${extra}`);
+    }
+  };
+  const logger: LoggerService = {
+    error: record('error'),
+    warn: record('warn'),
+    info: record('info'),
+    debug: record('debug'),
+    child: () => logger,
+  };
+  return logger;
+}
+
+/** The backend's root logger as a {@link recordingLogger}. */
+export function recordingRootLogger(lines: LogLines) {
+  return createServiceFactory({
+    service: coreServices.rootLogger,
+    deps: {},
+    factory: () => recordingLogger(lines),
+  });
+}
+
+/**
+ * A catalog module letting users register `file` locations besides `url`
+ * ones, so a test can register a catalog file of its own.
+ */
+export const fileLocationsModule = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'test-file-locations',
+  register(reg) {
+    reg.registerInit({
+      deps: { locations: catalogLocationsExtensionPoint },
+      async init({ locations }) {
+        locations.setAllowedLocationTypes(['url', 'file']);
+      },
+    });
+  },
+});

@@ -212,6 +212,12 @@ export interface EmrOnEksBackendOptions {
    * across every backend sharing it.
    */
   scheduler?: 'capture' | 'real';
+  /**
+   * `mock` (the default): every plugin's catalog service is an in-memory
+   * catalog of `CATALOG_ENTITIES`. `default`: Backstage's own (the catalog's
+   * REST API through discovery), for a backend with the real catalog plugin.
+   */
+  catalogService?: 'mock' | 'default';
 }
 
 /**
@@ -261,7 +267,9 @@ export async function startEmrOnEksBackendWith(
             }),
           ]
         : []),
-      catalogServiceMock.factory({ entities: CATALOG_ENTITIES }),
+      ...(options.catalogService === 'default'
+        ? []
+        : [catalogServiceMock.factory({ entities: CATALOG_ENTITIES })]),
       ...(options.extraFeatures ?? []),
     ],
   });

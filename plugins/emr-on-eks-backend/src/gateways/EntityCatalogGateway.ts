@@ -2,12 +2,16 @@ import type {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import { isError, ServiceUnavailableError } from '@backstage/errors';
 import { ANNOTATION_EMR_ON_EKS_TENANT } from '@spot-spark/plugin-emr-on-eks-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
 /** What the catalog says about an entity a job run is attributed to. */
 export type EntityLookup =
-  /** No catalog is installed or reachable: entity refs cannot be checked. */
+  /**
+   * No catalog plugin is installed (the catalog's API answers 404):
+   * entity refs cannot be checked.
+   */
   | { kind: 'no-catalog' }
   /** No such entity, or the caller may not see it. */
   | { kind: 'missing' }
@@ -16,7 +20,8 @@ export type EntityLookup =
 
 /**
  * The software catalog, asked with the caller's credentials, so an entity
- * the caller may not see counts as missing.
+ * the caller may not see counts as missing. A catalog that cannot be asked
+ * (unreachable, failing) is a `ServiceUnavailableError`, never an answer.
  */
 export interface EntityCatalogGateway {
   lookup(
@@ -25,9 +30,28 @@ export interface EntityCatalogGateway {
   ): Promise<EntityLookup>;
 }
 
+/** What a probe of the catalog found. */
+export type CatalogProbe = 'installed' | 'not-installed' | 'unreachable';
+
+/** A 404 of the catalog's API: no catalog plugin at the discovered URL. */
+function isNotFound(error: unknown): boolean {
+  // By name and status: the client may hold another copy of the errors package.
+  return (
+    isError(error) &&
+    error.name === 'ResponseError' &&
+    (error as { statusCode?: number }).statusCode === 404
+  );
+}
+
 /** {@link EntityCatalogGateway} on Backstage's catalog service. */
 export class BackstageEntityCatalogGateway implements EntityCatalogGateway {
-  private available: boolean | undefined;
+  /**
+   * Set once the catalog has answered: from then on a failed call is an
+   * outage. Nothing else is remembered, so a catalog that was down or not
+   * yet installed is asked again on the next lookup.
+   */
+  private installed = false;
+  private lastProbe: CatalogProbe | undefined;
 
   constructor(
     private readonly catalog: CatalogService,
@@ -35,33 +59,58 @@ export class BackstageEntityCatalogGateway implements EntityCatalogGateway {
   ) {}
 
   /**
-   * Whether a catalog answers, asked once every plugin has started (a
-   * missing catalog plugin answers 404 to every call, which would read as
-   * "no such entity" for each lookup).
+   * Whether a catalog answers: at start-up (to warn early) and before each
+   * lookup until one has answered. Needed because a missing catalog plugin
+   * answers 404 to every call, which `getEntityByRef` reads as "no such
+   * entity".
    */
-  async probe(credentials: BackstageCredentials): Promise<boolean> {
+  async probe(credentials: BackstageCredentials): Promise<CatalogProbe> {
+    let result: CatalogProbe;
+    let reason = '';
     try {
-      await this.catalog.getEntities({ limit: 1 }, { credentials });
-      this.available = true;
-    } catch (error) {
-      this.available = false;
-      this.logger.warn(
-        `No software catalog answered (${error}): job runs' entityRef is checked only for its form, so a run can be attributed to any entity. Install the catalog backend to check that entityRef names an entity with the annotation ${ANNOTATION_EMR_ON_EKS_TENANT} of the run's tenant.`,
+      await this.catalog.getEntities(
+        { limit: 1, fields: ['kind'] },
+        { credentials },
       );
+      this.installed = true;
+      result = 'installed';
+    } catch (error) {
+      result = isNotFound(error) ? 'not-installed' : 'unreachable';
+      reason = String(error);
     }
-    return this.available;
+    // Told when it changes, not on every lookup.
+    if (result !== this.lastProbe) {
+      this.lastProbe = result;
+      if (result === 'not-installed') {
+        this.logger.warn(
+          `No software catalog is installed (its API answered 404): job runs' entityRef is checked only for its form, so a run can be attributed to any entity. Install the catalog backend to check that entityRef names an entity with the annotation ${ANNOTATION_EMR_ON_EKS_TENANT} of the run's tenant.`,
+        );
+      } else if (result === 'unreachable') {
+        this.logger.warn(
+          `The software catalog did not answer (${reason}): job runs with an entityRef are refused with 503 until it does; it is asked again on the next one.`,
+        );
+      } else {
+        this.logger.info(
+          "The software catalog answers: job runs' entityRef is checked against it",
+        );
+      }
+    }
+    return result;
   }
 
   async lookup(
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<EntityLookup> {
-    if (this.available === false) {
+    if (!(await this.answers(credentials, `entityRef ${entityRef}`))) {
       return { kind: 'no-catalog' };
     }
-    const entity = await this.catalog.getEntityByRef(entityRef, {
-      credentials,
-    });
+    let entity;
+    try {
+      entity = await this.catalog.getEntityByRef(entityRef, { credentials });
+    } catch (error) {
+      throw this.unavailableFor(`entityRef ${entityRef}`, error);
+    }
     if (!entity) {
       return { kind: 'missing' };
     }
@@ -69,5 +118,33 @@ export class BackstageEntityCatalogGateway implements EntityCatalogGateway {
       kind: 'found',
       tenant: entity.metadata.annotations?.[ANNOTATION_EMR_ON_EKS_TENANT],
     };
+  }
+
+  /**
+   * Whether a catalog is there to ask (false: none is installed); a catalog
+   * that does not answer is a ServiceUnavailableError saying what could not
+   * be checked. Probed until it has answered once.
+   */
+  private async answers(
+    credentials: BackstageCredentials,
+    what: string,
+  ): Promise<boolean> {
+    if (this.installed) {
+      return true;
+    }
+    const probe = await this.probe(credentials);
+    if (probe === 'unreachable') {
+      throw this.unavailableFor(what);
+    }
+    return probe === 'installed';
+  }
+
+  /** Refuses rather than answer what nobody checked. */
+  private unavailableFor(what: string, cause?: unknown) {
+    return new ServiceUnavailableError(
+      `The software catalog did not answer${
+        cause ? ` (${cause})` : ''
+      }, so ${what} cannot be checked; try again later`,
+    );
   }
 }

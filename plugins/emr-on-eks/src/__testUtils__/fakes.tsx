@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, EntityProvider } from '@backstage/plugin-catalog-react';
 import {
   PermissionApi,
   permissionApiRef,
@@ -601,6 +601,8 @@ export function Providers(props: {
   /** Where the CSV download fetches from. */
   fetchApi?: FetchApi;
   entity?: Entity;
+  /** The catalog the tenants page checks tenants' names in; none when left out. */
+  catalogApi?: typeof catalogApiRef.T;
   children: ReactNode;
 }) {
   const content = props.entity ? (
@@ -615,6 +617,9 @@ export function Providers(props: {
         [permissionApiRef, props.permissions ?? fakePermissionApi()],
         ...(props.fetchApi
           ? [[fetchApiRef, props.fetchApi] as const]
+          : ([] as const)),
+        ...(props.catalogApi
+          ? [[catalogApiRef, props.catalogApi] as const]
           : ([] as const)),
       ]}
     >

@@ -6,4 +6,5 @@ export { useJobRuns } from './useJobRuns';
 export type { JobRunScope } from './useJobRuns';
 export { useReloadableAsync } from './useReloadableAsync';
 export { useTenant, useTenantAudit, useTenants } from './useTenants';
+export { useTenantEntityConflicts } from './useTenantEntityConflicts';
 export { useStableItems } from './useStableItems';

@@ -10,6 +10,9 @@ import {
   Providers,
   readOnlyPolicy,
 } from '../../__testUtils__/fakes';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { EmrOnEksPage } from './EmrOnEksPage';
 
 function failingTenant() {
@@ -36,10 +39,14 @@ function failingTenant() {
   return tenant;
 }
 
-async function renderPage(api: FakeEmrOnEksApi, routeEntries?: string[]) {
+async function renderPage(
+  api: FakeEmrOnEksApi,
+  routeEntries?: string[],
+  catalogApi?: typeof catalogApiRef.T,
+) {
   const permissions = fakePermissionApi(readOnlyPolicy);
   await renderInTestApp(
-    <Providers api={api} permissions={permissions}>
+    <Providers api={api} permissions={permissions} catalogApi={catalogApi}>
       <EmrOnEksPage />
     </Providers>,
     { routeEntries },
@@ -272,5 +279,79 @@ describe('<EmrOnEksPage />', () => {
     expect(
       screen.queryByRole('button', { name: 'Offboard' }),
     ).not.toBeInTheDocument();
+  });
+
+  describe("a catalog Resource that takes a tenant's name", () => {
+    /** A Resource of that name, read by the catalog from `location`. */
+    const resource = (name: string, location: string): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name,
+        namespace: 'default',
+        annotations: { 'backstage.io/managed-by-location': location },
+      },
+      spec: { type: 'emr-virtual-cluster', owner: 'group:default/team-b' },
+    });
+    const REGISTERED =
+      'url:https://github.com/mallory/x/blob/main/catalog-info.yaml';
+
+    it('is named in a warning above the tenants, with where it was registered', async () => {
+      const api = new FakeEmrOnEksApi();
+      api.tenants = [aTenant(), aTenant({ name: 'team-b' })];
+      await renderPage(
+        api,
+        undefined,
+        catalogApiMock({
+          entities: [
+            resource('team-a', REGISTERED),
+            resource(
+              'team-b',
+              'emr-on-eks:http://localhost:7007/api/emr-on-eks/tenants/team-b',
+            ),
+          ],
+        }),
+      );
+
+      expect(
+        await screen.findByText(
+          'Warning: A catalog entity takes the name of tenant team-a',
+        ),
+      ).toBeInTheDocument();
+      const list = screen.getByRole('list', {
+        name: "Catalog entities that take a tenant's name",
+      });
+      expect(within(list).getAllByRole('listitem')).toHaveLength(1);
+      expect(list).toHaveTextContent(
+        `Tenant team-a: resource:default/team-a, from ${REGISTERED}`,
+      );
+      expect(
+        screen.getByRole('table', { name: 'Tenants' }),
+      ).toBeInTheDocument();
+    });
+
+    it('says so when the catalog could not be asked, rather than nothing', async () => {
+      const api = new FakeEmrOnEksApi();
+      api.tenants = [aTenant()];
+      await renderPage(
+        api,
+        undefined,
+        catalogApiMock.mock({
+          getEntities: async () => {
+            throw new Error('catalog answered 503');
+          },
+        }),
+      );
+      expect(
+        await screen.findByText(
+          "The catalog could not be checked for entities that take a tenant's name",
+          { exact: false },
+        ),
+      ).toBeInTheDocument();
+      expect(screen.getByText('catalog answered 503')).toBeInTheDocument();
+      expect(
+        screen.getByRole('table', { name: 'Tenants' }),
+      ).toBeInTheDocument();
+    });
   });
 });

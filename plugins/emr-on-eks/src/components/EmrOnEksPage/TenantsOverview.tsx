@@ -7,6 +7,7 @@ import Grid from '@material-ui/core/Grid';
 import { useCallback } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useCursorPager, useTenants } from '../../hooks';
+import { TenantCatalogConflicts } from '../TenantCatalogConflicts';
 import { TenantDetail } from '../TenantDetail';
 import { TenantsTable } from '../TenantsTable';
 import { Pager } from '../Pager';
@@ -53,7 +54,14 @@ export function TenantsOverview(props: TenantsOverviewProps) {
       />
     );
   } else {
-    list = <TenantsTable tenants={tenants.value.items} onSelect={select} />;
+    list = (
+      <>
+        <TenantCatalogConflicts
+          tenants={tenants.value.items.map(tenant => tenant.name)}
+        />
+        <TenantsTable tenants={tenants.value.items} onSelect={select} />
+      </>
+    );
   }
 
   return (

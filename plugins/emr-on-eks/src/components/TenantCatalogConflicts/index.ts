@@ -1,0 +1,1 @@
+export { TenantCatalogConflicts } from './TenantCatalogConflicts';
