@@ -57,9 +57,10 @@ async function onboard(
   { api, server }: Pick<Backend, 'api' | 'server'>,
   body: object,
   user: string,
+  query = '',
 ) {
   await api()
-    .post(`${BASE}/tenants`)
+    .post(`${BASE}/tenants${query}`)
     .set('Authorization', as(user))
     .send(body)
     .expect(202);
@@ -739,11 +740,18 @@ describe('tenant identity and history (fast tier)', () => {
       .expect(202);
     await waitForTenant(backend.server, 'team-a', ['gone'], ADMIN);
 
-    // Another team takes the name.
+    // Another team takes the name: only when the platform gives it.
+    const taken = { ...TEAM_B, name: 'team-a', namespace: 'team-a-2' };
+    await api()
+      .post(`${BASE}/tenants`)
+      .set('Authorization', as(USERS.bob))
+      .send(taken)
+      .expect(409);
     const second = await onboard(
       backend,
-      { ...TEAM_B, name: 'team-a', namespace: 'team-a-2' },
-      USERS.bob,
+      taken,
+      USERS.admin,
+      '?reassignReason=team-a%20left%3B%20team-b%20took%20the%20name',
     );
     expect(second.uid).not.toBe(first.uid);
     expect(second.status.assetsPrefix).toContain(

@@ -103,10 +103,10 @@ async function start() {
 
 type World = Awaited<ReturnType<typeof start>>;
 
-async function onboard(world: World, body: object, user: string) {
+async function onboard(world: World, body: object, user: string, query = '') {
   const res = await world
     .api()
-    .post(`${BASE}/tenants`)
+    .post(`${BASE}/tenants${query}`)
     .set('Authorization', user)
     .send(body);
   expect(res.status).toBe(202);
@@ -181,9 +181,14 @@ describe('chargeback over a tenant history', () => {
       await waitForTenant(world.server, 'team-b', ['gone'], ADMIN);
     });
     // analytics-a takes its namespace on the morning of P3, given to team-a
-    // by an admin.
+    // by an admin (team-b's namespace is reserved for team-b otherwise).
     const n = await asOf(at(P3, '09:00:00'), () =>
-      onboard(world, ANALYTICS_A, ADMIN),
+      onboard(
+        world,
+        ANALYTICS_A,
+        ADMIN,
+        '?reassignReason=team-b%20handed%20its%20namespace%20to%20team-a',
+      ),
     );
     analyticsUid = n.uid;
     ids = {
@@ -351,8 +356,14 @@ describe('chargeback over a tenant history', () => {
         amount: 0.9,
       }),
     ];
-    // A new team-b, in a namespace of its own, after all that.
-    await onboard(world, { ...TEAM_B, namespace: 'team-b-2' }, BOB);
+    // A new team-b, in a namespace of its own, after all that (the name
+    // is analytics-a's namespace now: the platform gives it back).
+    await onboard(
+      world,
+      { ...TEAM_B, namespace: 'team-b-2' },
+      ADMIN,
+      '?reassignReason=team-b%20is%20back',
+    );
     await refresh(world, P1, TODAY);
   });
 

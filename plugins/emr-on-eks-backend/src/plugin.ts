@@ -72,6 +72,14 @@ export function createEmrOnEksPlugin(
           const gateways = new ClusterGatewayRegistry(cluster =>
             createGateways({ cluster, settings, logger: deps.logger }),
           );
+          const catalog = new BackstageEntityCatalogGateway(
+            deps.catalog,
+            deps.logger,
+          );
+          // Once every plugin has started, see whether a catalog answers.
+          deps.lifecycle.addStartupHook(async () => {
+            await catalog.probe(await deps.auth.getOwnServiceCredentials());
+          });
           const tenants = TenantService.create({
             settings,
             store,
@@ -82,14 +90,12 @@ export function createEmrOnEksPlugin(
               events: deps.events,
               logger: deps.logger,
             }),
-          });
-          const catalog = new BackstageEntityCatalogGateway(
-            deps.catalog,
-            deps.logger,
-          );
-          // Once every plugin has started, see whether a catalog answers.
-          deps.lifecycle.addStartupHook(async () => {
-            await catalog.probe(await deps.auth.getOwnServiceCredentials());
+            // A team's group name is its own to take.
+            groupsNamed: async names =>
+              catalog.groupsNamed(
+                names,
+                await deps.auth.getOwnServiceCredentials(),
+              ),
           });
           const jobRuns = new JobRunStore(db);
           const jobs = JobService.create({

@@ -111,7 +111,16 @@ export interface EmrOnEksApi {
   /** One tenant; 404 when it is unknown or hidden. */
   getTenant(name: string): Promise<Tenant>;
   /** Onboards a tenant (202: reconciled in the background). */
-  createTenant(spec: TenantSpecInput): Promise<Tenant>;
+  createTenant(
+    spec: TenantSpecInput,
+    options?: {
+      /**
+       * Platform admins: why a name or namespace reserved for another owner
+       * goes to this tenant's owner (kept in the audit trail).
+       */
+      reassignReason?: string;
+    },
+  ): Promise<Tenant>;
   /** `generation`: the tenant version the change is based on (a 409 if it moved on). */
   updateTenant(
     name: string,
@@ -216,8 +225,14 @@ export class EmrOnEksClient implements EmrOnEksApi {
   }
 
   /** {@inheritDoc EmrOnEksApi.createTenant} */
-  createTenant(spec: TenantSpecInput): Promise<Tenant> {
-    return this.request('POST', ['tenants'], { body: spec });
+  createTenant(
+    spec: TenantSpecInput,
+    options: { reassignReason?: string } = {},
+  ): Promise<Tenant> {
+    return this.request('POST', ['tenants'], {
+      body: spec,
+      query: { reassignReason: options.reassignReason },
+    });
   }
 
   /** {@inheritDoc EmrOnEksApi.updateTenant} */

@@ -169,24 +169,39 @@ export function jobRequest(input: Record<string, unknown> = {}): JobRunRequest {
   return parsed.data;
 }
 
-/** Catalog components of the test tenants, annotated with their tenant. */
+/**
+ * The test organisation's groups (team-c has no tenant yet), and catalog
+ * components of the test tenants, annotated with their tenant.
+ */
 export const CATALOG_ENTITIES: Entity[] = [
-  ['daily-sales', 'team-a'],
-  ['hourly-clicks', 'team-b'],
-  ['unannotated', undefined],
-].map(([name, tenant]) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: name!,
-    namespace: 'default',
-    ...(tenant
-      ? { annotations: { [ANNOTATION_EMR_ON_EKS_TENANT]: tenant } }
-      : {}),
-  },
-  spec: {
-    type: 'service',
-    lifecycle: 'production',
-    owner: `group:default/${tenant ?? 'nobody'}`,
-  },
-}));
+  ...['team-a', 'team-b', 'team-c'].map(
+    (name): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name, namespace: 'default' },
+      spec: { type: 'team', children: [] },
+    }),
+  ),
+  ...[
+    ['daily-sales', 'team-a'],
+    ['hourly-clicks', 'team-b'],
+    ['unannotated', undefined],
+  ].map(
+    ([name, tenant]): Entity => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: name!,
+        namespace: 'default',
+        ...(tenant
+          ? { annotations: { [ANNOTATION_EMR_ON_EKS_TENANT]: tenant } }
+          : {}),
+      },
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: `group:default/${tenant ?? 'nobody'}`,
+      },
+    }),
+  ),
+];

@@ -34,6 +34,31 @@ const DAILY_SALES: Entity = {
   spec: { type: 'spark-job', lifecycle: 'production', owner: 'team-a' },
 };
 
+const group = (name: string, namespace: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace },
+  spec: { type: 'team', children: [] },
+});
+const GROUPS = [group('Team-C', 'default'), group('team-c', 'eng')];
+
+/**
+ * The catalog's filter as its REST API reads it: `key=value` pairs, values
+ * of one key any of them, case-insensitive.
+ */
+function matches(filter: string) {
+  const wanted = new Map<string, string[]>();
+  for (const part of filter.split(',')) {
+    const [key, value] = part.split('=').map(decodeURIComponent);
+    wanted.set(key, [...(wanted.get(key) ?? []), value.toLowerCase()]);
+  }
+  return (entity: Entity) =>
+    [...wanted].every(([key, values]) => {
+      const actual = key === 'kind' ? entity.kind : entity.metadata.name;
+      return values.includes(actual.toLowerCase());
+    });
+}
+
 /**
  * The catalog's URL: down (nothing listens), `no-catalog-plugin` (a
  * Backstage backend without the catalog answers 404 to every path under
@@ -75,6 +100,11 @@ class CatalogUrl {
         });
       if (this.mode === 'no-catalog-plugin') {
         notFound();
+      } else if (
+        url.pathname === '/api/catalog/entities' &&
+        url.searchParams.has('filter')
+      ) {
+        send(200, GROUPS.filter(matches(url.searchParams.get('filter')!)));
       } else if (url.pathname === '/api/catalog/entities') {
         send(
           200,
@@ -206,5 +236,31 @@ describe('BackstageEntityCatalogGateway', () => {
     await expect(
       catalog.lookup('component:default/daily-sales', ALICE),
     ).resolves.toEqual({ kind: 'found', tenant: 'team-a' });
+  });
+
+  it('names the groups called like each name, in any namespace and case, and refuses with 503 when the catalog is down', async () => {
+    catalogUrl = await CatalogUrl.reserve();
+    await catalogUrl.listen('up');
+    const catalog = await gateway();
+    await expect(
+      catalog.groupsNamed(['team-c', 'free'], SERVICE),
+    ).resolves.toEqual({
+      'team-c': ['group:default/team-c', 'group:eng/team-c'],
+      free: [],
+    });
+    await catalogUrl.down();
+    await expect(
+      catalog.groupsNamed(['team-c'], SERVICE),
+    ).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringMatching(
+        /^The software catalog did not answer.*, so whether team-c name a group cannot be checked; try again later$/,
+      ),
+    });
+    // No catalog at all: no group to keep a name for.
+    await backendStop?.();
+    await catalogUrl.listen('no-catalog-plugin');
+    const none = await gateway();
+    await expect(none.groupsNamed(['team-c'], SERVICE)).resolves.toEqual({});
   });
 });

@@ -28,6 +28,16 @@ export interface EntityCatalogGateway {
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<EntityLookup>;
+  /**
+   * The refs of the catalog's groups called by each of the names (any
+   * namespace, any case), asked with the plugin's own credentials: whether a
+   * name is a team's is the platform's question, not the caller's view.
+   * None when no catalog is installed.
+   */
+  groupsNamed(
+    names: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Record<string, string[]>>;
 }
 
 /** What a probe of the catalog found. */
@@ -118,6 +128,44 @@ export class BackstageEntityCatalogGateway implements EntityCatalogGateway {
       kind: 'found',
       tenant: entity.metadata.annotations?.[ANNOTATION_EMR_ON_EKS_TENANT],
     };
+  }
+
+  async groupsNamed(
+    names: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Record<string, string[]>> {
+    const what = `whether ${names.join(', ')} name a group`;
+    if (!(await this.answers(credentials, what))) {
+      return {};
+    }
+    let items;
+    try {
+      // Group names are case-insensitive in the catalog; the filter is too.
+      ({ items } = await this.catalog.getEntities(
+        {
+          filter: { kind: 'group', 'metadata.name': names },
+          fields: ['kind', 'metadata.name', 'metadata.namespace'],
+        },
+        { credentials },
+      ));
+    } catch (error) {
+      throw this.unavailableFor(what, error);
+    }
+    const result: Record<string, string[]> = {};
+    for (const name of names) {
+      result[name] = items
+        .filter(
+          entity =>
+            entity.metadata.name.toLocaleLowerCase('en-US') ===
+            name.toLocaleLowerCase('en-US'),
+        )
+        .map(entity =>
+          `group:${entity.metadata.namespace ?? 'default'}/${
+            entity.metadata.name
+          }`.toLocaleLowerCase('en-US'),
+        );
+    }
+    return result;
   }
 
   /**

@@ -190,14 +190,7 @@ export class ApiAccess {
     const { principal } = credentials as BackstageCredentials<{
       type: string;
     }>;
-    if (principal.type !== 'user') {
-      return;
-    }
-    const [decision] = await this.options.permissions.authorizeConditional(
-      [{ permission: emrOnEksTenantGuardrailsUpdatePermission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.ALLOW) {
+    if (principal.type !== 'user' || (await this.isPlatform(credentials))) {
       return;
     }
     const { ownershipEntityRefs } = await this.options.userInfo.getUserInfo(
@@ -215,6 +208,18 @@ export class ApiAccess {
         )}), not ${owner}; a platform admin onboards tenants for other teams`,
       );
     }
+  }
+
+  /**
+   * Whether the caller acts for the platform: it may set every tenant's
+   * guardrails (unconditionally, not only on some tenants).
+   */
+  async isPlatform(credentials: BackstageCredentials): Promise<boolean> {
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission: emrOnEksTenantGuardrailsUpdatePermission }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
   }
 
   /** Runs a mutation inside an auditor event, so failures are audited too. */

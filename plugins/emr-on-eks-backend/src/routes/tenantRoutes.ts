@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   emrOnEksTenantCreatePermission,
   changedGuardedFields,
@@ -28,14 +28,36 @@ const pageQuerySchema = z
   })
   .strict();
 
-export function parsePageQuery(query: unknown) {
-  const parsed = pageQuerySchema.safeParse(query);
+/**
+ * `POST /tenants?reassignReason=`: why a platform admin gives a reserved
+ * name or namespace to the new tenant's owner (kept in the audit trail).
+ */
+const createQuerySchema = z
+  .object({
+    reassignReason: z
+      .string()
+      .trim()
+      .min(3, { message: 'must say why, in at least 3 characters' })
+      .max(500)
+      .optional(),
+  })
+  .strict();
+
+function parseQuery<T extends z.ZodType>(
+  schema: T,
+  query: unknown,
+): z.output<T> {
+  const parsed = schema.safeParse({ ...(query as object) });
   if (!parsed.success) {
     throw new InputError(
       `Invalid query: ${formatIssues(zodIssues(parsed.error))}`,
     );
   }
   return parsed.data;
+}
+
+export function parsePageQuery(query: unknown) {
+  return parseQuery(pageQuerySchema, query);
 }
 
 function parseSpecOrThrow(body: unknown) {
@@ -90,12 +112,32 @@ export function addTenantRoutes(
     const tenant = await access.audited(
       req,
       'tenant-create',
-      { tenant: String(req.body?.name ?? '') },
+      {
+        tenant: String(req.body?.name ?? ''),
+        ...(typeof req.query.reassignReason === 'string'
+          ? { reassignReason: req.query.reassignReason }
+          : {}),
+      },
       async () => {
         await access.requireBasic(emrOnEksTenantCreatePermission, credentials);
+        const { reassignReason } = parseQuery(createQuerySchema, req.query);
         const spec = parseSpecOrThrow(req.body);
         await access.requireMayOwn(spec.owner, credentials);
-        return tenants.createTenant(spec, actorOf(credentials));
+        // Giving a reserved name to another owner is the platform's call.
+        if (
+          reassignReason !== undefined &&
+          !(await access.isPlatform(credentials))
+        ) {
+          throw new NotAllowedError(
+            `reassignReason: only a platform admin (${emrOnEksTenantGuardrailsUpdatePermission.name}) gives a reserved name to another owner`,
+          );
+        }
+        return tenants.createTenant(spec, actorOf(credentials), {
+          reassign:
+            reassignReason === undefined
+              ? undefined
+              : { reason: reassignReason },
+        });
       },
     );
     res.status(202).location(`tenants/${tenant.name}`).json(tenant);

@@ -93,7 +93,7 @@ export class JobService {
     syncStates: JobSyncStore;
     tenants: TenantStore;
     jobRunsFor: (cluster: ClusterSettings) => JobRunGateway;
-    catalog: EntityCatalogGateway;
+    catalog: Pick<EntityCatalogGateway, 'lookup'>;
     logger: LoggerService;
   }): JobService {
     return new JobService(
@@ -113,7 +113,7 @@ export class JobService {
     private readonly syncStates: JobSyncStore,
     private readonly tenants: TenantStore,
     private readonly jobRunsFor: (cluster: ClusterSettings) => JobRunGateway,
-    private readonly catalog: EntityCatalogGateway,
+    private readonly catalog: Pick<EntityCatalogGateway, 'lookup'>,
     private readonly logger: LoggerService,
   ) {}
 

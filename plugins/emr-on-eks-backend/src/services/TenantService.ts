@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { clusterOfTenant } from '../config';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
 import { guardrailViolations } from '../domain/guardrails';
+import { nameConflicts, type NameConflict } from '../domain/nameReservation';
 import { redactIdentifiers } from '../domain/redact';
 import { buildTenantPlan, checkSpecAgainstSettings } from '../domain/plan';
 import type { ClusterGateways } from '../gateways/ClusterGateways';
@@ -26,6 +27,11 @@ import type {
 import { RECONCILE_STEP_LIST, ReconcileStep } from './reconcileSteps';
 import { IGNORED_TENANT_CHANGES, TenantChanges } from './TenantChanges';
 import { LeaseLostError, TenantLease } from './TenantLease';
+
+/** The refs of the catalog groups called by each name (absent: none). */
+export type GroupsNamed = (
+  names: string[],
+) => Promise<Record<string, string[]>>;
 
 /** Who asked for a change: a user or service ref, or the scheduler. */
 export type Actor = string;
@@ -59,6 +65,11 @@ export class TenantService {
     steps?: ReconcileStep[];
     /** Told of every change of a tenant (the catalog provider listens). */
     changes?: TenantChanges;
+    /**
+     * The refs of the catalog groups called by each of the names (a group's
+     * name is reserved for it); none when no catalog is installed.
+     */
+    groupsNamed?: GroupsNamed;
   }): TenantService {
     return new TenantService(
       options.settings,
@@ -67,6 +78,7 @@ export class TenantService {
       options.logger,
       options.steps ?? RECONCILE_STEP_LIST,
       options.changes ?? IGNORED_TENANT_CHANGES,
+      options.groupsNamed ?? (async () => ({})),
     );
   }
 
@@ -83,18 +95,49 @@ export class TenantService {
     private readonly logger: LoggerService,
     private readonly steps: ReconcileStep[],
     private readonly changes: TenantChanges,
+    private readonly groupsNamed: GroupsNamed,
   ) {}
 
-  /** Validates against the settings, stores the tenant and starts onboarding. */
-  async createTenant(spec: TenantSpec, actor: Actor): Promise<Tenant> {
+  /**
+   * Validates against the settings, stores the tenant and starts onboarding.
+   * A name or namespace that another owner holds or held last, or that is
+   * another catalog group's name, is a ConflictError, unless `reassign`
+   * says why a platform admin gives it to this owner (audited).
+   */
+  async createTenant(
+    spec: TenantSpec,
+    actor: Actor,
+    options: { reassign?: { reason: string } } = {},
+  ): Promise<Tenant> {
     const check = this.assertFitsSettings(spec);
+    const groups = await this.groupsNamed([
+      ...new Set([spec.name, spec.namespace]),
+    ]);
+    let given: NameConflict[] = [];
     const tenant = await this.store.insertTenant({
       spec,
       createdBy: actor,
       check,
+      names: uses => {
+        given = nameConflicts(spec, uses, groups);
+        if (given.length > 0 && !options.reassign) {
+          throw new ConflictError(formatIssues(given));
+        }
+      },
     });
     this.changed(tenant);
     await this.audit(tenant, actor, 'tenant.create', 'accepted');
+    if (given.length > 0) {
+      await this.audit(
+        tenant,
+        actor,
+        'tenant.name.reassign',
+        'succeeded',
+        `gave ${given
+          .map(c => `${c.path} "${spec[c.path]}" (${c.kind})`)
+          .join(' and ')} to ${spec.owner}: ${options.reassign!.reason}`,
+      );
+    }
     this.reconcileInBackground(spec.name, actor);
     return this.withRegion(tenant);
   }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CostIncarnation } from '../domain/costs/incarnations';
+import type { NameUse } from '../domain/nameReservation';
 import { chunks, toDate } from './database';
 
 /** An incarnation as stored: everything but the region, which config knows. */
@@ -23,6 +24,39 @@ export async function recordVirtualCluster(
     })
     .onConflict(['tenant_uid', 'virtual_cluster_id'])
     .ignore();
+}
+
+/**
+ * Every incarnation, current or offboarded, that used one of the names as
+ * its tenant name or namespace (on any cluster), inside the caller's
+ * transaction: onboarding decides under its locks who may take a name.
+ */
+export async function namesUsedIn(
+  db: Knex | Knex.Transaction,
+  names: string[],
+): Promise<NameUse[]> {
+  const used = (q: Knex.QueryBuilder) =>
+    q.whereIn('name', names).orWhereIn('namespace', names);
+  const [current, offboarded] = await Promise.all([
+    db('emr_tenants').where(used).select('name', 'namespace', 'owner'),
+    db('emr_tenant_history')
+      .where(used)
+      .select('name', 'namespace', 'owner', 'offboarded_at'),
+  ]);
+  return [
+    ...current.map(row => ({ ...row, offboardedAt: null })),
+    ...offboarded.map(row => ({
+      name: row.name,
+      namespace: row.namespace ?? null,
+      owner: row.owner ?? null,
+      offboardedAt: toDate(row.offboarded_at),
+    })),
+  ].map(({ name, namespace, owner, offboardedAt }) => ({
+    name,
+    namespace,
+    owner,
+    offboardedAt,
+  }));
 }
 
 /**
@@ -76,9 +110,9 @@ export class IncarnationStore {
         .orderBy(['tenant_uid', 'recorded_at', 'virtual_cluster_id'])
         .select('tenant_uid', 'virtual_cluster_id');
       for (const row of rows) {
-        byUid.get(row.tenant_uid)!.virtualClusterIds.push(
-          row.virtual_cluster_id,
-        );
+        byUid
+          .get(row.tenant_uid)!
+          .virtualClusterIds.push(row.virtual_cluster_id);
       }
     }
     return incarnations.sort((a, b) => a.uid.localeCompare(b.uid));

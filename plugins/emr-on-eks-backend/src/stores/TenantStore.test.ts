@@ -159,7 +159,7 @@ describe('TenantStore', () => {
           createdBy: 'x',
         }),
       ).rejects.toThrow(
-        'namespace team-a of cluster shared already belongs to tenant team-a',
+        'namespace: "team-a" of cluster shared is taken; choose another namespace',
       );
       expect((await store.listTenantPage({ limit: 10 })).items).toHaveLength(1);
     },

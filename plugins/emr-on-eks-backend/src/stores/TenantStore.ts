@@ -19,10 +19,13 @@ import type { TenantFilter } from '../permissions';
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeKeyCursor, encodeKeyCursor } from './cursor';
 import { isPostgres, toIso } from './database';
-import { recordVirtualCluster } from './IncarnationStore';
+import type { NameUse } from '../domain/nameReservation';
+import { namesUsedIn, recordVirtualCluster } from './IncarnationStore';
 
 /** First key of the plugin's advisory locks ("EMRE"). */
 const ADVISORY_LOCK_SPACE = 0x454d5245;
+/** First key of the locks on tenant names and namespaces ("EMRN"). */
+const NAME_LOCK_SPACE = 0x454d524e;
 
 /** Outputs the steps record on the tenant row. */
 export type TenantOutputs = Omit<
@@ -72,16 +75,31 @@ export class TenantStore {
    * sees the specs of the cluster's other tenants and throws to refuse; it
    * runs under the cluster's lock, so two concurrent onboardings cannot both
    * pass a check that each would fail against the other (overlapping grants).
+   * `names` sees every incarnation that used the spec's name or namespace,
+   * under a lock on each name, and throws to refuse (see nameReservation).
    */
   async insertTenant(options: {
     spec: TenantSpec;
     createdBy: string;
     check?: ClusterCheck;
+    names?: NameCheck;
   }): Promise<Tenant> {
     const { spec, createdBy } = options;
     const now = new Date();
     await this.db.transaction(async tx => {
       await this.lockCluster(tx, spec.cluster, spec.name, options.check);
+      if (options.names) {
+        const names = [...new Set([spec.name, spec.namespace])].sort();
+        if (isPostgres(this.db)) {
+          for (const name of names) {
+            await tx.raw('select pg_advisory_xact_lock(?, ?)', [
+              NAME_LOCK_SPACE,
+              lockKey(name),
+            ]);
+          }
+        }
+        options.names(await namesUsedIn(tx, names));
+      }
       const clash = await tx<TenantRow>('emr_tenants')
         .where('name', spec.name)
         .orWhere(q =>
@@ -89,10 +107,11 @@ export class TenantStore {
         )
         .first();
       if (clash) {
+        // Taken, by whom is not the caller's to know.
         throw new ConflictError(
           clash.name === spec.name
-            ? `tenant ${spec.name} already exists`
-            : `namespace ${spec.namespace} of cluster ${spec.cluster} already belongs to tenant ${clash.name}`,
+            ? `name: "${spec.name}" is taken; choose another name`
+            : `namespace: "${spec.namespace}" of cluster ${spec.cluster} is taken; choose another namespace`,
         );
       }
       await tx<TenantRow>('emr_tenants').insert({
@@ -564,7 +583,10 @@ function toTenant(row: TenantRow, stepRows: StepRow[]): Tenant {
 /** Refuses (throws) a tenant spec given the specs of its cluster's other tenants. */
 export type ClusterCheck = (others: TenantSpec[]) => void;
 
-/** A cluster name as the second key of an advisory lock (a 32-bit integer). */
+/** Refuses (throws) a new tenant given every incarnation that used its name or namespace. */
+export type NameCheck = (uses: NameUse[]) => void;
+
+/** A cluster or tenant name as the second key of an advisory lock (a 32-bit integer). */
 function lockKey(cluster: string): number {
   return createHash('sha256').update(cluster).digest().readInt32BE(0);
 }
