@@ -1,24 +1,17 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { addCostDays } from '@spot-spark/plugin-emr-on-eks-common';
-import type { JsonObject } from '@backstage/types';
 import request from 'supertest';
-import type { ComputeRow, UpliftResult } from './domain/costs/types';
-import type { CostSources } from './gateways/costs/createCostSources';
-import { DAILY_SALES, TEAM_A, testConfig } from './__testUtils__/fixtures';
-import { MemoryCluster } from './__testUtils__/memoryGateways';
+import { DAILY_SALES, TEAM_A } from './__testUtils__/fixtures';
 import {
-  startEmrOnEksBackend,
-  USERS,
-  waitForTenant,
-} from './__testUtils__/testBackend';
-import { createEmrOnEksPlugin } from './plugin';
+  computeRow,
+  startWithScriptedCosts,
+} from './__testUtils__/scriptedCosts';
+import { USERS, waitForTenant } from './__testUtils__/testBackend';
 import { asOf } from './__testUtils__/timeTravel';
 
 /*
- * Chargeback through the API, fast tier: the real plugin, router, services,
- * stores and permission framework on SQLite, with scripted cost sources in
- * place of the CUR and Kubecost (the DuckDB, Athena and allocation API
- * sources have their own suites against real engines and recorded answers).
+ * Chargeback through the API, fast tier, with scripted cost sources (see
+ * startWithScriptedCosts).
  */
 
 jest.setTimeout(30_000);
@@ -43,65 +36,7 @@ const TODAY = new Date().toISOString().slice(0, 10);
 const D1 = addCostDays(TODAY, -3);
 const D2 = addCostDays(TODAY, -2);
 
-/** What the scripted sources answer; tests change it before a refresh. */
-interface Script {
-  uplift: UpliftResult;
-  compute: ComputeRow[];
-}
-
-function computeRow(overrides: Partial<ComputeRow>): ComputeRow {
-  return {
-    date: D1,
-    allocation: 'job',
-    namespace: null,
-    virtualClusterId: null,
-    emrJobRunId: null,
-    category: 'compute',
-    capacityType: 'spot',
-    amount: 0,
-    onDemandAmount: null,
-    vcpuHours: null,
-    gbHours: null,
-    ...overrides,
-  };
-}
-
-function costConfig(costs: JsonObject | null): JsonObject {
-  const config = testConfig();
-  if (costs) {
-    (config.emrOnEks as JsonObject).costs = costs;
-  }
-  return config;
-}
-
-async function start(costs: JsonObject | null = {}) {
-  const cluster = new MemoryCluster();
-  const script: Script = {
-    uplift: { rows: [], completeThrough: null },
-    compute: [],
-  };
-  const sources: CostSources = {
-    uplift: { uplift: async () => script.uplift },
-    compute: { source: 'kubecost', compute: async () => script.compute },
-    close: async () => {},
-  };
-  const backend = await startEmrOnEksBackend(
-    costConfig(
-      costs && {
-        duckdb: { curPath: 'unused/*.csv', kubecostPath: 'unused/*.csv' },
-        rates: { 'us-east-1': { vcpuHour: 0.01012, gbHour: 0.00111125 } },
-        ...costs,
-      },
-    ),
-    [],
-    createEmrOnEksPlugin({
-      createGateways: () => cluster,
-      createCostSources: async () => sources,
-    }),
-  );
-  const api = () => request(backend.server);
-  return { ...backend, cluster, api, script };
-}
+const start = startWithScriptedCosts;
 
 type World = Awaited<ReturnType<typeof start>>;
 
@@ -169,21 +104,21 @@ function scriptBill(world: World, ids: Awaited<ReturnType<typeof onboarded>>) {
     ],
   };
   world.script.compute = [
-    computeRow({
+    computeRow(D1, {
       namespace: ids.nsA,
       virtualClusterId: ids.vcA,
       emrJobRunId: ids.run.emrJobRunId,
       amount: 1.5,
       onDemandAmount: 4.5,
     }),
-    computeRow({
+    computeRow(D1, {
       namespace: ids.nsA,
       virtualClusterId: ids.vcA,
       emrJobRunId: ids.run.emrJobRunId,
       capacityType: 'on-demand',
       amount: 0.5,
     }),
-    computeRow({ allocation: 'idle', amount: 2 }),
+    computeRow(D1, { allocation: 'idle', amount: 2 }),
   ];
 }
 

@@ -3,18 +3,14 @@ import {
   addCostDays,
   type CostReport,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import request from 'supertest';
-import type { ComputeRow, UpliftResult } from './domain/costs/types';
-import type { CostSources } from './gateways/costs/createCostSources';
-import { DAILY_SALES, TEAM_A, testConfig } from './__testUtils__/fixtures';
-import { MemoryCluster } from './__testUtils__/memoryGateways';
+import { DAILY_SALES, TEAM_A } from './__testUtils__/fixtures';
 import {
-  startEmrOnEksBackend,
-  USERS,
-  waitForTenant,
-} from './__testUtils__/testBackend';
+  computeRow,
+  startWithScriptedCosts,
+  UPLIFT_RATE,
+} from './__testUtils__/scriptedCosts';
+import { USERS, waitForTenant } from './__testUtils__/testBackend';
 import { asOf } from './__testUtils__/timeTravel';
-import { createEmrOnEksPlugin } from './plugin';
 
 /*
  * Chargeback over a tenant history, through the API: team-b is offboarded
@@ -31,7 +27,6 @@ const as = (user: string) => mockCredentials.user.header(user);
 const ADMIN = as(USERS.admin);
 const ALICE = as(USERS.alice);
 const BOB = as(USERS.bob);
-const RATE = { vcpuHour: 0.01012, gbHour: 0.00111125 };
 
 const TODAY = new Date().toISOString().slice(0, 10);
 const P1 = addCostDays(TODAY, -5);
@@ -55,50 +50,8 @@ const ANALYTICS_A = {
   dataAccess: [{ s3: 's3://data-lake/analytics-a/', access: 'read-write' }],
 };
 
-function computeRow(overrides: Partial<ComputeRow>): ComputeRow {
-  return {
-    date: P1,
-    allocation: 'job',
-    namespace: null,
-    virtualClusterId: null,
-    emrJobRunId: null,
-    category: 'compute',
-    capacityType: 'spot',
-    amount: 0,
-    onDemandAmount: null,
-    vcpuHours: null,
-    gbHours: null,
-    ...overrides,
-  };
-}
-
 async function start() {
-  const cluster = new MemoryCluster();
-  const script = {
-    uplift: { rows: [], completeThrough: null } as UpliftResult,
-    compute: [] as ComputeRow[],
-  };
-  const sources: CostSources = {
-    uplift: { uplift: async () => script.uplift },
-    compute: { source: 'kubecost', compute: async () => script.compute },
-    close: async () => {},
-  };
-  const config = testConfig();
-  (config.emrOnEks as any).costs = {
-    uplift: 'duckdb',
-    compute: 'duckdb',
-    duckdb: { curPath: 'unused/*.csv', kubecostPath: 'unused/*.csv' },
-    rates: { 'us-east-1': RATE },
-  };
-  const backend = await startEmrOnEksBackend(
-    config,
-    [],
-    createEmrOnEksPlugin({
-      createGateways: () => cluster,
-      createCostSources: async () => sources,
-    }),
-  );
-  return { ...backend, script, api: () => request(backend.server) };
+  return startWithScriptedCosts({ uplift: 'duckdb', compute: 'duckdb' });
 }
 
 type World = Awaited<ReturnType<typeof start>>;
@@ -223,42 +176,40 @@ describe('chargeback over a tenant history', () => {
       ],
     };
     world.script.compute = [
-      computeRow({
+      computeRow(P1, {
         namespace: ids.nsA,
         virtualClusterId: ids.vcA,
         emrJobRunId: 'a1',
         amount: 3,
         onDemandAmount: 9,
       }),
-      computeRow({
+      computeRow(P1, {
         allocation: 'namespace',
         namespace: ids.nsA,
         capacityType: 'on-demand',
         amount: 0.5,
       }),
-      computeRow({
+      computeRow(P1, {
         namespace: 'team-b',
         virtualClusterId: ids.vcB,
         emrJobRunId: 'b1',
         amount: 2,
         onDemandAmount: 5,
       }),
-      computeRow({
+      computeRow(P1, {
         allocation: 'namespace',
         namespace: 'team-b',
         capacityType: 'on-demand',
         amount: 1,
       }),
-      computeRow({
-        date: P2,
+      computeRow(P2, {
         namespace: 'team-b',
         virtualClusterId: ids.vcB,
         emrJobRunId: 'b1',
         capacityType: 'on-demand',
         amount: 0.8,
       }),
-      computeRow({
-        date: P2,
+      computeRow(P2, {
         allocation: 'namespace',
         namespace: 'team-b',
         amount: 0.3,
@@ -321,35 +272,30 @@ describe('chargeback over a tenant history', () => {
     };
     world.script.compute = [
       ...world.script.compute,
-      computeRow({
-        date: P3,
+      computeRow(P3, {
         allocation: 'namespace',
         namespace: 'team-b',
         capacityType: 'on-demand',
         amount: 0.7,
       }),
-      computeRow({
-        date: P3,
+      computeRow(P3, {
         namespace: 'team-b',
         virtualClusterId: ids.vcN,
         emrJobRunId: 'n0',
         amount: 0.2,
       }),
-      computeRow({
-        date: P3,
+      computeRow(P3, {
         allocation: 'namespace',
         namespace: 'kube-system',
         amount: 0.25,
       }),
-      computeRow({ date: P3, allocation: 'idle', amount: 1.1 }),
-      computeRow({
-        date: P4,
+      computeRow(P3, { allocation: 'idle', amount: 1.1 }),
+      computeRow(P4, {
         allocation: 'namespace',
         namespace: ids.nsA,
         amount: 0.4,
       }),
-      computeRow({
-        date: P4,
+      computeRow(P4, {
         namespace: 'team-b',
         virtualClusterId: ids.vcN,
         emrJobRunId: run.emrJobRunId,
@@ -421,10 +367,10 @@ describe('chargeback over a tenant history', () => {
     // billed so far, of which the rest is the estimate.
     const { driver, executor, minExecutors, maxExecutors } = run.requested;
     const perHour = (executors: number) =>
-      (driver.cores + executors * executor.cores) * RATE.vcpuHour +
+      (driver.cores + executors * executor.cores) * UPLIFT_RATE.vcpuHour +
       ((driver.memoryMiB + executors * executor.memoryMiB) *
         1_048_576 *
-        RATE.gbHour) /
+        UPLIFT_RATE.gbHour) /
         1e9;
     const middle = (23 * (perHour(minExecutors) + perHour(maxExecutors))) / 2;
     expect(middle).toBeGreaterThan(0.1);
