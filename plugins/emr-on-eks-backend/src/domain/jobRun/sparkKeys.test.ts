@@ -97,4 +97,22 @@ describe('the cluster’s extra Spark keys', () => {
       forbiddenSparkKeyReason('spark.executor.instances', ['spark.*']),
     ).toBe('is set from executor.instances; use that field');
   });
+
+  it('never lets an extra pattern hand a job its own pod template (image, init containers, volumes)', () => {
+    for (const key of [
+      'spark.kubernetes.driver.podTemplateFile',
+      'spark.kubernetes.executor.podTemplateFile',
+      'spark.kubernetes.driver.podTemplateContainerName',
+      'spark.kubernetes.executor.podTemplateContainerName',
+    ]) {
+      expect({
+        key,
+        reason: forbiddenSparkKeyReason(key, ['spark.kubernetes.*']),
+      }).toEqual({
+        key,
+        reason:
+          "is set by the plugin: the tenant's pod templates, which the platform writes",
+      });
+    }
+  });
 });

@@ -19,6 +19,9 @@ const KEYS_SET_BY_FIELDS: Record<string, string> = {
   'spark.dynamicAllocation.initialExecutors': 'executor.minExecutors',
 };
 
+/** Spark's pod-template keys (`spark.kubernetes.driver.podTemplateFile`, ...). */
+const POD_TEMPLATE_KEY = /^spark\.kubernetes\.(.+\.)?podTemplate/i;
+
 /** Keys whose value is the image of Spark's pods, each checked against guardrails.allowedImages. */
 export const IMAGE_KEYS = new Set([
   'spark.kubernetes.container.image',
@@ -165,6 +168,11 @@ export function forbiddenSparkKeyReason(
   }
   if (key === 'spark.master' || key === 'spark.submit.deployMode') {
     return 'is set by EMR on EKS';
+  }
+  // A pod template decides the image, init containers, volumes and where a
+  // pod runs: only the platform's, whatever extraSparkConfKeys allows.
+  if (POD_TEMPLATE_KEY.test(key)) {
+    return "is set by the plugin: the tenant's pod templates, which the platform writes";
   }
   const allowed = [...ALLOWED_SPARK_KEYS, ...extraAllowed].some(pattern =>
     matches(pattern, key),
