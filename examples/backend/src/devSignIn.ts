@@ -27,6 +27,7 @@ import {
   createProxyAuthProviderFactory,
   SignInResolver,
 } from '@backstage/plugin-auth-node';
+import { isLocalNodeEnv, shownSetting } from './localOnly';
 
 /** The header the example app's sign-in page sends the chosen user in. */
 export const DEV_SIGN_IN_USER_HEADER = 'x-dev-sign-in-user';
@@ -35,9 +36,6 @@ export const DEV_SIGN_IN_USER_HEADER = 'x-dev-sign-in-user';
 export interface DevSignInResult {
   userName: string;
 }
-
-/** The NODE_ENV values the dev sign-in starts with: a developer's or a test's process. */
-export const DEV_SIGN_IN_NODE_ENVS: readonly string[] = ['development', 'test'];
 
 /**
  * Why the dev sign-in must not start, or undefined when it may: only with
@@ -51,15 +49,10 @@ export function devSignInRefusal(options: {
   nodeEnv: string | undefined;
 }): string | undefined {
   const { authEnvironment, nodeEnv } = options;
-  if (
-    authEnvironment === 'development' &&
-    nodeEnv !== undefined &&
-    DEV_SIGN_IN_NODE_ENVS.includes(nodeEnv)
-  ) {
+  if (authEnvironment === 'development' && isLocalNodeEnv(nodeEnv)) {
     return undefined;
   }
-  const shown = (value: string | undefined) =>
-    value === undefined ? 'unset' : JSON.stringify(value);
+  const shown = shownSetting;
   return `auth.providers.dev.enabled is true, but the dev sign-in lets anyone who can reach this backend sign in without a password as any listed user, so it starts only on a developer's machine: auth.environment must be development (it is ${shown(
     authEnvironment,
   )}) and NODE_ENV development or test (it is ${shown(

@@ -373,55 +373,66 @@ describe('example:catalog:register-file', () => {
   });
 });
 
-describe('in production', () => {
-  const nodeEnv = process.env.NODE_ENV;
-  beforeEach(() => {
-    process.env.NODE_ENV = 'production';
-  });
-  afterEach(() => {
-    process.env.NODE_ENV = nodeEnv;
-  });
+describe.each([['production'], ['Production'], ['staging'], [undefined]])(
+  'with NODE_ENV %p',
+  deployed => {
+    const nodeEnv = process.env.NODE_ENV;
+    beforeEach(() => {
+      if (deployed === undefined) {
+        delete process.env.NODE_ENV;
+      } else {
+        process.env.NODE_ENV = deployed;
+      }
+    });
+    afterEach(() => {
+      process.env.NODE_ENV = nodeEnv;
+    });
 
-  const config = (enabled: boolean) =>
-    mockServices.rootConfig.factory({
-      data: {
-        localPublish: { enabled, directory },
-        catalog: { processingInterval: false },
-        scaffolder: { concurrentTasksLimit: 0 },
+    const config = (enabled: boolean) =>
+      mockServices.rootConfig.factory({
+        data: {
+          localPublish: { enabled, directory },
+          catalog: { processingInterval: false },
+          scaffolder: { concurrentTasksLimit: 0 },
+        },
+      });
+
+    it.each([
+      ['the scaffolder module', scaffolderPlugin, localPublishScaffolderModule],
+      ['the catalog module', catalogPlugin, localFileLocationsCatalogModule],
+    ])(
+      '%s refuses to start when local publishing is on',
+      async (_name, plugin, module) => {
+        await expect(
+          startTestBackend({ features: [plugin, module, config(true)] }),
+        ).rejects.toThrow(
+          `localPublish.enabled is true but NODE_ENV is ${
+            deployed === undefined ? 'unset' : JSON.stringify(deployed)
+          }, not development or test`,
+        );
       },
-    });
+    );
 
-  it.each([
-    ['the scaffolder module', scaffolderPlugin, localPublishScaffolderModule],
-    ['the catalog module', catalogPlugin, localFileLocationsCatalogModule],
-  ])(
-    '%s refuses to start when local publishing is on',
-    async (_name, plugin, module) => {
-      await expect(
-        startTestBackend({ features: [plugin, module, config(true)] }),
-      ).rejects.toThrow(/NODE_ENV is production/);
-    },
-  );
-
-  it('starts with local publishing off, and then allows no file locations', async () => {
-    const { backend, catalog } = await startCatalog({
-      withFileLocations: true,
-      enabled: false,
+    it('starts with local publishing off, and then allows no file locations', async () => {
+      const { backend, catalog } = await startCatalog({
+        withFileLocations: true,
+        enabled: false,
+      });
+      try {
+        const credentials =
+          await createMockActionContext().getInitiatorCredentials();
+        await expect(
+          catalog.addLocation(
+            { type: 'file', target: join(directory, 'x', 'catalog-info.yaml') },
+            { credentials },
+          ),
+        ).rejects.toMatchObject(REFUSED_FILE_LOCATION);
+      } finally {
+        await backend.stop();
+      }
     });
-    try {
-      const credentials =
-        await createMockActionContext().getInitiatorCredentials();
-      await expect(
-        catalog.addLocation(
-          { type: 'file', target: join(directory, 'x', 'catalog-info.yaml') },
-          { credentials },
-        ),
-      ).rejects.toMatchObject(REFUSED_FILE_LOCATION);
-    } finally {
-      await backend.stop();
-    }
-  });
-});
+  },
+);
 
 describe('the Spark job template', () => {
   it('uses these actions with the inputs they take', async () => {

@@ -13,7 +13,7 @@
  *   catalog refuses by default.
  *
  * All of it is on only when `localPublish.enabled` is `true`, and refuses to
- * start when NODE_ENV is `production`: anyone who may run a template could
+ * start unless NODE_ENV is `development` or `test`: anyone who may run a template could
  * otherwise make the catalog read files on the Backstage host.
  */
 import { execFile } from 'node:child_process';
@@ -29,6 +29,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
+import { isLocalNodeEnv, shownSetting } from './localOnly';
 import {
   CatalogService,
   catalogLocationsExtensionPoint,
@@ -94,9 +95,12 @@ export function parseRepositoryName(name: unknown): string {
 }
 
 function refuseInProduction(what: string) {
-  if (process.env.NODE_ENV === 'production') {
+  const nodeEnv = process.env.NODE_ENV;
+  if (!isLocalNodeEnv(nodeEnv)) {
     throw new Error(
-      `localPublish.enabled is true but NODE_ENV is production: ${what} is for the local example app only (it lets anyone who may run a template make the catalog read files on this host). Set localPublish.enabled to false and publish with publish:github.`,
+      `localPublish.enabled is true but NODE_ENV is ${shownSetting(
+        nodeEnv,
+      )}, not development or test: ${what} is for the local example app only (it lets anyone who may run a template make the catalog read files on this host). Set localPublish.enabled to false and publish with publish:github.`,
     );
   }
 }
