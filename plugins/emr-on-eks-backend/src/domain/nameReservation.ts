@@ -1,4 +1,7 @@
-import type { FieldIssue, TenantSpec } from '@spot-spark/plugin-emr-on-eks-common';
+import type {
+  FieldIssue,
+  TenantSpec,
+} from '@spot-spark/plugin-emr-on-eks-common';
 
 /*
  * Who may take a tenant name or namespace. Both become S3 prefixes through

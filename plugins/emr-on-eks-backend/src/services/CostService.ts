@@ -266,7 +266,8 @@ export class CostService {
     const stored = await this.options.incarnations.livedBetween(from, to);
     return stored.map(incarnation => ({
       ...incarnation,
-      region: clusters.find(c => c.name === incarnation.cluster)?.region ?? null,
+      region:
+        clusters.find(c => c.name === incarnation.cluster)?.region ?? null,
     }));
   }
 }
