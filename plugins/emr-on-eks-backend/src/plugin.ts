@@ -5,7 +5,7 @@ import {
 import { emrOnEksPermissions } from '@spot-spark/plugin-emr-on-eks-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { readEmrOnEksSettings } from './config';
+import { readEmrOnEksSettings, type ClusterSettings } from './config';
 import { BackstageEntityCatalogGateway } from './gateways/EntityCatalogGateway';
 import {
   ClusterGatewayRegistry,
@@ -15,14 +15,16 @@ import { tenantPermissionRules, tenantResourceRef } from './permissions';
 import { createRouter } from './router';
 import { createCostSources } from './gateways/costs/createCostSources';
 import { CostService } from './services/CostService';
-import { JobService } from './services/JobService';
-import { EventsTenantChanges } from './services/TenantChanges';
-import { TenantService } from './services/TenantService';
+import { JobSubmissionService } from './services/jobs/JobSubmissionService';
+import { JobSyncService } from './services/jobs/JobSyncService';
+import { createTenantServices } from './services/createTenantServices';
+import { EventsTenantChanges } from './services/tenants/TenantChanges';
 import { migrateDatabase } from './stores/database';
 import { CostStore } from './stores/CostStore';
 import { IncarnationStore } from './stores/IncarnationStore';
 import { JobRunStore } from './stores/JobRunStore';
 import { JobSyncStore } from './stores/JobSyncStore';
+import { TenantLeaseStore } from './stores/TenantLeaseStore';
 import { TenantStore } from './stores/TenantStore';
 
 /**
@@ -80,9 +82,10 @@ export function createEmrOnEksPlugin(
           deps.lifecycle.addStartupHook(async () => {
             await catalog.probe(await deps.auth.getOwnServiceCredentials());
           });
-          const tenants = TenantService.create({
+          const { tenants, reconciler, queue } = createTenantServices({
             settings,
             store,
+            leases: new TenantLeaseStore(db),
             logger: deps.logger,
             gatewaysFor: cluster => gateways.get(cluster),
             // Every change as an event, for the catalog's tenant provider.
@@ -98,14 +101,22 @@ export function createEmrOnEksPlugin(
               ),
           });
           const jobRuns = new JobRunStore(db);
-          const jobs = JobService.create({
+          const jobRunsFor = (cluster: ClusterSettings) =>
+            gateways.get(cluster).jobRuns;
+          const jobs = JobSubmissionService.create({
+            settings,
+            jobs: jobRuns,
+            tenants: store,
+            jobRunsFor,
+            catalog,
+          });
+          const jobSync = JobSyncService.create({
             settings,
             jobs: jobRuns,
             syncStates: new JobSyncStore(db),
             tenants: store,
+            jobRunsFor,
             logger: deps.logger,
-            jobRunsFor: cluster => gateways.get(cluster).jobRuns,
-            catalog,
           });
 
           const costSources = settings.costs
@@ -135,6 +146,7 @@ export function createEmrOnEksPlugin(
               userInfo: deps.userInfo,
               logger: deps.logger,
               tenants,
+              reconciler,
               jobs,
               costs,
             }),
@@ -149,7 +161,7 @@ export function createEmrOnEksPlugin(
             ...settings.reconcileSchedule,
             // After the adopter's settings: one run at a time across replicas.
             scope: 'global',
-            fn: signal => tenants.reconcileAll({ signal }),
+            fn: signal => reconciler.reconcileAll({ signal }),
           });
           await deps.scheduler.scheduleTask({
             id: 'emr-on-eks-sync-job-runs',
@@ -159,7 +171,7 @@ export function createEmrOnEksPlugin(
             // Aborted when the run outlives its timeout: the scheduler then
             // frees the task, and another replica may start the next run.
             fn: async signal => {
-              await jobs.syncAll({ signal });
+              await jobSync.syncAll({ signal });
             },
           });
           if (costSources) {
@@ -177,7 +189,7 @@ export function createEmrOnEksPlugin(
           }
           deps.lifecycle.addShutdownHook(async () => {
             await costSources?.close();
-            await tenants.shutdown();
+            await queue.shutdown();
             gateways.disposeAll();
           });
         },

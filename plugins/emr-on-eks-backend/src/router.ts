@@ -27,8 +27,9 @@ import { addCostRoutes } from './routes/costRoutes';
 import { addJobRunRoutes } from './routes/jobRunRoutes';
 import { addTenantRoutes } from './routes/tenantRoutes';
 import type { CostService } from './services/CostService';
-import type { JobService } from './services/JobService';
-import type { TenantService } from './services/TenantService';
+import type { JobSubmissionService } from './services/jobs/JobSubmissionService';
+import type { Reconciler } from './services/reconcile/Reconciler';
+import type { TenantService } from './services/tenants/TenantService';
 
 /** Header carrying the request id, in requests (optional) and every response. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -53,7 +54,8 @@ export async function createRouter(options: {
   userInfo: UserInfoService;
   logger: LoggerService;
   tenants: TenantService;
-  jobs: JobService;
+  reconciler: Pick<Reconciler, 'reconcile'>;
+  jobs: JobSubmissionService;
   costs: CostService;
 }): Promise<express.Router> {
   const router = Router();
@@ -64,7 +66,11 @@ export async function createRouter(options: {
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  addTenantRoutes(router, { access, tenants: options.tenants });
+  addTenantRoutes(router, {
+    access,
+    tenants: options.tenants,
+    reconciler: options.reconciler,
+  });
   addJobRunRoutes(router, {
     access,
     jobs: options.jobs,

@@ -24,7 +24,7 @@ import { startScriptedEmr } from '../__testUtils__/scriptedEmr';
 import { startEmrOnEksBackend, USERS } from '../__testUtils__/testBackend';
 import { JOB_TAGS } from '../domain/jobRun';
 import { EmrJobRunGateway } from '../gateways/aws/JobRunGateway';
-import { JobService } from '../services/JobService';
+import { JobSyncService } from '../services/jobs/JobSyncService';
 import { JobRunStore } from '../stores/JobRunStore';
 import { TenantStore } from '../stores/TenantStore';
 import { migrated } from '../__testUtils__/database';
@@ -319,13 +319,12 @@ async function syncSetup(client: EMRContainersClient) {
   const knex = await databases.init('SQLITE_3');
   const db = await migrated(knex);
   const tenants = new TenantStore(db);
-  const service = JobService.create({
+  const service = JobSyncService.create({
     settings: testSettings(),
     jobs: new JobRunStore(db),
     syncStates: new JobSyncStore(db),
     tenants,
     jobRunsFor: () => new EmrJobRunGateway(client),
-    catalog: { lookup: async () => ({ kind: 'no-catalog' as const }) },
     logger: mockServices.logger.mock(),
   });
   return { tenants, service };

@@ -24,7 +24,7 @@ import {
 import type { JsonObject } from '@backstage/types';
 import type { Request } from 'express';
 import { TenantFilter, toTenantFilter } from '../permissions';
-import type { TenantService } from '../services/TenantService';
+import type { TenantService } from '../services/tenants/TenantService';
 
 /** Tenant uids are UUIDs; anything else is a tenant that does not exist. */
 const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -16,7 +16,7 @@ import {
 import type { Response, Router } from 'express';
 import { z } from 'zod';
 import type { CostPeriod, CostService } from '../services/CostService';
-import type { TenantService } from '../services/TenantService';
+import type { TenantService } from '../services/tenants/TenantService';
 import { ApiAccess } from './access';
 
 /** Groupings of a tenant's or an entity's report; `tenant` is the summary's. */

@@ -14,8 +14,8 @@ import {
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { JobService } from '../services/JobService';
-import type { TenantService } from '../services/TenantService';
+import type { JobSubmissionService } from '../services/jobs/JobSubmissionService';
+import type { TenantService } from '../services/tenants/TenantService';
 import { actorOf, ApiAccess } from './access';
 
 const state = z.enum(JOB_RUN_STATES);
@@ -98,7 +98,11 @@ function parseOneTenantListQuery(query: unknown) {
 /** Job runs: submit (with dry run), list per tenant or entity, read, cancel. */
 export function addJobRunRoutes(
   router: Router,
-  options: { access: ApiAccess; jobs: JobService; tenants: TenantService },
+  options: {
+    access: ApiAccess;
+    jobs: JobSubmissionService;
+    tenants: TenantService;
+  },
 ) {
   const { access, jobs, tenants } = options;
 

@@ -17,7 +17,8 @@ import { z } from 'zod';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Request, Router } from 'express';
-import type { TenantService } from '../services/TenantService';
+import type { Reconciler } from '../services/reconcile/Reconciler';
+import type { TenantService } from '../services/tenants/TenantService';
 import { actorOf, ApiAccess } from './access';
 
 /** `?limit=&cursor=` of a paged list; nothing else is accepted. */
@@ -103,9 +104,13 @@ function expectedGenerationOf(
 /** `/tenants`: onboarding, reading, updating, offboarding, reconciling. */
 export function addTenantRoutes(
   router: Router,
-  options: { access: ApiAccess; tenants: TenantService },
+  options: {
+    access: ApiAccess;
+    tenants: TenantService;
+    reconciler: Pick<Reconciler, 'reconcile'>;
+  },
 ) {
-  const { access, tenants } = options;
+  const { access, tenants, reconciler } = options;
 
   router.post('/tenants', async (req, res) => {
     const credentials = await access.credentials(req);
@@ -286,7 +291,7 @@ export function addTenantRoutes(
       req,
       'tenant-reconcile',
       emrOnEksTenantUpdatePermission,
-      (current, actor) => tenants.reconcile(current.name, actor),
+      (current, actor) => reconciler.reconcile(current.name, actor),
     );
     if (!result) {
       res.status(204).end();

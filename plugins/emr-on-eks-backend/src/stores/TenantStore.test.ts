@@ -223,28 +223,6 @@ describe('TenantStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'hands the reconcile lease to one holder at a time on %p',
-    async databaseId => {
-      const { store } = await createStore(databaseId);
-      await store.insertTenant({ spec: spec(), createdBy: 'x' });
-      expect(await store.tryAcquireLease('team-a', 'a', 60_000)).toBe(true);
-      expect(await store.tryAcquireLease('team-a', 'b', 60_000)).toBe(false);
-      await store.releaseLease('team-a', 'a');
-      expect(await store.tryAcquireLease('team-a', 'b', 60_000)).toBe(true);
-      // Not even its holder takes a held lease twice: each reconcile has
-      // its own token, so two in one process exclude each other.
-      expect(await store.tryAcquireLease('team-a', 'b', 60_000)).toBe(false);
-      // Renewal works for the holder only.
-      expect(await store.renewLease('team-a', 'b', -1)).toBe(true);
-      expect(await store.renewLease('team-a', 'c', 60_000)).toBe(false);
-      // An expired lease (a crashed holder) can be taken over, and its old
-      // holder can no longer renew it.
-      expect(await store.tryAcquireLease('team-a', 'c', 60_000)).toBe(true);
-      expect(await store.renewLease('team-a', 'b', 60_000)).toBe(false);
-    },
-  );
-
-  it.each(databases.eachSupportedId())(
     'keeps the audit trail after the tenant is deleted, under its uid, on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

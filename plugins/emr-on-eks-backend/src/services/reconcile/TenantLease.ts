@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TenantStore } from '../stores/TenantStore';
+import type { TenantLeaseStore } from '../../stores/TenantLeaseStore';
 
 /** A reconcile lost its tenant's lease (it expired and another took it). */
 export class LeaseLostError extends Error {
@@ -14,14 +14,14 @@ export class LeaseLostError extends Error {
  */
 export class TenantLease {
   static async acquire(options: {
-    store: TenantStore;
+    store: TenantLeaseStore;
     tenant: string;
     ttlMs: number;
     renewEveryMs: number;
   }): Promise<TenantLease | undefined> {
     const token = randomUUID();
     const { store, tenant, ttlMs } = options;
-    if (!(await store.tryAcquireLease(tenant, token, ttlMs))) {
+    if (!(await store.tryAcquire(tenant, token, ttlMs))) {
       return undefined;
     }
     return new TenantLease(store, tenant, token, ttlMs, options.renewEveryMs);
@@ -31,7 +31,7 @@ export class TenantLease {
   private readonly timer: ReturnType<typeof setInterval>;
 
   private constructor(
-    private readonly store: TenantStore,
+    private readonly store: TenantLeaseStore,
     private readonly tenant: string,
     private readonly token: string,
     private readonly ttlMs: number,
@@ -56,18 +56,14 @@ export class TenantLease {
 
   async release(): Promise<void> {
     clearInterval(this.timer);
-    await this.store.releaseLease(this.tenant, this.token);
+    await this.store.release(this.tenant, this.token);
   }
 
   private async renew(): Promise<boolean> {
     if (this.lost) {
       return false;
     }
-    this.lost = !(await this.store.renewLease(
-      this.tenant,
-      this.token,
-      this.ttlMs,
-    ));
+    this.lost = !(await this.store.renew(this.tenant, this.token, this.ttlMs));
     return !this.lost;
   }
 }

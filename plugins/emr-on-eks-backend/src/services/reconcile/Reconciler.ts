@@ -1,40 +1,32 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import {
-  formatIssues,
-  OffboardedTenant,
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type {
   Tenant,
   TenantAuditEvent,
-  TenantAuditPage,
-  TenantPage,
-  TenantSpec,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import { createHash } from 'node:crypto';
-import { clusterOfTenant } from '../config';
-import type { ClusterSettings, EmrOnEksSettings } from '../config';
-import { guardrailViolations } from '../domain/guardrails';
-import { nameConflicts, type NameConflict } from '../domain/nameReservation';
-import { redactIdentifiers } from '../domain/redact';
-import { buildTenantPlan, checkSpecAgainstSettings } from '../domain/plan';
-import type { ClusterGateways } from '../gateways/ClusterGateways';
-import { NotManagedError } from '../gateways/errors';
-import type {
-  ClusterCheck,
-  TenantOutputs,
-  TenantQueryFilter,
-  TenantStore,
-} from '../stores/TenantStore';
-import { RECONCILE_STEP_LIST, ReconcileStep } from './reconcileSteps';
-import { IGNORED_TENANT_CHANGES, TenantChanges } from './TenantChanges';
+import { clusterOfTenant } from '../../config';
+import type { ClusterSettings, EmrOnEksSettings } from '../../config';
+import { buildTenantPlan } from '../../domain/plan';
+import { redactIdentifiers } from '../../domain/redact';
+import type { ClusterGateways } from '../../gateways/ClusterGateways';
+import { NotManagedError } from '../../gateways/errors';
+import type { TenantLeaseStore } from '../../stores/TenantLeaseStore';
+import type { TenantOutputs, TenantStore } from '../../stores/TenantStore';
+import {
+  IGNORED_TENANT_CHANGES,
+  TenantChanges,
+} from '../tenants/TenantChanges';
+import {
+  type Actor,
+  announceChanged,
+  auditTenant,
+  withRegion,
+} from '../tenants/tenantRecords';
+import { clientTokenOf, pickOutputs } from './stepInputs';
+import { RECONCILE_STEP_LIST, ReconcileStep } from './steps';
 import { LeaseLostError, TenantLease } from './TenantLease';
 
-/** The refs of the catalog groups called by each name (absent: none). */
-export type GroupsNamed = (
-  names: string[],
-) => Promise<Record<string, string[]>>;
-
-/** Who asked for a change: a user or service ref, or the scheduler. */
-export type Actor = string;
+/** The actor of the scheduled reconciles. */
 export const SCHEDULER_ACTOR: Actor = 'system:reconciler';
 
 /**
@@ -46,153 +38,54 @@ const LEASE_RENEW_MS = 20 * 1000;
 
 /** A reconcile step failed; its message names the step. */
 class StepFailure extends Error {
+  name = 'StepFailure';
+
   constructor(step: string, message: string) {
     super(`step ${step} failed: ${message}`);
   }
 }
 
 /**
- * Onboards, updates, reconciles and offboards tenants. Every change is first
- * stored as desired state, then reconciled step by step with each step's
- * outcome recorded, so that a failure or a crash resumes where it stopped.
+ * The reconcile engine: brings a tenant's resources to its stored desired
+ * state step by step, recording each step's outcome so that a failure or a
+ * crash resumes where it stopped, and tears them down in reverse order when
+ * the tenant is being offboarded. One reconcile of a tenant at a time
+ * anywhere, under a lease in the database.
  */
-export class TenantService {
+export class Reconciler {
   static create(options: {
     settings: EmrOnEksSettings;
     store: TenantStore;
+    leases: TenantLeaseStore;
     gatewaysFor: (cluster: ClusterSettings) => ClusterGateways;
     logger: LoggerService;
     steps?: ReconcileStep[];
     /** Told of every change of a tenant (the catalog provider listens). */
     changes?: TenantChanges;
-    /**
-     * The refs of the catalog groups called by each of the names (a group's
-     * name is reserved for it); none when no catalog is installed.
-     */
-    groupsNamed?: GroupsNamed;
-  }): TenantService {
-    return new TenantService(
+  }): Reconciler {
+    return new Reconciler(
       options.settings,
       options.store,
+      options.leases,
       options.gatewaysFor,
       options.logger,
       options.steps ?? RECONCILE_STEP_LIST,
       options.changes ?? IGNORED_TENANT_CHANGES,
-      options.groupsNamed ?? (async () => ({})),
     );
   }
 
-  private readonly running = new Set<Promise<unknown>>();
-  /** The last background reconcile queued per tenant: they run one after another. */
-  private readonly queued = new Map<string, Promise<unknown>>();
   private readonly verifiedAccounts = new Set<string>();
   private stopping = false;
 
   private constructor(
     private readonly settings: EmrOnEksSettings,
     private readonly store: TenantStore,
+    private readonly leases: TenantLeaseStore,
     private readonly gatewaysFor: (cluster: ClusterSettings) => ClusterGateways,
     private readonly logger: LoggerService,
     private readonly steps: ReconcileStep[],
-    private readonly changes: TenantChanges,
-    private readonly groupsNamed: GroupsNamed,
+    readonly changes: TenantChanges,
   ) {}
-
-  /**
-   * Validates against the settings, stores the tenant and starts onboarding.
-   * A name or namespace that another owner holds or held last, or that is
-   * another catalog group's name, is a ConflictError, unless `reassign`
-   * says why a platform admin gives it to this owner (audited).
-   */
-  async createTenant(
-    spec: TenantSpec,
-    actor: Actor,
-    options: { reassign?: { reason: string } } = {},
-  ): Promise<Tenant> {
-    const check = this.assertFitsSettings(spec);
-    const groups = await this.groupsNamed([
-      ...new Set([spec.name, spec.namespace]),
-    ]);
-    let given: NameConflict[] = [];
-    const tenant = await this.store.insertTenant({
-      spec,
-      createdBy: actor,
-      check,
-      names: uses => {
-        given = nameConflicts(spec, uses, groups);
-        if (given.length > 0 && !options.reassign) {
-          throw new ConflictError(formatIssues(given));
-        }
-      },
-    });
-    this.changed(tenant);
-    await this.audit(tenant, actor, 'tenant.create', 'accepted');
-    if (given.length > 0) {
-      await this.audit(
-        tenant,
-        actor,
-        'tenant.name.reassign',
-        'succeeded',
-        `gave ${given
-          .map(c => `${c.path} "${spec[c.path]}" (${c.kind})`)
-          .join(' and ')} to ${spec.owner}: ${options.reassign!.reason}`,
-      );
-    }
-    this.reconcileInBackground(spec.name, actor);
-    return this.withRegion(tenant);
-  }
-
-  /**
-   * Stores a changed spec as a new generation and reconciles it. With
-   * `expectedGeneration` (the client's If-Match), a tenant changed since is
-   * a ConflictError instead of an overwrite.
-   */
-  async updateTenant(
-    spec: TenantSpec,
-    actor: Actor,
-    expectedGeneration?: number,
-  ): Promise<Tenant> {
-    const check = this.assertFitsSettings(spec);
-    const current = await this.store.getTenant(spec.name);
-    if (current.status.phase === 'Deleting') {
-      throw new ConflictError(`tenant ${spec.name} is being offboarded`);
-    }
-    for (const field of ['cluster', 'namespace'] as const) {
-      if (spec[field] !== current.spec[field]) {
-        throw new InputError(
-          `${field}: cannot change from "${current.spec[field]}" to "${spec[field]}" after onboarding; offboard the tenant and onboard it again`,
-        );
-      }
-    }
-    const { tenant, changed } = await this.store.updateSpec(
-      spec,
-      expectedGeneration,
-      check,
-    );
-    if (changed) {
-      this.changed(tenant);
-    }
-    await this.audit(
-      tenant,
-      actor,
-      'tenant.update',
-      'accepted',
-      changed ? undefined : 'spec unchanged',
-    );
-    if (changed) {
-      this.reconcileInBackground(spec.name, actor);
-    }
-    return this.withRegion(tenant);
-  }
-
-  /** Marks the tenant for offboarding and starts tearing it down. */
-  async deleteTenant(name: string, actor: Actor): Promise<Tenant> {
-    const tenant = await this.store.getTenant(name);
-    await this.setPhase(tenant, 'Deleting', { message: 'offboarding' });
-    await this.audit(tenant, actor, 'tenant.delete', 'accepted');
-    this.reconcileInBackground(name, actor);
-    return this.withRegion(await this.store.getTenant(name));
-  }
 
   /**
    * Runs one reconcile of a tenant now and returns its state afterwards (or
@@ -204,7 +97,7 @@ export class TenantService {
       throw new NotFoundError(`tenant ${name} not found`);
     }
     const lease = await TenantLease.acquire({
-      store: this.store,
+      store: this.leases,
       tenant: name,
       ttlMs: LEASE_TTL_MS,
       renewEveryMs: LEASE_RENEW_MS,
@@ -221,7 +114,8 @@ export class TenantService {
         const tenant = await this.store.getTenant(name);
         if (tenant.status.phase === 'Deleting') {
           await this.offboard(tenant, actor, lease);
-          return await this.findTenant(name);
+          const gone = await this.store.findTenant(name);
+          return gone && withRegion(this.settings, gone);
         }
         await this.onboard(tenant, actor, lease);
         const after = await this.store.getTenant(name);
@@ -229,7 +123,7 @@ export class TenantService {
           after.generation !== tenant.generation ||
           after.status.phase === 'Deleting';
         if (!changedMeanwhile || pass >= 2) {
-          return this.withRegion(after);
+          return withRegion(this.settings, after);
         }
       }
     } finally {
@@ -255,86 +149,15 @@ export class TenantService {
     }
   }
 
-  /**
-   * Resolves when every background reconcile started so far has ended and
-   * every change so far has been announced.
-   */
-  async waitForIdle(): Promise<void> {
-    while (this.running.size > 0) {
-      await Promise.allSettled([...this.running]);
-    }
-    await this.changes.settled();
-  }
-
-  /** The tenant, or undefined when there is none. */
-  async findTenant(name: string): Promise<Tenant | undefined> {
-    const tenant = await this.store.findTenant(name);
-    return tenant && this.withRegion(tenant);
-  }
-
-  /** Tenants by name, in the order asked, undefined where there is none. */
-  async findTenants(names: string[]): Promise<Array<Tenant | undefined>> {
-    const tenants = await this.store.findTenants(names);
-    return tenants.map(tenant => tenant && this.withRegion(tenant));
-  }
-
-  /** A page of the tenants `filter` allows (all when left out), by name. */
-  async listTenants(options: {
-    limit: number;
-    cursor?: string;
-    filter?: TenantQueryFilter;
-  }): Promise<TenantPage> {
-    const page = await this.store.listTenantPage(options);
-    return { ...page, items: page.items.map(t => this.withRegion(t)) };
-  }
-
-  /** Names and uids of the current tenants (of the given uids, when given). */
-  listIdentities(
-    uids?: string[],
-  ): Promise<Array<{ name: string; uid: string }>> {
-    return this.store.listIdentities(uids);
-  }
-
-  /** A page of a tenant's audit trail, by the tenant's uid. */
-  listAudit(
-    uid: string,
-    options: { limit: number; cursor?: string },
-  ): Promise<TenantAuditPage> {
-    return this.store.listAudit(uid, options);
-  }
-
-  /** Offboarded tenants of a name (of every name when left out), newest first. */
-  listOffboarded(name?: string): Promise<OffboardedTenant[]> {
-    return this.store.listHistory(name);
-  }
-
-  /** An offboarded tenant by uid, or undefined. */
-  findOffboarded(uid: string): Promise<OffboardedTenant | undefined> {
-    return this.store.findHistory(uid);
-  }
-
-  /**
-   * At shutdown: queues no more work and waits for the reconciles running
-   * now, each of which releases its lease when it ends (a lease left by a
-   * killed process lapses after its short TTL instead).
-   */
-  async shutdown(): Promise<void> {
+  /** Starts no new scheduled pass after this (shutting down). */
+  stop(): void {
     this.stopping = true;
-    await this.waitForIdle();
   }
 
   /*
-   * Every write of a tenant's row goes through these, so that each change is
-   * announced once, whichever route, schedule or queued reconcile made it.
+   * Every write of a tenant's row during a reconcile goes through these, so
+   * that each change is announced.
    */
-
-  private changed(tenant: Pick<Tenant, 'name' | 'uid'>): void {
-    this.changes.notify({
-      tenant: tenant.name,
-      uid: tenant.uid,
-      change: 'changed',
-    });
-  }
 
   private async setPhase(
     tenant: Tenant,
@@ -342,7 +165,7 @@ export class TenantService {
     extra?: Parameters<TenantStore['setPhase']>[2],
   ): Promise<void> {
     await this.store.setPhase(tenant.name, phase, extra);
-    this.changed(tenant);
+    announceChanged(this.changes, tenant);
   }
 
   private async recordStep(
@@ -350,7 +173,7 @@ export class TenantService {
     step: Parameters<TenantStore['recordStep']>[1],
   ): Promise<void> {
     await this.store.recordStep(tenant.name, step);
-    this.changed(tenant);
+    announceChanged(this.changes, tenant);
   }
 
   private async mergeOutputs(
@@ -358,53 +181,17 @@ export class TenantService {
     outputs: Partial<TenantOutputs>,
   ): Promise<void> {
     await this.store.mergeOutputs(tenant.name, outputs);
-    this.changed(tenant);
+    announceChanged(this.changes, tenant);
   }
 
-  /**
-   * The tenant as the API shows it: with the AWS region of its cluster, which
-   * the settings hold and the store does not.
-   */
-  private withRegion(tenant: Tenant): Tenant {
-    const region = this.settings.clusters.find(
-      c => c.name === tenant.spec.cluster,
-    )?.region;
-    return region
-      ? { ...tenant, status: { ...tenant.status, region } }
-      : tenant;
-  }
-
-  /**
-   * Queues a reconcile behind this process's earlier ones of the same tenant
-   * (a create followed by a delete runs one after the other, never
-   * interleaved). Another replica's run is excluded by the lease; it picks up
-   * the new state on its next pass, or the schedule does.
-   */
-  private reconcileInBackground(name: string, actor: Actor) {
-    if (this.stopping) {
-      // The schedule (on this replica or another) picks the change up.
-      return;
-    }
-    const before = this.queued.get(name) ?? Promise.resolve();
-    const run: Promise<unknown> = before
-      .then(() => this.reconcile(name, actor))
-      .catch(error => {
-        // Gone means an earlier queued run offboarded it: nothing to do.
-        if (
-          !(error instanceof ConflictError) &&
-          !(error instanceof NotFoundError)
-        ) {
-          this.logger.error(`Reconcile of tenant ${name} failed: ${error}`);
-        }
-      })
-      .finally(() => {
-        this.running.delete(run);
-        if (this.queued.get(name) === run) {
-          this.queued.delete(name);
-        }
-      });
-    this.queued.set(name, run);
-    this.running.add(run);
+  private audit(
+    tenant: Tenant,
+    actor: Actor,
+    action: string,
+    result: TenantAuditEvent['result'],
+    message?: string,
+  ) {
+    return auditTenant(this.store, tenant, actor, action, result, message);
   }
 
   private async onboard(
@@ -634,77 +421,8 @@ export class TenantService {
     const cluster = clusterOfTenant(this.settings, tenant);
     return { cluster, gateways: this.gatewaysFor(cluster) };
   }
-
-  /**
-   * Checks the spec against the configured cluster settings now, and returns
-   * the check against the cluster's guardrails and other tenants, which the
-   * store runs under the cluster's lock when it writes the spec.
-   */
-  private assertFitsSettings(spec: TenantSpec): ClusterCheck {
-    const issues = checkSpecAgainstSettings(spec, this.settings);
-    if (issues.length > 0) {
-      throw new InputError(formatIssues(issues));
-    }
-    const cluster = this.settings.clusters.find(c => c.name === spec.cluster)!;
-    return others => {
-      const violations = guardrailViolations(spec, {
-        guardrails: cluster.guardrails,
-        assetsBucket: cluster.assetsBucket,
-        others,
-      });
-      if (violations.length > 0) {
-        throw new InputError(formatIssues(violations));
-      }
-    };
-  }
-
-  private audit(
-    tenant: Pick<Tenant, 'uid' | 'name' | 'generation'>,
-    actor: Actor,
-    action: string,
-    result: TenantAuditEvent['result'],
-    message?: string,
-  ) {
-    return this.store.appendAudit({
-      tenant: tenant.name,
-      tenantUid: tenant.uid,
-      actor,
-      action,
-      result,
-      message,
-      generation: tenant.generation,
-    });
-  }
 }
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The step outputs part of a tenant's status. */
-function pickOutputs(tenant: Tenant): Partial<TenantOutputs> {
-  const {
-    virtualClusterId,
-    executionRoleArn,
-    logGroupName,
-    podTemplates,
-    assetsPrefix,
-  } = tenant.status;
-  return {
-    virtualClusterId,
-    executionRoleArn,
-    logGroupName,
-    podTemplates,
-    assetsPrefix,
-  };
-}
-
-/**
- * EMR client token of a tenant's creations: stable across retries of one
- * onboarding, different for a tenant of the same name onboarded later.
- */
-function clientTokenOf(tenant: Tenant): string {
-  return createHash('sha256')
-    .update(`virtual-cluster\n${tenant.uid}`)
-    .digest('hex');
 }

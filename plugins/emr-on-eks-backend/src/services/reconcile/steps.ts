@@ -1,7 +1,7 @@
 import type { ReconcileStepName } from '@spot-spark/plugin-emr-on-eks-common';
-import type { TenantPlan } from '../domain/plan';
-import type { ClusterGateways } from '../gateways/ClusterGateways';
-import type { TenantOutputs } from '../stores/TenantStore';
+import type { TenantPlan } from '../../domain/plan';
+import type { ClusterGateways } from '../../gateways/ClusterGateways';
+import type { TenantOutputs } from '../../stores/TenantStore';
 
 export interface StepContext {
   plan: TenantPlan;

@@ -12,18 +12,22 @@ import {
   InputError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { jobRequest, spec, testSettings } from '../__testUtils__/fixtures';
+import { jobRequest, spec, testSettings } from '../../__testUtils__/fixtures';
 import {
   ScriptedEmrServer,
   startScriptedEmr,
-} from '../__testUtils__/scriptedEmr';
-import { JOB_TAGS, jobRunClientToken } from '../domain/jobRun';
-import { EmrJobRunGateway, JobRunGateway } from '../gateways/aws/JobRunGateway';
-import { JobRunStore } from '../stores/JobRunStore';
-import { TenantStore } from '../stores/TenantStore';
-import { JobService } from './JobService';
-import { migrated } from '../__testUtils__/database';
-import { JobSyncStore } from '../stores/JobSyncStore';
+} from '../../__testUtils__/scriptedEmr';
+import { JOB_TAGS, jobRunClientToken } from '../../domain/jobRun';
+import {
+  EmrJobRunGateway,
+  JobRunGateway,
+} from '../../gateways/aws/JobRunGateway';
+import { JobRunStore } from '../../stores/JobRunStore';
+import { TenantStore } from '../../stores/TenantStore';
+import { JobSubmissionService } from './JobSubmissionService';
+import { JobSyncService } from './JobSyncService';
+import { migrated } from '../../__testUtils__/database';
+import { JobSyncStore } from '../../stores/JobSyncStore';
 
 /*
  * Submission, cancel and sync against scripted EMR responses, through the
@@ -117,13 +121,19 @@ async function setup() {
     emr.addVirtualCluster({ id: vc, namespace: name });
   }
   const gateway = new TestGateway(client);
-  const service = JobService.create({
+  const service = JobSubmissionService.create({
+    settings: testSettings(),
+    jobs,
+    tenants,
+    jobRunsFor: () => gateway,
+    catalog: { lookup: async () => ({ kind: 'no-catalog' }) },
+  });
+  const sync = JobSyncService.create({
     settings: testSettings(),
     jobs,
     syncStates,
     tenants,
     jobRunsFor: () => gateway,
-    catalog: { lookup: async () => ({ kind: 'no-catalog' }) },
     logger: mockServices.logger.mock(),
   });
   emr.clearCalls();
@@ -133,6 +143,7 @@ async function setup() {
     jobs,
     syncStates,
     service,
+    sync,
     gateway,
     tenantA: await tenants.getTenant('team-a'),
   };
@@ -141,9 +152,9 @@ async function setup() {
 const callsOf = (operation: string) =>
   emr.calls.filter(c => c.operation === operation);
 
-describe('JobService', () => {
+describe('job submission and sync', () => {
   it('submits, then follows the run through PENDING, SUBMITTED, RUNNING, COMPLETED', async () => {
-    const { service, tenantA } = await setup();
+    const { service, tenantA, sync } = await setup();
     const { run, created, startJobRun } = await service.submit({
       tenant: tenantA,
       request: jobRequest({ ...FITS, idempotencyKey: 'walk-1' }),
@@ -168,7 +179,7 @@ describe('JobService', () => {
 
     const seen: string[] = [];
     for (let step = 0; step < 4; step++) {
-      await service.syncTenant(tenantA);
+      await sync.syncTenant(tenantA);
       const current = await service.getRun(run!.id);
       seen.push(current.state);
       expect(current.finishedAt === undefined).toBe(
@@ -180,7 +191,7 @@ describe('JobService', () => {
   });
 
   it('records FAILED with its reason and details', async () => {
-    const { service, tenantA } = await setup();
+    const { service, tenantA, sync } = await setup();
     emr.defaultScript = [
       { state: 'PENDING' },
       {
@@ -196,7 +207,7 @@ describe('JobService', () => {
       credentials: CALLER,
     });
     emr.advance(run!.emrJobRunId);
-    await service.syncTenant(tenantA);
+    await sync.syncTenant(tenantA);
     expect(await service.getRun(run!.id)).toMatchObject({
       state: 'FAILED',
       failureReason: 'USER_ERROR',
@@ -212,7 +223,7 @@ describe('JobService', () => {
   });
 
   it('cancels: CANCEL_PENDING first, CANCELLED after the next sync', async () => {
-    const { service, tenantA } = await setup();
+    const { service, tenantA, sync } = await setup();
     const { run } = await service.submit({
       tenant: tenantA,
       request: jobRequest(FITS),
@@ -223,7 +234,7 @@ describe('JobService', () => {
     expect(cancelling.state).toBe('CANCEL_PENDING');
     expect(callsOf('CancelJobRun')).toHaveLength(1);
     emr.advance(run!.emrJobRunId);
-    await service.syncTenant(tenantA);
+    await sync.syncTenant(tenantA);
     const cancelled = await service.getRun(run!.id);
     expect(cancelled.state).toBe('CANCELLED');
     await expect(service.cancel(cancelled)).rejects.toThrow(ConflictError);
@@ -311,7 +322,7 @@ describe('JobService', () => {
   });
 
   it('neither loses nor duplicates a run whose StartJobRun answer was lost', async () => {
-    const { service, gateway, tenantA } = await setup();
+    const { service, gateway, tenantA, sync } = await setup();
     const request = jobRequest({ ...FITS, idempotencyKey: 'crash-after' });
     gateway.loseStartAnswer = true;
     await expect(
@@ -325,7 +336,7 @@ describe('JobService', () => {
     expect(emr.jobCount(VC_A)).toBe(1);
 
     // The sync finds it by its submission tag and attaches it to the record...
-    await service.syncTenant(tenantA);
+    await sync.syncTenant(tenantA);
     const runs = (
       await service.listRuns({ tenantUids: [tenantA.uid], limit: 10 })
     ).items;
@@ -376,7 +387,7 @@ describe('JobService', () => {
   });
 
   it('marks a submission that never reached EMR as FAILED after a grace period', async () => {
-    const { service, gateway, knex, tenantA } = await setup();
+    const { service, gateway, knex, tenantA, sync } = await setup();
     gateway.failBeforeStart = true;
     await expect(
       service.submit({
@@ -386,7 +397,7 @@ describe('JobService', () => {
         credentials: CALLER,
       }),
     ).rejects.toThrow();
-    await service.syncTenant(tenantA);
+    await sync.syncTenant(tenantA);
     expect(
       (await service.listRuns({ tenantUids: [tenantA.uid], limit: 1 })).items[0]
         .state,
@@ -394,7 +405,7 @@ describe('JobService', () => {
     await knex('emr_job_runs').update({
       created_at: new Date(Date.now() - 20 * 60_000),
     });
-    await service.syncTenant(tenantA);
+    await sync.syncTenant(tenantA);
     expect(
       (await service.listRuns({ tenantUids: [tenantA.uid], limit: 1 }))
         .items[0],
@@ -482,7 +493,7 @@ describe('JobService', () => {
 
   describe('sync', () => {
     it('pages through runs started outside Backstage, attributing them by tag', async () => {
-      const { service, tenantA } = await setup();
+      const { service, tenantA, sync } = await setup();
       const now = Date.now();
       for (let i = 0; i < 120; i++) {
         emr.addJob(VC_A, {
@@ -495,7 +506,7 @@ describe('JobService', () => {
           script: [{ state: 'RUNNING' }],
         });
       }
-      const result = await service.syncTenant(tenantA);
+      const result = await sync.syncTenant(tenantA);
       expect(result).toMatchObject({ listed: 120, written: 120, described: 0 });
       expect(callsOf('ListJobRuns').length).toBeGreaterThanOrEqual(3);
       const attributed = await service.listRuns({
@@ -508,52 +519,52 @@ describe('JobService', () => {
     });
 
     it('makes exactly one List call when nothing is new', async () => {
-      const { service, tenantA } = await setup();
+      const { service, tenantA, sync } = await setup();
       await service.submit({
         tenant: tenantA,
         request: jobRequest(FITS),
         actor: 'x',
         credentials: CALLER,
       });
-      await service.syncTenant(tenantA);
+      await sync.syncTenant(tenantA);
       emr.clearCalls();
-      const result = await service.syncTenant(tenantA);
+      const result = await sync.syncTenant(tenantA);
       expect(emr.calls.map(c => c.operation)).toEqual(['ListJobRuns']);
       expect(result).toMatchObject({ written: 0, described: 0 });
     });
 
     it('lists from the watermark minus the safety margin', async () => {
-      const { service, tenantA } = await setup();
+      const { tenantA, sync } = await setup();
       const createdAt = new Date(Date.now() - 3_600_000);
       emr.addJob(VC_A, { createdAt, script: [{ state: 'RUNNING' }] });
-      await service.syncTenant(tenantA);
+      await sync.syncTenant(tenantA);
       emr.clearCalls();
-      await service.syncTenant(tenantA);
+      await sync.syncTenant(tenantA);
       const after = String(callsOf('ListJobRuns')[0].query.createdAfter);
       expect(Date.parse(after)).toBe(createdAt.getTime() - 300_000);
     });
 
     it('describes unfinished runs older than the list window', async () => {
-      const { service, tenantA, knex } = await setup();
+      const { service, tenantA, knex, sync } = await setup();
       const { run } = await service.submit({
         tenant: tenantA,
         request: jobRequest(FITS),
         actor: 'x',
         credentials: CALLER,
       });
-      await service.syncTenant(tenantA);
+      await sync.syncTenant(tenantA);
       // Much newer runs move the watermark past the first run.
       emr.addJob(VC_A, {
         createdAt: new Date(Date.now() + 3_600_000),
         script: [{ state: 'RUNNING' }],
       });
-      await service.syncTenant(tenantA);
+      await sync.syncTenant(tenantA);
       await knex('emr_job_sync').update({
         watermark: new Date(Date.now() + 3_600_000),
       });
       emr.advance(run!.emrJobRunId);
       emr.clearCalls();
-      const result = await service.syncTenant(tenantA);
+      const result = await sync.syncTenant(tenantA);
       expect(emr.calls.map(c => c.operation).sort()).toEqual([
         'DescribeJobRun',
         'ListJobRuns',
@@ -563,14 +574,14 @@ describe('JobService', () => {
     });
 
     it('closes a run EMR no longer knows once it has not changed for an hour, and not before', async () => {
-      const { service, tenantA, knex } = await setup();
+      const { service, tenantA, knex, sync } = await setup();
       const { run } = await service.submit({
         tenant: tenantA,
         request: jobRequest(FITS),
         actor: 'x',
         credentials: CALLER,
       });
-      await service.syncTenant(tenantA);
+      await sync.syncTenant(tenantA);
       // Out of the list window, so the sync describes it; EMR has forgotten it.
       await knex('emr_job_sync').update({
         watermark: new Date(Date.now() + 3_600_000),
@@ -579,13 +590,13 @@ describe('JobService', () => {
         .where({ id: run!.id })
         .update({ created_at: new Date(Date.now() - 2 * 3_600_000) });
       emr.forgetJob(run!.emrJobRunId!);
-      await service.syncTenant(tenantA);
+      await sync.syncTenant(tenantA);
       expect((await service.getRun(run!.id)).state).toBe('PENDING');
 
       await knex('emr_job_runs')
         .where({ id: run!.id })
         .update({ updated_at: new Date(Date.now() - 61 * 60_000) });
-      await service.syncTenant(tenantA);
+      await sync.syncTenant(tenantA);
       expect(await service.getRun(run!.id)).toMatchObject({
         state: 'FAILED',
         failureReason: 'UNKNOWN_TO_EMR',
@@ -594,7 +605,7 @@ describe('JobService', () => {
     });
 
     it('rides out throttling with the SDK’s retries', async () => {
-      const { service, tenantA } = await setup();
+      const { tenantA, sync } = await setup();
       emr.addJob(VC_A, {
         createdAt: new Date(Date.now() - 60_000),
         script: [{ state: 'RUNNING' }],
@@ -604,14 +615,14 @@ describe('JobService', () => {
         { status: 429, code: 'ThrottlingException', message: 'Rate exceeded' },
         'ListJobRuns',
       );
-      const result = await service.syncTenant(tenantA);
+      const result = await sync.syncTenant(tenantA);
       expect(result).toMatchObject({ listed: 1, written: 1 });
       expect(result.error).toBeUndefined();
       expect(callsOf('ListJobRuns')).toHaveLength(3);
     });
 
     it('follows runs of a replaced virtual cluster with their own cluster, and closes them once it is gone', async () => {
-      const { service, tenants, tenantA } = await setup();
+      const { service, tenants, tenantA, sync } = await setup();
       const { run } = await service.submit({
         tenant: tenantA,
         request: jobRequest({ ...FITS, idempotencyKey: 'old-vc' }),
@@ -627,7 +638,7 @@ describe('JobService', () => {
       emr.advance(run!.emrJobRunId);
       emr.advance(run!.emrJobRunId);
       emr.clearCalls();
-      await service.syncTenant(moved);
+      await sync.syncTenant(moved);
       expect((await service.getRun(run!.id)).state).toBe(
         emr.state(run!.emrJobRunId!),
       );
@@ -636,7 +647,7 @@ describe('JobService', () => {
       ]);
 
       emr.removeVirtualCluster(VC_A);
-      const result = await service.syncTenant(moved);
+      const result = await sync.syncTenant(moved);
       expect(result.error).toBeUndefined();
       expect(await service.getRun(run!.id)).toMatchObject({
         state: 'FAILED',
@@ -645,13 +656,13 @@ describe('JobService', () => {
     });
 
     it('reports a tenant whose virtual cluster is gone and carries on with the others', async () => {
-      const { service, syncStates } = await setup();
+      const { syncStates, sync } = await setup();
       emr.addJob(VC_B, {
         createdAt: new Date(Date.now() - 60_000),
         script: [{ state: 'RUNNING' }],
       });
       emr.removeVirtualCluster(VC_A);
-      const results = await service.syncAll();
+      const results = await sync.syncAll();
       expect(results.find(r => r.tenant === 'team-a')!.error).toBe(
         `virtual cluster ${VC_A} no longer exists; reconcile tenant team-a`,
       );

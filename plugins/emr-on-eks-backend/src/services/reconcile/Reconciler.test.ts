@@ -1,14 +1,18 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import type { ReconcileStepName } from '@spot-spark/plugin-emr-on-eks-common';
-import { spec, testSettings, TEST_ACCOUNT_ID } from '../__testUtils__/fixtures';
-import type { ClusterGateways } from '../gateways/ClusterGateways';
-import { NotManagedError } from '../gateways/errors';
-import { TenantStore } from '../stores/TenantStore';
-import type { ReconcileStep } from './reconcileSteps';
-import { RECONCILE_STEP_LIST } from './reconcileSteps';
-import { TenantService } from './TenantService';
-import { migrated } from '../__testUtils__/database';
+import {
+  spec,
+  testSettings,
+  TEST_ACCOUNT_ID,
+} from '../../__testUtils__/fixtures';
+import { migrated } from '../../__testUtils__/database';
+import type { ClusterGateways } from '../../gateways/ClusterGateways';
+import { NotManagedError } from '../../gateways/errors';
+import { TenantLeaseStore } from '../../stores/TenantLeaseStore';
+import { TenantStore } from '../../stores/TenantStore';
+import { createTenantServices } from '../createTenantServices';
+import { RECONCILE_STEP_LIST, type ReconcileStep } from './steps';
 
 /*
  * The reconcile engine with a real store (SQLite) and steps that record what
@@ -64,7 +68,9 @@ async function setup(
   options: { account?: string; failing?: Set<string> } = {},
 ) {
   const knex = await databases.init('SQLITE_3');
-  const store = new TenantStore(await migrated(knex));
+  const db = await migrated(knex);
+  const store = new TenantStore(db);
+  const leases = new TenantLeaseStore(db);
   const calls: Call[] = [];
   const failing = options.failing ?? new Set<string>();
   const gateways = {
@@ -72,21 +78,22 @@ async function setup(
     dispose: () => undefined,
   } as unknown as ClusterGateways;
   const logger = mockServices.logger.mock();
-  const service = TenantService.create({
+  const services = createTenantServices({
     settings: testSettings(),
     store,
+    leases,
     logger,
     gatewaysFor: () => gateways,
     steps: recordingSteps(calls, failing),
   });
-  return { knex, store, service, calls, failing, logger };
+  return { knex, store, leases, ...services, calls, failing, logger };
 }
 
-describe('TenantService', () => {
+describe('Reconciler', () => {
   it('runs every step in order and records the outputs', async () => {
-    const { store, service, calls } = await setup();
+    const { store, reconciler, calls } = await setup();
     await store.insertTenant({ spec: spec(), createdBy: 'user:default/alice' });
-    const tenant = await service.reconcile('team-a', 'user:default/alice');
+    const tenant = await reconciler.reconcile('team-a', 'user:default/alice');
     expect(calls).toEqual([
       'apply:kubernetes-objects',
       'apply:iam-role',
@@ -102,7 +109,7 @@ describe('TenantService', () => {
   });
 
   it('resumes after a crash at the first step that had not finished', async () => {
-    const { store, service, calls } = await setup();
+    const { store, leases, reconciler, calls } = await setup();
     await store.insertTenant({ spec: spec(), createdBy: 'x' });
     // What a process that died during the pod-templates step leaves behind.
     await store.setPhase('team-a', 'Reconciling');
@@ -125,9 +132,9 @@ describe('TenantService', () => {
       generation: 1,
     });
     // ...and its lease, which expires.
-    await store.tryAcquireLease('team-a', 'dead-process', -1);
+    await leases.tryAcquire('team-a', 'dead-process', -1);
 
-    await service.reconcileAll();
+    await reconciler.reconcileAll();
     expect(calls).toEqual([
       'apply:pod-templates',
       'apply:log-group',
@@ -137,32 +144,32 @@ describe('TenantService', () => {
   });
 
   it('does not resume steps done for an older generation', async () => {
-    const { store, service, calls, failing } = await setup();
+    const { store, reconciler, calls, failing } = await setup();
     await store.insertTenant({ spec: spec(), createdBy: 'x' });
     failing.add('apply:log-group');
-    await service.reconcile('team-a', 'x');
+    await reconciler.reconcile('team-a', 'x');
     expect((await store.getTenant('team-a')).status.phase).toBe('Failed');
     await store.updateSpec(spec({ logRetentionDays: 90 }));
     failing.clear();
     calls.length = 0;
-    await service.reconcile('team-a', 'x');
+    await reconciler.reconcile('team-a', 'x');
     expect(calls).toHaveLength(5);
   });
 
   it('re-checks every step after a complete pass (drift detection)', async () => {
-    const { store, service, calls } = await setup();
+    const { store, reconciler, calls } = await setup();
     await store.insertTenant({ spec: spec(), createdBy: 'x' });
-    await service.reconcile('team-a', 'x');
+    await reconciler.reconcile('team-a', 'x');
     calls.length = 0;
-    await service.reconcile('team-a', 'x');
+    await reconciler.reconcile('team-a', 'x');
     expect(calls).toHaveLength(5);
   });
 
   it('refuses a second reconcile of the same tenant while one holds the lease', async () => {
-    const { store, service, calls } = await setup();
+    const { store, leases, reconciler, calls } = await setup();
     await store.insertTenant({ spec: spec(), createdBy: 'x' });
-    await store.tryAcquireLease('team-a', 'another-replica', 60_000);
-    await expect(service.reconcile('team-a', 'x')).rejects.toThrow(
+    await leases.tryAcquire('team-a', 'another-replica', 60_000);
+    await expect(reconciler.reconcile('team-a', 'x')).rejects.toThrow(
       ConflictError,
     );
     expect(calls).toEqual([]);
@@ -171,7 +178,7 @@ describe('TenantService', () => {
       spec: spec({ name: 'team-b' }),
       createdBy: 'x',
     });
-    await service.reconcileAll();
+    await reconciler.reconcileAll();
     expect(calls.filter(c => c === 'apply:virtual-cluster')).toHaveLength(1);
     expect((await store.getTenant('team-b')).status.phase).toBe('Ready');
     expect((await store.getTenant('team-a')).status.phase).toBe('Pending');
@@ -181,7 +188,7 @@ describe('TenantService', () => {
     afterEach(() => DURING.clear());
 
     it('refuses a second reconcile in the same process while the first runs', async () => {
-      const { store, service } = await setup();
+      const { store, reconciler } = await setup();
       await store.insertTenant({ spec: spec(), createdBy: 'x' });
       let reached!: () => void;
       const atIam = new Promise<void>(resolve => {
@@ -196,9 +203,9 @@ describe('TenantService', () => {
             reached();
           }),
       );
-      const first = service.reconcile('team-a', 'x');
+      const first = reconciler.reconcile('team-a', 'x');
       await atIam;
-      await expect(service.reconcile('team-a', 'y')).rejects.toThrow(
+      await expect(reconciler.reconcile('team-a', 'y')).rejects.toThrow(
         ConflictError,
       );
       release();
@@ -206,7 +213,7 @@ describe('TenantService', () => {
     });
 
     it('stops before its next write once another reconcile took its lease', async () => {
-      const { knex, store, service, calls } = await setup();
+      const { knex, store, reconciler, calls } = await setup();
       await store.insertTenant({ spec: spec(), createdBy: 'x' });
       // Mid-step, the lease expires and another replica takes it.
       DURING.set('apply:iam-role', async () => {
@@ -217,7 +224,7 @@ describe('TenantService', () => {
             lease_expires_at: new Date(Date.now() + 60_000),
           });
       });
-      await expect(service.reconcile('team-a', 'x')).rejects.toThrow(
+      await expect(reconciler.reconcile('team-a', 'x')).rejects.toThrow(
         'lost its lease',
       );
       expect(calls).toEqual(['apply:kubernetes-objects', 'apply:iam-role']);
@@ -233,7 +240,7 @@ describe('TenantService', () => {
     });
 
     it('runs this process’s background reconciles of one tenant one after another', async () => {
-      const { store, service, calls } = await setup();
+      const { store, queue, tenants, calls } = await setup();
       // The offboarding is asked for while onboarding is half-way.
       let deleted!: () => void;
       const deleteAsked = new Promise<void>(resolve => {
@@ -247,11 +254,11 @@ describe('TenantService', () => {
         reached();
         await deleteAsked;
       });
-      await service.createTenant(spec(), 'user:default/alice');
+      await tenants.createTenant(spec(), 'user:default/alice');
       await halfWay;
-      await service.deleteTenant('team-a', 'user:default/alice');
+      await tenants.deleteTenant('team-a', 'user:default/alice');
       deleted();
-      await service.waitForIdle();
+      await queue.waitForIdle();
       expect(calls).toEqual([
         'apply:kubernetes-objects',
         'apply:iam-role',
@@ -269,11 +276,11 @@ describe('TenantService', () => {
   });
 
   it('changes nothing when the credentials are for another account, telling the tenant without account ids and the log with them', async () => {
-    const { store, service, calls, logger } = await setup({
+    const { store, reconciler, calls, logger } = await setup({
       account: '999999999999',
     });
     await store.insertTenant({ spec: spec(), createdBy: 'x' });
-    const tenant = await service.reconcile('team-a', 'x');
+    const tenant = await reconciler.reconcile('team-a', 'x');
     expect(calls).toEqual([]);
     expect(tenant?.status.phase).toBe('Failed');
     expect(tenant?.status.message).toBe(
@@ -286,14 +293,14 @@ describe('TenantService', () => {
   });
 
   it('offboards in reverse order, and retries a failed teardown on the next pass', async () => {
-    const { store, service, calls, failing } = await setup();
+    const { store, reconciler, queue, tenants, calls, failing } = await setup();
     await store.insertTenant({ spec: spec(), createdBy: 'x' });
-    await service.reconcile('team-a', 'x');
+    await reconciler.reconcile('team-a', 'x');
     calls.length = 0;
 
     failing.add('remove:iam-role');
-    await service.deleteTenant('team-a', 'user:default/alice');
-    await service.waitForIdle();
+    await tenants.deleteTenant('team-a', 'user:default/alice');
+    await queue.waitForIdle();
     expect(calls).toEqual([
       'remove:virtual-cluster',
       'remove:log-group',
@@ -308,7 +315,7 @@ describe('TenantService', () => {
 
     failing.clear();
     calls.length = 0;
-    await service.reconcileAll();
+    await reconciler.reconcileAll();
     expect(calls.at(-1)).toBe('remove:kubernetes-objects');
     expect(await store.exists('team-a')).toBe(false);
     const audit = (await store.listAudit(stuck.uid, { limit: 10 })).items;
@@ -324,28 +331,28 @@ describe('TenantService', () => {
     afterEach(() => NOT_OURS.clear());
 
     it('leaves in place what onboarding was refused, and offboards the rest', async () => {
-      const { store, service, calls } = await setup();
+      const { store, reconciler, queue, tenants, calls } = await setup();
       await store.insertTenant({ spec: spec(), createdBy: 'x' });
       NOT_OURS.add('apply:kubernetes-objects');
-      const refused = await service.reconcile('team-a', 'x');
+      const refused = await reconciler.reconcile('team-a', 'x');
       expect(refused?.status.phase).toBe('Failed');
       // Offboarding meets the same foreign namespace: not a reason to stay stuck.
       NOT_OURS.add('remove:kubernetes-objects');
       calls.length = 0;
-      await service.deleteTenant('team-a', 'x');
-      await service.waitForIdle();
+      await tenants.deleteTenant('team-a', 'x');
+      await queue.waitForIdle();
       expect(calls.at(-1)).toBe('remove:kubernetes-objects');
       expect(await store.exists('team-a')).toBe(false);
     });
 
     it('stops offboarding, pass after pass, at a resource it made that was relabelled since', async () => {
-      const { store, service } = await setup();
+      const { store, reconciler, queue, tenants } = await setup();
       await store.insertTenant({ spec: spec(), createdBy: 'x' });
-      await service.reconcile('team-a', 'x');
+      await reconciler.reconcile('team-a', 'x');
       NOT_OURS.add('remove:log-group');
-      await service.deleteTenant('team-a', 'x');
-      await service.waitForIdle();
-      await service.reconcileAll();
+      await tenants.deleteTenant('team-a', 'x');
+      await queue.waitForIdle();
+      await reconciler.reconcileAll();
       const stuck = await store.getTenant('team-a');
       expect(stuck.status).toMatchObject({
         phase: 'Deleting',
@@ -356,13 +363,13 @@ describe('TenantService', () => {
       );
       // Once a person removed it (or gave it back), offboarding completes.
       NOT_OURS.clear();
-      await service.reconcileAll();
+      await reconciler.reconcileAll();
       expect(await store.exists('team-a')).toBe(false);
     });
   });
 
   it('reconciles again when the spec changed during a pass', async () => {
-    const { store, calls } = await setup();
+    const { knex, store, calls } = await setup();
     await store.insertTenant({ spec: spec(), createdBy: 'x' });
     // A step that, while running, sees the spec change under it.
     let changed = false;
@@ -380,15 +387,16 @@ describe('TenantService', () => {
           }
         : step,
     );
-    const service = TenantService.create({
+    const { reconciler } = createTenantServices({
       settings: testSettings(),
       store,
+      leases: new TenantLeaseStore(knex),
       logger: mockServices.logger.mock(),
       gatewaysFor: () =>
         ({ accountId: async () => TEST_ACCOUNT_ID, dispose() {} } as any),
       steps,
     });
-    const tenant = await service.reconcile('team-a', 'x');
+    const tenant = await reconciler.reconcile('team-a', 'x');
     expect(tenant?.generation).toBe(2);
     expect(tenant?.status).toMatchObject({
       phase: 'Ready',

@@ -4,13 +4,18 @@ import {
   EMR_ON_EKS_TENANT_EVENTS_TOPIC,
   EmrOnEksTenantEventPayload,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import { spec, testSettings, TEST_ACCOUNT_ID } from '../__testUtils__/fixtures';
-import { migrated } from '../__testUtils__/database';
-import type { ClusterGateways } from '../gateways/ClusterGateways';
-import { TenantStore } from '../stores/TenantStore';
-import { RECONCILE_STEP_LIST, ReconcileStep } from './reconcileSteps';
+import {
+  spec,
+  testSettings,
+  TEST_ACCOUNT_ID,
+} from '../../__testUtils__/fixtures';
+import { migrated } from '../../__testUtils__/database';
+import type { ClusterGateways } from '../../gateways/ClusterGateways';
+import { TenantLeaseStore } from '../../stores/TenantLeaseStore';
+import { TenantStore } from '../../stores/TenantStore';
+import { createTenantServices } from '../createTenantServices';
+import { RECONCILE_STEP_LIST, ReconcileStep } from '../reconcile/steps';
 import { EventsTenantChanges } from './TenantChanges';
-import { TenantService } from './TenantService';
 
 /*
  * Tenant change events: what a subscriber (the catalog's tenant provider)
@@ -112,16 +117,18 @@ describe('EventsTenantChanges', () => {
   });
 });
 
-describe('TenantService with change events', () => {
+describe('tenant services with change events', () => {
   /** What a subscriber saw when it read the tenant on each event. */
   async function setup(steps: ReconcileStep[] = quietSteps()) {
     const knex = await databases.init('SQLITE_3');
-    const store = new TenantStore(await migrated(knex));
+    const db = await migrated(knex);
+    const store = new TenantStore(db);
     const events = mockServices.events();
     const logger = mockServices.logger.mock();
-    const service = TenantService.create({
+    const { tenants: service, queue } = createTenantServices({
       settings: testSettings({ region: 'eu-central-1' }),
       store,
+      leases: new TenantLeaseStore(db),
       logger,
       gatewaysFor: () =>
         ({
@@ -148,7 +155,7 @@ describe('TenantService with change events', () => {
         });
       },
     });
-    return { service, seen };
+    return { service, queue, seen };
   }
 
   /** The real steps' names, doing nothing. */
@@ -161,10 +168,10 @@ describe('TenantService with change events', () => {
   }
 
   it('announces onboarding, an update and offboarding, the last event of each read after its last change', async () => {
-    const { service, seen } = await setup();
+    const { service, queue, seen } = await setup();
 
     await service.createTenant(spec(), 'user:default/alice');
-    await service.waitForIdle();
+    await queue.waitForIdle();
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.at(-1)).toEqual({ change: 'changed', state: 'Ready g1' });
 
@@ -173,7 +180,7 @@ describe('TenantService with change events', () => {
       spec({ description: 'Sales analytics' }),
       'user:default/alice',
     );
-    await service.waitForIdle();
+    await queue.waitForIdle();
     expect(seen.at(-1)).toEqual({
       change: 'changed',
       state: 'Ready g2 Sales analytics',
@@ -181,7 +188,7 @@ describe('TenantService with change events', () => {
 
     seen.length = 0;
     await service.deleteTenant('team-a', 'user:default/admin');
-    await service.waitForIdle();
+    await queue.waitForIdle();
     expect(seen[0]).toEqual({
       change: 'changed',
       state: 'Deleting g2 Sales analytics',
@@ -190,19 +197,19 @@ describe('TenantService with change events', () => {
   });
 
   it('announces nothing for an update that changes nothing', async () => {
-    const { service, seen } = await setup();
+    const { service, queue, seen } = await setup();
     await service.createTenant(spec(), 'user:default/alice');
-    await service.waitForIdle();
+    await queue.waitForIdle();
     seen.length = 0;
     await service.updateTenant(spec(), 'user:default/alice');
-    await service.waitForIdle();
+    await queue.waitForIdle();
     expect(seen).toEqual([]);
   });
 
   it("shows the region of the tenant's cluster on every read", async () => {
-    const { service } = await setup();
+    const { service, queue } = await setup();
     const created = await service.createTenant(spec(), 'user:default/alice');
-    await service.waitForIdle();
+    await queue.waitForIdle();
     expect(created.status.region).toBe('eu-central-1');
     expect((await service.findTenant('team-a'))?.status.region).toBe(
       'eu-central-1',
