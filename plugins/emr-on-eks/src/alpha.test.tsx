@@ -1,6 +1,7 @@
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import {
   createExtensionTester,
+  mockApis,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
@@ -8,7 +9,6 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { screen } from '@testing-library/react';
 import {
   aCostFact,
@@ -16,8 +16,7 @@ import {
   aRun,
   aTenant,
   FakeEmrOnEksApi,
-  fakePermissionApi,
-} from './__testUtils__/fakes';
+} from './__testUtils__';
 import plugin from './alpha';
 import {
   entityEmrChargebackCard,
@@ -68,10 +67,7 @@ describe('the new frontend system plugin', () => {
         {tester.reactElement()}
       </EntityProvider>,
       {
-        apis: [
-          [emrOnEksApiRef, api],
-          [permissionApiRef, fakePermissionApi()],
-        ],
+        apis: [[emrOnEksApiRef, api], mockApis.permission()],
       },
     );
     expect(await screen.findByTestId('cost-total')).toHaveTextContent('$42.00');
@@ -108,10 +104,7 @@ describe('the new frontend system plugin', () => {
         {tester.reactElement()}
       </EntityProvider>,
       {
-        apis: [
-          [emrOnEksApiRef, api],
-          [permissionApiRef, fakePermissionApi()],
-        ],
+        apis: [[emrOnEksApiRef, api], mockApis.permission()],
       },
     );
     expect(await screen.findByText('new-system-job')).toBeInTheDocument();
@@ -122,10 +115,7 @@ describe('the new frontend system plugin', () => {
     api.tenants = [aTenant({ name: 'team-new' })];
     const tester = createExtensionTester(emrOnEksPage);
     renderInTestApp(tester.reactElement(), {
-      apis: [
-        [emrOnEksApiRef, api],
-        [permissionApiRef, fakePermissionApi()],
-      ],
+      apis: [[emrOnEksApiRef, api], mockApis.permission()],
     });
     expect(
       await screen.findByRole('button', { name: 'Show tenant team-new' }),

@@ -9,7 +9,7 @@ import {
   httpError,
   Providers,
   readOnlyPolicy,
-} from '../../__testUtils__/fakes';
+} from '../../__testUtils__';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';

@@ -12,7 +12,7 @@ import {
   FakeEmrOnEksApi,
   httpError,
   Providers,
-} from '../../__testUtils__/fakes';
+} from '../../__testUtils__';
 import { EntityEmrChargebackCard } from './EntityEmrChargebackCard';
 import { isEmrChargebackAvailable } from './costTarget';
 

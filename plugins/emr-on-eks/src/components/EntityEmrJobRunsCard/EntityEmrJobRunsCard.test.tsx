@@ -6,7 +6,7 @@ import {
   FakeEmrOnEksApi,
   httpError,
   Providers,
-} from '../../__testUtils__/fakes';
+} from '../../__testUtils__';
 import { EntityEmrJobRunsCard } from './EntityEmrJobRunsCard';
 import { isEmrOnEksAvailable } from './isEmrOnEksAvailable';
 

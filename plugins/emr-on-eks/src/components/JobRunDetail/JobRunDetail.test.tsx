@@ -9,7 +9,7 @@ import {
   FakeEmrOnEksApi,
   httpError,
   Providers,
-} from '../../__testUtils__/fakes';
+} from '../../__testUtils__';
 import { JobRunsPanel } from '../JobRunsPanel';
 
 const failed = aRun({

@@ -6,7 +6,7 @@ import {
   aRun,
   FakeEmrOnEksApi,
   Providers,
-} from '../../__testUtils__/fakes';
+} from '../../__testUtils__';
 import { JobRunsPanel } from './JobRunsPanel';
 import { runCostRange } from './useRunCosts';
 

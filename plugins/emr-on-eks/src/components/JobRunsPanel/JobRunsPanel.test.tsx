@@ -9,7 +9,7 @@ import {
   fakePermissionApi,
   Providers,
   readOnlyPolicy,
-} from '../../__testUtils__/fakes';
+} from '../../__testUtils__';
 import { JobRunsPanel } from './JobRunsPanel';
 
 function location() {

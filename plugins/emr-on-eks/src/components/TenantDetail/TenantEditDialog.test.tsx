@@ -7,7 +7,7 @@ import {
   fakePermissionApi,
   httpError,
   Providers,
-} from '../../__testUtils__/fakes';
+} from '../../__testUtils__';
 import { TenantDetail } from './TenantDetail';
 
 /**

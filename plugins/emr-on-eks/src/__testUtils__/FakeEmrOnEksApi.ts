@@ -1,0 +1,301 @@
+import { MockFetchApi, mockApis } from '@backstage/test-utils';
+import {
+  CostQuery,
+  CostReport,
+  EmrOnEksApi,
+  EmrOnEksClient,
+  JobRun,
+  JobRunDryRun,
+  JobRunListQuery,
+  JobRunPage,
+  JobRunRequestInput,
+  PageQuery,
+  Tenant,
+  TenantAuditEvent,
+  TenantAuditPage,
+  TenantPage,
+  TenantSpec,
+  TenantSpecInput,
+} from '@spot-spark/plugin-emr-on-eks-common';
+import { costReport, FakeCostFact, FakeCostSettings } from './costs';
+import { httpError } from './httpError';
+import { aRun } from './jobRuns';
+
+type Method = keyof EmrOnEksApi;
+
+/** The base URL the fake gives the CSV links (the real client builds them). */
+export const FAKE_API_BASE_URL = 'http://localhost:7007/api/emr-on-eks';
+
+/** The real client, for the CSV links only: its fetch makes no request. */
+const csvUrls = new EmrOnEksClient({
+  discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+  fetchApi: new MockFetchApi({ baseImplementation: 'none' }),
+});
+
+/**
+ * An in-memory backend: keeps runs and tenants, pages with numeric cursors,
+ * and logs every call (method and arguments) so tests can check what the
+ * components asked for.
+ */
+export class FakeEmrOnEksApi implements EmrOnEksApi {
+  runs: JobRun[] = [];
+  tenants: Tenant[] = [];
+  audit: Record<string, TenantAuditEvent[]> = {};
+  /** Full runs (with request and startJobRun) by id, for getJobRun. */
+  fullRuns: Record<string, JobRun> = {};
+  /** Daily cost facts; reports group and sum them as the backend does. */
+  costFacts: FakeCostFact[] = [];
+  costSettings: FakeCostSettings = {
+    currency: 'USD',
+    sources: { uplift: null, compute: null },
+    completeThrough: null,
+    spotSavings: null,
+    refreshedAt: null,
+  };
+  /** Tenants whose costs the caller may not read (404; left out of entity reports). */
+  hiddenCostTenants = new Set<string>();
+  readonly calls: Array<{ method: Method; args: unknown[] }> = [];
+  private readonly failures = new Map<Method, Error | Promise<Error>>();
+  private readonly held = new Set<Method>();
+
+  /** Makes a method fail with this error. */
+  fail(method: Method, error: Error | Promise<Error>) {
+    this.failures.set(method, error);
+    return this;
+  }
+
+  /** Makes a method never answer (a loading state). */
+  hold(method: Method) {
+    this.held.add(method);
+    return this;
+  }
+
+  callsOf(method: Method) {
+    return this.calls.filter(c => c.method === method).map(c => c.args);
+  }
+
+  /** Turns costs on, as a backend with `emrOnEks.costs` answers. */
+  configureCosts(settings: Partial<FakeCostSettings> = {}) {
+    this.costSettings = {
+      ...this.costSettings,
+      sources: { uplift: 'duckdb', compute: 'duckdb' },
+      refreshedAt: '2026-11-20T06:00:00.000Z',
+      ...settings,
+    };
+    return this;
+  }
+
+  private async answer<T>(
+    method: Method,
+    args: unknown[],
+    value: () => T | Promise<T>,
+  ): Promise<T> {
+    this.calls.push({ method, args });
+    if (this.held.has(method)) {
+      return new Promise<T>(() => {});
+    }
+    const failure = this.failures.get(method);
+    if (failure) {
+      throw await failure;
+    }
+    return value();
+  }
+
+  private page<T>(items: T[], query: { limit?: number; cursor?: string }) {
+    const offset = query.cursor ? Number(query.cursor) : 0;
+    const limit = query.limit ?? 50;
+    const slice = items.slice(offset, offset + limit);
+    const next =
+      offset + limit < items.length ? String(offset + limit) : undefined;
+    return { items: slice, ...(next ? { nextCursor: next } : {}) };
+  }
+
+  private filterRuns(runs: JobRun[], query: JobRunListQuery): JobRun[] {
+    return runs.filter(
+      run =>
+        (!query.state || query.state.includes(run.state)) &&
+        (!query.createdAfter || run.createdAt >= query.createdAfter) &&
+        (!query.createdBefore || run.createdAt < query.createdBefore),
+    );
+  }
+
+  private async tenantOrThrow(name: string): Promise<Tenant> {
+    const tenant = this.tenants.find(t => t.name === name);
+    if (!tenant) {
+      throw await httpError(404, `Tenant ${name} not found`);
+    }
+    return tenant;
+  }
+
+  listTenants(query: PageQuery = {}): Promise<TenantPage> {
+    return this.answer('listTenants', [query], () =>
+      this.page(this.tenants, query),
+    );
+  }
+  getTenant(name: string): Promise<Tenant> {
+    return this.answer('getTenant', [name], () => this.tenantOrThrow(name));
+  }
+  createTenant(): Promise<Tenant> {
+    throw new Error('not used');
+  }
+  updateTenant(
+    name: string,
+    spec: TenantSpecInput,
+    options: { generation?: number } = {},
+  ): Promise<Tenant> {
+    return this.answer('updateTenant', [name, spec, options], async () => {
+      const tenant = await this.tenantOrThrow(name);
+      if (
+        options.generation !== undefined &&
+        options.generation !== tenant.generation
+      ) {
+        throw await httpError(
+          409,
+          `Tenant ${name} is at generation ${tenant.generation}, not ${options.generation}`,
+        );
+      }
+      tenant.spec = { ...tenant.spec, ...(spec as Partial<TenantSpec>) };
+      tenant.generation += 1;
+      tenant.updatedAt = '2026-11-21T00:00:00.000Z';
+      return tenant;
+    });
+  }
+  deleteTenant(name: string): Promise<Tenant> {
+    return this.answer('deleteTenant', [name], async () => {
+      const tenant = await this.tenantOrThrow(name);
+      tenant.status = { ...tenant.status, phase: 'Deleting' };
+      return tenant;
+    });
+  }
+  reconcileTenant(name: string): Promise<Tenant | undefined> {
+    return this.answer('reconcileTenant', [name], () =>
+      this.tenantOrThrow(name),
+    );
+  }
+  listTenantAudit(
+    name: string,
+    query: PageQuery = {},
+  ): Promise<TenantAuditPage> {
+    return this.answer('listTenantAudit', [name, query], () =>
+      this.page(this.audit[name] ?? [], query),
+    );
+  }
+  listOffboardedTenants(): Promise<{ items: [] }> {
+    throw new Error('not used');
+  }
+  getOffboardedTenant(): Promise<never> {
+    throw new Error('not used');
+  }
+  listOffboardedTenantAudit(): Promise<TenantAuditPage> {
+    throw new Error('not used');
+  }
+  listOffboardedTenantJobRuns(): Promise<JobRunPage> {
+    throw new Error('not used');
+  }
+  submitJobRun(tenant: string, request: JobRunRequestInput) {
+    return this.answer('submitJobRun', [tenant, request], () => {
+      const run = aRun({
+        id: `run-${this.runs.length + 1}`,
+        tenant,
+        name: request.name,
+        state: 'SUBMITTING',
+        createdAt: '2026-11-21T00:00:00.000Z',
+        updatedAt: '2026-11-21T00:00:00.000Z',
+        finishedAt: undefined,
+        emrJobRunId: undefined,
+        arn: undefined,
+        idempotencyKey: request.idempotencyKey,
+      });
+      this.runs.unshift(run);
+      return { run, created: true };
+    });
+  }
+  dryRunJobRun(): Promise<JobRunDryRun> {
+    throw new Error('not used');
+  }
+  listTenantJobRuns(tenant: string, query: JobRunListQuery = {}) {
+    return this.answer('listTenantJobRuns', [tenant, query], () =>
+      this.page(
+        this.filterRuns(
+          this.runs.filter(r => r.tenant === tenant),
+          query,
+        ),
+        query,
+      ),
+    );
+  }
+  listJobRuns(
+    query: JobRunListQuery & { entityRef?: string; tenant?: string },
+  ): Promise<JobRunPage> {
+    return this.answer('listJobRuns', [query], () =>
+      this.page(
+        this.filterRuns(
+          this.runs.filter(
+            r =>
+              (!query.entityRef || r.entityRef === query.entityRef) &&
+              (!query.tenant || r.tenant === query.tenant),
+          ),
+          query,
+        ),
+        query,
+      ),
+    );
+  }
+  getJobRun(id: string): Promise<JobRun> {
+    return this.answer('getJobRun', [id], async () => {
+      const run = this.fullRuns[id] ?? this.runs.find(r => r.id === id);
+      if (!run) {
+        throw await httpError(404, `Job run ${id} not found`);
+      }
+      return run;
+    });
+  }
+  cancelJobRun(id: string): Promise<JobRun> {
+    return this.answer('cancelJobRun', [id], async () => {
+      const run = this.runs.find(r => r.id === id);
+      if (!run) {
+        throw await httpError(404, `Job run ${id} not found`);
+      }
+      run.state = 'CANCEL_PENDING';
+      return run;
+    });
+  }
+  getTenantCosts(tenant: string, query: CostQuery): Promise<CostReport> {
+    return this.answer('getTenantCosts', [tenant, query], async () => {
+      if (this.hiddenCostTenants.has(tenant)) {
+        throw await httpError(404, `Tenant ${tenant} not found`);
+      }
+      return costReport(
+        this.costFacts.filter(f => f.tenant === tenant),
+        query,
+        this.costSettings,
+      );
+    });
+  }
+  getEntityCosts(entityRef: string, query: CostQuery): Promise<CostReport> {
+    return this.answer('getEntityCosts', [entityRef, query], () =>
+      costReport(
+        this.costFacts.filter(
+          f =>
+            f.entityRef === entityRef && !this.hiddenCostTenants.has(f.tenant),
+        ),
+        query,
+        this.costSettings,
+      ),
+    );
+  }
+  getCostSummary(): Promise<never> {
+    throw new Error('not used');
+  }
+  costsCsvUrl(
+    scope: { tenant: string } | { entityRef: string },
+    query: CostQuery,
+  ): Promise<string> {
+    return this.answer('costsCsvUrl', [scope, query], () =>
+      csvUrls.costsCsvUrl(scope, query),
+    );
+  }
+  refreshCosts(): Promise<never> {
+    throw new Error('not used');
+  }
+}

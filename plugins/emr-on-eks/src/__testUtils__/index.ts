@@ -1,0 +1,12 @@
+// Fakes and fixtures of the frontend tests, one concern per file.
+export { aCostFact } from './costs';
+export type { FakeCostFact, FakeCostSettings } from './costs';
+export { anEntity } from './entities';
+export { FAKE_API_BASE_URL, FakeEmrOnEksApi } from './FakeEmrOnEksApi';
+export { httpError } from './httpError';
+export { aRun } from './jobRuns';
+export { currentSearch, LocationProbe } from './LocationProbe';
+export { fakePermissionApi, readOnlyPolicy } from './permissions';
+export type { FakePermissionApi } from './permissions';
+export { Providers } from './Providers';
+export { aTenant } from './tenants';
