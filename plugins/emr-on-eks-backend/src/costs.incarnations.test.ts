@@ -113,7 +113,12 @@ function figures(r: CostReport) {
 describe('chargeback over a tenant history', () => {
   let world: World;
   let ids: { vcA: string; vcB: string; vcN: string; nsA: string };
-  let run: { id: string; emrJobRunId: string; requested: any };
+  let run: {
+    id: string;
+    emrJobRunId: string;
+    createdAt: string;
+    requested: any;
+  };
   let early: { a: CostReport; b: CostReport };
   let teamB: { uid: string };
   let analyticsUid: string;
@@ -372,7 +377,15 @@ describe('chargeback over a tenant history', () => {
         1_048_576 *
         UPLIFT_RATE.gbHour) /
         1e9;
-    const middle = (23 * (perHour(minExecutors) + perHour(maxExecutors))) / 2;
+    // The clock moves on while the run is submitted: its hours on P4 run
+    // from when it was recorded to the end of the day.
+    const hours =
+      (Date.parse(`${addCostDays(P4, 1)}T00:00:00Z`) -
+        Date.parse(run.createdAt)) /
+      3_600_000;
+    expect(hours).toBeCloseTo(23, 2);
+    const middle =
+      (hours * (perHour(minExecutors) + perHour(maxExecutors))) / 2;
     expect(middle).toBeGreaterThan(0.1);
     expect(uplift).toHaveLength(1);
     expect(uplift[0]).toMatchObject({
