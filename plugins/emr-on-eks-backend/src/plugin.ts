@@ -14,13 +14,14 @@ import {
 import { tenantPermissionRules, tenantResourceRef } from './permissions';
 import { createRouter } from './router';
 import { createCostSources } from './gateways/costs/createCostSources';
-import { CostService } from './services/CostService';
+import { CostService } from './services/costs/CostService';
 import { JobSubmissionService } from './services/jobs/JobSubmissionService';
 import { JobSyncService } from './services/jobs/JobSyncService';
 import { createTenantServices } from './services/createTenantServices';
 import { EventsTenantChanges } from './services/tenants/TenantChanges';
 import { migrateDatabase } from './stores/database';
-import { CostStore } from './stores/CostStore';
+import { CostRunStore } from './stores/costs/CostRunStore';
+import { CostStore } from './stores/costs/CostStore';
 import { IncarnationStore } from './stores/IncarnationStore';
 import { JobRunStore } from './stores/JobRunStore';
 import { JobSyncStore } from './stores/JobSyncStore';
@@ -125,7 +126,7 @@ export function createEmrOnEksPlugin(
           const costs = CostService.create({
             settings,
             costs: new CostStore(db),
-            jobs: jobRuns,
+            runs: new CostRunStore(db),
             incarnations: new IncarnationStore(db),
             sources: costSources,
             logger: deps.logger,

@@ -26,7 +26,7 @@ import { ApiAccess } from './routes/access';
 import { addCostRoutes } from './routes/costRoutes';
 import { addJobRunRoutes } from './routes/jobRunRoutes';
 import { addTenantRoutes } from './routes/tenantRoutes';
-import type { CostService } from './services/CostService';
+import type { CostService } from './services/costs/CostService';
 import type { JobSubmissionService } from './services/jobs/JobSubmissionService';
 import type { Reconciler } from './services/reconcile/Reconciler';
 import type { TenantService } from './services/tenants/TenantService';

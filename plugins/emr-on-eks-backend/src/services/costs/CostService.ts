@@ -1,5 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { isError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  InputError,
+  isError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   addCostDays,
   costDays,
@@ -8,14 +12,14 @@ import {
   type CostReport,
   type CostSummary,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import type { EmrOnEksSettings } from '../config';
-import { costReportCsv } from '../domain/costs/csv';
-import type { CostIncarnation } from '../domain/costs/incarnations';
-import { rollUpCosts } from '../domain/costs/rollup';
-import type { CostSources } from '../gateways/costs/createCostSources';
-import type { CostScope, CostStore } from '../stores/CostStore';
-import type { IncarnationStore } from '../stores/IncarnationStore';
-import type { JobRunStore } from '../stores/JobRunStore';
+import type { EmrOnEksSettings } from '../../config';
+import { costReportCsv } from '../../domain/costs/csv';
+import type { CostIncarnation } from '../../domain/costs/incarnations';
+import { rollUpCosts } from '../../domain/costs/rollup';
+import type { CostSources } from '../../gateways/costs/createCostSources';
+import type { CostRunStore } from '../../stores/costs/CostRunStore';
+import type { CostScope, CostStore } from '../../stores/costs/CostStore';
+import type { IncarnationStore } from '../../stores/IncarnationStore';
 
 /** A report's period and grouping, parsed. */
 export interface CostPeriod {
@@ -34,7 +38,7 @@ export class CostService {
     private readonly options: {
       settings: EmrOnEksSettings;
       costs: CostStore;
-      jobs: JobRunStore;
+      runs: CostRunStore;
       incarnations: IncarnationStore;
       sources?: CostSources;
       logger: LoggerService;
@@ -45,18 +49,13 @@ export class CostService {
   static create(options: {
     settings: EmrOnEksSettings;
     costs: CostStore;
-    jobs: JobRunStore;
+    runs: CostRunStore;
     incarnations: IncarnationStore;
     sources?: CostSources;
     logger: LoggerService;
     now?: () => Date;
   }): CostService {
     return new CostService({ now: () => new Date(), ...options });
-  }
-
-  /** Whether `emrOnEks.costs` is configured. */
-  get configured(): boolean {
-    return this.options.sources !== undefined;
   }
 
   /** The longest period one request may ask for, in days. */
@@ -85,8 +84,9 @@ export class CostService {
   ): Promise<CostRefreshResult> {
     const { sources, settings, logger } = this.options;
     if (!sources) {
-      throw new Error(
-        'costs are not configured: set emrOnEks.costs (see the plugin README, Chargeback)',
+      // The caller cannot fix it, the platform can: say which key to set.
+      throw new InputError(
+        'costs are not configured: a platform admin sets emrOnEks.costs (see docs/chargeback.md)',
       );
     }
     const costSettings = settings.costs!;
@@ -109,7 +109,7 @@ export class CostService {
     // Every incarnation that lived during the days, offboarded ones too:
     // a day's costs are the incarnation's that held the namespace then.
     const incarnations = await this.incarnationsBetween(start, end);
-    const runs = await this.options.jobs.runsForCosts({
+    const runs = await this.options.runs.runsForCosts({
       tenantUids: incarnations.map(i => i.uid),
       from: start,
       to: end,

@@ -1,6 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import type { StoredCostRow } from '../domain/costs/types';
-import { migrated } from '../__testUtils__/database';
+import type { StoredCostRow } from '../../domain/costs/types';
+import { migrated } from '../../__testUtils__/database';
 import { CostStore } from './CostStore';
 
 jest.setTimeout(60_000);

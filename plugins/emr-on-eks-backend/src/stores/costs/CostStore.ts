@@ -4,8 +4,8 @@ import type {
   CostReportRow,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { Knex } from 'knex';
-import type { StoredCostRow } from '../domain/costs/types';
-import { toIso } from './database';
+import type { StoredCostRow } from '../../domain/costs/types';
+import { toIso } from '../database';
 
 /** Which rows a report sums: a tenant's, an entity's, or every tenant's. */
 export interface CostScope {
