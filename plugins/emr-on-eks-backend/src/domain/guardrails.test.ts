@@ -6,7 +6,7 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import fc from 'fast-check';
 import { TEST_UID, spec, testSettings } from '../__testUtils__/fixtures';
-import { Guardrails, guardrailsSchema } from '../guardrailsConfig';
+import { Guardrails, guardrailsSchema } from '../config/guardrails';
 import { guardrailViolations, patternsFor } from './guardrails';
 import { permissionsPolicy } from './iam';
 

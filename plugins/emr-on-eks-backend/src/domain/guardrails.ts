@@ -6,11 +6,7 @@ import {
   QuotaKey,
   TenantSpec,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import {
-  DataAccessPattern,
-  Guardrails,
-  POD_SECURITY_LEVELS,
-} from '../guardrailsConfig';
+import { DataAccessPattern, Guardrails, POD_SECURITY_LEVELS } from '../config';
 import { cidrInside, parseCidr } from './cidrs';
 
 /*

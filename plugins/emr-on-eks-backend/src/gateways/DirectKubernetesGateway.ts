@@ -10,7 +10,7 @@ import {
 } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { KubernetesSettings } from '../config';
+import { DEFAULTS, type KubernetesSettings } from '../config';
 import { containsDesired } from '../domain/compare';
 import type { KubernetesObject } from '../domain/kubernetes';
 import { EKS_TOKEN_LIFETIME_MS } from './eksToken';
@@ -28,7 +28,8 @@ export const FIELD_MANAGER = 'emr-on-eks';
  * How long one request to the Kubernetes API may take, from sending it to the
  * end of the response body (discovery requests included).
  */
-export const KUBERNETES_REQUEST_TIMEOUT_MS = 30_000;
+export const KUBERNETES_REQUEST_TIMEOUT_MS =
+  DEFAULTS.kubernetesRequestTimeoutSeconds * 1000;
 
 type DirectSettings = Extract<KubernetesSettings, { mode: 'direct' }>;
 

@@ -10,16 +10,20 @@ import type {
   InitializeHandler,
   InitializeHandlerArguments,
 } from '@smithy/types';
-import type { ClusterSettings, EmrOnEksSettings } from '../../config';
+import {
+  DEFAULTS,
+  type ClusterSettings,
+  type EmrOnEksSettings,
+} from '../../config';
 
 /** How long a TCP (and TLS) connection to an AWS endpoint may take. */
-export const AWS_CONNECT_TIMEOUT_MS = 5_000;
+export const AWS_CONNECT_TIMEOUT_MS = DEFAULTS.awsConnectTimeoutSeconds * 1000;
 /**
  * How long AWS may take to answer one attempt of a call (until the response
  * headers), and how long a response body may stall. The SDK retries a timed
  * out attempt like a throttled one (up to `maxAttempts`).
  */
-export const AWS_REQUEST_TIMEOUT_MS = 30_000;
+export const AWS_REQUEST_TIMEOUT_MS = DEFAULTS.awsRequestTimeoutSeconds * 1000;
 
 /** Timeouts of every AWS call, per attempt, in milliseconds. */
 export interface AwsTimeouts {

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { EmrOnEksSettings } from '../../config';
-import type { CostSettings } from '../../costsConfig';
+import type { CostSettings } from '../../config';
 import type { ComputeSource, DayRange, UpliftSource } from './CostSources';
 import { sqlTableTarget } from '../../domain/costs/curQueries';
 import { createAthenaClient } from '../aws/clients';

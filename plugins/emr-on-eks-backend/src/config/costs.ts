@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULTS } from './defaults';
 
 /** A SQL identifier from config: it is written into query text, so only plain names. */
 const sqlIdentifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, {
@@ -66,7 +67,12 @@ export const costsSchema = z
         /** The CUR layout: legacy CUR, or CUR 2.0 (Data Exports). */
         layout: z.enum(['legacy', 'cur2']).default('cur2'),
         /** How long one query may take before it is given up. */
-        queryTimeoutSeconds: z.number().int().min(10).max(3600).default(600),
+        queryTimeoutSeconds: z
+          .number()
+          .int()
+          .min(10)
+          .max(3600)
+          .default(DEFAULTS.athenaQueryTimeoutSeconds),
       })
       .optional(),
     duckdb: z

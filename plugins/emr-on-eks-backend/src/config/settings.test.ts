@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import { testConfig } from './__testUtils__/fixtures';
-import { readEmrOnEksSettings } from './config';
+import { testConfig } from '../__testUtils__/fixtures';
+import { readEmrOnEksSettings } from './settings';
 
 function read(config: object) {
   return readEmrOnEksSettings(new ConfigReader(config as any));

@@ -6,8 +6,8 @@ import {
   TENANT_DEFAULTS,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { z } from 'zod';
-import { parseCidr } from './domain/cidrs';
-import { parseImageAllowEntry } from './domain/images';
+import { parseCidr } from '../domain/cidrs';
+import { parseImageAllowEntry } from '../domain/images';
 
 /*
  * emrOnEks.clusters[].guardrails: what the platform decides for every tenant
