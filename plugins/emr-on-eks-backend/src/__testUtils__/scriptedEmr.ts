@@ -1,34 +1,29 @@
-import http from 'node:http';
-import { freePort } from './moto';
+import {
+  createEmrRequestHandler,
+  DEFAULT_REGION,
+  DEFAULT_SCRIPT as EMULATOR_DEFAULT_SCRIPT,
+  JobRuns,
+  listen,
+  noSuchVirtualCluster,
+  ScriptedLifecycle,
+  virtualClusterArn,
+} from './emrEmulator/index.mjs';
+import type {
+  EmrCall,
+  EmrFault,
+  JobRunStateName as EmulatorJobRunStateName,
+  JobRunStatus,
+  Listening,
+} from './emrEmulator/index.mjs';
 
 /** A job run state as EMR on EKS reports it. */
-export type JobRunStateName =
-  | 'PENDING'
-  | 'SUBMITTED'
-  | 'RUNNING'
-  | 'COMPLETED'
-  | 'FAILED'
-  | 'CANCEL_PENDING'
-  | 'CANCELLED';
+export type JobRunStateName = EmulatorJobRunStateName;
 
 /** One step of a job's script: the state (and details) DescribeJobRun reports. */
-export type ScriptedState = {
-  state: JobRunStateName;
-  stateDetails?: string;
-  failureReason?:
-    | 'INTERNAL_ERROR'
-    | 'USER_ERROR'
-    | 'VALIDATION_ERROR'
-    | 'CLUSTER_UNAVAILABLE';
-};
+export type ScriptedState = JobRunStatus;
 
 /** The script a job follows unless told otherwise. */
-export const DEFAULT_SCRIPT: ScriptedState[] = [
-  { state: 'PENDING' },
-  { state: 'SUBMITTED' },
-  { state: 'RUNNING' },
-  { state: 'COMPLETED' },
-];
+export const DEFAULT_SCRIPT: ScriptedState[] = EMULATOR_DEFAULT_SCRIPT;
 
 /** A job created through the control API, as if started outside (e.g. by Airflow). */
 export interface ScriptedJobSpec {
@@ -42,26 +37,15 @@ export interface ScriptedJobSpec {
   script?: ScriptedState[];
 }
 
-/** One HTTP request the server received. */
-export interface ScriptedEmrCall {
-  /** StartJobRun, DescribeJobRun, ListJobRuns, CancelJobRun, DescribeVirtualCluster or Unknown. */
-  operation: string;
-  virtualClusterId?: string;
-  /** From the path; for a successful StartJobRun, the id it answered with. */
-  jobId?: string;
-  /** Query parameters; `states` is always an array, the others strings. */
-  query: Record<string, string | string[]>;
-  /** Parsed JSON body, if any. */
-  body?: any;
-}
+/**
+ * One HTTP request the server received: its operation (StartJobRun,
+ * DescribeJobRun, ListJobRuns, CancelJobRun, DescribeVirtualCluster or
+ * Unknown), path ids, query (`states` always an array) and parsed body.
+ */
+export type ScriptedEmrCall = EmrCall;
 
 /** An error the server answers with instead of handling a request. */
-export interface ScriptedEmrError {
-  status: number;
-  /** Sent in `x-amzn-errortype`; the SDK names the thrown error after it. */
-  code: string;
-  message?: string;
-}
+export type ScriptedEmrError = EmrFault;
 
 /** A local EMR on EKS (emr-containers) REST-JSON endpoint driven by scripts. */
 export interface ScriptedEmrServer {
@@ -92,17 +76,9 @@ export interface ScriptedEmrServer {
   stop(): Promise<void>;
 }
 
-const REGION = 'us-east-1';
-const ACCOUNT = '123456789012';
-const CREATED_BY = `arn:aws:iam::${ACCOUNT}:root`;
-const DEFAULT_EXECUTION_ROLE = `arn:aws:iam::${ACCOUNT}:role/emr-job-execution`;
+const DEFAULT_EXECUTION_ROLE =
+  'arn:aws:iam::123456789012:role/emr-job-execution';
 const DEFAULT_RELEASE_LABEL = 'emr-7.5.0-latest';
-const DEFAULT_PAGE_SIZE = 50;
-const TERMINAL_STATES: ReadonlySet<string> = new Set([
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-]);
 
 interface VirtualClusterRecord {
   id: string;
@@ -110,210 +86,63 @@ interface VirtualClusterRecord {
   createdAt: Date;
 }
 
-interface JobRecord {
-  id: string;
-  /** Creation order, to break createdAt ties so pagination is a total order. */
-  sequence: number;
-  virtualClusterId: string;
-  name: string;
-  clientToken: string;
-  executionRoleArn: string;
-  releaseLabel: string;
-  jobDriver: unknown;
-  configurationOverrides?: unknown;
-  tags: Record<string, string>;
-  createdAt: Date;
-  finishedAt?: Date;
-  script: ScriptedState[];
-  position: number;
-  current: ScriptedState;
-}
-
-/** Thrown inside request handling; becomes an AWS-style JSON error. */
-class EmrError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-  }
-}
-
-function notFound(message: string): EmrError {
-  return new EmrError(404, 'ResourceNotFoundException', message);
-}
-
-function invalid(message: string): EmrError {
-  return new EmrError(400, 'ValidationException', message);
-}
-
-/** 19 lowercase base36 characters, the shape of real job run ids. */
-function randomJobId(): string {
-  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
-  let id = '';
-  for (let i = 0; i < 19; i++) {
-    id += alphabet[Math.floor(Math.random() * alphabet.length)];
-  }
-  return id;
-}
-
-function virtualClusterArn(virtualClusterId: string): string {
-  return `arn:aws:emr-containers:${REGION}:${ACCOUNT}:/virtualclusters/${virtualClusterId}`;
-}
-
-function jobArn(job: JobRecord): string {
-  return `${virtualClusterArn(job.virtualClusterId)}/jobruns/${job.id}`;
-}
-
-function copyScript(script: ScriptedState[]): ScriptedState[] {
-  if (script.length === 0) {
-    throw new Error('a script needs at least one state');
-  }
-  return script.map(step => ({ ...step }));
-}
-
-/** The SDK parses timestamps with parseRfc3339DateTimeWithOffset: ISO-8601 strings, not epoch numbers. */
-function timestamp(date: Date): string {
-  return date.toISOString();
-}
-
-/** The SDK serialises query timestamps as ISO-8601 (`.000` dropped). */
-function parseQueryDate(
-  name: string,
-  value: string | undefined,
-): Date | undefined {
-  if (value === undefined) {
-    return undefined;
-  }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw invalid(`${name} is not a valid timestamp: ${value}`);
-  }
-  return date;
-}
-
-/** Newest first; later-created first among equal createdAt. */
-function newestFirst(a: JobRecord, b: JobRecord): number {
-  return (
-    b.createdAt.getTime() - a.createdAt.getTime() || b.sequence - a.sequence
-  );
-}
-
-/** Opaque ListJobRuns cursor: the sort key of the last job returned. */
-function encodeNextToken(job: JobRecord): string {
-  return Buffer.from(
-    JSON.stringify({ t: job.createdAt.getTime(), s: job.sequence }),
-  ).toString('base64url');
-}
-
-function decodeNextToken(token: string): { t: number; s: number } {
-  try {
-    const cursor = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (typeof cursor?.t === 'number' && typeof cursor?.s === 'number') {
-      return cursor;
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw invalid(`Invalid nextToken: ${token}`);
-}
-
-function jobRunJson(job: JobRecord) {
-  return {
-    id: job.id,
-    name: job.name,
-    virtualClusterId: job.virtualClusterId,
-    arn: jobArn(job),
-    state: job.current.state,
-    clientToken: job.clientToken,
-    executionRoleArn: job.executionRoleArn,
-    releaseLabel: job.releaseLabel,
-    configurationOverrides: job.configurationOverrides,
-    jobDriver: job.jobDriver,
-    createdAt: timestamp(job.createdAt),
-    createdBy: CREATED_BY,
-    finishedAt: job.finishedAt ? timestamp(job.finishedAt) : undefined,
-    stateDetails: job.current.stateDetails,
-    failureReason: job.current.failureReason,
-    tags: job.tags,
-  };
-}
-
-function queryRecord(url: URL): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const key of new Set(url.searchParams.keys())) {
-    const values = url.searchParams.getAll(key);
-    // `states` is a list member; repeated keys are lists too.
-    query[key] = key === 'states' || values.length > 1 ? values : values[0];
-  }
-  return query;
-}
-
-/** What `route` makes of a request line. */
-type RoutedCall = Pick<
-  ScriptedEmrCall,
-  'operation' | 'virtualClusterId' | 'jobId'
->;
-
-/** Names the operation the way the SDK's serialisers build its request. */
-function route(method: string, segments: string[]): RoutedCall {
-  const [root, virtualClusterId, collection, jobId] = segments;
-  if (root !== 'virtualclusters' || !virtualClusterId) {
-    return { operation: 'Unknown' };
-  }
-  if (segments.length === 2 && method === 'GET') {
-    return { operation: 'DescribeVirtualCluster', virtualClusterId };
-  }
-  if (collection === 'jobruns' && segments.length === 3) {
-    if (method === 'POST') {
-      return { operation: 'StartJobRun', virtualClusterId };
-    }
-    if (method === 'GET') {
-      return { operation: 'ListJobRuns', virtualClusterId };
-    }
-  }
-  if (collection === 'jobruns' && segments.length === 4) {
-    if (method === 'GET') {
-      return { operation: 'DescribeJobRun', virtualClusterId, jobId };
-    }
-    if (method === 'DELETE') {
-      return { operation: 'CancelJobRun', virtualClusterId, jobId };
-    }
-  }
-  return { operation: 'Unknown', virtualClusterId };
-}
-
-/** The server behind {@link startScriptedEmr}; callers see only {@link ScriptedEmrServer}. */
+/**
+ * The control API over the shared emulator (./emrEmulator): its job runs
+ * follow scripts, one step per `advance()`; virtual clusters live here;
+ * every call is recorded and `failNext` injects faults.
+ */
 class ScriptedEmr implements ScriptedEmrServer {
-  readonly endpoint: string;
-  defaultScript = copyScript(DEFAULT_SCRIPT);
-  pageSize = DEFAULT_PAGE_SIZE;
+  endpoint = '';
   readonly calls: ScriptedEmrCall[] = [];
 
+  private readonly lifecycle = new ScriptedLifecycle();
+  private readonly jobRuns = new JobRuns({ lifecycle: this.lifecycle });
   private readonly virtualClusters = new Map<string, VirtualClusterRecord>();
-  private readonly jobs = new Map<string, JobRecord>();
-  /** `${virtualClusterId}\n${clientToken}` -> job id, for idempotent StartJobRun. */
-  private readonly jobsByClientToken = new Map<string, string>();
   private readonly failures: Array<{
     remaining: number;
     error: ScriptedEmrError;
     operation?: string;
   }> = [];
-  private jobSequence = 0;
-  private requestSequence = 0;
-  private readonly httpServer = http.createServer((req, res) =>
-    this.receive(req, res),
-  );
+  private server?: Listening;
 
-  constructor(private readonly port: number) {
-    this.endpoint = `http://127.0.0.1:${port}`;
-  }
-
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.httpServer.once('error', reject);
-      this.httpServer.listen(this.port, '127.0.0.1', () => resolve());
+  async start(): Promise<void> {
+    const handler = createEmrRequestHandler({
+      jobRuns: this.jobRuns,
+      virtualClusters: {
+        find: id =>
+          this.virtualClusters.has(id) ? { state: 'RUNNING' } : undefined,
+      },
+      requestIdPrefix: 'scripted',
+      operations: {
+        DescribeVirtualCluster: call =>
+          this.describeVirtualCluster(call.virtualClusterId ?? ''),
+      },
+      observe: call => this.calls.push(call),
+      intercept: call => this.takeFailure(call.operation),
     });
+    this.server = await listen(handler);
+    this.endpoint = this.server.endpoint;
   }
 
-  // ---- control API ----
+  async stop(): Promise<void> {
+    await this.server?.stop();
+  }
+
+  get defaultScript(): ScriptedState[] {
+    return this.lifecycle.defaultScript;
+  }
+
+  set defaultScript(script: ScriptedState[]) {
+    this.lifecycle.defaultScript = script;
+  }
+
+  get pageSize(): number {
+    return this.jobRuns.pageSize;
+  }
+
+  set pageSize(size: number) {
+    this.jobRuns.pageSize = size;
+  }
 
   addVirtualCluster({ id, namespace }: { id: string; namespace: string }) {
     this.virtualClusters.set(id, { id, namespace, createdAt: new Date() });
@@ -329,57 +158,45 @@ class ScriptedEmr implements ScriptedEmrServer {
         `scripted EMR has no virtual cluster ${virtualClusterId}`,
       );
     }
-    const job = this.createJob(
+    const run = this.jobRuns.add(
       {
-        id: this.newJobId(),
         virtualClusterId,
+        region: DEFAULT_REGION,
         name: spec.name ?? 'job',
-        // Real job runs always carry one; jobs started elsewhere got theirs there.
-        clientToken: `external-${this.jobSequence}`,
         executionRoleArn: DEFAULT_EXECUTION_ROLE,
         releaseLabel: spec.releaseLabel ?? DEFAULT_RELEASE_LABEL,
         jobDriver: {
           sparkSubmitJobDriver: { entryPoint: 'local:///opt/job.py' },
         },
         tags: { ...spec.tags },
-        createdAt: new Date(spec.createdAt.getTime()),
+        createdAt: spec.createdAt.getTime(),
       },
-      spec.script ?? DEFAULT_SCRIPT,
+      fields =>
+        this.lifecycle.begin(fields, Date.now(), spec.script ?? DEFAULT_SCRIPT),
     );
-    return job.id;
+    return run.id;
   }
 
   setScript(jobId: string, script: ScriptedState[]) {
-    const job = this.knownJob(jobId);
-    job.script = copyScript(script);
-    job.position = 0;
-    this.enter(job, job.script[0]);
+    this.lifecycle.setScript(this.knownJob(jobId), script, Date.now());
   }
 
   advance(jobId?: string) {
-    if (jobId === undefined) {
-      this.jobs.forEach(job => this.advanceJob(job));
-    } else {
-      this.advanceJob(this.knownJob(jobId));
-    }
+    const runs =
+      jobId === undefined ? this.jobRuns.all() : [this.knownJob(jobId)];
+    runs.forEach(run => this.lifecycle.advance(run, Date.now()));
   }
 
   state(jobId: string): string {
-    return this.knownJob(jobId).current.state;
+    return this.jobRuns.status(this.knownJob(jobId)).state;
   }
 
   jobCount(virtualClusterId?: string): number {
-    if (virtualClusterId === undefined) {
-      return this.jobs.size;
-    }
-    return [...this.jobs.values()].filter(
-      job => job.virtualClusterId === virtualClusterId,
-    ).length;
+    return this.jobRuns.count(virtualClusterId);
   }
 
   forgetJob(jobId: string) {
-    this.knownJob(jobId);
-    this.jobs.delete(jobId);
+    this.jobRuns.forget(this.knownJob(jobId).id);
   }
 
   clearCalls() {
@@ -392,243 +209,35 @@ class ScriptedEmr implements ScriptedEmrServer {
     }
   }
 
-  async stop(): Promise<void> {
-    // Keep-alive sockets of SDK clients would otherwise hold close() open.
-    this.httpServer.closeAllConnections();
-    await new Promise<void>((resolve, reject) =>
-      this.httpServer.close(error => (error ? reject(error) : resolve())),
-    );
-  }
-
-  // ---- job state machine ----
-
-  private newJobId(): string {
-    let id = randomJobId();
-    while (this.jobs.has(id)) {
-      id = randomJobId();
-    }
-    return id;
-  }
-
-  private createJob(
-    fields: Omit<JobRecord, 'sequence' | 'position' | 'current' | 'script'>,
-    script: ScriptedState[],
-  ): JobRecord {
-    const copied = copyScript(script);
-    const job: JobRecord = {
-      ...fields,
-      sequence: this.jobSequence++,
-      script: copied,
-      position: 0,
-      current: copied[0],
-    };
-    this.enter(job, copied[0]);
-    this.jobs.set(job.id, job);
-    return job;
-  }
-
-  private enter(job: JobRecord, step: ScriptedState) {
-    job.current = { ...step };
-    // A terminal state never predates createdAt, even for jobs dated in the future.
-    job.finishedAt = TERMINAL_STATES.has(step.state)
-      ? new Date(Math.max(Date.now(), job.createdAt.getTime()))
-      : undefined;
-  }
-
-  private advanceJob(job: JobRecord) {
-    if (job.current.state === 'CANCEL_PENDING') {
-      this.enter(job, {
-        state: 'CANCELLED',
-        stateDetails: 'Job run cancelled.',
-      });
-    } else if (
-      !TERMINAL_STATES.has(job.current.state) &&
-      job.position + 1 < job.script.length
-    ) {
-      job.position += 1;
-      this.enter(job, job.script[job.position]);
-    }
-  }
-
-  private knownJob(jobId: string): JobRecord {
-    const job = this.jobs.get(jobId);
-    if (!job) {
+  private knownJob(jobId: string) {
+    const run = this.jobRuns.get(jobId);
+    if (!run) {
       throw new Error(`scripted EMR has no job ${jobId}`);
     }
-    return job;
-  }
-
-  // ---- operations ----
-
-  /** Real EMR answers this way for unknown and deleted virtual clusters alike. */
-  private existingVirtualCluster(id: string): VirtualClusterRecord {
-    const virtualCluster = this.virtualClusters.get(id);
-    if (!virtualCluster) {
-      throw notFound(`Virtual cluster ${id} doesn't exist.`);
-    }
-    return virtualCluster;
-  }
-
-  private existingJob(virtualClusterId: string, jobId: string): JobRecord {
-    this.existingVirtualCluster(virtualClusterId);
-    const job = this.jobs.get(jobId);
-    if (!job || job.virtualClusterId !== virtualClusterId) {
-      throw notFound(`Job run ${jobId} doesn't exist.`);
-    }
-    return job;
-  }
-
-  private startJobRun(call: ScriptedEmrCall) {
-    const virtualClusterId = call.virtualClusterId ?? '';
-    const body = call.body;
-    this.existingVirtualCluster(virtualClusterId);
-    if (typeof body?.clientToken !== 'string' || body.clientToken === '') {
-      throw invalid('clientToken is required.');
-    }
-    const tokenKey = `${virtualClusterId}\n${body.clientToken}`;
-    const previousId = this.jobsByClientToken.get(tokenKey);
-    let job = previousId ? this.jobs.get(previousId) : undefined;
-    if (!job) {
-      if (body.jobTemplateId !== undefined) {
-        throw invalid('Job templates are not supported by the scripted EMR.');
-      }
-      for (const required of [
-        'executionRoleArn',
-        'releaseLabel',
-        'jobDriver',
-      ]) {
-        if (body[required] === undefined) {
-          throw invalid(`${required} is required.`);
-        }
-      }
-      job = this.createJob(
-        {
-          id: this.newJobId(),
-          virtualClusterId,
-          name: body.name ?? 'job',
-          clientToken: body.clientToken,
-          executionRoleArn: body.executionRoleArn,
-          releaseLabel: body.releaseLabel,
-          jobDriver: body.jobDriver,
-          configurationOverrides: body.configurationOverrides,
-          tags: body.tags ?? {},
-          createdAt: new Date(),
-        },
-        this.defaultScript,
-      );
-      this.jobsByClientToken.set(tokenKey, job.id);
-    }
-    call.jobId = job.id;
-    return { id: job.id, name: job.name, arn: jobArn(job), virtualClusterId };
-  }
-
-  private listJobRuns(virtualClusterId: string, params: URLSearchParams) {
-    this.existingVirtualCluster(virtualClusterId);
-    const createdAfter = parseQueryDate(
-      'createdAfter',
-      params.get('createdAfter') ?? undefined,
-    );
-    const createdBefore = parseQueryDate(
-      'createdBefore',
-      params.get('createdBefore') ?? undefined,
-    );
-    const name = params.get('name') ?? undefined;
-    const states = params.getAll('states');
-    const maxResultsText = params.get('maxResults');
-    const maxResults =
-      maxResultsText === null ? DEFAULT_PAGE_SIZE : Number(maxResultsText);
-    if (!Number.isInteger(maxResults) || maxResults < 1) {
-      throw invalid(`maxResults must be a positive integer: ${maxResultsText}`);
-    }
-    const nextToken = params.get('nextToken');
-    const cursor = nextToken === null ? undefined : decodeNextToken(nextToken);
-
-    // Inclusive bounds, as moto does.
-    const matching = [...this.jobs.values()]
-      .filter(
-        job =>
-          job.virtualClusterId === virtualClusterId &&
-          (!createdAfter || job.createdAt >= createdAfter) &&
-          (!createdBefore || job.createdAt <= createdBefore) &&
-          (name === undefined || job.name === name) &&
-          (states.length === 0 || states.includes(job.current.state)),
-      )
-      .sort(newestFirst);
-    // Resume strictly after the cursor, so jobs created between pages don't shift it.
-    const remaining = cursor
-      ? matching.filter(
-          job =>
-            job.createdAt.getTime() < cursor.t ||
-            (job.createdAt.getTime() === cursor.t && job.sequence < cursor.s),
-        )
-      : matching;
-    const page = remaining.slice(0, Math.min(maxResults, this.pageSize));
-    const more = remaining.length > page.length;
-    return {
-      jobRuns: page.map(jobRunJson),
-      nextToken: more ? encodeNextToken(page[page.length - 1]) : undefined,
-    };
-  }
-
-  private cancelJobRun(virtualClusterId: string, jobId: string) {
-    const job = this.existingJob(virtualClusterId, jobId);
-    if (TERMINAL_STATES.has(job.current.state)) {
-      throw invalid(
-        `Job run ${jobId} is in terminal state ${job.current.state} and can't be cancelled.`,
-      );
-    }
-    // Cancelling twice is harmless, as in EMR.
-    if (job.current.state !== 'CANCEL_PENDING') {
-      this.enter(job, { state: 'CANCEL_PENDING' });
-    }
-    return { id: job.id, virtualClusterId };
+    return run;
   }
 
   private describeVirtualCluster(id: string) {
-    const virtualCluster = this.existingVirtualCluster(id);
+    const virtualCluster = this.virtualClusters.get(id);
+    if (!virtualCluster) {
+      throw noSuchVirtualCluster(id);
+    }
     return {
       virtualCluster: {
         id,
         name: virtualCluster.namespace,
-        arn: virtualClusterArn(id),
+        arn: virtualClusterArn(DEFAULT_REGION, id),
         state: 'RUNNING',
         containerProvider: {
           type: 'EKS',
           id: 'shared-data',
           info: { eksInfo: { namespace: virtualCluster.namespace } },
         },
-        createdAt: timestamp(virtualCluster.createdAt),
+        createdAt: virtualCluster.createdAt.toISOString(),
         tags: {},
       },
     };
   }
-
-  private handle(call: ScriptedEmrCall, url: URL): unknown {
-    const virtualClusterId = call.virtualClusterId ?? '';
-    const jobId = call.jobId ?? '';
-    switch (call.operation) {
-      case 'StartJobRun':
-        return this.startJobRun(call);
-      case 'DescribeJobRun':
-        return {
-          jobRun: jobRunJson(this.existingJob(virtualClusterId, jobId)),
-        };
-      case 'ListJobRuns':
-        return this.listJobRuns(virtualClusterId, url.searchParams);
-      case 'CancelJobRun':
-        return this.cancelJobRun(virtualClusterId, jobId);
-      case 'DescribeVirtualCluster':
-        return this.describeVirtualCluster(virtualClusterId);
-      default:
-        throw new EmrError(
-          404,
-          'UnknownOperationException',
-          `No operation for ${url.pathname}`,
-        );
-    }
-  }
-
-  // ---- HTTP ----
 
   private takeFailure(operation: string): ScriptedEmrError | undefined {
     const failure = this.failures.find(
@@ -644,70 +253,6 @@ class ScriptedEmr implements ScriptedEmrServer {
     }
     return failure.error;
   }
-
-  private receive(req: http.IncomingMessage, res: http.ServerResponse) {
-    const chunks: Buffer[] = [];
-    req.on('data', chunk => chunks.push(chunk));
-    req.on('end', () => {
-      const send = (status: number, payload: unknown, errorCode?: string) => {
-        const headers: Record<string, string> = {
-          'content-type': 'application/json',
-          'x-amzn-requestid': `scripted-${++this.requestSequence}`,
-        };
-        // The SDK's de_CommandError takes the error code from this header.
-        if (errorCode) {
-          headers['x-amzn-errortype'] = errorCode;
-        }
-        res.writeHead(status, headers);
-        // JSON.stringify drops undefined members, so optional fields stay absent.
-        res.end(JSON.stringify(payload));
-      };
-
-      const url = new URL(req.url ?? '/', this.endpoint);
-      const segments = url.pathname
-        .split('/')
-        .filter(Boolean)
-        .map(segment => decodeURIComponent(segment));
-      const text = Buffer.concat(chunks).toString('utf8');
-      const call: ScriptedEmrCall = {
-        ...route(req.method ?? 'GET', segments),
-        query: queryRecord(url),
-      };
-      this.calls.push(call);
-
-      try {
-        call.body = text ? JSON.parse(text) : undefined;
-      } catch {
-        send(
-          400,
-          { message: 'Request body is not JSON.' },
-          'SerializationException',
-        );
-        return;
-      }
-
-      // Injected failures come first, so a failed request changes nothing.
-      const injected = this.takeFailure(call.operation);
-      if (injected) {
-        send(
-          injected.status,
-          { message: injected.message ?? `Injected ${injected.code}` },
-          injected.code,
-        );
-        return;
-      }
-
-      try {
-        send(200, this.handle(call, url));
-      } catch (error) {
-        if (error instanceof EmrError) {
-          send(error.status, { message: error.message }, error.code);
-        } else {
-          send(500, { message: String(error) }, 'InternalServerException');
-        }
-      }
-    });
-  }
 }
 
 /**
@@ -720,7 +265,7 @@ class ScriptedEmr implements ScriptedEmrServer {
  * throttling.
  */
 export async function startScriptedEmr(): Promise<ScriptedEmrServer> {
-  const server = new ScriptedEmr(await freePort());
-  await server.listen();
+  const server = new ScriptedEmr();
+  await server.start();
   return server;
 }
