@@ -9,7 +9,7 @@ import type { LogGroupGateway } from '../gateways/aws/LogGroupGateway';
 import type { PodTemplateGateway } from '../gateways/aws/PodTemplateGateway';
 import type { VirtualClusterGateway } from '../gateways/aws/VirtualClusterGateway';
 import { VirtualClusterGoneError } from '../gateways/errors';
-import type { KubernetesGateway } from '../gateways/KubernetesGateway';
+import type { KubernetesGateway } from '../gateways/kubernetes/KubernetesGateway';
 import { TEST_ACCOUNT_ID } from './fixtures';
 
 /**

@@ -24,8 +24,8 @@ import {
 } from '../__testUtils__/fixtures';
 import { MemoryCluster } from '../__testUtils__/memoryGateways';
 import { startEmrOnEksBackend, USERS } from '../__testUtils__/testBackend';
-import { GitOpsKubernetesGateway } from '../gateways/GitOpsKubernetesGateway';
-import type { KubernetesGateway } from '../gateways/KubernetesGateway';
+import { DirectoryKubernetesGateway } from '../gateways/kubernetes/DirectoryKubernetesGateway';
+import type { KubernetesGateway } from '../gateways/kubernetes/KubernetesGateway';
 import { createEmrOnEksPlugin } from '../plugin';
 import { TenantStore } from '../stores/TenantStore';
 import { percentiles, round } from './stats';
@@ -387,7 +387,7 @@ describe('tenants benchmark', () => {
         path.join(os.tmpdir(), 'emr-bench-gitops-'),
       );
       const cluster = new MemoryCluster();
-      const real: KubernetesGateway = GitOpsKubernetesGateway.create({
+      const real: KubernetesGateway = DirectoryKubernetesGateway.create({
         directory,
       });
       // The real gateway, timed: when each call started and ended.

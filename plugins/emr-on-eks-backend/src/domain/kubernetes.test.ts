@@ -6,7 +6,6 @@ import {
 import fc from 'fast-check';
 import { validateAgainstUpstreamSchema } from '../__testUtils__/kubernetesSchemas';
 import { identified, spec, testSettings } from '../__testUtils__/fixtures';
-import { containsDesired } from './compare';
 import { IAM_INLINE_POLICY_MAX_SIZE, policySize } from './iam';
 import {
   clusterPriorityClasses,
@@ -251,27 +250,6 @@ describe('tenantPodTemplates', () => {
     });
     expect(affinity(t.executor).values).toEqual(['spot']);
     expect(t.executor.spec.priorityClassName).toBe('emr-on-eks-high-executor');
-  });
-});
-
-describe('containsDesired', () => {
-  it('accepts server-added fields and canonicalised quantities', () => {
-    expect(
-      containsDesired(
-        { spec: { hard: { 'requests.memory': '1024Mi', pods: '10' } } },
-        {
-          metadata: { uid: 'x' },
-          spec: { hard: { 'requests.memory': '1Gi', pods: '10' } },
-        },
-      ),
-    ).toBe(true);
-  });
-
-  it('sees changed values, missing fields and changed list lengths', () => {
-    expect(containsDesired({ a: { b: '1' } }, { a: { b: '2' } })).toBe(false);
-    expect(containsDesired({ a: { b: '1' } }, { a: {} })).toBe(false);
-    expect(containsDesired({ a: [1, 2] }, { a: [1] })).toBe(false);
-    expect(containsDesired({ a: 'x' }, { a: 'y' })).toBe(false);
   });
 });
 

@@ -16,11 +16,11 @@ import {
   EmrVirtualClusterGateway,
   VirtualClusterGateway,
 } from './aws/VirtualClusterGateway';
-import { DirectKubernetesGateway } from './DirectKubernetesGateway';
-import { eksToken } from './eksToken';
-import { GitOpsKubernetesGateway } from './GitOpsKubernetesGateway';
-import { GitRepositoryKubernetesGateway } from './GitRepositoryKubernetesGateway';
-import type { KubernetesGateway } from './KubernetesGateway';
+import { DirectKubernetesGateway } from './kubernetes/DirectKubernetesGateway';
+import { eksToken } from './kubernetes/eksToken';
+import { DirectoryKubernetesGateway } from './kubernetes/DirectoryKubernetesGateway';
+import { GitRepositoryKubernetesGateway } from './kubernetes/GitRepositoryKubernetesGateway';
+import type { KubernetesGateway } from './kubernetes/KubernetesGateway';
 
 /** Every side-effecting dependency of one cluster's reconcile steps. */
 export interface ClusterGateways {
@@ -56,7 +56,7 @@ export function createClusterGateways(options: {
             repository: kubernetesSettings.repository,
             logger: logger.child({ cluster: cluster.name }),
           })
-        : GitOpsKubernetesGateway.create({
+        : DirectoryKubernetesGateway.create({
             directory: kubernetesSettings.directory,
           });
   } else {

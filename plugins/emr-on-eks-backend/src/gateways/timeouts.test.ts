@@ -6,7 +6,7 @@ import { spec, testSettings } from '../__testUtils__/fixtures';
 import { freePort, useMotoCredentials } from '../__testUtils__/moto';
 import { clusterPriorityClasses, tenantObjects } from '../domain/kubernetes';
 import { AwsClients, createAwsClients } from './aws/clients';
-import { DirectKubernetesGateway } from './DirectKubernetesGateway';
+import { DirectKubernetesGateway } from './kubernetes/DirectKubernetesGateway';
 
 /*
  * Every call to AWS and to the Kubernetes API has a deadline. These tests

@@ -10,11 +10,11 @@ import {
 } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { DEFAULTS, type KubernetesSettings } from '../config';
-import { containsDesired } from '../domain/compare';
-import type { KubernetesObject } from '../domain/kubernetes';
+import { DEFAULTS, type KubernetesSettings } from '../../config';
+import { containsDesired } from './containsDesired';
+import type { KubernetesObject } from '../../domain/kubernetes';
 import { EKS_TOKEN_LIFETIME_MS } from './eksToken';
-import { NotManagedError, notManagedReason } from './errors';
+import { NotManagedError, notManagedReason } from '../errors';
 import {
   describeObject,
   handOverHint,

@@ -2,7 +2,7 @@ import {
   EMR_ON_EKS_LABELS,
   EMR_ON_EKS_MANAGED_BY,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import type { KubernetesObject } from '../domain/kubernetes';
+import type { KubernetesObject } from '../../domain/kubernetes';
 
 /**
  * Makes a cluster's Kubernetes objects match the desired ones. Each method

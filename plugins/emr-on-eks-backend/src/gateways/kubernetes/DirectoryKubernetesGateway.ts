@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { KubernetesObject } from '../domain/kubernetes';
-import { toYaml } from '../domain/podTemplates';
+import type { KubernetesObject } from '../../domain/kubernetes';
+import { toYaml } from '../../domain/podTemplates';
 import { withLockFile, withProcessLock } from './directoryLock';
-import { NotManagedError, notManagedReason } from './errors';
+import { NotManagedError, notManagedReason } from '../errors';
 import { handOverHint, KubernetesGateway } from './KubernetesGateway';
 
 /** Held while writing; never listed by a kustomization. */
@@ -56,9 +56,9 @@ const LOCK_FILE = '.emr-on-eks.lock';
  * directory, then renamed over the target; the temporary file is removed if
  * that fails.
  */
-export class GitOpsKubernetesGateway implements KubernetesGateway {
-  static create(options: { directory: string }): GitOpsKubernetesGateway {
-    return new GitOpsKubernetesGateway(path.resolve(options.directory));
+export class DirectoryKubernetesGateway implements KubernetesGateway {
+  static create(options: { directory: string }): DirectoryKubernetesGateway {
+    return new DirectoryKubernetesGateway(path.resolve(options.directory));
   }
 
   /**

@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { spec } from '../__testUtils__/fixtures';
-import type { GitRepositorySettings } from '../config';
-import { clusterPriorityClasses, tenantObjects } from '../domain/kubernetes';
-import { NotManagedError } from './errors';
+import { spec } from '../../__testUtils__/fixtures';
+import type { GitRepositorySettings } from '../../config';
+import { clusterPriorityClasses, tenantObjects } from '../../domain/kubernetes';
+import { NotManagedError } from '../errors';
 import { GitRepositoryKubernetesGateway } from './GitRepositoryKubernetesGateway';
 
 jest.setTimeout(60_000);

@@ -1,16 +1,16 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import http from 'node:http';
-import { spec } from '../__testUtils__/fixtures';
+import { spec } from '../../__testUtils__/fixtures';
 import {
   FakeKubernetesApi,
   startFakeKubernetesApi,
-} from '../__testUtils__/fakeKubernetesApi';
-import { clusterPriorityClasses, tenantObjects } from '../domain/kubernetes';
+} from '../../__testUtils__/fakeKubernetesApi';
+import { clusterPriorityClasses, tenantObjects } from '../../domain/kubernetes';
 import {
   DirectKubernetesGateway,
   FIELD_MANAGER,
 } from './DirectKubernetesGateway';
-import { NotManagedError } from './errors';
+import { NotManagedError } from '../errors';
 
 const TENANT_LABEL = 'emr-on-eks.spot-spark.io/tenant';
 const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';

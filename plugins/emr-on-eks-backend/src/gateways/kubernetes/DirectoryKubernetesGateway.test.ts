@@ -3,12 +3,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { spec } from '../__testUtils__/fixtures';
-import { validateAgainstUpstreamSchema } from '../__testUtils__/kubernetesSchemas';
-import { clusterPriorityClasses, tenantObjects } from '../domain/kubernetes';
+import { spec } from '../../__testUtils__/fixtures';
+import { validateAgainstUpstreamSchema } from '../../__testUtils__/kubernetesSchemas';
+import { clusterPriorityClasses, tenantObjects } from '../../domain/kubernetes';
 import { withLockFile, withProcessLock } from './directoryLock';
-import { NotManagedError } from './errors';
-import { GitOpsKubernetesGateway } from './GitOpsKubernetesGateway';
+import { NotManagedError } from '../errors';
+import { DirectoryKubernetesGateway } from './DirectoryKubernetesGateway';
 
 async function tempDir() {
   return fs.mkdtemp(path.join(os.tmpdir(), 'emr-gitops-'));
@@ -30,10 +30,10 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   return result;
 }
 
-describe('GitOpsKubernetesGateway', () => {
+describe('DirectoryKubernetesGateway', () => {
   it('writes one kustomization per tenant plus the shared cluster objects', async () => {
     const dir = await tempDir();
-    const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+    const gateway = DirectoryKubernetesGateway.create({ directory: dir });
     await gateway.applyClusterObjects(clusterPriorityClasses());
     const changes = await gateway.applyTenantObjects(
       'team-a',
@@ -86,13 +86,13 @@ describe('GitOpsKubernetesGateway', () => {
   it('is byte-stable and writes nothing when nothing changed', async () => {
     const [first, second] = [await tempDir(), await tempDir()];
     for (const dir of [first, second]) {
-      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      const gateway = DirectoryKubernetesGateway.create({ directory: dir });
       await gateway.applyClusterObjects(clusterPriorityClasses());
       await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
     }
     expect(await snapshot(first)).toEqual(await snapshot(second));
 
-    const gateway = GitOpsKubernetesGateway.create({ directory: first });
+    const gateway = DirectoryKubernetesGateway.create({ directory: first });
     const stat = await fs.stat(
       path.join(first, 'tenants/team-a/00-namespace-team-a.yaml'),
     );
@@ -110,7 +110,7 @@ describe('GitOpsKubernetesGateway', () => {
 
   it('rewrites only what a spec change touches', async () => {
     const dir = await tempDir();
-    const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+    const gateway = DirectoryKubernetesGateway.create({ directory: dir });
     await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
     const changes = await gateway.applyTenantObjects(
       'team-a',
@@ -123,7 +123,7 @@ describe('GitOpsKubernetesGateway', () => {
 
   it('removes a tenant and drops it from the root kustomization', async () => {
     const dir = await tempDir();
-    const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+    const gateway = DirectoryKubernetesGateway.create({ directory: dir });
     await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
     await gateway.applyTenantObjects(
       'team-b',
@@ -147,7 +147,7 @@ describe('GitOpsKubernetesGateway', () => {
   describe('directories it did not write for the tenant', () => {
     it('sees a namespace added by hand to a directory it has already read', async () => {
       const dir = await tempDir();
-      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      const gateway = DirectoryKubernetesGateway.create({ directory: dir });
       await gateway.applyTenantObjects(
         'team-b',
         tenantObjects(spec({ name: 'team-b', namespace: 'team-b' })),
@@ -173,7 +173,7 @@ describe('GitOpsKubernetesGateway', () => {
 
     it("refuses a namespace another tenant's directory already declares, writing nothing", async () => {
       const dir = await tempDir();
-      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      const gateway = DirectoryKubernetesGateway.create({ directory: dir });
       await gateway.applyTenantObjects(
         'team-b',
         tenantObjects(spec({ name: 'team-b', namespace: 'shared-ns' })),
@@ -194,7 +194,7 @@ describe('GitOpsKubernetesGateway', () => {
 
     it('refuses a tenant directory it did not write, writing nothing', async () => {
       const dir = await tempDir();
-      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      const gateway = DirectoryKubernetesGateway.create({ directory: dir });
       const tenantDir = path.join(dir, 'tenants', 'team-a');
       await fs.mkdir(tenantDir, { recursive: true });
       await fs.writeFile(
@@ -228,7 +228,7 @@ describe('GitOpsKubernetesGateway', () => {
 
     it("refuses a directory declaring another tenant's namespace under this tenant's name", async () => {
       const dir = await tempDir();
-      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      const gateway = DirectoryKubernetesGateway.create({ directory: dir });
       await gateway.applyTenantObjects(
         'team-b',
         tenantObjects(spec({ name: 'team-b' })),
@@ -247,7 +247,7 @@ describe('GitOpsKubernetesGateway', () => {
 
     it('writes into an empty tenant directory (an interrupted first write)', async () => {
       const dir = await tempDir();
-      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      const gateway = DirectoryKubernetesGateway.create({ directory: dir });
       await fs.mkdir(path.join(dir, 'tenants', 'team-a'), { recursive: true });
       const changes = await gateway.applyTenantObjects(
         'team-a',
@@ -260,7 +260,7 @@ describe('GitOpsKubernetesGateway', () => {
 
     it('does not remove a tenant directory whose namespace labels were changed', async () => {
       const dir = await tempDir();
-      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      const gateway = DirectoryKubernetesGateway.create({ directory: dir });
       await gateway.applyTenantObjects('team-a', tenantObjects(spec()));
       const file = path.join(dir, 'tenants/team-a/00-namespace-team-a.yaml');
       await fs.writeFile(
@@ -304,7 +304,7 @@ describe('GitOpsKubernetesGateway', () => {
 
     it('applies 20 tenants at once through one gateway', async () => {
       const dir = await tempDir();
-      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      const gateway = DirectoryKubernetesGateway.create({ directory: dir });
       const tenants = names(0, 20);
       await Promise.all([
         gateway.applyClusterObjects(clusterPriorityClasses()),
@@ -330,9 +330,9 @@ describe('GitOpsKubernetesGateway', () => {
 
     it('applies 20 tenants at once through two gateways on one directory', async () => {
       const dir = await tempDir();
-      const first = GitOpsKubernetesGateway.create({ directory: dir });
+      const first = DirectoryKubernetesGateway.create({ directory: dir });
       // Another spelling of the same directory is the same directory.
-      const second = GitOpsKubernetesGateway.create({
+      const second = DirectoryKubernetesGateway.create({
         directory: path.join(dir, 'tenants', '..'),
       });
       const tenants = names(0, 20);
@@ -355,8 +355,8 @@ describe('GitOpsKubernetesGateway', () => {
 
     it('converges when deletes interleave with applies of other tenants', async () => {
       const dir = await tempDir();
-      const first = GitOpsKubernetesGateway.create({ directory: dir });
-      const second = GitOpsKubernetesGateway.create({ directory: dir });
+      const first = DirectoryKubernetesGateway.create({ directory: dir });
+      const second = DirectoryKubernetesGateway.create({ directory: dir });
       const initial = names(0, 20);
       for (const t of initial) {
         await first.applyTenantObjects(t, objectsOf(t));
@@ -387,12 +387,14 @@ describe('GitOpsKubernetesGateway', () => {
     it('writes the same bytes as a sequential run', async () => {
       const [concurrent, sequential] = [await tempDir(), await tempDir()];
       const tenants = names(0, 20);
-      const gateway = GitOpsKubernetesGateway.create({ directory: concurrent });
+      const gateway = DirectoryKubernetesGateway.create({
+        directory: concurrent,
+      });
       await Promise.all([
         ...tenants.map(t => gateway.applyTenantObjects(t, objectsOf(t))),
         gateway.applyClusterObjects(clusterPriorityClasses()),
       ]);
-      const one = GitOpsKubernetesGateway.create({ directory: sequential });
+      const one = DirectoryKubernetesGateway.create({ directory: sequential });
       await one.applyClusterObjects(clusterPriorityClasses());
       for (const t of tenants) {
         await one.applyTenantObjects(t, objectsOf(t));
@@ -413,17 +415,17 @@ describe('GitOpsKubernetesGateway', () => {
       operation: 'apply' | 'delete' = 'apply',
     ) {
       const script = `
-        const { GitOpsKubernetesGateway } = require(${JSON.stringify(
-          path.join(__dirname, 'GitOpsKubernetesGateway.ts'),
+        const { DirectoryKubernetesGateway } = require(${JSON.stringify(
+          path.join(__dirname, 'DirectoryKubernetesGateway.ts'),
         )});
         const { tenantObjects } = require(${JSON.stringify(
-          path.join(__dirname, '..', 'domain', 'kubernetes.ts'),
+          path.join(__dirname, '..', '..', 'domain', 'kubernetes.ts'),
         )});
         const { spec } = require(${JSON.stringify(
-          path.join(__dirname, '..', '__testUtils__', 'fixtures.ts'),
+          path.join(__dirname, '..', '..', '__testUtils__', 'fixtures.ts'),
         )});
         const [dir, prefix, count, operation] = process.argv.slice(1);
-        const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+        const gateway = DirectoryKubernetesGateway.create({ directory: dir });
         const names = Array.from({ length: Number(count) }, (_, i) =>
           prefix + '-' + String(i).padStart(2, '0'));
         const objects = names.map(name => tenantObjects(spec({ name })));
@@ -500,7 +502,7 @@ describe('GitOpsKubernetesGateway', () => {
 
     it('one process deleting while another applies converges', async () => {
       const dir = await tempDir();
-      const gateway = GitOpsKubernetesGateway.create({ directory: dir });
+      const gateway = DirectoryKubernetesGateway.create({ directory: dir });
       for (const t of tenantsNamed('alpha', 12)) {
         await gateway.applyTenantObjects(t, tenantObjects(spec({ name: t })));
       }

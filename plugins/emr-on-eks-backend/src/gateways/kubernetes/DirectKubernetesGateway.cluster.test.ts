@@ -1,8 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { spec } from '../__testUtils__/fixtures';
-import { clusterPriorityClasses, tenantObjects } from '../domain/kubernetes';
+import { spec } from '../../__testUtils__/fixtures';
+import { clusterPriorityClasses, tenantObjects } from '../../domain/kubernetes';
 import { DirectKubernetesGateway } from './DirectKubernetesGateway';
 
 /*

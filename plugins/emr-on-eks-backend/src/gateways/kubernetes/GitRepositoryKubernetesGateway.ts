@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { GitRepositorySettings } from '../config';
-import type { KubernetesObject } from '../domain/kubernetes';
+import type { GitRepositorySettings } from '../../config';
+import type { KubernetesObject } from '../../domain/kubernetes';
 import { withLockFile, withProcessLock } from './directoryLock';
 import { basicAuth, Git, GitError } from './git';
-import { GitOpsKubernetesGateway } from './GitOpsKubernetesGateway';
+import { DirectoryKubernetesGateway } from './DirectoryKubernetesGateway';
 import type {
   KubernetesChangeContext,
   KubernetesGateway,
@@ -28,7 +28,7 @@ export interface GitRepositoryKubernetesGatewayOptions {
 
 /**
  * GitOps into a Git repository: the kustomization layout of
- * {@link GitOpsKubernetesGateway}, written under `path` of a branch and
+ * {@link DirectoryKubernetesGateway}, written under `path` of a branch and
  * pushed, for Argo CD or Flux to read.
  *
  * Each call runs whole under a mutex on the plugin's own clone (`workdir`):
@@ -68,7 +68,7 @@ export class GitRepositoryKubernetesGateway implements KubernetesGateway {
   readonly workdir: string;
   private readonly repository: GitRepositorySettings;
   private readonly git: Git;
-  private readonly directory: GitOpsKubernetesGateway;
+  private readonly directory: DirectoryKubernetesGateway;
 
   private constructor(
     private readonly options: GitRepositoryKubernetesGatewayOptions,
@@ -97,7 +97,7 @@ export class GitRepositoryKubernetesGateway implements KubernetesGateway {
       },
       secrets: auth.secrets,
     });
-    this.directory = GitOpsKubernetesGateway.create({
+    this.directory = DirectoryKubernetesGateway.create({
       directory: path.join(this.workdir, repository.path),
     });
   }
