@@ -15,18 +15,17 @@ export {
   EMR_ON_EKS_MANAGED_BY,
 } from './annotations';
 export { isCidr } from './cidr';
-export { EmrOnEksClient } from './client';
+export { EmrOnEksClient } from './client/EmrOnEksClient';
 export type {
-  EmrOnEksApi,
-  EmrOnEksDiscovery,
   CostQuery,
-  EmrOnEksFetch,
+  EmrOnEksApi,
   JobRunDryRun,
   JobRunListQuery,
   JobRunPodTemplate,
   JobRunPodTemplates,
   PageQuery,
-} from './client';
+} from './client/EmrOnEksApi';
+export type { EmrOnEksDiscovery, EmrOnEksFetch } from './client/request';
 export {
   CAPACITY_TYPES,
   COST_CATEGORIES,
