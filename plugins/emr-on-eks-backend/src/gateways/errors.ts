@@ -51,3 +51,17 @@ export class VirtualClusterGoneError extends Error {
     super(`virtual cluster ${virtualClusterId} does not exist`, { cause });
   }
 }
+
+/** A failed git command; the message never holds a secret given to {@link Git}. */
+export class GitError extends Error {
+  constructor(
+    message: string,
+    /** Exit code, or undefined when git was killed (time limit) or not run. */
+    readonly exitCode: number | undefined,
+    /** git's standard error, secrets masked. */
+    readonly stderr: string,
+  ) {
+    super(message);
+    this.name = 'GitError';
+  }
+}

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { GitRepositorySettings } from '../../config';
 import type { KubernetesObject } from '../../domain/kubernetes';
 import { withLockFile, withProcessLock } from './directoryLock';
-import { basicAuth, Git, GitError } from './git';
+import { GitError } from '../errors';
+import { basicAuth, Git } from './git';
 import { DirectoryKubernetesGateway } from './DirectoryKubernetesGateway';
 import type {
   KubernetesChangeContext,

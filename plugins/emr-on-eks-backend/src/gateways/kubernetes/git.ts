@@ -1,18 +1,5 @@
 import { execFile } from 'node:child_process';
-
-/** A failed git command; the message never holds a secret given to {@link Git}. */
-export class GitError extends Error {
-  constructor(
-    message: string,
-    /** Exit code, or undefined when git was killed (time limit) or not run. */
-    readonly exitCode: number | undefined,
-    /** git's standard error, secrets masked. */
-    readonly stderr: string,
-  ) {
-    super(message);
-    this.name = 'GitError';
-  }
-}
+import { GitError } from '../errors';
 
 export interface GitOptions {
   /** The repository (work tree) the commands run in. */

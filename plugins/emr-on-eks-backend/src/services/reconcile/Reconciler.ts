@@ -24,7 +24,8 @@ import {
 } from '../tenants/tenantRecords';
 import { clientTokenOf, pickOutputs } from './stepInputs';
 import { RECONCILE_STEP_LIST, ReconcileStep } from './steps';
-import { LeaseLostError, TenantLease } from './TenantLease';
+import { LeaseLostError, StepFailure } from '../errors';
+import { TenantLease } from './TenantLease';
 
 /** The actor of the scheduled reconciles. */
 export const SCHEDULER_ACTOR: Actor = 'system:reconciler';
@@ -35,15 +36,6 @@ export const SCHEDULER_ACTOR: Actor = 'system:reconciler';
  */
 const LEASE_TTL_MS = 2 * 60 * 1000;
 const LEASE_RENEW_MS = 20 * 1000;
-
-/** A reconcile step failed; its message names the step. */
-class StepFailure extends Error {
-  name = 'StepFailure';
-
-  constructor(step: string, message: string) {
-    super(`step ${step} failed: ${message}`);
-  }
-}
 
 /**
  * The reconcile engine: brings a tenant's resources to its stored desired

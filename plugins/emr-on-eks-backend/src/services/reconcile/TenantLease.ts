@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantLeaseStore } from '../../stores/TenantLeaseStore';
-
-/** A reconcile lost its tenant's lease (it expired and another took it). */
-export class LeaseLostError extends Error {
-  name = 'LeaseLostError';
-}
+import { LeaseLostError } from '../errors';
 
 /**
  * One reconcile's hold on a tenant: a token of its own (so two reconciles in
