@@ -25,6 +25,7 @@ import { CostStore } from './stores/costs/CostStore';
 import { IncarnationStore } from './stores/IncarnationStore';
 import { JobRunStore } from './stores/JobRunStore';
 import { JobSyncStore } from './stores/JobSyncStore';
+import { TenantAuditStore } from './stores/TenantAuditStore';
 import { TenantLeaseStore } from './stores/TenantLeaseStore';
 import { TenantStore } from './stores/TenantStore';
 
@@ -86,6 +87,7 @@ export function createEmrOnEksPlugin(
           const { tenants, reconciler, queue } = createTenantServices({
             settings,
             store,
+            audit: new TenantAuditStore(db),
             leases: new TenantLeaseStore(db),
             logger: deps.logger,
             gatewaysFor: cluster => gateways.get(cluster),

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
 import type { ClusterGateways } from '../gateways/ClusterGateways';
+import type { TenantAuditStore } from '../stores/TenantAuditStore';
 import type { TenantLeaseStore } from '../stores/TenantLeaseStore';
 import type { TenantStore } from '../stores/TenantStore';
 import { ReconcileQueue } from './reconcile/ReconcileQueue';
@@ -17,6 +18,7 @@ import { GroupsNamed, TenantService } from './tenants/TenantService';
 export function createTenantServices(options: {
   settings: EmrOnEksSettings;
   store: TenantStore;
+  audit: TenantAuditStore;
   leases: TenantLeaseStore;
   gatewaysFor: (cluster: ClusterSettings) => ClusterGateways;
   logger: LoggerService;

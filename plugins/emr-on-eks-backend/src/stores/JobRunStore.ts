@@ -11,38 +11,14 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import type { EmrJobRun } from '../gateways/aws/JobRunGateway';
 import { decodeCursor, encodeCursor } from './cursor';
-import { chunks, toDate, toIso } from './database';
-
-type Timestamp = Date | string | number;
-
-type JobRunRow = {
-  id: string;
-  tenant: string;
-  tenant_uid: string;
-  virtual_cluster_id: string;
-  emr_job_id: string | null;
-  arn: string | null;
-  name: string;
-  state: JobRunState;
-  state_details: string | null;
-  failure_reason: string | null;
-  release_label: string;
-  entity_ref: string | null;
-  submitted_by: string | null;
-  spot: boolean | number | null;
-  source: 'backstage' | 'external';
-  idempotency_key: string | null;
-  client_token: string | null;
-  request_hash: string | null;
-  /** The JobRunRequest as JSON (runs submitted here). */
-  request?: string | null;
-  /** The StartJobRun input as JSON (runs submitted here). */
-  start_job_run?: string | null;
-  requested: string | null;
-  created_at: Timestamp;
-  finished_at: Timestamp | null;
-  updated_at: Timestamp;
-};
+import { chunks, toDate } from './database';
+import {
+  fitsColumn,
+  LIST_COLUMNS,
+  sameRow,
+  toJobRun,
+  type JobRunRow,
+} from './jobRunRows';
 
 /** A run recorded before StartJobRun is called. */
 export interface NewSubmission {
@@ -84,31 +60,6 @@ export interface JobTagKeys {
 }
 
 const TERMINAL = TERMINAL_JOB_RUN_STATES as JobRunState[];
-
-/** What a list reads of each run: not the request and StartJobRun texts. */
-const LIST_COLUMNS = [
-  'id',
-  'tenant',
-  'tenant_uid',
-  'virtual_cluster_id',
-  'emr_job_id',
-  'arn',
-  'name',
-  'state',
-  'state_details',
-  'failure_reason',
-  'release_label',
-  'entity_ref',
-  'submitted_by',
-  'spot',
-  'source',
-  'idempotency_key',
-  'client_token',
-  'requested',
-  'created_at',
-  'finished_at',
-  'updated_at',
-];
 
 /** Job runs in the plugin's database (the client of an already migrated database). */
 export class JobRunStore {
@@ -445,66 +396,4 @@ export class JobRunStore {
       ? { items, nextCursor: encodeCursor(toDate(last.created_at), last.id) }
       : { items };
   }
-}
-
-/**
- * A tag value of a run started outside Backstage, kept only if it fits its
- * column: tags are set by whoever started the run (EMR allows 256
- * characters), and one oversized value must not stop the tenant's sync.
- */
-function fitsColumn(value: string | undefined): string | null {
-  return value !== undefined && value.length <= 255 ? value : null;
-}
-
-function sameRow(
-  row: JobRunRow,
-  update: Pick<
-    JobRunRow,
-    | 'emr_job_id'
-    | 'arn'
-    | 'state'
-    | 'state_details'
-    | 'failure_reason'
-    | 'finished_at'
-  >,
-): boolean {
-  const time = (value: Timestamp | null) =>
-    value === null ? null : toDate(value).getTime();
-  return (
-    row.emr_job_id === update.emr_job_id &&
-    row.arn === update.arn &&
-    row.state === update.state &&
-    row.state_details === update.state_details &&
-    row.failure_reason === update.failure_reason &&
-    time(row.finished_at) === time(update.finished_at)
-  );
-}
-
-function toJobRun(row: JobRunRow): JobRun {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    tenantUid: row.tenant_uid,
-    virtualClusterId: row.virtual_cluster_id,
-    ...(row.emr_job_id ? { emrJobRunId: row.emr_job_id } : {}),
-    ...(row.arn ? { arn: row.arn } : {}),
-    name: row.name,
-    state: row.state,
-    ...(row.state_details ? { stateDetails: row.state_details } : {}),
-    ...(row.failure_reason ? { failureReason: row.failure_reason } : {}),
-    createdAt: toIso(row.created_at),
-    ...(row.finished_at ? { finishedAt: toIso(row.finished_at) } : {}),
-    updatedAt: toIso(row.updated_at),
-    releaseLabel: row.release_label,
-    ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
-    ...(row.submitted_by ? { submittedBy: row.submitted_by } : {}),
-    ...(row.spot === null ? {} : { spot: Boolean(row.spot) }),
-    ...(row.idempotency_key ? { idempotencyKey: row.idempotency_key } : {}),
-    source: row.source,
-    ...(row.requested ? { requested: JSON.parse(row.requested) } : {}),
-    ...(row.request ? { request: JSON.parse(row.request) } : {}),
-    ...(row.start_job_run
-      ? { startJobRun: JSON.parse(row.start_job_run) }
-      : {}),
-  };
 }

@@ -2,6 +2,7 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { spec } from '../__testUtils__/fixtures';
+import { TenantAuditStore } from './TenantAuditStore';
 import { TenantStore } from './TenantStore';
 import { migrated } from '../__testUtils__/database';
 
@@ -15,8 +16,10 @@ const migrationsDir = resolvePackagePath(
 
 async function createStore(databaseId: TestDatabaseId) {
   const knex = await databases.init(databaseId);
-  const store = new TenantStore(await migrated(knex));
-  return { knex, store };
+  const db = await migrated(knex);
+  const store = new TenantStore(db);
+  const audit = new TenantAuditStore(db);
+  return { knex, store, audit };
 }
 
 describe('TenantStore', () => {
@@ -225,7 +228,7 @@ describe('TenantStore', () => {
   it.each(databases.eachSupportedId())(
     'keeps the audit trail after the tenant is deleted, under its uid, on %p',
     async databaseId => {
-      const { store } = await createStore(databaseId);
+      const { store, audit } = await createStore(databaseId);
       const { uid } = await store.insertTenant({
         spec: spec(),
         createdBy: 'x',
@@ -236,7 +239,7 @@ describe('TenantStore', () => {
         message: 'ok',
         generation: 1,
       });
-      await store.appendAudit({
+      await audit.appendAudit({
         tenant: 'team-a',
         tenantUid: uid,
         actor: 'user:default/jane',
@@ -244,7 +247,7 @@ describe('TenantStore', () => {
         result: 'accepted',
         generation: 1,
       });
-      await store.appendAudit({
+      await audit.appendAudit({
         tenant: 'team-a',
         tenantUid: uid,
         actor: 'system:reconciler',
@@ -254,13 +257,13 @@ describe('TenantStore', () => {
       });
       await store.deleteTenant('team-a');
       await expect(store.getTenant('team-a')).rejects.toThrow(NotFoundError);
-      const audit = (await store.listAudit(uid, { limit: 10 })).items;
-      expect(audit.map(a => [a.action, a.result, a.actor])).toEqual([
+      const trail = (await audit.listAudit(uid, { limit: 10 })).items;
+      expect(trail.map(a => [a.action, a.result, a.actor])).toEqual([
         ['tenant.offboard', 'succeeded', 'system:reconciler'],
         ['tenant.create', 'accepted', 'user:default/jane'],
       ]);
-      expect(audit[0].message).toBe('gone');
-      expect(Date.parse(audit[0].createdAt)).not.toBeNaN();
+      expect(trail[0].message).toBe('gone');
+      expect(Date.parse(trail[0].createdAt)).not.toBeNaN();
       expect(await store.listHistory('team-a')).toEqual([
         expect.objectContaining({
           uid,
@@ -274,7 +277,7 @@ describe('TenantStore', () => {
       // A new tenant of the same name starts with an empty history.
       const again = await store.insertTenant({ spec: spec(), createdBy: 'y' });
       expect(again.uid).not.toBe(uid);
-      expect((await store.listAudit(again.uid, { limit: 10 })).items).toEqual(
+      expect((await audit.listAudit(again.uid, { limit: 10 })).items).toEqual(
         [],
       );
       expect((await store.findHistory(uid))?.name).toBe('team-a');
@@ -332,7 +335,7 @@ describe('TenantStore', () => {
   it.each(databases.eachSupportedId())(
     'pages tenants by name and audit records by id, filtered in SQL, on %p',
     async databaseId => {
-      const { store } = await createStore(databaseId);
+      const { store, audit } = await createStore(databaseId);
       const names = Array.from({ length: 7 }, (_, i) => `team-${i}`);
       const uids: string[] = [];
       for (const [i, name] of names.entries()) {
@@ -380,7 +383,7 @@ describe('TenantStore', () => {
       expect(await walk({ property: 'owner', values: [] })).toEqual([]);
 
       for (let i = 0; i < 5; i++) {
-        await store.appendAudit({
+        await audit.appendAudit({
           tenant: 'team-0',
           tenantUid: uids[0],
           actor: 'x',
@@ -388,12 +391,12 @@ describe('TenantStore', () => {
           result: 'succeeded',
         });
       }
-      const first = await store.listAudit(uids[0], { limit: 2 });
-      const second = await store.listAudit(uids[0], {
+      const first = await audit.listAudit(uids[0], { limit: 2 });
+      const second = await audit.listAudit(uids[0], {
         limit: 2,
         cursor: first.nextCursor,
       });
-      const third = await store.listAudit(uids[0], {
+      const third = await audit.listAudit(uids[0], {
         limit: 2,
         cursor: second.nextCursor,
       });
@@ -405,7 +408,7 @@ describe('TenantStore', () => {
       const tenantsCursor = (await store.listTenantPage({ limit: 1 }))
         .nextCursor!;
       await expect(
-        store.listAudit(uids[0], { limit: 2, cursor: tenantsCursor }),
+        audit.listAudit(uids[0], { limit: 2, cursor: tenantsCursor }),
       ).rejects.toThrow(InputError);
       await expect(
         store.listTenantPage({ limit: 2, cursor: 'garbage' }),
@@ -464,17 +467,18 @@ describe('TenantStore', () => {
 
       await knex.migrate.latest({ directory: migrationsDir });
       const store = new TenantStore(knex);
+      const audit = new TenantAuditStore(knex);
       const tenant = await store.getTenant('team-a');
       expect(tenant.uid).toMatch(/^[0-9a-f-]{36}$/);
       expect(
-        (await store.listAudit(tenant.uid, { limit: 10 })).items.map(
+        (await audit.listAudit(tenant.uid, { limit: 10 })).items.map(
           e => e.action,
         ),
       ).toEqual(['tenant.create']);
       const [old] = await store.listHistory('team-old');
       expect(old.uid).not.toBe(tenant.uid);
       expect(
-        (await store.listAudit(old.uid, { limit: 10 })).items.map(
+        (await audit.listAudit(old.uid, { limit: 10 })).items.map(
           e => e.action,
         ),
       ).toEqual(['tenant.offboard', 'tenant.create']);

@@ -1,24 +1,29 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
   OffboardedTenant,
   ReconcileStepName,
   StepState,
   Tenant,
-  TenantAuditEvent,
-  TenantAuditPage,
   TenantPage,
   TenantPhase,
   TenantSpec,
-  TenantStatus,
-  TenantStepStatus,
 } from '@spot-spark/plugin-emr-on-eks-common';
-import { RECONCILE_STEPS } from '@spot-spark/plugin-emr-on-eks-common';
-import type { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
-import type { TenantFilter } from '../permissions';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { decodeKeyCursor, encodeKeyCursor } from './cursor';
-import { isPostgres, toIso } from './database';
+import { isPostgres } from './database';
+import {
+  applyFilter,
+  lockKey,
+  toOffboarded,
+  toTenant,
+  type StepRow,
+  type TenantOutputs,
+  type TenantQueryFilter,
+  type TenantRow,
+} from './tenantRows';
+
+export type { TenantOutputs, TenantQueryFilter } from './tenantRows';
 import type { NameUse } from '../domain/nameReservation';
 import { namesUsedIn, recordVirtualCluster } from './IncarnationStore';
 
@@ -27,46 +32,7 @@ const ADVISORY_LOCK_SPACE = 0x454d5245;
 /** First key of the locks on tenant names and namespaces ("EMRN"). */
 const NAME_LOCK_SPACE = 0x454d524e;
 
-/** Outputs the steps record on the tenant row. */
-export type TenantOutputs = Omit<
-  TenantStatus,
-  | 'phase'
-  | 'observedGeneration'
-  | 'namespace'
-  | 'message'
-  | 'lastReconciledAt'
-  | 'steps'
->;
-
-type TenantRow = {
-  uid: string;
-  name: string;
-  cluster: string;
-  namespace: string;
-  owner: string;
-  spec: string;
-  generation: number;
-  observed_generation: number;
-  phase: TenantPhase;
-  /** The steps' outputs as JSON (TenantOutputs). */
-  outputs: string;
-  message: string | null;
-  created_by: string;
-  created_at: Date | string | number;
-  updated_at: Date | string | number;
-  last_reconciled_at: Date | string | number | null;
-};
-
-type StepRow = {
-  tenant: string;
-  step: ReconcileStepName;
-  state: StepState;
-  message: string;
-  generation: number;
-  updated_at: Date | string | number;
-};
-
-/** Tenants, their reconcile steps, and the audit trail, in the plugin's (migrated) database. */
+/** Tenants and their reconcile steps, and the history of offboarded tenants, in the plugin's (migrated) database. */
 export class TenantStore {
   constructor(private readonly db: Knex) {}
 
@@ -443,98 +409,6 @@ export class TenantStore {
     const row = await this.db('emr_tenant_history').where({ uid }).first();
     return row ? toOffboarded(row) : undefined;
   }
-
-  async appendAudit(
-    event: Omit<TenantAuditEvent, 'id' | 'createdAt'>,
-  ): Promise<void> {
-    await this.db('emr_audit_events').insert({
-      tenant: event.tenant,
-      tenant_uid: event.tenantUid,
-      actor: event.actor,
-      action: event.action,
-      result: event.result,
-      message: event.message ?? null,
-      generation: event.generation ?? null,
-      created_at: new Date(),
-    });
-  }
-
-  /** A page of one tenant incarnation's audit trail, newest first. */
-  async listAudit(
-    tenantUid: string,
-    options: { limit: number; cursor?: string },
-  ): Promise<TenantAuditPage> {
-    let query = this.db('emr_audit_events').where('tenant_uid', tenantUid);
-    if (options.cursor) {
-      const before = Number(decodeKeyCursor(options.cursor, 'a'));
-      if (!Number.isSafeInteger(before)) {
-        throw new InputError('cursor: not a cursor returned by this API');
-      }
-      query = query.where('id', '<', before);
-    }
-    const rows = await query.orderBy('id', 'desc').limit(options.limit + 1);
-    const items = rows.slice(0, options.limit).map(row => ({
-      id: Number(row.id),
-      tenant: row.tenant,
-      tenantUid: row.tenant_uid,
-      actor: row.actor,
-      action: row.action,
-      result: row.result,
-      ...(row.message ? { message: row.message } : {}),
-      ...(row.generation !== null
-        ? { generation: Number(row.generation) }
-        : {}),
-      createdAt: toIso(row.created_at),
-    }));
-    return rows.length > options.limit
-      ? {
-          items,
-          nextCursor: encodeKeyCursor('a', String(items[items.length - 1].id)),
-        }
-      : { items };
-  }
-}
-
-function toTenant(row: TenantRow, stepRows: StepRow[]): Tenant {
-  const outputs = JSON.parse(row.outputs) as TenantOutputs;
-  const steps: TenantStepStatus[] = RECONCILE_STEPS.map(stepName => {
-    const step = stepRows.find(s => s.step === stepName);
-    return step
-      ? {
-          name: stepName,
-          state: step.state,
-          message: step.message,
-          generation: Number(step.generation),
-          updatedAt: toIso(step.updated_at),
-        }
-      : {
-          name: stepName,
-          state: 'Pending',
-          message: 'not run yet',
-          generation: 0,
-          updatedAt: toIso(row.created_at),
-        };
-  });
-  return {
-    uid: row.uid,
-    name: row.name,
-    spec: JSON.parse(row.spec),
-    generation: Number(row.generation),
-    createdAt: toIso(row.created_at),
-    createdBy: row.created_by,
-    updatedAt: toIso(row.updated_at),
-    status: {
-      phase: row.phase,
-      observedGeneration: Number(row.observed_generation),
-      namespace: row.namespace,
-      ...outputs,
-      ...(row.message ? { message: row.message } : {}),
-      ...(row.last_reconciled_at
-        ? { lastReconciledAt: toIso(row.last_reconciled_at) }
-        : {}),
-      steps,
-    },
-  };
 }
 
 /** Refuses (throws) a tenant spec given the specs of its cluster's other tenants. */
@@ -542,59 +416,3 @@ export type ClusterCheck = (others: TenantSpec[]) => void;
 
 /** Refuses (throws) a new tenant given every incarnation that used its name or namespace. */
 export type NameCheck = (uses: NameUse[]) => void;
-
-/** A cluster or tenant name as the second key of an advisory lock (a 32-bit integer). */
-function lockKey(cluster: string): number {
-  return createHash('sha256').update(cluster).digest().readInt32BE(0);
-}
-
-/**
- * A permission condition on tenants in query form (the `toQuery` of the
- * rules in permissions.ts): a rule's filter, or all/any/not of them.
- */
-export type TenantQueryFilter = PermissionCriteria<TenantFilter>;
-
-function applyFilter(
-  query: Knex.QueryBuilder,
-  filter: TenantQueryFilter,
-): Knex.QueryBuilder {
-  if ('property' in filter) {
-    // Owners are stored normalised (lower case); claims may not be.
-    const values =
-      filter.property === 'owner'
-        ? filter.values.map(v => v.toLocaleLowerCase('en-US'))
-        : filter.values;
-    return values.length === 0
-      ? query.whereRaw('1 = 0')
-      : query.whereIn(filter.property, values);
-  }
-  if ('allOf' in filter) {
-    return filter.allOf.reduce<Knex.QueryBuilder>(
-      (q, inner) => q.andWhere(sub => applyFilter(sub, inner)),
-      query,
-    );
-  }
-  if ('anyOf' in filter) {
-    return filter.anyOf.length === 0
-      ? query.whereRaw('1 = 0')
-      : filter.anyOf.reduce<Knex.QueryBuilder>(
-          (q, inner) => q.orWhere(sub => applyFilter(sub, inner)),
-          query,
-        );
-  }
-  return query.whereNot(sub => applyFilter(sub, filter.not));
-}
-
-function toOffboarded(row: any): OffboardedTenant {
-  return {
-    uid: row.uid,
-    name: row.name,
-    ...(row.cluster ? { cluster: row.cluster } : {}),
-    ...(row.namespace ? { namespace: row.namespace } : {}),
-    ...(row.owner ? { owner: row.owner } : {}),
-    ...(row.spec ? { spec: JSON.parse(row.spec) } : {}),
-    ...(row.created_by ? { createdBy: row.created_by } : {}),
-    ...(row.created_at ? { createdAt: toIso(row.created_at) } : {}),
-    offboardedAt: toIso(row.offboarded_at),
-  };
-}

@@ -9,6 +9,7 @@ import {
 import { migrated } from '../../__testUtils__/database';
 import type { ClusterGateways } from '../../gateways/ClusterGateways';
 import { NotManagedError } from '../../gateways/errors';
+import { TenantAuditStore } from '../../stores/TenantAuditStore';
 import { TenantLeaseStore } from '../../stores/TenantLeaseStore';
 import { TenantStore } from '../../stores/TenantStore';
 import { createTenantServices } from '../createTenantServices';
@@ -71,6 +72,7 @@ async function setup(
   const db = await migrated(knex);
   const store = new TenantStore(db);
   const leases = new TenantLeaseStore(db);
+  const audit = new TenantAuditStore(db);
   const calls: Call[] = [];
   const failing = options.failing ?? new Set<string>();
   const gateways = {
@@ -81,12 +83,13 @@ async function setup(
   const services = createTenantServices({
     settings: testSettings(),
     store,
+    audit,
     leases,
     logger,
     gatewaysFor: () => gateways,
     steps: recordingSteps(calls, failing),
   });
-  return { knex, store, leases, ...services, calls, failing, logger };
+  return { knex, store, audit, leases, ...services, calls, failing, logger };
 }
 
 describe('Reconciler', () => {
@@ -293,7 +296,8 @@ describe('Reconciler', () => {
   });
 
   it('offboards in reverse order, and retries a failed teardown on the next pass', async () => {
-    const { store, reconciler, queue, tenants, calls, failing } = await setup();
+    const { store, audit, reconciler, queue, tenants, calls, failing } =
+      await setup();
     await store.insertTenant({ spec: spec(), createdBy: 'x' });
     await reconciler.reconcile('team-a', 'x');
     calls.length = 0;
@@ -318,8 +322,8 @@ describe('Reconciler', () => {
     await reconciler.reconcileAll();
     expect(calls.at(-1)).toBe('remove:kubernetes-objects');
     expect(await store.exists('team-a')).toBe(false);
-    const audit = (await store.listAudit(stuck.uid, { limit: 10 })).items;
-    expect(audit.map(e => `${e.action}:${e.result}`)).toEqual([
+    const trail = (await audit.listAudit(stuck.uid, { limit: 10 })).items;
+    expect(trail.map(e => `${e.action}:${e.result}`)).toEqual([
       'tenant.offboard:succeeded',
       'tenant.offboard:failed',
       'tenant.delete:accepted',
@@ -390,6 +394,7 @@ describe('Reconciler', () => {
     const { reconciler } = createTenantServices({
       settings: testSettings(),
       store,
+      audit: new TenantAuditStore(knex),
       leases: new TenantLeaseStore(knex),
       logger: mockServices.logger.mock(),
       gatewaysFor: () =>

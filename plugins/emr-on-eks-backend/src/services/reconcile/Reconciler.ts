@@ -10,6 +10,7 @@ import { buildTenantPlan } from '../../domain/plan';
 import { redactIdentifiers } from '../../domain/redact';
 import type { ClusterGateways } from '../../gateways/ClusterGateways';
 import { NotManagedError } from '../../gateways/errors';
+import type { TenantAuditStore } from '../../stores/TenantAuditStore';
 import type { TenantLeaseStore } from '../../stores/TenantLeaseStore';
 import type { TenantOutputs, TenantStore } from '../../stores/TenantStore';
 import {
@@ -48,6 +49,7 @@ export class Reconciler {
   static create(options: {
     settings: EmrOnEksSettings;
     store: TenantStore;
+    audit: TenantAuditStore;
     leases: TenantLeaseStore;
     gatewaysFor: (cluster: ClusterSettings) => ClusterGateways;
     logger: LoggerService;
@@ -58,6 +60,7 @@ export class Reconciler {
     return new Reconciler(
       options.settings,
       options.store,
+      options.audit,
       options.leases,
       options.gatewaysFor,
       options.logger,
@@ -72,6 +75,7 @@ export class Reconciler {
   private constructor(
     private readonly settings: EmrOnEksSettings,
     private readonly store: TenantStore,
+    private readonly auditTrail: TenantAuditStore,
     private readonly leases: TenantLeaseStore,
     private readonly gatewaysFor: (cluster: ClusterSettings) => ClusterGateways,
     private readonly logger: LoggerService,
@@ -183,7 +187,7 @@ export class Reconciler {
     result: TenantAuditEvent['result'],
     message?: string,
   ) {
-    return auditTenant(this.store, tenant, actor, action, result, message);
+    return auditTenant(this.auditTrail, tenant, actor, action, result, message);
   }
 
   private async onboard(

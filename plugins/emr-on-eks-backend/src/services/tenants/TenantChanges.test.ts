@@ -11,6 +11,7 @@ import {
 } from '../../__testUtils__/fixtures';
 import { migrated } from '../../__testUtils__/database';
 import type { ClusterGateways } from '../../gateways/ClusterGateways';
+import { TenantAuditStore } from '../../stores/TenantAuditStore';
 import { TenantLeaseStore } from '../../stores/TenantLeaseStore';
 import { TenantStore } from '../../stores/TenantStore';
 import { createTenantServices } from '../createTenantServices';
@@ -128,6 +129,7 @@ describe('tenant services with change events', () => {
     const { tenants: service, queue } = createTenantServices({
       settings: testSettings({ region: 'eu-central-1' }),
       store,
+      audit: new TenantAuditStore(db),
       leases: new TenantLeaseStore(db),
       logger,
       gatewaysFor: () =>

@@ -17,6 +17,7 @@ import type {
   TenantQueryFilter,
   TenantStore,
 } from '../../stores/TenantStore';
+import type { TenantAuditStore } from '../../stores/TenantAuditStore';
 import type { ReconcileQueue } from '../reconcile/ReconcileQueue';
 import { IGNORED_TENANT_CHANGES, TenantChanges } from './TenantChanges';
 import {
@@ -40,6 +41,7 @@ export class TenantService {
   static create(options: {
     settings: EmrOnEksSettings;
     store: TenantStore;
+    audit: TenantAuditStore;
     /** Reconciles a tenant after each change. */
     queue: Pick<ReconcileQueue, 'enqueue'>;
     /** Told of every change of a tenant (the catalog provider listens). */
@@ -53,6 +55,7 @@ export class TenantService {
     return new TenantService(
       options.settings,
       options.store,
+      options.audit,
       options.queue,
       options.changes ?? IGNORED_TENANT_CHANGES,
       options.groupsNamed ?? (async () => ({})),
@@ -62,6 +65,7 @@ export class TenantService {
   private constructor(
     private readonly settings: EmrOnEksSettings,
     private readonly store: TenantStore,
+    private readonly auditTrail: TenantAuditStore,
     private readonly queue: Pick<ReconcileQueue, 'enqueue'>,
     private readonly changes: TenantChanges,
     private readonly groupsNamed: GroupsNamed,
@@ -200,7 +204,7 @@ export class TenantService {
     uid: string,
     options: { limit: number; cursor?: string },
   ): Promise<TenantAuditPage> {
-    return this.store.listAudit(uid, options);
+    return this.auditTrail.listAudit(uid, options);
   }
 
   /** Offboarded tenants of a name (of every name when left out), newest first. */
@@ -250,6 +254,6 @@ export class TenantService {
     result: TenantAuditEvent['result'],
     message?: string,
   ) {
-    return auditTenant(this.store, tenant, actor, action, result, message);
+    return auditTenant(this.auditTrail, tenant, actor, action, result, message);
   }
 }

@@ -3,7 +3,7 @@ import type {
   TenantAuditEvent,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { EmrOnEksSettings } from '../../config';
-import type { TenantStore } from '../../stores/TenantStore';
+import type { TenantAuditStore } from '../../stores/TenantAuditStore';
 import type { TenantChanges } from './TenantChanges';
 
 /*
@@ -24,7 +24,7 @@ export function announceChanged(
 
 /** Appends an event to the tenant incarnation's audit trail. */
 export function auditTenant(
-  store: Pick<TenantStore, 'appendAudit'>,
+  store: Pick<TenantAuditStore, 'appendAudit'>,
   tenant: Pick<Tenant, 'uid' | 'name' | 'generation'>,
   actor: Actor,
   action: string,
