@@ -1,31 +1,12 @@
 import type { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { DeferredEntity } from '@backstage/plugin-catalog-node';
-import { TenantEntityGuard } from './TenantEntityGuard';
+import {
+  TenantEntityGuard,
+  TenantEntityGuardOptions,
+} from './TenantEntityGuard';
 import { LogLines, recordingLogger } from './__testUtils__/testCatalog';
-
-/** The tenant's entity as the provider makes it. */
-function ours(name: string): DeferredEntity {
-  const location = `emr-on-eks:http://backstage:7007/api/emr-on-eks/tenants/${name}`;
-  return {
-    locationKey: 'emr-on-eks-tenants',
-    entity: {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Resource',
-      metadata: {
-        name,
-        namespace: 'default',
-        annotations: {
-          'backstage.io/managed-by-location': location,
-          'backstage.io/managed-by-origin-location': location,
-          'emr-on-eks.spot-spark.io/tenant': name,
-        },
-      },
-      spec: { type: 'emr-virtual-cluster', owner: `group:default/${name}` },
-    },
-  };
-}
+import { providedEntity as ours } from './__testUtils__/tenants';
 
 /** An entity as the catalog holds it, from `location`. */
 function held(name: string, location: string): Entity {
@@ -42,10 +23,8 @@ function held(name: string, location: string): Entity {
   };
 }
 
-function guard(
-  catalog: ReturnType<typeof catalogServiceMock>,
-  lines: LogLines,
-) {
+/** The guard over `catalog`, with the catalog's own credentials, logging to `lines`. */
+function guard(catalog: TenantEntityGuardOptions['catalog'], lines: LogLines) {
   return TenantEntityGuard.create({
     catalog,
     auth: mockServices.auth(),
@@ -94,11 +73,7 @@ describe('TenantEntityGuard', () => {
       removeEntityByUid: catalog.removeEntityByUid.bind(catalog),
     };
     const lines: LogLines = [];
-    const freed = await TenantEntityGuard.create({
-      catalog: failing,
-      auth: mockServices.auth(),
-      logger: recordingLogger(lines),
-    }).reclaim([ours('team-a')]);
+    const freed = await guard(failing, lines).reclaim([ours('team-a')]);
 
     expect(freed).toEqual([]);
     expect((await catalog.getEntities()).items).toHaveLength(1);

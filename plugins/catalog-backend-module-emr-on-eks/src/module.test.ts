@@ -1,115 +1,38 @@
 import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
-  EventsService,
-  eventsServiceFactory,
-} from '@backstage/plugin-events-node';
-import {
   EMR_ON_EKS_TENANT_EVENTS_TOPIC,
-  EmrOnEksClient,
   Tenant,
   TenantSpecInput,
 } from '@spot-spark/plugin-emr-on-eks-common';
-/* eslint-disable @backstage/no-relative-monorepo-imports --
- * The backend plugin's own test world (the real plugin, permission backend
- * and policy, in-memory cloud): its package exports only the plugin. */
 import {
+  APP_URL,
+  RecordingCatalogWorld,
+  startCatalogWorld,
   TEAM_A,
-  testConfig,
-} from '../../emr-on-eks-backend/src/__testUtils__/fixtures';
-import { MemoryCluster } from '../../emr-on-eks-backend/src/__testUtils__/memoryGateways';
-import {
-  startEmrOnEksBackendWith,
-  USERS,
-} from '../../emr-on-eks-backend/src/__testUtils__/testBackend';
-import { createEmrOnEksPlugin } from '../../emr-on-eks-backend/src/plugin';
-/* eslint-enable @backstage/no-relative-monorepo-imports */
-import catalogModuleEmrOnEksTenants from './index';
-import {
-  catalogStandIn,
-  eventsHandle,
-  RecordingCatalog,
-  until,
-} from './__testUtils__/testCatalog';
+} from './__testUtils__/catalogWorld';
+import { until } from './__testUtils__/testCatalog';
 
 /*
- * The module in a backend with the real emr-on-eks plugin (permission backend
- * and policy, SQLite, in-memory cloud) and Backstage's events service: a
- * tenant changed through the REST API reaches the catalog through the
- * plugin's events, with the schedule never run unless a test runs it. The
- * catalog is a stand-in that keeps what the provider's mutations leave, by
- * the catalog's rules (a full mutation replaces the provider's entities, a
- * delta adds and removes by ref).
+ * The module in a backend with the real emr-on-eks plugin and Backstage's
+ * events service (see catalogWorld.ts): a tenant changed through the REST API
+ * reaches the catalog through the plugin's events, with the schedule never
+ * run unless a test runs it. The catalog is a stand-in that keeps what the
+ * provider's mutations leave, by the catalog's rules (a full mutation
+ * replaces the provider's entities, a delta adds and removes by ref).
  */
 
 jest.setTimeout(30_000);
 
-const APP_URL = 'http://app.example.com';
-const REFRESH_TASK = 'emr-on-eks-tenants-refresh';
-
-async function start() {
-  const cluster = new MemoryCluster();
-  const catalog = new RecordingCatalog();
-  let events: EventsService | undefined;
-  const backend = await startEmrOnEksBackendWith(
-    {
-      ...testConfig(),
-      app: { baseUrl: APP_URL },
-      // Two tenants a page, so that a few tenants take several pages.
-      catalog: { providers: { emrOnEks: { pageSize: 2 } } },
-    },
-    {
-      plugin: createEmrOnEksPlugin({ createGateways: () => cluster }),
-      extraFeatures: [
-        // Backstage's events service (one in-process bus for every plugin)
-        // instead of the test backend's separate mock per plugin.
-        eventsServiceFactory,
-        catalogStandIn(catalog),
-        catalogModuleEmrOnEksTenants,
-        eventsHandle(e => (events = e)),
-      ],
-    },
-  );
-  const apiBaseUrl = `http://localhost:${backend.server.port()}/api/emr-on-eks`;
-  const as = (user: string) =>
-    new EmrOnEksClient({
-      discoveryApi: { getBaseUrl: async () => apiBaseUrl },
-      fetchApi: {
-        fetch: (input, init) =>
-          fetch(input, {
-            ...init,
-            headers: {
-              ...(init?.headers as Record<string, string>),
-              Authorization: mockCredentials.user.header(user),
-            },
-          }),
-      },
-    });
-  const refreshTask = () => {
-    const task = backend.scheduledTasks.find(t => t.id === REFRESH_TASK);
-    if (!task) {
-      throw new Error(`no task ${REFRESH_TASK} was scheduled`);
-    }
-    return task;
-  };
-  return {
-    ...backend,
-    cluster,
-    catalog,
-    apiBaseUrl,
-    admin: as(USERS.admin),
-    alice: as(USERS.alice),
-    bob: as(USERS.bob),
-    events: () => events!,
-    /** Runs the provider's scheduled full refresh once, as the scheduler would. */
-    runRefresh: () =>
-      Promise.resolve(refreshTask().fn(new AbortController().signal)),
-    refreshTask,
-  };
+function start() {
+  return startCatalogWorld({
+    catalog: 'stand-in',
+    // Two tenants a page, so that a few tenants take several pages.
+    provider: { pageSize: 2 },
+  });
 }
 
-type World = Awaited<ReturnType<typeof start>>;
+type World = RecordingCatalogWorld;
 
 /** A tenant of team-a (or `owner`) with a data location of its own. */
 function tenantBody(
@@ -329,7 +252,7 @@ describe('catalog module emr-on-eks-tenants', () => {
     );
     const before = new Map(world.catalog.entities);
     const publish = (eventPayload: unknown) =>
-      world.events().publish({
+      world.events.publish({
         topic: EMR_ON_EKS_TENANT_EVENTS_TOPIC,
         eventPayload,
       });

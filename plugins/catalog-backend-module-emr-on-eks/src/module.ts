@@ -7,10 +7,8 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import {
-  EMR_ON_EKS_TENANT_EVENTS_TOPIC,
-  EmrOnEksClient,
-} from '@spot-spark/plugin-emr-on-eks-common';
+import { EMR_ON_EKS_TENANT_EVENTS_TOPIC } from '@spot-spark/plugin-emr-on-eks-common';
+import { emrOnEksClientServiceRef } from '@spot-spark/plugin-emr-on-eks-node';
 import {
   EmrOnEksTenantEntityProvider,
   PROVIDER_NAME,
@@ -43,6 +41,7 @@ export const catalogModuleEmrOnEksTenants = createBackendModule({
         events: eventsServiceRef,
         rootLifecycle: coreServices.rootLifecycle,
         catalogApi: catalogServiceRef,
+        emrOnEks: emrOnEksClientServiceRef,
       },
       async init({
         catalog,
@@ -54,26 +53,15 @@ export const catalogModuleEmrOnEksTenants = createBackendModule({
         events,
         rootLifecycle,
         catalogApi,
+        emrOnEks,
       }) {
         const settings = readProviderSettings(config);
-        const client = new EmrOnEksClient({
-          discoveryApi: discovery,
-          fetchApi: {
-            // The catalog's own service credentials: the permission framework
-            // lets a service principal read every tenant.
-            fetch: async (input, init) => {
-              const { token } = await auth.getPluginRequestToken({
-                onBehalfOf: await auth.getOwnServiceCredentials(),
-                targetPluginId: EMR_ON_EKS_PLUGIN_ID,
-              });
-              const headers = new Headers(init?.headers);
-              headers.set('Authorization', `Bearer ${token}`);
-              return fetch(input, { ...init, headers });
-            },
-          },
-        });
         const provider = EmrOnEksTenantEntityProvider.create({
-          client,
+          // The catalog's own service credentials: the permission framework
+          // lets a service principal read every tenant.
+          client: emrOnEks.forCredentials(
+            await auth.getOwnServiceCredentials(),
+          ),
           apiBaseUrl: () => discovery.getBaseUrl(EMR_ON_EKS_PLUGIN_ID),
           namespace: settings.namespace,
           pageSize: settings.pageSize,

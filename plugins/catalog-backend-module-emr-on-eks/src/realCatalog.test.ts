@@ -1,48 +1,19 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import {
-  EventParams,
-  EventsService,
-  eventsServiceFactory,
-} from '@backstage/plugin-events-node';
-import catalogBackend from '@backstage/plugin-catalog-backend';
-import { locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
-import {
-  EmrOnEksClient,
-  isTenantEntityFromEmrOnEks,
-} from '@spot-spark/plugin-emr-on-eks-common';
-/* eslint-disable @backstage/no-relative-monorepo-imports --
- * The backend plugin's own test world (the real plugin, permission backend
- * and policy, in-memory cloud): its package exports only the plugin. */
-import {
-  TEAM_A,
-  testConfig,
-} from '../../emr-on-eks-backend/src/__testUtils__/fixtures';
-import { MemoryCluster } from '../../emr-on-eks-backend/src/__testUtils__/memoryGateways';
-import {
-  startEmrOnEksBackendWith,
-  USERS,
-} from '../../emr-on-eks-backend/src/__testUtils__/testBackend';
-import { createEmrOnEksPlugin } from '../../emr-on-eks-backend/src/plugin';
-/* eslint-enable @backstage/no-relative-monorepo-imports */
-import catalogModuleEmrOnEksTenants from './index';
+import type { EventParams } from '@backstage/plugin-events-node';
+import { isTenantEntityFromEmrOnEks } from '@spot-spark/plugin-emr-on-eks-common';
 import { PROVIDER_NAME } from './EmrOnEksTenantEntityProvider';
-import {
-  eventsHandle,
-  fileLocationsModule,
-  LogLines,
-  recordingRootLogger,
-  until,
-} from './__testUtils__/testCatalog';
+import { startCatalogWorld, TEAM_A } from './__testUtils__/catalogWorld';
+import { until } from './__testUtils__/testCatalog';
 
 /*
- * The module in Backstage's real catalog: the catalog connects the provider,
- * processes the tenant's Resource (validation, the ownedBy relation) and
- * deletes it on offboarding, all from the tenant's events; and a Resource a
- * user registers under a tenant's name never keeps it.
+ * The module in Backstage's real catalog (see catalogWorld.ts): the catalog
+ * connects the provider, processes the tenant's Resource (validation, the
+ * ownedBy relation) and deletes it on offboarding, all from the tenant's
+ * events; and a Resource a user registers under a tenant's name never keeps
+ * it.
  */
 
 jest.setTimeout(60_000);
@@ -65,95 +36,18 @@ afterEach(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
+/** The world with Backstage's catalog, and the conflicts the catalog reports. */
 async function start() {
-  const cluster = new MemoryCluster();
-  const logLines: LogLines = [];
-  let events: EventsService | undefined;
-  const backend = await startEmrOnEksBackendWith(
-    {
-      ...testConfig(),
-      app: { baseUrl: 'http://app.example.com' },
-      catalog: {
-        processingInterval: { seconds: 1 },
-        // An adopter's catalog whose locations may hold Resources
-        // (databases, buckets), as many do.
-        rules: [{ allow: ['Component', 'API', 'Location', 'Resource'] }],
-      },
-    },
-    {
-      plugin: createEmrOnEksPlugin({ createGateways: () => cluster }),
-      // The module reads and writes the real catalog through its REST API.
-      catalogService: 'default',
-      extraFeatures: [
-        eventsServiceFactory,
-        catalogBackend,
-        catalogModuleEmrOnEksTenants,
-        fileLocationsModule,
-        recordingRootLogger(logLines),
-        eventsHandle(e => (events = e)),
-      ],
-    },
-  );
+  const world = await startCatalogWorld({ catalog: 'backstage' });
   const conflicts: ConflictPayload[] = [];
-  await events!.subscribe({
+  await world.events.subscribe({
     id: 'test-conflicts',
     topics: [CATALOG_CONFLICTS_TOPIC],
     onEvent: async (params: EventParams) => {
       conflicts.push(params.eventPayload as ConflictPayload);
     },
   });
-  const api = `http://localhost:${backend.server.port()}/api`;
-  const asAdmin = {
-    Authorization: mockCredentials.user.header(USERS.admin),
-    'Content-Type': 'application/json',
-  };
-  const alice = new EmrOnEksClient({
-    discoveryApi: { getBaseUrl: async () => `${api}/emr-on-eks` },
-    fetchApi: {
-      fetch: (input, init) =>
-        fetch(input, {
-          ...init,
-          headers: {
-            ...(init?.headers as Record<string, string>),
-            Authorization: mockCredentials.user.header(USERS.alice),
-          },
-        }),
-    },
-  });
-  return {
-    backend,
-    alice,
-    logLines,
-    conflicts,
-    async readEntity(ref = 'resource/default/team-a') {
-      const res = await fetch(`${api}/catalog/entities/by-name/${ref}`, {
-        headers: asAdmin,
-      });
-      return res.status === 200 ? ((await res.json()) as Entity) : undefined;
-    },
-    /** Registers a catalog file, as a user of the catalog's API may; its Location entity's ref. */
-    async register(target: string) {
-      const res = await fetch(`${api}/catalog/locations`, {
-        method: 'POST',
-        headers: asAdmin,
-        body: JSON.stringify({ type: 'file', target }),
-      });
-      expect(res.status).toBe(201);
-      return `location:default/${locationSpecToMetadataName({
-        type: 'file',
-        target,
-      })}`;
-    },
-    /** Asks the catalog to read a location again now. */
-    async refresh(entityRef: string) {
-      const res = await fetch(`${api}/catalog/refresh`, {
-        method: 'POST',
-        headers: asAdmin,
-        body: JSON.stringify({ entityRef }),
-      });
-      expect(res.status).toBe(200);
-    },
-  };
+  return { ...world, ...world.catalogApi, conflicts };
 }
 
 type World = Awaited<ReturnType<typeof start>>;

@@ -8,52 +8,15 @@ import {
   resourceEntityV1alpha1Validator,
   SchemaValidEntityPolicy,
 } from '@backstage/catalog-model';
-import {
-  parseTenantSpec,
-  Tenant,
-  TENANT_NAME_MAX_LENGTH,
-} from '@spot-spark/plugin-emr-on-eks-common';
+import { TENANT_NAME_MAX_LENGTH } from '@spot-spark/plugin-emr-on-eks-common';
 import { tenantToEntity } from './tenantToEntity';
+import { readyTenant as tenant } from './__testUtils__/tenants';
 
 const OPTIONS = {
   namespace: 'default',
   apiBaseUrl: 'http://backstage.internal:7007/api/emr-on-eks',
   tenantsPageUrl: 'https://backstage.example.com/emr-on-eks',
 };
-
-/** A tenant as `GET /tenants/:name` answers once onboarding finished. */
-function tenant(
-  spec: Record<string, unknown> = {},
-  status: Partial<Tenant['status']> = {},
-): Tenant {
-  const parsed = parseTenantSpec({
-    name: 'team-a',
-    owner: 'group:default/team-a',
-    cluster: 'shared',
-    ...spec,
-  });
-  if (!parsed.success) {
-    throw new Error(JSON.stringify(parsed.issues));
-  }
-  return {
-    uid: '0a1b2c3d-0000-4000-8000-00000000aaaa',
-    name: parsed.data.name,
-    spec: parsed.data,
-    generation: 1,
-    createdAt: '2026-11-01T00:00:00.000Z',
-    createdBy: 'user:default/alice',
-    updatedAt: '2026-11-01T00:00:00.000Z',
-    status: {
-      phase: 'Ready',
-      observedGeneration: 1,
-      namespace: parsed.data.namespace,
-      region: 'eu-west-1',
-      virtualClusterId: 'vc0123456789abcdefghijklm',
-      steps: [],
-      ...status,
-    },
-  };
-}
 
 /** What the catalog checks before it stores an entity of a provider. */
 const policies = EntityPolicies.allOf([

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { emrOnEksClientServiceRef } from '@spot-spark/plugin-emr-on-eks-node';
 import { createJobSubmitAction } from './actions/jobSubmit';
 import { readActionSettings } from './actions/settings';
 import { createSparkConfigAction } from './actions/sparkConfig';
@@ -25,25 +26,23 @@ export const scaffolderModuleEmrOnEks = createBackendModule({
     reg.registerInit({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
-        auth: coreServices.auth,
-        discovery: coreServices.discovery,
+        emrOnEks: emrOnEksClientServiceRef,
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolderActions, auth, discovery, config, catalog }) {
+      async init({ scaffolderActions, emrOnEks, config, catalog }) {
         const links = readAppLinks(config);
         const settings = readActionSettings(config);
         scaffolderActions.addActions(
-          createTenantOnboardAction({ auth, discovery, links, settings }),
-          createTenantGetAction({ auth, discovery, links }),
+          createTenantOnboardAction({ emrOnEks, links, settings }),
+          createTenantGetAction({ emrOnEks, links }),
           createJobSubmitAction({
-            auth,
-            discovery,
+            emrOnEks,
             links,
             catalog,
             pollIntervalSeconds: settings.pollIntervalSeconds,
           }),
-          createSparkConfigAction({ auth, discovery }),
+          createSparkConfigAction({ emrOnEks }),
         );
       },
     });

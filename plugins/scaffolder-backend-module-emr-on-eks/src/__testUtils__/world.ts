@@ -13,6 +13,7 @@ import type {
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { JsonObject, JsonValue } from '@backstage/types';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { DefaultEmrOnEksClientService } from '@spot-spark/plugin-emr-on-eks-node';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 // The backend plugin's own test world, so the actions meet the real plugin.
@@ -95,7 +96,9 @@ export function useActionsWorld(): ActionsWorld {
         };
       },
     });
-    world.deps = { auth, discovery };
+    world.deps = {
+      emrOnEks: DefaultEmrOnEksClientService.create({ auth, discovery }),
+    };
     world.backendCalls.length = 0;
   };
 

@@ -5,7 +5,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JobRunRequestInput } from '@spot-spark/plugin-emr-on-eks-common';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BackendClientDeps, clientForInitiator } from './backendClient';
+import type { BackendClientDeps } from './backendClient';
 import { describeBackendError } from './backendErrors';
 import { checkJobRequest, tenantJobInputSchema } from './jobRequestInput';
 import { examples } from './jobSubmit.examples';
@@ -144,18 +144,19 @@ export function createJobSubmitAction(
         );
         return;
       }
+      const credentials = await ctx.getInitiatorCredentials();
       if (job.entityRef && ctx.input.waitForEntityMinutes) {
         await waitForEntity({
           catalog: options.catalog,
           entityRef: job.entityRef,
-          credentials: await ctx.getInitiatorCredentials(),
+          credentials,
           timeoutMs: ctx.input.waitForEntityMinutes * 60_000,
           pollIntervalMs: options.pollIntervalSeconds * 1000,
           log: message => ctx.logger.info(message),
           signal: ctx.signal,
         });
       }
-      const client = clientForInitiator(options, ctx);
+      const client = options.emrOnEks.forCredentials(credentials);
       // The key already makes the backend answer a repeat with the same run;
       // the checkpoint spares the call.
       const run = await ctx.checkpoint({

@@ -3,7 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JobRunRequestInput } from '@spot-spark/plugin-emr-on-eks-common';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BackendClientDeps, clientForInitiator } from './backendClient';
+import type { BackendClientDeps } from './backendClient';
 import { describeBackendError } from './backendErrors';
 import { checkJobRequest, tenantJobInputSchema } from './jobRequestInput';
 import { examples } from './sparkConfig.examples';
@@ -72,7 +72,9 @@ export function createSparkConfigAction(options: BackendClientDeps) {
         return;
       }
 
-      const client = clientForInitiator(options, ctx);
+      const client = options.emrOnEks.forCredentials(
+        await ctx.getInitiatorCredentials(),
+      );
       const dryRun = async (spot: boolean) => {
         try {
           return await client.dryRunJobRun(tenant, { ...job, spot });

@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { BackendClientDeps, clientForInitiator } from './backendClient';
+import type { BackendClientDeps } from './backendClient';
 import { describeBackendError } from './backendErrors';
 import { examples } from './tenantGet.examples';
 import { AppLinks, tenantOutputs, tenantOutputSchema } from './tenantOutputs';
@@ -29,7 +29,9 @@ export function createTenantGetAction(
     async handler(ctx) {
       // Reading changes nothing, so a dry run reads too: the steps after it
       // (an entry point under the tenant's prefix) see the real ids.
-      const client = clientForInitiator(options, ctx);
+      const client = options.emrOnEks.forCredentials(
+        await ctx.getInitiatorCredentials(),
+      );
       let tenant;
       try {
         tenant = await client.getTenant(ctx.input.name);

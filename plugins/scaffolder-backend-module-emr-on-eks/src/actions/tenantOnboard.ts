@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { Tenant } from '@spot-spark/plugin-emr-on-eks-common';
-import { BackendClientDeps, clientForInitiator } from './backendClient';
+import type { BackendClientDeps } from './backendClient';
 import { describeBackendError, isNotFound } from './backendErrors';
 import { waitForReady } from './waitForReady';
 import type { ActionSettings } from './settings';
@@ -63,7 +63,9 @@ export function createTenantOnboardAction(
         ctx.output('tenantUrl', tenantUrl(links, spec.name));
         return;
       }
-      const client = clientForInitiator(options, ctx);
+      const client = options.emrOnEks.forCredentials(
+        await ctx.getInitiatorCredentials(),
+      );
 
       // Once per task: a retried task waits for the same change instead of
       // sending it again.
