@@ -4,15 +4,11 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import type { JsonObject } from '@backstage/types';
-import request from 'supertest';
 import { DAILY_SALES, TEAM_A, testConfig } from './__testUtils__/fixtures';
 import { MemoryCluster } from './__testUtils__/memoryGateways';
-import {
-  startEmrOnEksBackend,
-  USERS,
-  waitForTenant,
-} from './__testUtils__/testBackend';
+import { USERS, waitForTenant } from './__testUtils__/testBackend';
 import { createEmrOnEksPlugin } from './plugin';
+import { BASE, as, startApiWorld } from './__testUtils__/apiWorld';
 
 /*
  * The fast tier: the real plugin, router, services and permission framework
@@ -24,8 +20,6 @@ import { createEmrOnEksPlugin } from './plugin';
 
 jest.setTimeout(30_000);
 
-const BASE = '/api/emr-on-eks';
-const as = (user: string) => mockCredentials.user.header(user);
 const ADMIN = as(USERS.admin);
 /** The example job, at 10 executors so that it fits the example tenant's quota. */
 const SALES = {
@@ -39,15 +33,8 @@ const TEAM_B = {
   dataAccess: [],
 };
 
-async function start(guardrails?: JsonObject) {
-  const cluster = new MemoryCluster();
-  const backend = await startEmrOnEksBackend(
-    testConfig({ guardrails }),
-    [],
-    createEmrOnEksPlugin({ createGateways: () => cluster }),
-  );
-  const api = () => request(backend.server);
-  return { ...backend, cluster, api };
+function start(guardrails?: JsonObject) {
+  return startApiWorld({ config: testConfig({ guardrails }) });
 }
 
 type Backend = Awaited<ReturnType<typeof start>>;

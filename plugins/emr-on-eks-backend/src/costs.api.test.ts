@@ -1,4 +1,3 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { addCostDays } from '@spot-spark/plugin-emr-on-eks-common';
 import request from 'supertest';
 import { DAILY_SALES, TEAM_A } from './__testUtils__/fixtures';
@@ -8,6 +7,7 @@ import {
 } from './__testUtils__/scriptedCosts';
 import { USERS, waitForTenant } from './__testUtils__/testBackend';
 import { asOf } from './__testUtils__/timeTravel';
+import { BASE, as } from './__testUtils__/apiWorld';
 
 /*
  * Chargeback through the API, fast tier, with scripted cost sources (see
@@ -16,8 +16,6 @@ import { asOf } from './__testUtils__/timeTravel';
 
 jest.setTimeout(30_000);
 
-const BASE = '/api/emr-on-eks';
-const as = (user: string) => mockCredentials.user.header(user);
 const ADMIN = as(USERS.admin);
 const ALICE = as(USERS.alice);
 const BOB = as(USERS.bob);

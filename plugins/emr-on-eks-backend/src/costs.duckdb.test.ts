@@ -14,6 +14,7 @@ import {
 } from './__testUtils__/testBackend';
 import { createEmrOnEksPlugin } from './plugin';
 import { asOf } from './__testUtils__/timeTravel';
+import { BASE } from './__testUtils__/apiWorld';
 
 /*
  * Chargeback end to end on the embedded engine: the real plugin with the
@@ -24,7 +25,6 @@ import { asOf } from './__testUtils__/timeTravel';
 
 jest.setTimeout(60_000);
 
-const BASE = '/api/emr-on-eks';
 const ADMIN = mockCredentials.user.header(USERS.admin);
 const ALICE = mockCredentials.user.header(USERS.alice);
 const TODAY = new Date().toISOString().slice(0, 10);

@@ -1,4 +1,3 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   addCostDays,
   type CostReport,
@@ -11,6 +10,7 @@ import {
 } from './__testUtils__/scriptedCosts';
 import { USERS, waitForTenant } from './__testUtils__/testBackend';
 import { asOf } from './__testUtils__/timeTravel';
+import { BASE, as } from './__testUtils__/apiWorld';
 
 /*
  * Chargeback over a tenant history, through the API: team-b is offboarded
@@ -22,8 +22,6 @@ import { asOf } from './__testUtils__/timeTravel';
 
 jest.setTimeout(60_000);
 
-const BASE = '/api/emr-on-eks';
-const as = (user: string) => mockCredentials.user.header(user);
 const ADMIN = as(USERS.admin);
 const ALICE = as(USERS.alice);
 const BOB = as(USERS.bob);

@@ -6,6 +6,7 @@ import { TEAM_A, testConfig } from './__testUtils__/fixtures';
 import { SharedCloud, startReplicas } from './__testUtils__/replicaWorld';
 import { USERS, waitForTenant } from './__testUtils__/testBackend';
 import { asOf } from './__testUtils__/timeTravel';
+import { BASE } from './__testUtils__/apiWorld';
 
 /*
  * Chargeback on two backend instances sharing one PostgreSQL database: an
@@ -17,7 +18,6 @@ import { asOf } from './__testUtils__/timeTravel';
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
-const BASE = '/api/emr-on-eks';
 const ADMIN = mockCredentials.user.header(USERS.admin);
 const ALICE = mockCredentials.user.header(USERS.alice);
 const TODAY = new Date().toISOString().slice(0, 10);

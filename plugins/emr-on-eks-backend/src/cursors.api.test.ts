@@ -1,13 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import request from 'supertest';
-import { DAILY_SALES, TEAM_A, testConfig } from './__testUtils__/fixtures';
-import { MemoryCluster } from './__testUtils__/memoryGateways';
-import {
-  startEmrOnEksBackend,
-  USERS,
-  waitForTenant,
-} from './__testUtils__/testBackend';
-import { createEmrOnEksPlugin } from './plugin';
+import { DAILY_SALES, TEAM_A } from './__testUtils__/fixtures';
+import { USERS, waitForTenant } from './__testUtils__/testBackend';
+import { BASE, startApiWorld } from './__testUtils__/apiWorld';
 
 /*
  * Issue 17: a forged cursor, one that parses but holds a value no row can
@@ -17,7 +11,6 @@ import { createEmrOnEksPlugin } from './plugin';
 
 jest.setTimeout(60_000);
 
-const BASE = '/api/emr-on-eks';
 const ADMIN = mockCredentials.user.header(USERS.admin);
 const NOT_A_CURSOR = 'cursor: not a cursor returned by this API';
 const RUN_ID = '0a1b2c3d-0000-4000-8000-000000000042';
@@ -57,13 +50,8 @@ describe('forged cursors through the router (fast tier)', () => {
 
   /** team-a with a run and an audit trail, and an offboarded tenant with both. */
   async function startWorld() {
-    const cluster = new MemoryCluster();
-    const backend = await startEmrOnEksBackend(
-      testConfig(),
-      [],
-      createEmrOnEksPlugin({ createGateways: () => cluster }),
-    );
-    const api = () => request(backend.server);
+    const backend = await startApiWorld();
+    const { api } = backend;
     const onboard = async (name: string) => {
       await api()
         .post(`${BASE}/tenants`)

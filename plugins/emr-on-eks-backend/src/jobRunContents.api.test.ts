@@ -1,19 +1,13 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { JsonObject } from '@backstage/types';
-import request from 'supertest';
 import {
   DAILY_SALES,
   TEAM_A,
   TEST_GUARDRAILS,
   testConfig,
 } from './__testUtils__/fixtures';
-import { MemoryCluster } from './__testUtils__/memoryGateways';
-import {
-  startEmrOnEksBackend,
-  USERS,
-  waitForTenant,
-} from './__testUtils__/testBackend';
-import { createEmrOnEksPlugin } from './plugin';
+import { USERS, waitForTenant } from './__testUtils__/testBackend';
+import { BASE, startApiWorld } from './__testUtils__/apiWorld';
 
 /*
  * Issue 17, "what runs in a tenant's pods", through the real router: an
@@ -24,7 +18,6 @@ import { createEmrOnEksPlugin } from './plugin';
 
 jest.setTimeout(60_000);
 
-const BASE = '/api/emr-on-eks';
 const ALICE = mockCredentials.user.header(USERS.alice);
 const ADMIN = mockCredentials.user.header(USERS.admin);
 const SALES = {
@@ -37,13 +30,8 @@ const RELEASE_IMAGE =
   '755674844232.dkr.ecr.us-east-1.amazonaws.com/spark/emr-7.5.0:latest';
 
 async function startWith(guardrails: JsonObject = TEST_GUARDRAILS) {
-  const cluster = new MemoryCluster();
-  const backend = await startEmrOnEksBackend(
-    testConfig({ guardrails }),
-    [],
-    createEmrOnEksPlugin({ createGateways: () => cluster }),
-  );
-  const api = () => request(backend.server);
+  const backend = await startApiWorld({ config: testConfig({ guardrails }) });
+  const { cluster, api } = backend;
   await api()
     .post(`${BASE}/tenants`)
     .set('Authorization', ALICE)

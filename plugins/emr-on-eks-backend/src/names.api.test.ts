@@ -1,14 +1,7 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import type { JsonObject } from '@backstage/types';
-import request from 'supertest';
 import { TEAM_A, testConfig } from './__testUtils__/fixtures';
-import { MemoryCluster } from './__testUtils__/memoryGateways';
-import {
-  startEmrOnEksBackend,
-  USERS,
-  waitForTenant,
-} from './__testUtils__/testBackend';
-import { createEmrOnEksPlugin } from './plugin';
+import { USERS, waitForTenant } from './__testUtils__/testBackend';
+import { BASE, as, startApiWorld } from './__testUtils__/apiWorld';
 
 /*
  * Names bound to owners, through the API: a tenant name or namespace becomes
@@ -20,8 +13,6 @@ import { createEmrOnEksPlugin } from './plugin';
 
 jest.setTimeout(60_000);
 
-const BASE = '/api/emr-on-eks';
-const as = (user: string) => mockCredentials.user.header(user);
 const ADMIN = as(USERS.admin);
 const ALICE = as(USERS.alice);
 const BOB = as(USERS.bob);
@@ -40,14 +31,8 @@ const TEAM_B = {
   dataAccess: [{ s3: 's3://data-lake/team-b/', access: 'read-write' }],
 };
 
-async function start(config: JsonObject = testConfig()) {
-  const cluster = new MemoryCluster();
-  const backend = await startEmrOnEksBackend(
-    config,
-    [],
-    createEmrOnEksPlugin({ createGateways: () => cluster }),
-  );
-  return { ...backend, api: () => request(backend.server) };
+function start(config: JsonObject = testConfig()) {
+  return startApiWorld({ config });
 }
 
 type World = Awaited<ReturnType<typeof start>>;

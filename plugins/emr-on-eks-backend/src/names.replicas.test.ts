@@ -3,6 +3,7 @@ import type { JsonObject } from '@backstage/types';
 import { TEAM_A, testConfig } from './__testUtils__/fixtures';
 import { SharedCloud, startReplicas } from './__testUtils__/replicaWorld';
 import { USERS } from './__testUtils__/testBackend';
+import { BASE } from './__testUtils__/apiWorld';
 
 /*
  * Two backend instances on one PostgreSQL database: two teams ask for the
@@ -14,7 +15,6 @@ import { USERS } from './__testUtils__/testBackend';
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
-const BASE = '/api/emr-on-eks';
 const ALICE = mockCredentials.user.header(USERS.alice);
 const BOB = mockCredentials.user.header(USERS.bob);
 

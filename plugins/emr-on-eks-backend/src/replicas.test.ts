@@ -18,6 +18,7 @@ import {
   startReplicas,
 } from './__testUtils__/replicaWorld';
 import { USERS, waitForTenant } from './__testUtils__/testBackend';
+import { BASE } from './__testUtils__/apiWorld';
 
 /*
  * Issue 8, section 1 ("Several replicas"): two backend instances on one
@@ -38,7 +39,6 @@ jest.setTimeout(60_000);
 const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
 const DATABASE_IDS = databases.eachSupportedId();
 
-const BASE = '/api/emr-on-eks';
 const ADMIN = mockCredentials.user.header(USERS.admin);
 const ALICE = mockCredentials.user.header(USERS.alice);
 const RECONCILE_TASK = 'emr-on-eks-reconcile-tenants';

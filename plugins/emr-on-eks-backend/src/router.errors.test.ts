@@ -7,14 +7,9 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import request from 'supertest';
-import { DAILY_SALES, TEAM_A, testConfig } from './__testUtils__/fixtures';
-import { MemoryCluster } from './__testUtils__/memoryGateways';
-import {
-  startEmrOnEksBackend,
-  USERS,
-  waitForTenant,
-} from './__testUtils__/testBackend';
-import { createEmrOnEksPlugin } from './plugin';
+import { DAILY_SALES, TEAM_A } from './__testUtils__/fixtures';
+import { USERS, waitForTenant } from './__testUtils__/testBackend';
+import { BASE, startApiWorld } from './__testUtils__/apiWorld';
 
 /*
  * What callers see of a failure, through the real plugin and Backstage's
@@ -25,7 +20,6 @@ import { createEmrOnEksPlugin } from './plugin';
 
 jest.setTimeout(30_000);
 
-const BASE = '/api/emr-on-eks';
 const ALICE = mockCredentials.user.header(USERS.alice);
 const SALES = {
   ...DAILY_SALES,
@@ -62,19 +56,17 @@ function capturingLogger(
 }
 
 async function start() {
-  const cluster = new MemoryCluster();
   const logs: LogEntry[] = [];
-  const backend = await startEmrOnEksBackend(
-    testConfig(),
-    [
+  const backend = await startApiWorld({
+    extraFeatures: [
       createServiceFactory({
         service: coreServices.logger,
         deps: {},
         factory: () => capturingLogger(logs),
       }),
     ],
-    createEmrOnEksPlugin({ createGateways: () => cluster }),
-  );
+  });
+  const { cluster } = backend;
   await request(backend.server)
     .post(`${BASE}/tenants`)
     .set('Authorization', ALICE)

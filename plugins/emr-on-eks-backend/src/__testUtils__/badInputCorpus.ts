@@ -16,8 +16,9 @@ import { USERS } from './testBackend';
  * against moto and a GitOps directory (badInput.moto.test.ts).
  */
 
-export const BASE = '/api/emr-on-eks';
-export const as = (user: string) => mockCredentials.user.header(user);
+import { as, BASE } from './apiWorld';
+
+export { as, BASE } from './apiWorld';
 export const ALICE = as(USERS.alice);
 export const ADMIN = as(USERS.admin);
 /** The example run, at 10 executors so that it fits the example tenant's quota. */

@@ -2,17 +2,17 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EMRContainersClient } from '@aws-sdk/client-emr-containers';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { FakeKubernetesApi, startFakeKubernetesApi } from './fakeKubernetesApi';
 import { TEAM_A, testConfig } from './fixtures';
 import { MotoServer, startMoto, useMotoCredentials } from './moto';
 import { RecordingProxy, startRecordingProxy } from './recordingProxy';
 import { USERS, waitForTenant } from './testBackend';
+import { as, BASE } from './apiWorld';
 
-export const BASE = '/api/emr-on-eks';
+export { BASE, as } from './apiWorld';
+
 export const BUCKET = 'shared-data-emr-assets';
-export const as = (user: string) => mockCredentials.user.header(user);
 export const ADMIN = as(USERS.admin);
 
 export interface IntegrationHarness {

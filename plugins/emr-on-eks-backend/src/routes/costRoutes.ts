@@ -7,9 +7,7 @@ import {
   emrOnEksCostRefreshPermission,
   emrOnEksCostSummaryReadPermission,
   emrOnEksTenantHistoryReadPermission,
-  formatIssues,
   jobRunRequestSchema,
-  zodIssues,
   type CostGroupBy,
   type CostReport,
 } from '@spot-spark/plugin-emr-on-eks-common';
@@ -18,6 +16,7 @@ import { z } from 'zod';
 import type { CostPeriod, CostService } from '../services/costs/CostService';
 import type { TenantService } from '../services/tenants/TenantService';
 import { ApiAccess } from './access';
+import { parseQuery } from './query';
 
 /** Groupings of a tenant's or an entity's report; `tenant` is the summary's. */
 const REPORT_GROUP_BY = COST_GROUP_BY.filter(g => g !== 'tenant');
@@ -69,16 +68,6 @@ const summaryQuerySchema = z
 const refreshQuerySchema = z
   .object({ from: costDaySchema, to: costDaySchema })
   .strict();
-
-function parse<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid query: ${formatIssues(zodIssues(parsed.error))}`,
-    );
-  }
-  return parsed.data;
-}
 
 /**
  * Chargeback: a tenant's costs, an entity's, every tenant's (admins) and a
@@ -144,7 +133,7 @@ export function addCostRoutes(
       credentials,
       emrOnEksCostReadPermission,
     );
-    const query = parse(reportQuerySchema, { ...req.query });
+    const query = parseQuery(reportQuerySchema, req.query);
     const report = await costs.report(
       { tenantUids: [tenant.uid] },
       period(query),
@@ -160,7 +149,7 @@ export function addCostRoutes(
       req.params.uid,
       credentials,
     );
-    const query = parse(reportQuerySchema, { ...req.query });
+    const query = parseQuery(reportQuerySchema, req.query);
     const report = await costs.report(
       { tenantUids: [tenant.uid] },
       period(query),
@@ -171,7 +160,7 @@ export function addCostRoutes(
   router.get('/costs/summary', async (req, res) => {
     const credentials = await access.credentials(req);
     await access.requireBasic(emrOnEksCostSummaryReadPermission, credentials);
-    const query = parse(summaryQuerySchema, { ...req.query });
+    const query = parseQuery(summaryQuerySchema, req.query);
     const { from, to } = period(query);
     const summary = await costs.summary({ from, to });
     send(res, summary, query.format, 'summary');
@@ -179,7 +168,7 @@ export function addCostRoutes(
 
   router.get('/costs', async (req, res) => {
     const credentials = await access.credentials(req);
-    const query = parse(entityQuerySchema, { ...req.query });
+    const query = parseQuery(entityQuerySchema, req.query);
     const range = period(query);
     // The entity's rows in the current tenants the caller may read, and in
     // offboarded ones for who may read tenant history; others are left out,
@@ -219,7 +208,7 @@ export function addCostRoutes(
       },
       async () => {
         await access.requireBasic(emrOnEksCostRefreshPermission, credentials);
-        const query = parse(refreshQuerySchema, { ...req.query });
+        const query = parseQuery(refreshQuerySchema, req.query);
         const range = period(query);
         return costs.refresh({ from: range.from, to: range.to });
       },

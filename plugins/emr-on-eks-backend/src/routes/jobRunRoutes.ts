@@ -9,14 +9,14 @@ import {
   jobRunRequestSchema,
   parseJobRunRequest,
   tenantNameSchema,
-  zodIssues,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { z } from 'zod';
 import type { JobSubmissionService } from '../services/jobs/JobSubmissionService';
 import type { TenantService } from '../services/tenants/TenantService';
 import { actorOf, ApiAccess } from './access';
+import { parseQuery } from './query';
 
 const state = z.enum(JOB_RUN_STATES);
 
@@ -62,14 +62,8 @@ function dryRunOf(value: unknown): boolean {
   );
 }
 
-function parseListQuery(query: unknown) {
-  const parsed = listQuerySchema.safeParse(query);
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid query: ${formatIssues(zodIssues(parsed.error))}`,
-    );
-  }
-  const q = parsed.data;
+function parseListQuery(query: Request['query']) {
+  const q = parseQuery(listQuerySchema, query);
   return {
     states:
       q.state === undefined
@@ -85,7 +79,7 @@ function parseListQuery(query: unknown) {
 }
 
 /** The list query of one tenant's runs: no `entityRef` or `tenant` filter. */
-function parseOneTenantListQuery(query: unknown) {
+function parseOneTenantListQuery(query: Request['query']) {
   const parsed = parseListQuery(query);
   if (parsed.entityRef !== undefined || parsed.tenant !== undefined) {
     throw new InputError(
@@ -191,13 +185,13 @@ export function addJobRunRoutes(
       credentials,
       emrOnEksJobRunReadPermission,
     );
-    const query = parseOneTenantListQuery({ ...req.query });
+    const query = parseOneTenantListQuery(req.query);
     res.json(await jobs.listRuns({ ...query, tenantUids: [tenant.uid] }));
   });
 
   router.get('/job-runs', async (req, res) => {
     const credentials = await access.credentials(req);
-    const query = parseListQuery({ ...req.query });
+    const query = parseListQuery(req.query);
     // Runs of the current tenants (of one, or with runs of the entity);
     // those of offboarded tenants only with the history permission.
     let candidates: Array<{ name: string; uid: string }>;
@@ -241,7 +235,7 @@ export function addJobRunRoutes(
 
   router.get('/tenant-history/:uid/job-runs', async (req, res) => {
     const credentials = await access.credentials(req);
-    const query = parseOneTenantListQuery({ ...req.query });
+    const query = parseOneTenantListQuery(req.query);
     const offboarded = await access.visibleOffboardedTenant(
       req.params.uid,
       credentials,

@@ -11,7 +11,6 @@ import {
   parseTenantSpec,
   Tenant,
   tenantNameSchema,
-  zodIssues,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { z } from 'zod';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
@@ -20,14 +19,7 @@ import type { Request, Router } from 'express';
 import type { Reconciler } from '../services/reconcile/Reconciler';
 import type { TenantService } from '../services/tenants/TenantService';
 import { actorOf, ApiAccess } from './access';
-
-/** `?limit=&cursor=` of a paged list; nothing else is accepted. */
-const pageQuerySchema = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    cursor: z.string().max(512).optional(),
-  })
-  .strict();
+import { pageQuerySchema, parseQuery } from './query';
 
 /**
  * `POST /tenants?reassignReason=`: why a platform admin gives a reserved
@@ -43,23 +35,6 @@ const createQuerySchema = z
       .optional(),
   })
   .strict();
-
-function parseQuery<T extends z.ZodType>(
-  schema: T,
-  query: unknown,
-): z.output<T> {
-  const parsed = schema.safeParse({ ...(query as object) });
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid query: ${formatIssues(zodIssues(parsed.error))}`,
-    );
-  }
-  return parsed.data;
-}
-
-export function parsePageQuery(query: unknown) {
-  return parseQuery(pageQuerySchema, query);
-}
 
 function parseSpecOrThrow(body: unknown) {
   const parsed = parseTenantSpec(body);
@@ -150,7 +125,7 @@ export function addTenantRoutes(
 
   router.get('/tenants', async (req, res) => {
     const credentials = await access.credentials(req);
-    const page = parsePageQuery({ ...req.query });
+    const page = parseQuery(pageQuerySchema, req.query);
     // The policy's conditions filter in SQL; a DENY is an empty list.
     const filter = await access.tenantFilter(
       emrOnEksTenantReadPermission,
@@ -181,23 +156,21 @@ export function addTenantRoutes(
     // earlier is history (see /tenant-history), not this tenant's past.
     const tenant = await access.visibleTenant(req.params.name, credentials);
     res.json(
-      await tenants.listAudit(tenant.uid, parsePageQuery({ ...req.query })),
+      await tenants.listAudit(
+        tenant.uid,
+        parseQuery(pageQuerySchema, req.query),
+      ),
     );
   });
 
   router.get('/tenant-history', async (req, res) => {
     const credentials = await access.credentials(req);
-    const parsed = z
-      .object({ name: tenantNameSchema.optional() })
-      .strict()
-      .safeParse({ ...req.query });
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid query: ${formatIssues(zodIssues(parsed.error))}`,
-      );
-    }
+    const { name } = parseQuery(
+      z.object({ name: tenantNameSchema.optional() }).strict(),
+      req.query,
+    );
     await access.requireBasic(emrOnEksTenantHistoryReadPermission, credentials);
-    res.json({ items: await tenants.listOffboarded(parsed.data.name) });
+    res.json({ items: await tenants.listOffboarded(name) });
   });
 
   router.get('/tenant-history/:uid', async (req, res) => {
@@ -207,7 +180,7 @@ export function addTenantRoutes(
 
   router.get('/tenant-history/:uid/audit', async (req, res) => {
     const credentials = await access.credentials(req);
-    const page = parsePageQuery({ ...req.query });
+    const page = parseQuery(pageQuerySchema, req.query);
     const tenant = await access.visibleOffboardedTenant(
       req.params.uid,
       credentials,
