@@ -166,4 +166,31 @@ describe('config.d.ts and the settings schemas', () => {
         .sort(),
     ).toEqual([]);
   });
+
+  it('has every declared key in the configuration reference (docs/configuration.md)', () => {
+    const reference = readFileSync(
+      resolvePackagePath(
+        '@spot-spark/plugin-emr-on-eks-backend',
+        '../../docs/configuration.md',
+      ),
+      'utf8',
+    );
+    // Rows name a key in full (`emrOnEks.aws.endpoint`) or by its last
+    // parts after the row of its parent (`.kubernetes.url`, `.caData`, or
+    // `{ vcpuHour, gbHour }`): each key's own name is a word of the page's
+    // code spans.
+    const words = new Set(
+      (reference.match(/`[^`]+`/g) ?? []).flatMap(span =>
+        span.split(/[^A-Za-z0-9_]+/),
+      ),
+    );
+    const missing = [...declared].filter(key => {
+      const name = key
+        .split(/\.|\[\]/)
+        .filter(part => part && part !== '*')
+        .pop()!;
+      return !words.has(name);
+    });
+    expect(missing).toEqual([]);
+  });
 });
