@@ -185,8 +185,22 @@ describe('the example app in Chromium', () => {
         .waitFor({ timeout: UI_TIMEOUT });
     }
     await shot(page, '09-admin-tenants');
-    // A phone's width: the table scrolls, nothing overlaps.
+    // A phone's width: the table scrolls, nothing overlaps, and names and
+    // phases stay on one line instead of breaking letter by letter.
     await page.setViewportSize({ width: 390, height: 844 });
+    for (const label of ['Show tenant team-a', 'Show tenant team-b']) {
+      const box = await page.getByRole('button', { name: label }).boundingBox();
+      assert.ok(box && box.height < 30, `${label} is one line: ${box?.height}`);
+    }
+    const phase = await page
+      .getByRole('table', { name: 'Tenants' })
+      .getByText('Ready')
+      .first()
+      .boundingBox();
+    assert.ok(
+      phase && phase.height < 30,
+      `Ready is one line: ${phase?.height}`,
+    );
     await shot(page, '09b-admin-tenants-390');
     await page.setViewportSize({ width: 1400, height: 1000 });
 

@@ -70,15 +70,15 @@ describe('<EmrOnEksPage />', () => {
       }),
     ).toHaveAttribute('aria-valuenow', '100');
     expect(within(rowA).getByText('vc123')).toBeInTheDocument();
-    expect(
-      within(rowA).getByText(
-        'arn:aws:iam::123456789012:role/emr-tenant-team-a',
-      ),
-    ).toBeInTheDocument();
+    // The role by name, its ARN on hover.
+    expect(within(rowA).getByText('emr-tenant-team-a')).toHaveAttribute(
+      'title',
+      'arn:aws:iam::123456789012:role/emr-tenant-team-a',
+    );
     expect(within(rowA).getByText('emr-7.5.0-latest')).toBeInTheDocument();
-    expect(
-      within(rowA).getByText('requests.cpu 32, requests.memory 128Gi'),
-    ).toBeInTheDocument();
+    // One quota limit a line.
+    expect(within(rowA).getByText('requests.cpu 32')).toBeInTheDocument();
+    expect(within(rowA).getByText('requests.memory 128Gi')).toBeInTheDocument();
 
     const rowB = within(table).getByRole('row', { name: /team-b/ });
     expect(within(rowB).getByText('Failed')).toBeInTheDocument();

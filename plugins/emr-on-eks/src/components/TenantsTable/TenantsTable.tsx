@@ -19,11 +19,16 @@ export function stepProgress(tenant: Tenant): {
   };
 }
 
+/** `requests.cpu 32`, `limits.memory 256Gi`, ... */
+function quotaEntries(tenant: Tenant): string[] {
+  return Object.entries(tenant.spec.quota ?? {}).map(
+    ([key, value]) => `${key} ${value}`,
+  );
+}
+
 /** `requests.cpu 32, limits.memory 256Gi, ...` */
 export function quotaText(tenant: Tenant): string {
-  return Object.entries(tenant.spec.quota ?? {})
-    .map(([key, value]) => `${key} ${value}`)
-    .join(', ');
+  return quotaEntries(tenant).join(', ');
 }
 
 function StepProgress(props: { tenant: Tenant }) {
@@ -54,9 +59,12 @@ export function TenantsTable(props: {
   const { tenants, onSelect } = props;
   const columns = useMemo<DataTableColumn<Tenant>[]>(
     () => [
+      // Names, phases, releases and role names stay whole on a phone instead
+      // of breaking letter by letter; long values (owner, ids, quota) wrap.
       {
         title: 'Name',
         highlight: true,
+        nowrap: true,
         render: tenant => (
           <Link
             component="button"
@@ -70,24 +78,42 @@ export function TenantsTable(props: {
       },
       {
         title: 'Phase',
+        nowrap: true,
         render: tenant => <TenantPhaseLabel phase={tenant.status.phase} />,
       },
       { title: 'Steps', render: tenant => <StepProgress tenant={tenant} /> },
       { title: 'Owner', render: tenant => tenant.spec.owner },
-      { title: 'Release', render: tenant => tenant.spec.releaseLabel },
+      {
+        title: 'Release',
+        nowrap: true,
+        render: tenant => tenant.spec.releaseLabel,
+      },
       {
         title: 'Virtual cluster',
         render: tenant => tenant.status.virtualClusterId ?? '',
       },
       {
-        title: 'Role ARN',
+        // The role's name fits a row; its ARN is on the tenant's page.
+        title: 'Execution role',
+        nowrap: true,
+        render: tenant => {
+          const arn = tenant.status.executionRoleArn;
+          return arn ? <span title={arn}>{arn.split('/').pop()}</span> : '';
+        },
+      },
+      {
+        title: 'Quota',
+        // One limit a line: a narrow column of them stays short.
         render: tenant => (
-          <span style={{ wordBreak: 'break-all' }}>
-            {tenant.status.executionRoleArn ?? ''}
-          </span>
+          <Box component="span" display="block">
+            {quotaEntries(tenant).map(entry => (
+              <Box component="span" display="block" key={entry}>
+                {entry}
+              </Box>
+            ))}
+          </Box>
         ),
       },
-      { title: 'Quota', render: tenant => quotaText(tenant) },
     ],
     [onSelect],
   );
