@@ -30,6 +30,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startJobRunSimulator } from '../examples/local/jobRunSimulator.mjs';
+import { createJobRunEventQueue } from '../examples/local/jobRunEvents.mjs';
 import { seedExampleData } from '../examples/local/seed.mjs';
 import { seedCostData } from '../examples/local/seedCosts.mjs';
 
@@ -260,6 +261,10 @@ if (buildReason) {
 await waitFor(`${motoEndpoint}/moto-api/`, 'moto', 30_000);
 // The platform team owns the assets bucket; locally we create it in moto.
 await fetch(`${motoEndpoint}/${BUCKET}`, { method: 'PUT' });
+// EMR's job-run events: the SQS queue and the EventBridge rule that fills it
+// (examples/local/jobRunEvents.mjs); the backend long-polls the queue.
+const eventsQueue = await createJobRunEventQueue(motoEndpoint);
+log(`job-run events: EventBridge rule -> SQS ${eventsQueue.queueUrl}`);
 simulator = await startJobRunSimulator({
   upstream: motoEndpoint,
   // The runs outlive a restart, as the backend's database does.
@@ -286,6 +291,7 @@ const env = {
   // NODE_ENV development or test (and auth.environment development).
   NODE_ENV: 'development',
   EMR_ON_EKS_AWS_ENDPOINT: simulator.endpoint,
+  EMR_ON_EKS_EVENTS_QUEUE_URL: eventsQueue.queueUrl,
   EMR_ON_EKS_DATA_DIR: dataDir,
   AWS_ACCESS_KEY_ID: 'testing',
   AWS_SECRET_ACCESS_KEY: 'testing',

@@ -9,10 +9,12 @@
 // answers with runs that move through EMR's states on a clock:
 //
 //   PENDING -> SUBMITTED -> RUNNING -> COMPLETED or FAILED (jobRunOutcomes.mjs)
+//   with a retry policy, a second driver attempt (jobRunRetries.mjs)
 //   CancelJobRun: CANCEL_PENDING -> CANCELLED
 //
 // It checks the virtual cluster with moto and honours `clientToken` as EMR
-// does. Nothing here is ever used outside a laptop. With `stateFile`, its
+// does. It also answers the EMR API's persistent app UI calls (a run's
+// Spark UI button), with a link to a page of its own (localSparkUi.mjs). Nothing here is ever used outside a laptop. With `stateFile`, its
 // runs outlive a restart like the backend's database does (moto forgets
 // everything), so a run that was RUNNING when `npm start` stopped still ends
 // as it would have.
@@ -25,9 +27,14 @@ import {
   createEmrRequestHandler,
   JobRuns,
   listen,
+  PersistentAppUis,
 } from '../../plugins/emr-on-eks-backend/src/__testUtils__/emrEmulator/index.mjs';
+import { jobRunLogWriter } from './jobRunLogs.mjs';
+import { jobRunEventPublisher } from './jobRunEvents.mjs';
 import { loadRuns, saveRuns } from './jobRunStateFile.mjs';
 import { outcomePlanner, timingAt } from './jobRunOutcomes.mjs';
+import { withRetries } from './jobRunRetries.mjs';
+import { LOCAL_SPARK_UI_PATH, serveLocalSparkUi } from './localSparkUi.mjs';
 import { motoUpstream } from './motoUpstream.mjs';
 
 export { OUTCOME_TAG } from './jobRunOutcomes.mjs';
@@ -44,15 +51,26 @@ export { OUTCOME_TAG } from './jobRunOutcomes.mjs';
 export async function startJobRunSimulator(options) {
   const timing = timingAt(options.speed ?? 1);
   const log = options.log ?? (() => {});
+  // Logs like EMR's in moto's S3 under each run's logUri (jobRunLogs.mjs).
+  const runLogs = jobRunLogWriter({ upstream: options.upstream, log });
   const moto = motoUpstream(options.upstream);
+  // Each change as EMR's event, to moto's EventBridge (jobRunEvents.mjs).
+  const runEvents = jobRunEventPublisher({
+    upstream: options.upstream,
+    statusOf: run => jobRuns.status(run),
+    cancelPendingSeconds: timing.cancelPending,
+    log,
+  });
   const save = () => saveRuns(options.stateFile, jobRuns.all());
   const jobRuns = new JobRuns({
     lifecycle: new ClockLifecycle({
-      planFor: outcomePlanner(timing),
+      planFor: withRetries(outcomePlanner(timing)),
       cancelPendingSeconds: timing.cancelPending,
     }),
     onChange(change, run) {
       save();
+      runLogs.onChange(change, run);
+      runEvents.onChange(change, run);
       if (change === 'started') {
         const end = run.progress.plan[run.progress.plan.length - 1];
         log(
@@ -66,12 +84,23 @@ export async function startJobRunSimulator(options) {
     },
   });
   loadRuns(options.stateFile).forEach(run => jobRuns.restore(run));
+  runEvents.resume(jobRuns.all());
   // Virtual clusters of an earlier session: moto has forgotten them, but
   // their runs still answer (a fresh moto cannot have deleted them). New
   // runs go to the tenant's current virtual cluster.
   const earlierClusters = new Set(
     jobRuns.all().map(run => run.virtualClusterId),
   );
+
+  // The Spark UI: EMR's persistent app UIs, whose presigned URL here opens
+  // a page of this simulator saying it stands in for the Spark UI.
+  let endpoint = '';
+  const persistentAppUis = new PersistentAppUis({
+    jobRunExists: (virtualClusterId, jobRunId) =>
+      jobRuns.get(jobRunId)?.virtualClusterId === virtualClusterId,
+    urlFor: ui => `${endpoint}${LOCAL_SPARK_UI_PATH}${ui.id}`,
+  });
+  persistentAppUis.pendingDescribes = 1;
 
   const handler = createEmrRequestHandler({
     jobRuns,
@@ -86,8 +115,17 @@ export async function startJobRunSimulator(options) {
     },
     requestIdPrefix: 'local-simulator',
     passThrough: moto.proxy,
+    persistentAppUis,
   });
-  return listen(handler, options.port ?? 0);
+  const listening = await listen(
+    (req, res) =>
+      req.url?.startsWith(LOCAL_SPARK_UI_PATH)
+        ? serveLocalSparkUi(req, res, persistentAppUis)
+        : handler(req, res),
+    options.port ?? 0,
+  );
+  endpoint = listening.endpoint;
+  return listening;
 }
 
 // Run on its own (see the usage line at the top).

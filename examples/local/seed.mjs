@@ -48,6 +48,8 @@ export const EXAMPLE_RUNS = [
       entityRef: 'component:default/daily-sales',
       idempotencyKey: 'example-daily-sales-2026-11-21',
       executor: { cores: 2, memory: '8g', minExecutors: 2, maxExecutors: 8 },
+      // The simulator loses its first driver: the run shows two attempts.
+      retries: 1,
       tags: { [OUTCOME]: 'COMPLETED' },
     },
   },

@@ -197,6 +197,12 @@ export interface Config {
          */
         mavenRepositories?: string[];
         /**
+         * Most driver retries a job run may ask for (its `retries`; EMR then
+         * gets `retryPolicyConfiguration.maxAttempts` = retries + 1), 0 to 10.
+         * EMR bills every attempt as a job run. Default 2.
+         */
+        maxRetries?: number;
+        /**
          * Image repositories a job may run in `spark.kubernetes.container.image`,
          * `spark.kubernetes.driver.container.image` and
          * `spark.kubernetes.executor.container.image`. An entry is a registry
@@ -213,7 +219,32 @@ export interface Config {
          */
         allowedImages?: string[];
       };
+      /**
+       * EMR's job-run events (source `aws.emr-containers`), pushed by an
+       * EventBridge rule into an SQS queue the backend long-polls, so a run's
+       * state is in Backstage within seconds. Optional: without it the sync
+       * alone keeps runs up to date. See docs/operations.md for the rule, the
+       * queue policy and the IAM permissions.
+       */
+      events?: {
+        /** URL of the SQS queue the rule delivers to; left out, events are off. */
+        queueUrl?: string;
+      };
     }>;
+    /**
+     * Backstage notifications the plugin sends (with
+     * @backstage/plugin-notifications installed). Each is on by default.
+     */
+    notifications?: {
+      /** A job run failed: its submitter and the owners of its entity. */
+      jobRunFailed?: boolean;
+      /** A job run was cancelled by someone other than its submitter: the same people. */
+      jobRunCancelled?: boolean;
+      /** A tenant became Ready: the person who asked for the change. */
+      tenantReady?: boolean;
+      /** A tenant's reconcile failed: the person who asked for the change. */
+      tenantFailed?: boolean;
+    };
     /** Defaults of the job runs the plugin composes, and the job-run sync. */
     jobs?: {
       /** StorageClass of executors' reusable local disks (PVCs). Default gp3. */
@@ -229,6 +260,16 @@ export interface Config {
         initialLookbackDays?: number;
         /** Overlap of each incremental sync with the previous one, in seconds. Default 300. */
         safetyMarginSeconds?: number;
+      };
+      /** The log endpoints of a run (`/job-runs/:id/logs`). */
+      logs?: {
+        /**
+         * Most characters of a stream one log page holds (the default and
+         * largest `?limit=`), 1,000 to 5,000,000. Default 262144.
+         */
+        maxPageCharacters?: number;
+        /** Most log streams listed for one run (the rest are left out), 10 to 20,000. Default 2000. */
+        maxStreams?: number;
       };
     };
     /**

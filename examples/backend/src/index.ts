@@ -33,6 +33,15 @@ backend.add(import('./permissionPolicy'));
 // EMR on EKS.
 backend.add(import('@spot-spark/plugin-emr-on-eks-backend'));
 
+// Live state and notifications: the EMR on EKS plugin publishes each job-run
+// change on signals (the job-runs card updates without polling) and
+// notifies people of failed and cancelled runs and of tenants that became
+// Ready or Failed (the bell in the sidebar). Both need the events backend
+// above; without them the plugin works as before. (The signals backend is
+// pinned to 0.3.19: 0.3.21 needs backend-defaults 0.19, this backend is on 0.18.)
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
+
 // Software templates (templates/): the scaffolder with the EMR on EKS actions.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@spot-spark/plugin-scaffolder-backend-module-emr-on-eks'));

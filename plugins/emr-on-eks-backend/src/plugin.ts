@@ -5,6 +5,15 @@ import {
 import { emrOnEksPermissions } from '@spot-spark/plugin-emr-on-eks-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { createSqsJobRunEventQueue } from './gateways/aws/JobRunEventQueue';
+import {
+  BackstageJobRunChanges,
+  QuietNotifier,
+} from './services/events/JobRunChanges';
+import { JobRunEventConsumer } from './services/events/JobRunEventConsumer';
+import { NotificationTenantNotices } from './services/events/TenantNotices';
 import { readEmrOnEksSettings, type ClusterSettings } from './config';
 import { BackstageEntityCatalogGateway } from './gateways/EntityCatalogGateway';
 import {
@@ -15,16 +24,20 @@ import { tenantPermissionRules, tenantResourceRef } from './permissions';
 import { createRouter } from './router';
 import { createCostSources } from './gateways/costs/createCostSources';
 import { CostService } from './services/costs/CostService';
+import { JobLogService } from './services/jobs/JobLogService';
 import { JobSubmissionService } from './services/jobs/JobSubmissionService';
 import { JobSyncService } from './services/jobs/JobSyncService';
+import { SparkUiService } from './services/jobs/SparkUiService';
 import { createTenantServices } from './services/createTenantServices';
 import { EventsTenantChanges } from './services/tenants/TenantChanges';
 import { migrateDatabase } from './stores/database';
 import { CostRunStore } from './stores/costs/CostRunStore';
 import { CostStore } from './stores/costs/CostStore';
+import { ExecutorLossStore } from './stores/ExecutorLossStore';
 import { IncarnationStore } from './stores/IncarnationStore';
 import { JobRunStore } from './stores/JobRunStore';
 import { JobSyncStore } from './stores/JobSyncStore';
+import { SparkUiStore } from './stores/SparkUiStore';
 import { TenantAuditStore } from './stores/TenantAuditStore';
 import { TenantLeaseStore } from './stores/TenantLeaseStore';
 import { TenantStore } from './stores/TenantStore';
@@ -57,10 +70,15 @@ export function createEmrOnEksPlugin(
           permissionsRegistry: coreServices.permissionsRegistry,
           auditor: coreServices.auditor,
           lifecycle: coreServices.lifecycle,
+          cache: coreServices.cache,
           auth: coreServices.auth,
           userInfo: coreServices.userInfo,
           catalog: catalogServiceRef,
           events: eventsServiceRef,
+          // Both have default implementations: without their backends
+          // installed, signals go nowhere and notifications are skipped.
+          signals: signalsServiceRef,
+          notifications: notificationService,
         },
         async init(deps) {
           const settings = readEmrOnEksSettings(deps.config, {
@@ -84,6 +102,16 @@ export function createEmrOnEksPlugin(
           deps.lifecycle.addStartupHook(async () => {
             await catalog.probe(await deps.auth.getOwnServiceCredentials());
           });
+          // Run changes as signals and notifications (once per change).
+          const notifier = new QuietNotifier(deps.notifications, deps.logger);
+          const jobRunChanges = BackstageJobRunChanges.create({
+            signals: deps.signals,
+            notifier,
+            catalog,
+            auth: deps.auth,
+            settings: settings.notifications,
+            logger: deps.logger,
+          });
           const { tenants, reconciler, queue } = createTenantServices({
             settings,
             store,
@@ -96,6 +124,10 @@ export function createEmrOnEksPlugin(
               events: deps.events,
               logger: deps.logger,
             }),
+            notices: new NotificationTenantNotices(
+              notifier,
+              settings.notifications,
+            ),
             // A team's group name is its own to take.
             groupsNamed: async names =>
               catalog.groupsNamed(
@@ -112,6 +144,8 @@ export function createEmrOnEksPlugin(
             tenants: store,
             jobRunsFor,
             catalog,
+            audit: new TenantAuditStore(db),
+            changes: jobRunChanges,
           });
           const jobSync = JobSyncService.create({
             settings,
@@ -120,7 +154,23 @@ export function createEmrOnEksPlugin(
             tenants: store,
             jobRunsFor,
             logger: deps.logger,
+            changes: jobRunChanges,
           });
+          // EMR's events, pushed through SQS: one consumer per replica.
+          const eventQueues = settings.clusters.flatMap(cluster => {
+            const eventQueue = createSqsJobRunEventQueue(cluster, settings);
+            return eventQueue
+              ? [{ cluster: cluster.name, queue: eventQueue }]
+              : [];
+          });
+          const eventConsumer = JobRunEventConsumer.create({
+            queues: eventQueues,
+            jobs: jobRuns,
+            sync: jobSync,
+            changes: jobRunChanges,
+            logger: deps.logger,
+          });
+          deps.lifecycle.addStartupHook(() => eventConsumer.start());
 
           const costSources = settings.costs
             ? await createSources({ settings, logger: deps.logger })
@@ -152,6 +202,19 @@ export function createEmrOnEksPlugin(
               reconciler,
               jobs,
               costs,
+              logs: JobLogService.create({
+                settings,
+                tenants,
+                runLogsFor: cluster => gateways.get(cluster).runLogs,
+                losses: new ExecutorLossStore(db),
+                cache: deps.cache,
+              }),
+              sparkUi: SparkUiService.create({
+                settings,
+                store: new SparkUiStore(db),
+                tenants,
+                sparkUiFor: cluster => gateways.get(cluster).sparkUi,
+              }),
             }),
           );
           deps.httpRouter.addAuthPolicy({
@@ -191,6 +254,9 @@ export function createEmrOnEksPlugin(
             );
           }
           deps.lifecycle.addShutdownHook(async () => {
+            await eventConsumer.stop();
+            eventQueues.forEach(({ queue: q }) => q.dispose());
+            await jobRunChanges.settled();
             await costSources?.close();
             await queue.shutdown();
             gateways.disposeAll();

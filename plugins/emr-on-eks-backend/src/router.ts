@@ -25,9 +25,13 @@ import { redactIdentifiers } from './domain/redact';
 import { ApiAccess } from './routes/access';
 import { addCostRoutes } from './routes/costRoutes';
 import { addJobRunRoutes } from './routes/jobRunRoutes';
+import { addJobRunLogRoutes } from './routes/jobRunLogRoutes';
+import { addSparkUiRoutes } from './routes/sparkUiRoutes';
 import { addTenantRoutes } from './routes/tenantRoutes';
 import type { CostService } from './services/costs/CostService';
+import type { JobLogService } from './services/jobs/JobLogService';
 import type { JobSubmissionService } from './services/jobs/JobSubmissionService';
+import type { SparkUiService } from './services/jobs/SparkUiService';
 import type { Reconciler } from './services/reconcile/Reconciler';
 import type { TenantService } from './services/tenants/TenantService';
 
@@ -57,6 +61,10 @@ export async function createRouter(options: {
   reconciler: Pick<Reconciler, 'reconcile'>;
   jobs: JobSubmissionService;
   costs: CostService;
+  /** The runs' logs and Spot losses; the endpoints are absent without it. */
+  logs?: JobLogService;
+  /** The runs' Spark UI links; the endpoint is absent without it. */
+  sparkUi?: SparkUiService;
 }): Promise<express.Router> {
   const router = Router();
   router.use(assignRequestId);
@@ -81,6 +89,10 @@ export async function createRouter(options: {
     costs: options.costs,
     tenants: options.tenants,
   });
+  addSparkUiRoutes(router, { access, ...options });
+  if (options.logs) {
+    addJobRunLogRoutes(router, { access, ...options, logs: options.logs });
+  }
   router.use(errorHandler(options.logger));
   return router;
 }

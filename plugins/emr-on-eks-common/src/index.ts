@@ -69,8 +69,19 @@ export type {
   JobRunRequest,
   JobRunRequestInput,
   JobRunState,
+  JobRunStateChange,
   RequestedResources,
 } from './jobRun';
+export type {
+  ExecutorLoss,
+  JobRunContainerRole,
+  JobRunLogPage,
+  JobRunLogStream,
+  JobRunLogStreams,
+  SparkUiLink,
+  SpotInterruptions,
+} from './jobRunLogs';
+export { jobRunsSignalChannel, type JobRunsSignal } from './signals';
 export {
   EMR_ON_EKS_TENANT_RESOURCE_TYPE,
   emrOnEksCostReadPermission,

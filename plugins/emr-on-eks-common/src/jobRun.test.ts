@@ -48,8 +48,24 @@ describe('parseJobRunRequest', () => {
         spot: true,
         sparkConf: {},
         tags: {},
+        retries: 0,
       },
     });
+  });
+
+  it.each([[-1], [11], [1.5], ['2'], [null]])('refuses retries %j', retries => {
+    expect(
+      issuesOf({ name: 'x', entryPoint: 'local:///a.py', retries }),
+    ).toContain('retries');
+  });
+
+  it.each([[0], [3], [10]])('accepts retries %j', retries => {
+    const parsed = parseJobRunRequest({
+      name: 'x',
+      entryPoint: 'local:///a.py',
+      retries,
+    });
+    expect(parsed.success && parsed.data.retries).toBe(retries);
   });
 });
 

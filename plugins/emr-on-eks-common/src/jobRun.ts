@@ -187,6 +187,16 @@ export const jobRunRequestSchema = z
           'must have at most 40 tags (EMR allows 50, the plugin sets some)',
       })
       .default({}),
+    /**
+     * How many times EMR starts the driver again after it fails (0: never);
+     * at most the cluster's `guardrails.maxRetries`.
+     */
+    retries: z
+      .number()
+      .int({ message: 'must be a whole number' })
+      .min(0, { message: 'must be 0 or more' })
+      .max(10, { message: 'must be at most 10' })
+      .default(0),
   })
   .strict();
 
@@ -236,6 +246,8 @@ export interface JobRunRequest {
   idempotencyKey?: string;
   /** Tags put on the EMR job run, next to the plugin's own. */
   tags: Record<string, string>;
+  /** Driver restarts EMR makes after a failure (`retryPolicyConfiguration.maxAttempts` is this + 1). */
+  retries: number;
 }
 
 /**
@@ -343,6 +355,33 @@ export interface JobRun {
   request?: JobRunRequest;
   /** The StartJobRun input sent to EMR; only on `GET /job-runs/:id`. */
   startJobRun?: Record<string, unknown>;
+  /** Driver attempts EMR may make (`retryPolicyConfiguration.maxAttempts`); absent when 1. */
+  maxAttempts?: number;
+  /** Driver attempts EMR has made so far (`retryPolicyExecution.currentAttemptCount`). */
+  attempts?: number;
+  /** Who cancelled the run through Backstage, when someone did. */
+  cancelledBy?: string;
+  /**
+   * Every state the run passed through, oldest first, as Backstage saw it
+   * (submission, sync and EMR events); only on `GET /job-runs/:id`.
+   */
+  history?: JobRunStateChange[];
+}
+
+/** One state a run passed through. @public */
+export interface JobRunStateChange {
+  /** The state the run entered. */
+  state: JobRunState;
+  /** When Backstage learned of it (ISO 8601); EMR's own time when an event carried one. */
+  at: string;
+  /** Driver attempt the state belongs to (1 for the first), when known. */
+  attempt?: number;
+  /** How Backstage learned of it. */
+  source: 'submit' | 'sync' | 'event' | 'cancel';
+  /** Who caused it, for submissions and cancels through Backstage (a user entity ref). */
+  by?: string;
+  /** EMR's details on the state, such as why an attempt failed. */
+  details?: string;
 }
 
 /** A page of job runs, newest first. @public */

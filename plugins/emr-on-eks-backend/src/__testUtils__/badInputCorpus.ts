@@ -868,7 +868,16 @@ function jobRunCases(): BadInputRow[] {
     'tags:',
   );
   run('tags as a list', { tags: ['a'] }, 'tags:');
-  run('an unknown field', { retries: 3 }, 'unknown field');
+  run('an unknown field', { retryCount: 3 }, 'unknown field');
+  run(
+    'retries above guardrails.maxRetries',
+    { retries: 3 },
+    'retries: 3 is more than this cluster allows',
+  );
+  run('retries above 10', { retries: 11 }, 'retries:');
+  run('negative retries', { retries: -1 }, 'retries:');
+  run('fractional retries', { retries: 1.5 }, 'retries:');
+  run('retries as text', { retries: '2' }, 'retries:');
   rows.push([
     'job run: an array',
     {
@@ -963,6 +972,9 @@ function queryAndPathCases(): BadInputRow[] {
     ['a malformed cursor', 'cursor=nope', 'cursor'],
     ['a cursor of 600 characters', `cursor=${LONG(600)}`, 'cursor'],
     ['an unknown parameter', 'sort=asc', 'sort'],
+    ['an empty name', 'name=', 'name'],
+    ['a name of 65 characters', `name=${LONG(65)}`, 'name'],
+    ['a name given twice', 'name=a&name=b', 'name'],
   ] as Array<[string, string, string | RegExp]>) {
     list(what, query, names);
     list(

@@ -7,10 +7,12 @@ import type { IamRoleGateway } from '../gateways/aws/IamRoleGateway';
 import type { EmrJobRun, JobRunGateway } from '../gateways/aws/JobRunGateway';
 import type { LogGroupGateway } from '../gateways/aws/LogGroupGateway';
 import type { PodTemplateGateway } from '../gateways/aws/PodTemplateGateway';
+import type { SparkUiGateway } from '../gateways/aws/SparkUiGateway';
 import type { VirtualClusterGateway } from '../gateways/aws/VirtualClusterGateway';
 import { VirtualClusterGoneError } from '../gateways/errors';
 import type { KubernetesGateway } from '../gateways/kubernetes/KubernetesGateway';
 import { TEST_ACCOUNT_ID } from './fixtures';
+import { MemoryRunLogs } from './memoryRunLogs';
 
 /**
  * One cluster's world kept in memory: what the gateways hold, and every call
@@ -159,6 +161,46 @@ export class MemoryCluster implements ClusterGateways {
           finishedAt: new Date(),
         });
       }
+    },
+  };
+
+  readonly runLogs = new MemoryRunLogs();
+
+  /** Persistent app UIs by id: what each was made for, and describes left to answer CREATING. */
+  readonly sparkUis = new Map<
+    string,
+    { virtualClusterArn: string; jobRunId: string; creating: number }
+  >();
+  /** How many describes a new persistent app UI answers CREATING before ATTACHED. */
+  sparkUiCreatingDescribes = 0;
+
+  readonly sparkUi: SparkUiGateway = {
+    createForJobRun: async target => {
+      this.record('sparkUi.createForJobRun');
+      const id = `p-${String(++this.nextId).padStart(12, '0')}`;
+      this.sparkUis.set(id, {
+        ...target,
+        creating: this.sparkUiCreatingDescribes,
+      });
+      return id;
+    },
+    status: async id => {
+      this.record('sparkUi.status');
+      const ui = this.sparkUis.get(id);
+      if (!ui) {
+        return undefined;
+      }
+      if (ui.creating > 0) {
+        ui.creating -= 1;
+        return 'CREATING';
+      }
+      return 'ATTACHED';
+    },
+    presignedUrl: async id => {
+      this.record('sparkUi.presignedUrl');
+      return this.sparkUis.get(id)?.creating === 0
+        ? { ready: true, url: `https://${id}.emrappui.example/shs/` }
+        : { ready: false };
     },
   };
 

@@ -146,6 +146,25 @@ export class SharedCloud {
         cancel: (...args: Parameters<Runs['cancel']>) =>
           trace('jobRuns.cancel', undefined, () => c.jobRuns.cancel(...args)),
       },
+      sparkUi: {
+        createForJobRun: target =>
+          trace(
+            'sparkUi.createForJobRun',
+            tenantOfCluster(
+              /\/virtualclusters\/([^/]+)$/.exec(target.virtualClusterArn)?.[1],
+            ),
+            () => c.sparkUi.createForJobRun(target),
+            id => [`created ${id}`],
+          ),
+        status: id =>
+          trace('sparkUi.status', undefined, () => c.sparkUi.status(id)),
+        presignedUrl: id =>
+          trace('sparkUi.presignedUrl', undefined, () =>
+            c.sparkUi.presignedUrl(id),
+          ),
+      },
+      // Reads only: shared as they are, not traced.
+      runLogs: c.runLogs,
       accountId: () => c.accountId(),
       dispose: () => {},
     };
@@ -255,7 +274,10 @@ export class SharedCloud {
       replica,
       call,
       tenant,
-      lane: call.startsWith('jobRuns.') ? undefined : 'reconcile',
+      lane:
+        call.startsWith('jobRuns.') || call.startsWith('sparkUi.')
+          ? undefined
+          : 'reconcile',
       startedAt: Date.now(),
       changes: [],
       clientToken,

@@ -5,6 +5,7 @@ import {
   JobRuns,
   listen,
   noSuchVirtualCluster,
+  PersistentAppUis,
   ScriptedLifecycle,
   virtualClusterArn,
 } from './emrEmulator/index.mjs';
@@ -14,6 +15,7 @@ import type {
   JobRunStateName as EmulatorJobRunStateName,
   JobRunStatus,
   Listening,
+  PersistentAppUi,
 } from './emrEmulator/index.mjs';
 
 /** A job run state as EMR on EKS reports it. */
@@ -73,6 +75,10 @@ export interface ScriptedEmrServer {
   clearCalls(): void;
   /** The next `count` requests of `operation` (any if omitted) fail with `error`. */
   failNext(count: number, error: ScriptedEmrError, operation?: string): void;
+  /** Persistent app UIs made by CreatePersistentAppUI (the EMR API). */
+  persistentAppUis(): PersistentAppUi[];
+  /** Describes a new persistent app UI answers CREATING before ATTACHED; default 0. */
+  appUiPendingDescribes: number;
   stop(): Promise<void>;
 }
 
@@ -98,6 +104,10 @@ class ScriptedEmr implements ScriptedEmrServer {
   private readonly lifecycle = new ScriptedLifecycle();
   private readonly jobRuns = new JobRuns({ lifecycle: this.lifecycle });
   private readonly virtualClusters = new Map<string, VirtualClusterRecord>();
+  private readonly appUis = new PersistentAppUis({
+    jobRunExists: (virtualClusterId, jobRunId) =>
+      this.jobRuns.get(jobRunId)?.virtualClusterId === virtualClusterId,
+  });
   private readonly failures: Array<{
     remaining: number;
     error: ScriptedEmrError;
@@ -113,6 +123,7 @@ class ScriptedEmr implements ScriptedEmrServer {
           this.virtualClusters.has(id) ? { state: 'RUNNING' } : undefined,
       },
       requestIdPrefix: 'scripted',
+      persistentAppUis: this.appUis,
       operations: {
         DescribeVirtualCluster: call =>
           this.describeVirtualCluster(call.virtualClusterId ?? ''),
@@ -134,6 +145,18 @@ class ScriptedEmr implements ScriptedEmrServer {
 
   set defaultScript(script: ScriptedState[]) {
     this.lifecycle.defaultScript = script;
+  }
+
+  get appUiPendingDescribes(): number {
+    return this.appUis.pendingDescribes;
+  }
+
+  set appUiPendingDescribes(count: number) {
+    this.appUis.pendingDescribes = count;
+  }
+
+  persistentAppUis(): PersistentAppUi[] {
+    return this.appUis.all();
   }
 
   get pageSize(): number {
@@ -259,8 +282,9 @@ class ScriptedEmr implements ScriptedEmrServer {
  * Starts a local stand-in for the EMR on EKS API (emr-containers) on a free
  * loopback port. It speaks the REST-JSON wire protocol of
  * `@aws-sdk/client-emr-containers` for StartJobRun, DescribeJobRun,
- * ListJobRuns, CancelJobRun and DescribeVirtualCluster, and does what moto
- * cannot: jobs walk through scripted states on `advance()`, `clientToken`
+ * ListJobRuns, CancelJobRun and DescribeVirtualCluster, and the EMR API's
+ * JSON 1.1 for CreatePersistentAppUI, DescribePersistentAppUI and
+ * GetPersistentAppUIPresignedURL; it does what moto cannot: jobs walk through scripted states on `advance()`, `clientToken`
  * makes StartJobRun idempotent, and `failNext` injects errors such as
  * throttling.
  */

@@ -33,6 +33,14 @@ import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import type { Knex } from 'knex';
 import permissionBackend from '@backstage/plugin-permission-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  notificationService,
+  type NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
+import {
+  signalsServiceRef,
+  type SignalPayload,
+} from '@backstage/plugin-signals-node';
 import request from 'supertest';
 import {
   createEmrOnEksTenantConditionalDecision,
@@ -218,6 +226,13 @@ export interface EmrOnEksBackendOptions {
    * REST API through discovery), for a backend with the real catalog plugin.
    */
   catalogService?: 'mock' | 'default';
+  /**
+   * `capture` (the default): signals published and notifications sent are
+   * kept in the backend's `signals` and `notifications`. `default`:
+   * Backstage's own services with no signals or notifications backend
+   * installed (signals go to the events service, notifications fail).
+   */
+  signalsAndNotifications?: 'capture' | 'default';
 }
 
 /**
@@ -229,6 +244,31 @@ export async function startEmrOnEksBackendWith(
   options: EmrOnEksBackendOptions = {},
 ) {
   const scheduledTasks: ScheduledTask[] = [];
+  const signals: SignalPayload[] = [];
+  const notifications: NotificationSendOptions[] = [];
+  const captured =
+    options.signalsAndNotifications === 'default'
+      ? []
+      : [
+          createServiceFactory({
+            service: signalsServiceRef,
+            deps: {},
+            factory: () => ({
+              async publish(signal: SignalPayload) {
+                signals.push(signal);
+              },
+            }),
+          }),
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => ({
+              async send(notification: NotificationSendOptions) {
+                notifications.push(notification);
+              },
+            }),
+          }),
+        ];
   const scheduler =
     options.scheduler === 'real'
       ? schedulerServiceFactory
@@ -270,8 +310,9 @@ export async function startEmrOnEksBackendWith(
       ...(options.catalogService === 'default'
         ? []
         : [catalogServiceMock.factory({ entities: CATALOG_ENTITIES })]),
+      ...captured,
       ...(options.extraFeatures ?? []),
     ],
   });
-  return Object.assign(backend, { scheduledTasks });
+  return Object.assign(backend, { scheduledTasks, signals, notifications });
 }

@@ -60,6 +60,27 @@ export const clusterSchema = z
     podTemplateBucket: bucketName.optional(),
     kubernetes: kubernetesSchema,
     guardrails: guardrailsSchema.prefault({}),
+    /**
+     * EMR's job-run events of the cluster's account and region, pushed by an
+     * EventBridge rule into this SQS queue; without it the sync alone keeps
+     * runs up to date (every minute).
+     */
+    events: z
+      .object({
+        queueUrl: z
+          .string()
+          .regex(
+            /^https?:\/\/[A-Za-z0-9.:-]+\/(\d{12}|queue)\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/,
+            {
+              message:
+                'must be an SQS queue URL like https://sqs.us-east-1.amazonaws.com/123456789012/emr-job-run-events',
+            },
+          )
+          // Left out (an unset environment variable in app-config): no events.
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .transform((cluster, ctx) => {
     const { podTemplateBucket, assetsBucket, ...rest } = cluster;

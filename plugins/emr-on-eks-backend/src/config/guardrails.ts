@@ -39,6 +39,9 @@ export const DEFAULT_RESERVED_NAMESPACES = [
   'velero',
 ];
 
+/** Default of `guardrails.maxRetries`: driver retries a job may ask for. */
+export const DEFAULT_MAX_RETRIES = 2;
+
 /** Pod Security Standard levels, least strict first. */
 export const POD_SECURITY_LEVELS = [
   'privileged',
@@ -126,6 +129,19 @@ export const guardrailsSchema = z
         }),
       )
       .default([]),
+    /**
+     * Most driver retries a job may ask for (`retries`; EMR's
+     * `retryPolicyConfiguration.maxAttempts` is retries + 1). Default 2:
+     * enough to ride out a lost driver node or a passing outage, while a
+     * job that failed three times on the same input seldom passes a fourth,
+     * and EMR bills every attempt as a job run of its own.
+     */
+    maxRetries: z
+      .number()
+      .int({ message: 'must be a whole number' })
+      .min(0, { message: 'must be 0 or more' })
+      .max(10, { message: 'must be at most 10 (a request allows 10)' })
+      .default(DEFAULT_MAX_RETRIES),
     /** Maven repositories spark.jars.packages may resolve from; none allows no packages. */
     mavenRepositories: z.array(z.string().url()).default([]),
     /**

@@ -8,6 +8,7 @@ export {
   type Guardrails,
 } from './guardrails';
 export type { JobSettings } from './jobs';
+export type { NotificationSettings } from './notifications';
 export type {
   GitOpsSettings,
   GitRepositorySettings,

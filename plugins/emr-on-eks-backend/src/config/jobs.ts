@@ -26,6 +26,17 @@ export const jobsSchema = z.object({
       safetyMarginSeconds: z.number().int().min(0).max(86400).default(300),
     })
     .prefault({}),
+  logs: z
+    .object({
+      maxPageCharacters: z
+        .number()
+        .int()
+        .min(1000)
+        .max(5_000_000)
+        .default(262_144),
+      maxStreams: z.number().int().min(10).max(20_000).default(2000),
+    })
+    .prefault({}),
 });
 
 /** Defaults of composed job runs and of the job-run sync. */

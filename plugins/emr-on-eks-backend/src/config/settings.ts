@@ -9,6 +9,7 @@ import { clusterSchema } from './clusters';
 import { costsSchema } from './costs';
 import { DEFAULT_SCHEDULES, DEFAULTS } from './defaults';
 import { jobsSchema } from './jobs';
+import { notificationsSchema } from './notifications';
 
 /*
  * emrOnEks: the whole settings schema, and reading it at start-up. Each part
@@ -60,6 +61,7 @@ export const settingsSchema = z.object({
     })
     .default({ roleNamePrefix: 'emr-tenant-', rolePath: '/' }),
   jobs: jobsSchema.prefault({}),
+  notifications: notificationsSchema,
   // The schedule is read by the scheduler's own reader below.
   costs: costsSchema.optional(),
   clusters: z

@@ -12,6 +12,8 @@ import {
   PodTemplateGateway,
   S3PodTemplateGateway,
 } from './aws/PodTemplateGateway';
+import { AwsRunLogGateway, RunLogGateway } from './aws/RunLogGateway';
+import { EmrSparkUiGateway, SparkUiGateway } from './aws/SparkUiGateway';
 import {
   EmrVirtualClusterGateway,
   VirtualClusterGateway,
@@ -30,6 +32,10 @@ export interface ClusterGateways {
   logGroups: LogGroupGateway;
   virtualClusters: VirtualClusterGateway;
   jobRuns: JobRunGateway;
+  /** The logs EMR wrote for the runs (S3 and CloudWatch Logs). */
+  runLogs: RunLogGateway;
+  /** The runs' Spark UIs (EMR persistent application UIs). */
+  sparkUi: SparkUiGateway;
   /** Account of the AWS credentials in use. */
   accountId(): Promise<string>;
   /** Closes the AWS clients' connections (at shutdown). */
@@ -46,6 +52,14 @@ export function createClusterGateways(options: {
   const clients = createAwsClients(cluster, settings.aws, {
     connectMs: settings.aws.connectTimeoutSeconds * 1000,
     requestMs: settings.aws.requestTimeoutSeconds * 1000,
+  });
+  const sparkUi = EmrSparkUiGateway.create({
+    cluster,
+    aws: settings.aws,
+    timeouts: {
+      connectMs: settings.aws.connectTimeoutSeconds * 1000,
+      requestMs: settings.aws.requestTimeoutSeconds * 1000,
+    },
   });
   const kubernetesSettings = cluster.kubernetes;
   let kubernetes: KubernetesGateway;
@@ -83,8 +97,13 @@ export function createClusterGateways(options: {
     logGroups: new CloudWatchLogGroupGateway(clients.logs),
     virtualClusters: new EmrVirtualClusterGateway(clients.emr),
     jobRuns: new EmrJobRunGateway(clients.emr),
+    runLogs: new AwsRunLogGateway(clients.s3, clients.logs),
+    sparkUi,
     accountId: () => callerAccountId(clients.sts),
-    dispose: () => Object.values(clients).forEach(client => client.destroy()),
+    dispose: () => {
+      Object.values(clients).forEach(client => client.destroy());
+      sparkUi.dispose();
+    },
   };
 }
 

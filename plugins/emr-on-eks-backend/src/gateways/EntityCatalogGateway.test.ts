@@ -196,7 +196,11 @@ describe('BackstageEntityCatalogGateway', () => {
     await catalogUrl.listen('up');
     await expect(
       catalog.lookup('component:default/daily-sales', ALICE),
-    ).resolves.toEqual({ kind: 'found', tenant: 'team-a' });
+    ).resolves.toEqual({
+      kind: 'found',
+      tenant: 'team-a',
+      owners: ['group:default/team-a'],
+    });
     await expect(
       catalog.lookup('component:default/someone-elses', ALICE),
     ).resolves.toEqual({ kind: 'missing' });
@@ -215,7 +219,11 @@ describe('BackstageEntityCatalogGateway', () => {
     catalogUrl.mode = 'up';
     await expect(
       catalog.lookup('component:default/daily-sales', ALICE),
-    ).resolves.toEqual({ kind: 'found', tenant: 'team-a' });
+    ).resolves.toEqual({
+      kind: 'found',
+      tenant: 'team-a',
+      owners: ['group:default/team-a'],
+    });
   });
 
   it('refuses with 503 when a catalog that answered stops answering, never reading it as missing', async () => {
@@ -225,7 +233,11 @@ describe('BackstageEntityCatalogGateway', () => {
     await expect(catalog.probe(SERVICE)).resolves.toBe('installed');
     await expect(
       catalog.lookup('component:default/daily-sales', ALICE),
-    ).resolves.toEqual({ kind: 'found', tenant: 'team-a' });
+    ).resolves.toEqual({
+      kind: 'found',
+      tenant: 'team-a',
+      owners: ['group:default/team-a'],
+    });
 
     await catalogUrl.down();
     await expect(
@@ -235,7 +247,11 @@ describe('BackstageEntityCatalogGateway', () => {
     await catalogUrl.listen('up');
     await expect(
       catalog.lookup('component:default/daily-sales', ALICE),
-    ).resolves.toEqual({ kind: 'found', tenant: 'team-a' });
+    ).resolves.toEqual({
+      kind: 'found',
+      tenant: 'team-a',
+      owners: ['group:default/team-a'],
+    });
   });
 
   it('names the groups called like each name, in any namespace and case, and refuses with 503 when the catalog is down', async () => {

@@ -5,6 +5,12 @@ import type {
 import { isError, ServiceUnavailableError } from '@backstage/errors';
 import { ANNOTATION_EMR_ON_EKS_TENANT } from '@spot-spark/plugin-emr-on-eks-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  type Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 
 /** What the catalog says about an entity a job run is attributed to. */
 export type EntityLookup =
@@ -16,7 +22,7 @@ export type EntityLookup =
   /** No such entity, or the caller may not see it. */
   | { kind: 'missing' }
   /** The entity, with the tenant its annotation names (if any). */
-  | { kind: 'found'; tenant?: string };
+  | { kind: 'found'; tenant?: string; owners?: string[] };
 
 /**
  * The software catalog, asked with the caller's credentials, so an entity
@@ -127,6 +133,7 @@ export class BackstageEntityCatalogGateway implements EntityCatalogGateway {
     return {
       kind: 'found',
       tenant: entity.metadata.annotations?.[ANNOTATION_EMR_ON_EKS_TENANT],
+      owners: ownersOf(entity),
     };
   }
 
@@ -194,5 +201,35 @@ export class BackstageEntityCatalogGateway implements EntityCatalogGateway {
         cause ? ` (${cause})` : ''
       }, so ${what} cannot be checked; try again later`,
     );
+  }
+}
+
+/**
+ * The refs of an entity's owners: its ownedBy relations, else its
+ * `spec.owner` (a group unless it says otherwise), as the catalog would
+ * resolve it.
+ */
+function ownersOf(entity: Entity): string[] {
+  const related = (entity.relations ?? [])
+    .filter(relation => relation.type === RELATION_OWNED_BY)
+    .map(relation => relation.targetRef);
+  if (related.length > 0) {
+    return related;
+  }
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string' || owner === '') {
+    return [];
+  }
+  try {
+    return [
+      stringifyEntityRef(
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: entity.metadata.namespace ?? 'default',
+        }),
+      ),
+    ];
+  } catch {
+    return [];
   }
 }

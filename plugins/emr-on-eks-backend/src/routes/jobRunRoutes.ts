@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   emrOnEksJobRunCancelPermission,
   emrOnEksJobRunReadPermission,
@@ -17,6 +17,7 @@ import type { JobSubmissionService } from '../services/jobs/JobSubmissionService
 import type { TenantService } from '../services/tenants/TenantService';
 import { actorOf, ApiAccess } from './access';
 import { parseQuery } from './query';
+import { readableRun } from './readableRun';
 
 const state = z.enum(JOB_RUN_STATES);
 
@@ -25,6 +26,12 @@ const listQuerySchema = z
     state: z.union([state, z.array(state)]).optional(),
     createdAfter: z.iso.datetime({ offset: true }).optional(),
     createdBefore: z.iso.datetime({ offset: true }).optional(),
+    // A substring of the job name, any case (job names are 1-64 characters).
+    name: z
+      .string()
+      .min(1, { message: 'must not be empty (leave it out for every run)' })
+      .max(64, { message: 'must be at most 64 characters (a job name is)' })
+      .optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(512).optional(),
     // Validated and normalised as on submission, so that any spelling of a
@@ -33,21 +40,6 @@ const listQuerySchema = z
     tenant: tenantNameSchema.optional(),
   })
   .strict();
-
-/**
- * Ids of job runs are UUIDs (the `id` column holds 36 characters). Anything
- * else is a run that does not exist: the same 404, without a database query.
- */
-const RUN_ID =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function runId(id: string): string {
-  if (!RUN_ID.test(id)) {
-    // Word for word the answer for a run that is absent or hidden.
-    throw new NotFoundError(`job run ${id} not found`);
-  }
-  return id.toLowerCase();
-}
 
 /** `dryRun` is `true`, `false` or absent; anything else is a mistake, not a submission. */
 function dryRunOf(value: unknown): boolean {
@@ -71,6 +63,7 @@ function parseListQuery(query: Request['query']) {
         : ([] as (typeof JOB_RUN_STATES)[number][]).concat(q.state),
     createdAfter: q.createdAfter ? new Date(q.createdAfter) : undefined,
     createdBefore: q.createdBefore ? new Date(q.createdBefore) : undefined,
+    name: q.name,
     limit: q.limit,
     cursor: q.cursor,
     entityRef: q.entityRef,
@@ -100,36 +93,8 @@ export function addJobRunRoutes(
 ) {
   const { access, jobs, tenants } = options;
 
-  /**
-   * A run the caller may read; absent and hidden runs get the same 404. A
-   * run of the current tenant of its name needs job-run read on it; a run of
-   * an offboarded tenant (an earlier one of the same name included) needs
-   * the history permission.
-   */
-  async function visibleRun(id: string, credentials: BackstageCredentials) {
-    const run = await jobs.findRun(id);
-    let readable = false;
-    if (run) {
-      const current = await tenants.findTenant(run.tenant);
-      readable =
-        current?.uid === run.tenantUid
-          ? (
-              await access.allowedOn(
-                emrOnEksJobRunReadPermission,
-                [run.tenant],
-                credentials,
-              )
-            )[0]
-          : await access.allowed(
-              emrOnEksTenantHistoryReadPermission,
-              credentials,
-            );
-    }
-    if (!run || !readable) {
-      throw new NotFoundError(`job run ${id} not found`);
-    }
-    return run;
-  }
+  const visibleRun = (id: string, credentials: BackstageCredentials) =>
+    readableRun(options, id, credentials);
 
   router.post('/tenants/:name/job-runs', async (req, res) => {
     const credentials = await access.credentials(req);
@@ -245,7 +210,8 @@ export function addJobRunRoutes(
 
   router.get('/job-runs/:id', async (req, res) => {
     const credentials = await access.credentials(req);
-    res.json(await visibleRun(runId(req.params.id), credentials));
+    const run = await visibleRun(req.params.id, credentials);
+    res.json({ ...run, history: await jobs.history(run.id) });
   });
 
   router.post('/job-runs/:id/cancel', async (req, res) => {
@@ -255,13 +221,13 @@ export function addJobRunRoutes(
       'job-run-cancel',
       { jobRun: req.params.id },
       async () => {
-        const current = await visibleRun(runId(req.params.id), credentials);
+        const current = await visibleRun(req.params.id, credentials);
         await access.requireOn(
           emrOnEksJobRunCancelPermission,
           current.tenant,
           credentials,
         );
-        return jobs.cancel(current);
+        return jobs.cancel(current, actorOf(credentials));
       },
     );
     res.json(run);

@@ -8,6 +8,7 @@ import { ReconcileQueue } from './reconcile/ReconcileQueue';
 import { Reconciler } from './reconcile/Reconciler';
 import type { ReconcileStep } from './reconcile/steps';
 import type { TenantChanges } from './tenants/TenantChanges';
+import type { TenantNotices } from './events/TenantNotices';
 import { GroupsNamed, TenantService } from './tenants/TenantService';
 
 /**
@@ -25,6 +26,8 @@ export function createTenantServices(options: {
   steps?: ReconcileStep[];
   changes?: TenantChanges;
   groupsNamed?: GroupsNamed;
+  /** Tells whoever asked when a tenant becomes Ready or Failed. */
+  notices?: TenantNotices;
 }) {
   const reconciler = Reconciler.create(options);
   const queue = ReconcileQueue.create({ reconciler, logger: options.logger });

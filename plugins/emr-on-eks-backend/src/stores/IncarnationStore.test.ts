@@ -93,10 +93,17 @@ describe.each(databases.eachSupportedId())(
 
     it('migrates the virtual clusters it knows of: current outputs and every run’s, down and up again', async () => {
       const knex = await databases.init(databaseId);
-      const [, pending] = await knex.migrate.list({
-        directory: migrationsDir,
-      });
-      for (let i = 0; i < pending.length - 1; i++) {
+      // Up to (not including) this migration, whatever came after it.
+      const nameOf = (m: { file?: string; name?: string } | string) =>
+        typeof m === 'string' ? m : m.file ?? m.name ?? '';
+      const THIS = '20261206000000_tenant_virtual_clusters';
+      for (;;) {
+        const [, pending] = await knex.migrate.list({
+          directory: migrationsDir,
+        });
+        if (nameOf(pending[0]).startsWith(THIS)) {
+          break;
+        }
         await knex.migrate.up({ directory: migrationsDir });
       }
       const now = new Date();
@@ -158,7 +165,14 @@ describe.each(databases.eachSupportedId())(
         ['team-a', ['vca1', 'vca2']],
         ['team-b', ['vcb']],
       ]);
-      await knex.migrate.down({ directory: migrationsDir });
+      // Down to (and including) this migration.
+      for (;;) {
+        const [done] = await knex.migrate.list({ directory: migrationsDir });
+        if (!done.some((m: any) => nameOf(m).startsWith(THIS))) {
+          break;
+        }
+        await knex.migrate.down({ directory: migrationsDir });
+      }
       expect(await knex.schema.hasTable('emr_tenant_virtual_clusters')).toBe(
         false,
       );

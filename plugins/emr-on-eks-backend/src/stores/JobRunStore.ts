@@ -2,23 +2,26 @@ import { ConflictError } from '@backstage/errors';
 import {
   JobRun,
   JobRunRequest,
+  JobRunStateChange,
   JobRunPage,
   JobRunState,
   RequestedResources,
   TERMINAL_JOB_RUN_STATES,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { Knex } from 'knex';
-import { randomUUID } from 'node:crypto';
 import type { EmrJobRun } from '../gateways/aws/JobRunGateway';
 import { decodeCursor, encodeCursor } from './cursor';
-import { chunks, toDate } from './database';
+import { toDate } from './database';
 import {
-  fitsColumn,
-  LIST_COLUMNS,
-  sameRow,
-  toJobRun,
-  type JobRunRow,
-} from './jobRunRows';
+  applyToRow,
+  listStates,
+  lockRun,
+  recordState,
+  type AppliedObservation,
+  type JobRunObservation,
+} from './jobRunStates';
+import { mergeEmrRuns } from './jobRunEmrMerge';
+import { LIST_COLUMNS, toJobRun, type JobRunRow } from './jobRunRows';
 
 /** A run recorded before StartJobRun is called. */
 export interface NewSubmission {
@@ -48,6 +51,8 @@ export interface JobRunQuery {
   states?: JobRunState[];
   createdAfter?: Date;
   createdBefore?: Date;
+  /** Runs whose job name contains this text, ignoring case. */
+  name?: string;
   limit: number;
   cursor?: string;
 }
@@ -60,6 +65,11 @@ export interface JobTagKeys {
 }
 
 const TERMINAL = TERMINAL_JOB_RUN_STATES as JobRunState[];
+
+/** Text for a LIKE pattern escaped with a backslash: `%`, `_` and `\` match themselves. */
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, character => `\\${character}`);
+}
 
 /** Job runs in the plugin's database (the client of an already migrated database). */
 export class JobRunStore {
@@ -128,6 +138,17 @@ export class JobRunStore {
         finished_at: null,
         updated_at: now,
       });
+      await recordState(
+        this.db,
+        run.id,
+        {
+          state: 'SUBMITTING',
+          source: 'submit',
+          by: run.submittedBy,
+          at: now,
+        },
+        null,
+      );
     } catch (error) {
       // Lost a race on the idempotency key: the winner's run is the run
       // (or, for another request, a conflict).
@@ -184,35 +205,36 @@ export class JobRunStore {
    */
   async markSubmitted(
     id: string,
-    accepted: { emrJobRunId: string; arn?: string },
-  ) {
-    await this.db<JobRunRow>('emr_job_runs')
-      .where({ id, state: 'SUBMITTING' })
-      .update({
-        emr_job_id: accepted.emrJobRunId,
-        arn: accepted.arn ?? null,
-        state: 'PENDING',
-        updated_at: new Date(),
-      });
+    accepted: { emrJobRunId: string; arn?: string; by?: string },
+  ): Promise<AppliedObservation | undefined> {
+    return this.observe(id, {
+      state: 'PENDING',
+      source: 'submit',
+      by: accepted.by,
+      emrJobRunId: accepted.emrJobRunId,
+      arn: accepted.arn,
+    });
   }
 
   /**
    * EMR refused the run for good. Only a run still SUBMITTING moves: a sync
    * that meanwhile attached it to an accepted EMR run wins.
    */
-  async markFailed(id: string, failure: { reason: string; details: string }) {
-    const now = new Date();
-    await this.db<JobRunRow>('emr_job_runs')
-      .where({ id, state: 'SUBMITTING' })
-      .update({
-        state: 'FAILED',
-        failure_reason: failure.reason,
-        state_details: failure.details,
-        finished_at: now,
-        updated_at: now,
-      });
+  async markFailed(
+    id: string,
+    failure: { reason: string; details: string; by?: string },
+  ): Promise<AppliedObservation | undefined> {
+    return this.observe(id, {
+      state: 'FAILED',
+      source: 'submit',
+      by: failure.by,
+      failureReason: failure.reason,
+      stateDetails: failure.details,
+      onlyFrom: ['SUBMITTING'],
+    });
   }
 
+  /** Closes or moves a run on what the sync (or a cancel) learned. */
   async setState(
     id: string,
     update: {
@@ -220,17 +242,44 @@ export class JobRunStore {
       stateDetails?: string;
       failureReason?: string;
       finishedAt?: Date;
+      source?: JobRunObservation['source'];
     },
-  ) {
-    await this.db<JobRunRow>('emr_job_runs')
-      .where({ id })
-      .update({
-        state: update.state,
-        state_details: update.stateDetails ?? null,
-        failure_reason: update.failureReason ?? null,
-        finished_at: update.finishedAt ?? null,
-        updated_at: new Date(),
-      });
+  ): Promise<AppliedObservation | undefined> {
+    return this.observe(id, { ...update, source: update.source ?? 'sync' });
+  }
+
+  /**
+   * Applies one observation of a run in one transaction, the run's row
+   * locked: its state never goes backwards, duplicates and late
+   * observations change nothing, and `changed` / `stateChanged` say whether
+   * this call was the one that changed it (so that whoever acts on a change
+   * acts once, whichever replica saw it). Undefined: no such run.
+   */
+  async observe(
+    id: string,
+    observation: JobRunObservation,
+  ): Promise<AppliedObservation | undefined> {
+    return this.db.transaction(async tx => {
+      const row = await lockRun(tx, id);
+      return row ? applyToRow(tx, row, observation) : undefined;
+    });
+  }
+
+  /** {@link JobRunStore.observe} of a run known by its EMR id; undefined when none is stored. */
+  async observeEmrRun(
+    virtualClusterId: string,
+    emrJobRunId: string,
+    observation: JobRunObservation,
+  ): Promise<AppliedObservation | undefined> {
+    const row = await this.db<JobRunRow>('emr_job_runs')
+      .where({ virtual_cluster_id: virtualClusterId, emr_job_id: emrJobRunId })
+      .first('id');
+    return row ? this.observe(row.id, observation) : undefined;
+  }
+
+  /** Every state a run passed through, oldest first. */
+  listStateChanges(id: string): Promise<JobRunStateChange[]> {
+    return listStates(this.db, id);
   }
 
   /** The run with its request and StartJobRun (lists leave those out). */
@@ -250,85 +299,26 @@ export class JobRunStore {
     runs: EmrJobRun[],
     tagKeys: JobTagKeys,
   ): Promise<number> {
-    if (runs.length === 0) {
-      return 0;
-    }
-    return this.db.transaction(async tx => {
-      const byEmrId = new Map<string, JobRunRow>();
-      const byId = new Map<string, JobRunRow>();
-      for (const chunk of chunks(runs, 200)) {
-        const rows = await tx<JobRunRow>('emr_job_runs')
-          .where('virtual_cluster_id', chunk[0].virtualClusterId)
-          .whereIn(
-            'emr_job_id',
-            chunk.map(r => r.id),
-          );
-        rows.forEach(row => byEmrId.set(row.emr_job_id!, row));
-        const submissionIds = chunk
-          .map(r => r.tags[tagKeys.submissionId])
-          .filter((id): id is string => Boolean(id));
-        if (submissionIds.length > 0) {
-          const submitted = await tx<JobRunRow>('emr_job_runs')
-            .where('tenant_uid', tenant.uid)
-            .whereIn('id', submissionIds);
-          submitted.forEach(row => byId.set(row.id, row));
-        }
-      }
+    return (await this.syncFromEmr(tenant, runs, tagKeys)).written;
+  }
 
-      let written = 0;
-      const inserts: JobRunRow[] = [];
-      const now = new Date();
-      for (const run of runs) {
-        const row =
-          byEmrId.get(run.id) ?? byId.get(run.tags[tagKeys.submissionId] ?? '');
-        if (row) {
-          const update = {
-            emr_job_id: run.id,
-            arn: run.arn ?? row.arn,
-            state: run.state,
-            state_details: run.stateDetails ?? null,
-            failure_reason: run.failureReason ?? null,
-            finished_at: run.finishedAt ?? null,
-          };
-          if (!sameRow(row, update)) {
-            await tx<JobRunRow>('emr_job_runs')
-              .where('id', row.id)
-              .update({ ...update, updated_at: now });
-            written++;
-          }
-          continue;
-        }
-        inserts.push({
-          id: randomUUID(),
-          tenant: tenant.name,
-          tenant_uid: tenant.uid,
-          virtual_cluster_id: run.virtualClusterId,
-          emr_job_id: run.id,
-          arn: run.arn ?? null,
-          name: run.name,
-          state: run.state,
-          state_details: run.stateDetails ?? null,
-          failure_reason: run.failureReason ?? null,
-          release_label: run.releaseLabel ?? 'unknown',
-          entity_ref: fitsColumn(run.tags[tagKeys.entityRef]),
-          submitted_by: fitsColumn(run.tags[tagKeys.submittedBy]),
-          spot: null,
-          source: 'external',
-          idempotency_key: null,
-          client_token: null,
-          request_hash: null,
-          requested: null,
-          created_at: run.createdAt,
-          finished_at: run.finishedAt ?? null,
-          updated_at: now,
-        });
-      }
-      // Batches keep well under SQLite's bound-parameter limit.
-      for (const chunk of chunks(inserts, 40)) {
-        await tx('emr_job_runs').insert(chunk);
-      }
-      return written + inserts.length;
-    });
+  /**
+   * {@link JobRunStore.upsertFromEmr}, with what changed: each known run is
+   * observed on its own (see `observe`), new ones are inserted (a run another
+   * replica inserted first is left to it).
+   */
+  syncFromEmr(
+    tenant: { name: string; uid: string },
+    runs: EmrJobRun[],
+    tagKeys: JobTagKeys,
+  ): Promise<{ written: number; changes: AppliedObservation[] }> {
+    return mergeEmrRuns(
+      this.db,
+      (id, observation) => this.observe(id, observation),
+      tenant,
+      runs,
+      tagKeys,
+    );
   }
 
   /** Runs of a tenant (uid) that may still change, created before `before` (if given). */
@@ -370,6 +360,12 @@ export class JobRunStore {
     }
     if (query.createdBefore) {
       q = q.where('created_at', '<', query.createdBefore);
+    }
+    if (query.name) {
+      // Bound, with LIKE's wildcards taken literally: `50%_off` is text.
+      q = q.whereRaw(`lower(name) like ? escape '\\'`, [
+        `%${likeEscaped(query.name.toLowerCase())}%`,
+      ]);
     }
     if (query.cursor) {
       const after = decodeCursor(query.cursor);

@@ -1,5 +1,5 @@
 import type { JobRun, JobRunState } from '@spot-spark/plugin-emr-on-eks-common';
-import { toDate, toIso } from './database';
+import { toIso } from './database';
 
 /* The job-run table's rows, and how they read as the API's JobRun. */
 
@@ -29,6 +29,12 @@ export type JobRunRow = {
   /** The StartJobRun input as JSON (runs submitted here). */
   start_job_run?: string | null;
   requested: string | null;
+  /** `retryPolicyConfiguration.maxAttempts` (null: unknown, or 1). */
+  max_attempts?: number | null;
+  /** `retryPolicyExecution.currentAttemptCount`, the highest seen. */
+  attempts?: number | null;
+  /** Who cancelled the run through Backstage. */
+  cancelled_by?: string | null;
   created_at: Timestamp;
   finished_at: Timestamp | null;
   updated_at: Timestamp;
@@ -54,6 +60,9 @@ export const LIST_COLUMNS = [
   'idempotency_key',
   'client_token',
   'requested',
+  'max_attempts',
+  'attempts',
+  'cancelled_by',
   'created_at',
   'finished_at',
   'updated_at',
@@ -66,30 +75,6 @@ export const LIST_COLUMNS = [
  */
 export function fitsColumn(value: string | undefined): string | null {
   return value !== undefined && value.length <= 255 ? value : null;
-}
-
-export function sameRow(
-  row: JobRunRow,
-  update: Pick<
-    JobRunRow,
-    | 'emr_job_id'
-    | 'arn'
-    | 'state'
-    | 'state_details'
-    | 'failure_reason'
-    | 'finished_at'
-  >,
-): boolean {
-  const time = (value: Timestamp | null) =>
-    value === null ? null : toDate(value).getTime();
-  return (
-    row.emr_job_id === update.emr_job_id &&
-    row.arn === update.arn &&
-    row.state === update.state &&
-    row.state_details === update.state_details &&
-    row.failure_reason === update.failure_reason &&
-    time(row.finished_at) === time(update.finished_at)
-  );
 }
 
 export function toJobRun(row: JobRunRow): JobRun {
@@ -114,6 +99,11 @@ export function toJobRun(row: JobRunRow): JobRun {
     ...(row.idempotency_key ? { idempotencyKey: row.idempotency_key } : {}),
     source: row.source,
     ...(row.requested ? { requested: JSON.parse(row.requested) } : {}),
+    ...(row.max_attempts && Number(row.max_attempts) > 1
+      ? { maxAttempts: Number(row.max_attempts) }
+      : {}),
+    ...(row.attempts ? { attempts: Number(row.attempts) } : {}),
+    ...(row.cancelled_by ? { cancelledBy: row.cancelled_by } : {}),
     ...(row.request ? { request: JSON.parse(row.request) } : {}),
     ...(row.start_job_run
       ? { startJobRun: JSON.parse(row.start_job_run) }

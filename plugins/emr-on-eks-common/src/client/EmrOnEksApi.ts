@@ -12,6 +12,12 @@ import type {
 } from '../status';
 import type { TenantSpecInput } from '../tenant';
 import type {
+  JobRunLogPage,
+  JobRunLogStreams,
+  SparkUiLink,
+  SpotInterruptions,
+} from '../jobRunLogs';
+import type {
   CostGroupBy,
   CostRefreshResult,
   CostReport,
@@ -26,6 +32,8 @@ export interface JobRunListQuery {
   createdAfter?: string;
   /** ISO 8601, exclusive. */
   createdBefore?: string;
+  /** Only runs whose job name contains this text (case-insensitive), over all pages. */
+  name?: string;
   /** 1-200, default 50. */
   limit?: number;
   /** The `nextCursor` of the previous page. */
@@ -146,6 +154,23 @@ export interface EmrOnEksApi {
   getJobRun(id: string): Promise<JobRun>;
   /** Cancels a run; the run as EMR reports it right after. */
   cancelJobRun(id: string): Promise<JobRun>;
+  /** The log streams of a run (job submitter, driver, executors); 404 when hidden. */
+  listJobRunLogs(id: string): Promise<JobRunLogStreams>;
+  /**
+   * A page of one log stream: the end of it by default, or from a character
+   * offset (`from`), at most `limit` characters (the backend caps it).
+   */
+  getJobRunLog(
+    id: string,
+    streamId: string,
+    query?: { from?: number; limit?: number },
+  ): Promise<JobRunLogPage>;
+  /** The URL that downloads a whole log stream as text, for a download link. */
+  jobRunLogDownloadUrl(id: string, streamId: string): Promise<string>;
+  /** A short-lived link to the run's Spark UI (EMR's persistent application UI). */
+  openSparkUi(id: string): Promise<SparkUiLink>;
+  /** Executors the run lost, to Spot interruptions and otherwise. */
+  getSpotInterruptions(id: string): Promise<SpotInterruptions>;
   /** A tenant's costs over a period; 404 when it is unknown or hidden. */
   getTenantCosts(tenant: string, query: CostQuery): Promise<CostReport>;
   /** A catalog entity's costs, over the tenants the caller may read. */

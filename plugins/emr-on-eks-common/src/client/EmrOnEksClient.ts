@@ -6,6 +6,12 @@ import type {
   TenantPage,
 } from '../status';
 import type { TenantSpecInput } from '../tenant';
+import type {
+  JobRunLogPage,
+  JobRunLogStreams,
+  SparkUiLink,
+  SpotInterruptions,
+} from '../jobRunLogs';
 import type { CostRefreshResult, CostReport, CostSummary } from '../cost';
 import type {
   CostQuery,
@@ -169,6 +175,41 @@ export class EmrOnEksClient implements EmrOnEksApi {
   /** {@inheritDoc EmrOnEksApi.cancelJobRun} */
   cancelJobRun(id: string): Promise<JobRun> {
     return this.request('POST', ['job-runs', id, 'cancel']);
+  }
+
+  /** {@inheritDoc EmrOnEksApi.listJobRunLogs} */
+  listJobRunLogs(id: string): Promise<JobRunLogStreams> {
+    return this.request('GET', ['job-runs', id, 'logs']);
+  }
+
+  /** {@inheritDoc EmrOnEksApi.getJobRunLog} */
+  getJobRunLog(
+    id: string,
+    streamId: string,
+    query: { from?: number; limit?: number } = {},
+  ): Promise<JobRunLogPage> {
+    return this.request('GET', ['job-runs', id, 'logs', streamId], {
+      query: { ...query },
+    });
+  }
+
+  /** {@inheritDoc EmrOnEksApi.jobRunLogDownloadUrl} */
+  jobRunLogDownloadUrl(id: string, streamId: string): Promise<string> {
+    return backendUrl(
+      this.transport.discoveryApi,
+      ['job-runs', id, 'logs', streamId],
+      { format: 'download' },
+    );
+  }
+
+  /** {@inheritDoc EmrOnEksApi.openSparkUi} */
+  openSparkUi(id: string): Promise<SparkUiLink> {
+    return this.request('POST', ['job-runs', id, 'spark-ui']);
+  }
+
+  /** {@inheritDoc EmrOnEksApi.getSpotInterruptions} */
+  getSpotInterruptions(id: string): Promise<SpotInterruptions> {
+    return this.request('GET', ['job-runs', id, 'spot-interruptions']);
   }
 
   /** {@inheritDoc EmrOnEksApi.getTenantCosts} */

@@ -44,6 +44,21 @@ export function planOf(steps) {
   });
 }
 
+/**
+ * The step of a plan a run is in `elapsed` seconds after its creation.
+ * @param {PlannedStep[]} plan
+ * @param {number} elapsed
+ */
+function stepAt(plan, elapsed) {
+  let step = plan[0];
+  for (const candidate of plan) {
+    if (candidate.at <= elapsed) {
+      step = candidate;
+    }
+  }
+  return step;
+}
+
 /** Runs that move through their plans as time passes. */
 export class ClockLifecycle {
   /**
@@ -76,18 +91,13 @@ export class ClockLifecycle {
     const { plan, cancelledAt } = run.progress;
     if (cancelledAt !== undefined) {
       const cancelledAfter = this.cancelPendingSeconds * 1000;
+      // A cancelled run stays on the attempt it was cancelled in.
+      const { attempt } = stepAt(plan, (cancelledAt - run.createdAt) / 1000);
       return now - cancelledAt >= cancelledAfter
-        ? { ...CANCELLED, finishedAt: cancelledAt + cancelledAfter }
-        : { state: 'CANCEL_PENDING' };
+        ? { ...CANCELLED, attempt, finishedAt: cancelledAt + cancelledAfter }
+        : { state: 'CANCEL_PENDING', attempt };
     }
-    const elapsed = (now - run.createdAt) / 1000;
-    let step = plan[0];
-    for (const candidate of plan) {
-      if (candidate.at <= elapsed) {
-        step = candidate;
-      }
-    }
-    const { at, ...status } = step;
+    const { at, ...status } = stepAt(plan, (now - run.createdAt) / 1000);
     return {
       ...status,
       finishedAt: isTerminal(status.state)

@@ -3,7 +3,9 @@
 // answered by the job runs (after checking the virtual cluster), by an
 // extra operation, or passed on.
 import { EmrError, invalid, noSuchVirtualCluster } from './errors.mjs';
+import { APP_UI_OPERATIONS } from './persistentAppUis.mjs';
 import {
+  emrTarget,
   queryRecord,
   readBody,
   routeRequest,
@@ -20,6 +22,7 @@ import {
  */
 /** @typedef {import('./wire.mjs').EmrCall} EmrCall */
 /** @typedef {import('./wire.mjs').EmrFault} EmrFault */
+/** @typedef {import('./persistentAppUis.mjs').PersistentAppUis} PersistentAppUis */
 
 const JOB_RUN_OPERATIONS = new Set([
   'StartJobRun',
@@ -44,6 +47,9 @@ const JOB_RUN_OPERATIONS = new Set([
  * @property {string} requestIdPrefix Of the `x-amzn-requestid` header.
  * @property {Record<string, (call: EmrCall) => unknown>} [operations]
  *   Operations answered besides the job-run ones.
+ * @property {PersistentAppUis} [persistentAppUis] Answers the EMR API's
+ *   persistent app UI operations (JSON 1.1, by `x-amz-target`); without it
+ *   they are unknown operations (or passed on).
  * @property {(req: IncomingMessage, res: ServerResponse) => void} [passThrough]
  *   Takes every request that is not one of ours (an operation we answer,
  *   signed for emr-containers). Without it, such requests are answered with
@@ -69,6 +75,16 @@ export function createEmrRequestHandler(options) {
    * @param {URL} url
    */
   async function answer(call, req, url) {
+    if (emrTarget(req) !== undefined) {
+      if (options.persistentAppUis && APP_UI_OPERATIONS.has(call.operation)) {
+        return options.persistentAppUis.answer(call.operation, call.body);
+      }
+      throw new EmrError(
+        400,
+        'UnknownOperationException',
+        `No operation ElasticMapReduce.${call.operation}`,
+      );
+    }
     const extra = operations[call.operation];
     if (extra) {
       return extra(call);
@@ -116,6 +132,14 @@ export function createEmrRequestHandler(options) {
 
   /** @param {IncomingMessage} req */
   function isOurs(req, /** @type {string} */ operation) {
+    if (emrTarget(req) !== undefined) {
+      // The EMR API (moto serves some of it): only the app UI operations.
+      return (
+        Boolean(options.persistentAppUis) &&
+        APP_UI_OPERATIONS.has(operation) &&
+        signedFor(req).service === 'elasticmapreduce'
+      );
+    }
     const known = JOB_RUN_OPERATIONS.has(operation) || operation in operations;
     // In front of another endpoint (moto serves every service on one port),
     // only what was signed for emr-containers.
@@ -127,7 +151,8 @@ export function createEmrRequestHandler(options) {
 
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const routed = routeRequest(req, url);
+    const target = emrTarget(req);
+    const routed = target ? { operation: target } : routeRequest(req, url);
     if (options.passThrough && !isOurs(req, routed.operation)) {
       options.passThrough(req, res);
       return;

@@ -3,8 +3,9 @@
 // backend's tests (scripted runs, ../scriptedEmr.ts) and for the local stack
 // (clock-driven runs in front of moto, examples/local/jobRunSimulator.mjs).
 // It does what moto cannot: runs walk through PENDING, SUBMITTED, RUNNING
-// and end COMPLETED, FAILED or CANCELLED, and `clientToken` makes
-// StartJobRun idempotent. Plain ESM with checked JSDoc types, so Jest and
+// and end COMPLETED, FAILED or CANCELLED, `clientToken` makes StartJobRun
+// idempotent, and the EMR API's persistent app UI calls (a run's Spark UI)
+// are answered. Plain ESM with checked JSDoc types, so Jest and
 // a plain `node` both import it as it is; keep it importing nothing but
 // Node's built-ins and its own files, since the local stack loads it from
 // outside this package.
@@ -23,6 +24,7 @@ export {
   notFound,
 } from './errors.mjs';
 export { JobRuns } from './jobRuns.mjs';
+export { APP_UI_OPERATIONS, PersistentAppUis } from './persistentAppUis.mjs';
 export { DEFAULT_SCRIPT, ScriptedLifecycle } from './scriptedLifecycle.mjs';
 export { listen } from './server.mjs';
 export { CANCELLED, isTerminal } from './states.mjs';
@@ -41,6 +43,7 @@ export { CANCELLED, isTerminal } from './states.mjs';
  * @typedef {import('./wire.mjs').EmrFault} EmrFault
  * @typedef {import('./dispatch.mjs').VirtualClusterDirectory} VirtualClusterDirectory
  * @typedef {import('./server.mjs').Listening} Listening
+ * @typedef {import('./persistentAppUis.mjs').PersistentAppUi} PersistentAppUi
  */
 /**
  * @template P

@@ -26,6 +26,8 @@ import { isTerminal } from './states.mjs';
  * @property {unknown} [configurationOverrides]
  * @property {Record<string, string>} tags
  * @property {number} createdAt Epoch milliseconds.
+ * @property {{ maxAttempts: number }} [retryPolicyConfiguration] As
+ *   StartJobRun was given it: the run's driver may be started this many times.
  */
 
 /**
@@ -209,6 +211,16 @@ export class JobRuns {
     if (body.jobDriver === undefined || body.jobDriver === null) {
       throw invalid('jobDriver is required.');
     }
+    const retryPolicy = body.retryPolicyConfiguration;
+    if (
+      retryPolicy !== undefined &&
+      !(
+        Number.isInteger(retryPolicy?.maxAttempts) &&
+        retryPolicy.maxAttempts >= 1
+      )
+    ) {
+      throw invalid('retryPolicyConfiguration.maxAttempts must be 1 or more.');
+    }
     const run = this.add({
       virtualClusterId,
       region,
@@ -220,6 +232,9 @@ export class JobRuns {
       configurationOverrides: body.configurationOverrides,
       tags: body.tags ?? {},
       createdAt: this.#now(),
+      ...(retryPolicy
+        ? { retryPolicyConfiguration: { maxAttempts: retryPolicy.maxAttempts } }
+        : {}),
     });
     this.#onChange('started', run);
     return this.#startAnswer(run);
@@ -315,7 +330,7 @@ export class JobRuns {
    * @param {number} now
    */
   #jobRun(run, now) {
-    const { state, stateDetails, failureReason, finishedAt } =
+    const { state, stateDetails, failureReason, finishedAt, attempt } =
       this.lifecycle.status(run, now);
     return {
       id: run.id,
@@ -334,6 +349,11 @@ export class JobRuns {
       stateDetails,
       failureReason,
       tags: run.tags,
+      // EMR reports both only for runs started with a retry policy.
+      retryPolicyConfiguration: run.retryPolicyConfiguration,
+      retryPolicyExecution: run.retryPolicyConfiguration
+        ? { currentAttemptCount: attempt ?? 1 }
+        : undefined,
     };
   }
 }

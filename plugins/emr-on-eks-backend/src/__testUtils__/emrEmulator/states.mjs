@@ -18,6 +18,9 @@
  * @property {JobRunStateName} state
  * @property {string} [stateDetails]
  * @property {FailureReason} [failureReason]
+ * @property {number} [attempt] The driver attempt the run is on (1 for the
+ *   first), reported as `retryPolicyExecution.currentAttemptCount` for runs
+ *   with a retry policy; 1 when left out.
  */
 
 /**

@@ -12,7 +12,9 @@ import { DEFAULT_REGION } from './arns.mjs';
  * One HTTP request the emulator received.
  * @typedef {object} EmrCall
  * @property {string} operation StartJobRun, DescribeJobRun, ListJobRuns,
- *   CancelJobRun, DescribeVirtualCluster or Unknown.
+ *   CancelJobRun, DescribeVirtualCluster or Unknown; for the EMR API's
+ *   JSON 1.1 requests, the operation `x-amz-target` names
+ *   (CreatePersistentAppUI, ...).
  * @property {string} [virtualClusterId]
  * @property {string} [jobId] From the path; for a successful StartJobRun,
  *   the id it answered with.
@@ -74,6 +76,22 @@ export function routeRequest(req, url) {
     .filter(Boolean)
     .map(segment => decodeURIComponent(segment));
   return route(req.method ?? 'GET', segments);
+}
+
+/**
+ * The operation of an EMR (`elasticmapreduce`) JSON 1.1 request, from its
+ * `x-amz-target: ElasticMapReduce.<Operation>` header; undefined for the
+ * REST requests of emr-containers.
+ * @param {IncomingMessage} req
+ * @returns {string | undefined}
+ */
+export function emrTarget(req) {
+  const target = req.headers['x-amz-target'];
+  const match =
+    typeof target === 'string'
+      ? /^ElasticMapReduce\.([A-Za-z]+)$/.exec(target)
+      : null;
+  return match ? match[1] : undefined;
 }
 
 /**

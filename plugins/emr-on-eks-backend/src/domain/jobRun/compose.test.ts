@@ -234,3 +234,21 @@ describe('composeStartJobRun', () => {
     });
   });
 });
+
+describe('composeStartJobRun: retries', () => {
+  it('sends no retry policy for a request without retries', () => {
+    expect(compose()).not.toHaveProperty('retryPolicyConfiguration');
+    expect(compose({ retries: 0 })).not.toHaveProperty(
+      'retryPolicyConfiguration',
+    );
+  });
+
+  it('asks EMR for retries + 1 driver attempts', () => {
+    expect(compose({ retries: 1 }).retryPolicyConfiguration).toEqual({
+      maxAttempts: 2,
+    });
+    expect(compose({ retries: 2 }).retryPolicyConfiguration).toEqual({
+      maxAttempts: 3,
+    });
+  });
+});

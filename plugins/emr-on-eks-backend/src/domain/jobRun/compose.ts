@@ -3,6 +3,7 @@ import { JobRunRequest, Tenant } from '@spot-spark/plugin-emr-on-eks-common';
 import type { ClusterSettings, JobSettings } from '../../config';
 import { assetsKeyPrefix, podTemplateKeys } from '../names';
 import { emrContainerRequests, quantityText } from './quota';
+import { runLogStreamPrefix, tenantLogUri } from './logs/locations';
 import { jobShape, releaseFeatures } from './shape';
 import { JOB_TAGS } from './tags';
 
@@ -16,7 +17,8 @@ import { JOB_TAGS } from './tags';
  * cluster and role, pod templates (driver On-Demand; executors Spot when
  * asked), decommissioning, PVC reuse and dynamic allocation as the release
  * supports them, EMR's own containers sized within the tenant's limits, the
- * submitter on On-Demand, logs, tags and the idempotency token.
+ * submitter on On-Demand, logs, tags, the idempotency token and, for a
+ * request with retries, the retry policy (attempts = retries + 1).
  */
 export function composeStartJobRun(options: {
   request: JobRunRequest;
@@ -175,12 +177,17 @@ export function composeStartJobRun(options: {
         persistentAppUI: 'ENABLED',
         cloudWatchMonitoringConfiguration: {
           logGroupName: tenant.status.logGroupName!,
-          logStreamNamePrefix: request.name.replace(/[:*]/g, '-'),
+          logStreamNamePrefix: runLogStreamPrefix(request.name),
         },
-        s3MonitoringConfiguration: { logUri: `${assets}logs/` },
+        // The log endpoints read from the same places (logs/locations.ts).
+        s3MonitoringConfiguration: { logUri: tenantLogUri(bucket, tenant) },
       },
     },
     tags,
+    // Retries are validated against guardrails.maxRetries and the release.
+    ...((request.retries ?? 0) > 0
+      ? { retryPolicyConfiguration: { maxAttempts: request.retries + 1 } }
+      : {}),
   };
 }
 

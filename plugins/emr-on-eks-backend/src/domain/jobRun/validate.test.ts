@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { jobRequest, readyTenant } from '../../__testUtils__/fixtures';
 import { ASSETS, cluster, fits, jobs, tenant } from './__testUtils__/requests';
 import { validateJobRun } from './validate';
@@ -372,6 +373,63 @@ describe('validateJobRun: URIs and Spark values', () => {
         executor,
         sparkConf: { ...offHeap, 'spark.memory.offHeap.enabled': 'false' },
       }),
+    ).toEqual([]);
+  });
+});
+
+describe('validateJobRun: retries', () => {
+  const withMaxRetries = (maxRetries: number) => ({
+    ...cluster,
+    guardrails: { ...cluster.guardrails, maxRetries },
+  });
+  const retryIssues = (input: Record<string, unknown>, onCluster = cluster) =>
+    validateJobRun({
+      request: fits(input),
+      tenant,
+      cluster: onCluster,
+      jobs,
+    }).filter(issue => issue.path === 'retries');
+
+  it('defaults guardrails.maxRetries to 2', () => {
+    expect(cluster.guardrails.maxRetries).toBe(2);
+  });
+
+  it('accepts retries up to guardrails.maxRetries, and refuses more, naming the limit', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10 }),
+        fc.integer({ min: 0, max: 10 }),
+        (retries, maxRetries) => {
+          expect(retryIssues({ retries }, withMaxRetries(maxRetries))).toEqual(
+            retries <= maxRetries
+              ? []
+              : [
+                  {
+                    path: 'retries',
+                    message: `${retries} is more than this cluster allows (guardrails.maxRetries: ${maxRetries}); ask for ${maxRetries} or fewer`,
+                  },
+                ],
+          );
+        },
+      ),
+    );
+  });
+
+  it('refuses retries on a release older than 6.9.0, and allows none there', () => {
+    expect(
+      retryIssues({ retries: 1, releaseLabel: 'emr-6.8.0-latest' }),
+    ).toEqual([
+      {
+        path: 'retries',
+        message:
+          'job retries need EMR 6.9.0 or later, and emr-6.8.0-latest is older: choose a newer releaseLabel or set retries to 0',
+      },
+    ]);
+    expect(
+      retryIssues({ retries: 0, releaseLabel: 'emr-6.8.0-latest' }),
+    ).toEqual([]);
+    expect(
+      retryIssues({ retries: 1, releaseLabel: 'emr-6.9.0-latest' }),
     ).toEqual([]);
   });
 });

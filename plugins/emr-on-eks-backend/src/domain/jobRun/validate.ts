@@ -20,6 +20,13 @@ import { findUris } from './uris';
 
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 
+/**
+ * The first EMR on EKS release with job retry policies
+ * (`retryPolicyConfiguration`): 6.9.0, as the EMR on EKS Development Guide
+ * says ("Using job retry policies").
+ */
+export const JOB_RETRIES_MIN_RELEASE = [6, 9] as const;
+
 /*
  * Checks a request against its tenant before anything is submitted: tier,
  * release, LimitRange, quota, S3 prefixes, Spark keys, images and tags.
@@ -56,6 +63,8 @@ export function validateJobRun(options: {
       message: `${shape.releaseLabel} is not an EMR on EKS release (5.32 or later)`,
     });
   }
+
+  issues.push(...retryIssues(request, shape.releaseLabel, cluster));
 
   // Every Spark container within the LimitRange (requests = limits for both).
   const { min, max } = spec.limitRange;
@@ -188,6 +197,41 @@ export function validateJobRun(options: {
     issues.push({
       path: 'tags',
       message: 'at most 40 tags (EMR allows 50 and the plugin adds its own)',
+    });
+  }
+  return issues;
+}
+
+/**
+ * Retries within the cluster's `guardrails.maxRetries`, on a release that
+ * has retry policies.
+ */
+function retryIssues(
+  request: JobRunRequest,
+  releaseLabel: string,
+  cluster: ClusterSettings,
+): FieldIssue[] {
+  const retries = request.retries ?? 0;
+  if (retries === 0) {
+    return [];
+  }
+  const issues: FieldIssue[] = [];
+  const { maxRetries } = cluster.guardrails;
+  if (retries > maxRetries) {
+    issues.push({
+      path: 'retries',
+      message: `${retries} is more than this cluster allows (guardrails.maxRetries: ${maxRetries}); ask for ${maxRetries} or fewer`,
+    });
+  }
+  const version = parseReleaseLabel(releaseLabel);
+  const [major, minor] = JOB_RETRIES_MIN_RELEASE;
+  if (
+    version &&
+    (version[0] < major || (version[0] === major && version[1] < minor))
+  ) {
+    issues.push({
+      path: 'retries',
+      message: `job retries need EMR ${major}.${minor}.0 or later, and ${releaseLabel} is older: choose a newer releaseLabel or set retries to 0`,
     });
   }
   return issues;

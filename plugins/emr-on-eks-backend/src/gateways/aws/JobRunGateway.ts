@@ -24,6 +24,10 @@ export interface EmrJobRun {
   createdAt: Date;
   finishedAt?: Date;
   tags: Record<string, string>;
+  /** Driver attempts EMR may make (`retryPolicyConfiguration.maxAttempts`), when the run has a retry policy. */
+  maxAttempts?: number;
+  /** Driver attempts EMR has made so far (`retryPolicyExecution.currentAttemptCount`), when it says. */
+  currentAttemptCount?: number;
 }
 
 /**
@@ -147,5 +151,11 @@ function toEmrJobRun(run: EmrSdkJobRun): EmrJobRun {
     createdAt: run.createdAt ?? new Date(0),
     finishedAt: run.finishedAt,
     tags: run.tags ?? {},
+    ...(run.retryPolicyConfiguration?.maxAttempts !== undefined
+      ? { maxAttempts: run.retryPolicyConfiguration.maxAttempts }
+      : {}),
+    ...(run.retryPolicyExecution?.currentAttemptCount !== undefined
+      ? { currentAttemptCount: run.retryPolicyExecution.currentAttemptCount }
+      : {}),
   };
 }

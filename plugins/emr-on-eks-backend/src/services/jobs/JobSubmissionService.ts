@@ -15,7 +15,9 @@ import {
   JobRunPage,
   JobRunPodTemplates,
   JobRunRequest,
+  JobRunStateChange,
   Tenant,
+  TenantAuditEvent,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { randomUUID } from 'node:crypto';
 import { clusterOfTenant } from '../../config';
@@ -35,7 +37,12 @@ import type { JobRunGateway } from '../../gateways/aws/JobRunGateway';
 import type { EntityCatalogGateway } from '../../gateways/EntityCatalogGateway';
 import { JobRunRejectedError } from '../../gateways/errors';
 import type { JobRunQuery, JobRunStore } from '../../stores/JobRunStore';
+import type { TenantAuditStore } from '../../stores/TenantAuditStore';
 import type { TenantStore } from '../../stores/TenantStore';
+import {
+  IGNORED_JOB_RUN_CHANGES,
+  type JobRunChanges,
+} from '../events/JobRunChanges';
 
 /** How long one request may take to send a run's StartJobRun before another may. */
 const SUBMIT_CLAIM_MS = 60 * 1000;
@@ -68,6 +75,10 @@ export class JobSubmissionService {
     tenants: Pick<TenantStore, 'getTenant'>;
     jobRunsFor: (cluster: ClusterSettings) => JobRunGateway;
     catalog: Pick<EntityCatalogGateway, 'lookup'>;
+    /** The tenants' audit trail, where run actions are recorded. */
+    audit?: Pick<TenantAuditStore, 'appendAudit'>;
+    /** Told of every change of a run (signals, notifications). */
+    changes?: JobRunChanges;
   }): JobSubmissionService {
     return new JobSubmissionService(
       options.settings,
@@ -75,6 +86,8 @@ export class JobSubmissionService {
       options.tenants,
       options.jobRunsFor,
       options.catalog,
+      options.audit,
+      options.changes ?? IGNORED_JOB_RUN_CHANGES,
     );
   }
 
@@ -84,7 +97,30 @@ export class JobSubmissionService {
     private readonly tenants: Pick<TenantStore, 'getTenant'>,
     private readonly jobRunsFor: (cluster: ClusterSettings) => JobRunGateway,
     private readonly catalog: Pick<EntityCatalogGateway, 'lookup'>,
+    private readonly auditTrail:
+      | Pick<TenantAuditStore, 'appendAudit'>
+      | undefined,
+    private readonly changes: JobRunChanges,
   ) {}
+
+  /** Records a run action in its tenant's audit trail. */
+  private async audit(
+    tenant: Pick<Tenant, 'name' | 'uid' | 'generation'>,
+    actor: string,
+    action: 'job-run.submit' | 'job-run.cancel',
+    result: TenantAuditEvent['result'],
+    message: string,
+  ): Promise<void> {
+    await this.auditTrail?.appendAudit({
+      tenant: tenant.name,
+      tenantUid: tenant.uid,
+      actor,
+      action,
+      result,
+      message,
+      generation: tenant.generation,
+    });
+  }
 
   async submit(options: {
     tenant: Tenant;
@@ -205,10 +241,20 @@ export class JobSubmissionService {
         const details = redactIdentifiers(error.message, {
           arns: [executionRoleArn!],
         });
-        await this.jobs.markFailed(run.id, {
-          reason: 'VALIDATION_ERROR',
-          details,
-        });
+        this.changes.announce([
+          await this.jobs.markFailed(run.id, {
+            reason: 'VALIDATION_ERROR',
+            details,
+            by: actor,
+          }),
+        ]);
+        await this.audit(
+          tenant,
+          actor,
+          'job-run.submit',
+          'failed',
+          `job run ${run.id} (${request.name}): EMR refused it: ${details}`,
+        );
         throw new InputError(`EMR refused the job run: ${details}`);
       }
       await this.jobs.releaseSubmission(run.id);
@@ -220,10 +266,23 @@ export class JobSubmissionService {
         }`,
       );
     }
-    await this.jobs.markSubmitted(run.id, {
+    const submitted = await this.jobs.markSubmitted(run.id, {
       emrJobRunId: accepted.id,
       arn: accepted.arn,
+      by: actor,
     });
+    this.changes.announce([submitted]);
+    // Once per run: by the request that recorded it, or by the retry that
+    // resubmitted it after EMR's answer was lost (only one sends at a time).
+    if (inserted || submitted?.stateChanged) {
+      await this.audit(
+        tenant,
+        actor,
+        'job-run.submit',
+        'succeeded',
+        `job run ${run.id} (${request.name}) submitted as EMR job run ${accepted.id}`,
+      );
+    }
     return {
       startJobRun,
       run: (await this.jobs.getRun(run.id))!,
@@ -285,8 +344,16 @@ export class JobSubmissionService {
     return this.jobs.tenantUidsWithRunsOf(entityRef);
   }
 
-  /** Cancels a run in EMR and records the state EMR reports right after. */
-  async cancel(run: JobRun): Promise<JobRun> {
+  /** Every state a run passed through, oldest first. */
+  history(id: string): Promise<JobRunStateChange[]> {
+    return this.jobs.listStateChanges(id);
+  }
+
+  /**
+   * Cancels a run in EMR for `actor` and records the state EMR reports right
+   * after (CANCEL_PENDING while EMR still says it runs).
+   */
+  async cancel(run: JobRun, actor?: string): Promise<JobRun> {
     if (isTerminalJobRunState(run.state)) {
       throw new ConflictError(`job run ${run.id} is already ${run.state}`);
     }
@@ -301,12 +368,31 @@ export class JobSubmissionService {
     const after = await gateway
       .describe(run.virtualClusterId, run.emrJobRunId)
       .catch(() => undefined);
-    await this.jobs.setState(run.id, {
-      state: after?.state ?? 'CANCEL_PENDING',
-      stateDetails: after?.stateDetails,
-      failureReason: after?.failureReason,
-      finishedAt: after?.finishedAt,
-    });
+    // EMR accepted the cancel: the run is at least CANCEL_PENDING, whatever
+    // a describe a moment later still says.
+    const cancelling =
+      after &&
+      (after.state === 'CANCEL_PENDING' || isTerminalJobRunState(after.state));
+    this.changes.announce([
+      await this.jobs.observe(run.id, {
+        state: cancelling ? after.state : 'CANCEL_PENDING',
+        source: 'cancel',
+        by: actor,
+        cancelledBy: actor,
+        stateDetails: cancelling ? after.stateDetails : undefined,
+        failureReason: cancelling ? after.failureReason : undefined,
+        finishedAt: cancelling ? after.finishedAt : undefined,
+      }),
+    ]);
+    if (actor) {
+      await this.audit(
+        tenant,
+        actor,
+        'job-run.cancel',
+        'succeeded',
+        `job run ${run.id} (${run.name}) cancelled`,
+      );
+    }
     return this.getRun(run.id);
   }
 

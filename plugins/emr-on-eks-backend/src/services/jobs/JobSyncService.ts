@@ -3,11 +3,18 @@ import { JobRun, Tenant } from '@spot-spark/plugin-emr-on-eks-common';
 import { clusterOfTenant } from '../../config';
 import type { ClusterSettings, EmrOnEksSettings } from '../../config';
 import { JOB_TAGS } from '../../domain/jobRun';
-import type { JobRunGateway } from '../../gateways/aws/JobRunGateway';
+import type {
+  EmrJobRun,
+  JobRunGateway,
+} from '../../gateways/aws/JobRunGateway';
 import { VirtualClusterGoneError } from '../../gateways/errors';
 import type { JobRunStore } from '../../stores/JobRunStore';
 import type { JobSyncStore } from '../../stores/JobSyncStore';
 import type { TenantStore } from '../../stores/TenantStore';
+import {
+  IGNORED_JOB_RUN_CHANGES,
+  type JobRunChanges,
+} from '../events/JobRunChanges';
 
 /** A SUBMITTING run this old that EMR never heard of was not submitted. */
 const SUBMISSION_GRACE_MS = 15 * 60 * 1000;
@@ -40,6 +47,8 @@ export class JobSyncService {
     tenants: TenantStore;
     jobRunsFor: (cluster: ClusterSettings) => JobRunGateway;
     logger: LoggerService;
+    /** Told of every change of a run (signals, notifications). */
+    changes?: JobRunChanges;
   }): JobSyncService {
     return new JobSyncService(
       options.settings,
@@ -48,6 +57,7 @@ export class JobSyncService {
       options.tenants,
       options.jobRunsFor,
       options.logger,
+      options.changes ?? IGNORED_JOB_RUN_CHANGES,
     );
   }
 
@@ -58,7 +68,29 @@ export class JobSyncService {
     private readonly tenants: TenantStore,
     private readonly jobRunsFor: (cluster: ClusterSettings) => JobRunGateway,
     private readonly logger: LoggerService,
+    private readonly changes: JobRunChanges,
   ) {}
+
+  /** Writes a page of EMR's runs and announces what changed. */
+  private async store(tenant: Tenant, runs: EmrJobRun[]): Promise<number> {
+    const { written, changes } = await this.jobs.syncFromEmr(
+      tenant,
+      runs,
+      JOB_TAGS,
+    );
+    this.changes.announce(changes);
+    return written;
+  }
+
+  /** Closes or moves one run on what the sync learned, announcing it. */
+  private async setState(
+    id: string,
+    update: Parameters<JobRunStore['setState']>[1],
+  ): Promise<number> {
+    const applied = await this.jobs.setState(id, update);
+    this.changes.announce([applied]);
+    return applied?.changed ? 1 : 0;
+  }
 
   /**
    * Brings one tenant's runs up to date: lists the runs created since the
@@ -97,7 +129,7 @@ export class JobSyncService {
         signal: options.signal,
       })) {
         result.listed += page.length;
-        result.written += await this.jobs.upsertFromEmr(tenant, page, JOB_TAGS);
+        result.written += await this.store(tenant, page);
         for (const run of page) {
           seen.add(run.id);
           if (!watermark || run.createdAt > watermark) {
@@ -128,35 +160,29 @@ export class JobSyncService {
             run.virtualClusterId !== virtualClusterId
           ) {
             // EMR can say nothing more about it: close it, saying why.
-            await this.jobs.setState(run.id, {
+            result.written += await this.setState(run.id, {
               state: 'FAILED',
               failureReason: 'VIRTUAL_CLUSTER_GONE',
               stateDetails: `its virtual cluster ${run.virtualClusterId} no longer exists, so its outcome is unknown`,
               finishedAt: now,
             });
-            result.written++;
             continue;
           }
           throw error;
         }
         result.described++;
         if (described) {
-          result.written += await this.jobs.upsertFromEmr(
-            tenant,
-            [described],
-            JOB_TAGS,
-          );
+          result.written += await this.store(tenant, [described]);
         } else if (
           now.getTime() - Date.parse(run.updatedAt) >
           UNKNOWN_RUN_GRACE_MS
         ) {
-          await this.jobs.setState(run.id, {
+          result.written += await this.setState(run.id, {
             state: 'FAILED',
             failureReason: 'UNKNOWN_TO_EMR',
             stateDetails: `EMR no longer knows job run ${run.emrJobRunId} (it keeps runs for a limited time), so its outcome is unknown; it last reported ${run.state}`,
             finishedAt: now,
           });
-          result.written++;
         }
       }
       result.written += await this.expireLostSubmissions(unfinished, now);
@@ -210,6 +236,8 @@ export class JobSyncService {
       }
       cursor = page.nextCursor;
     } while (cursor);
+    // The pass ends once its changes are announced (signals, notifications).
+    await this.changes.settled();
     return results;
   }
 
@@ -229,13 +257,43 @@ export class JobSyncService {
         now.getTime() - Date.parse(run.createdAt) > SUBMISSION_GRACE_MS,
     );
     for (const run of stale) {
-      await this.jobs.markFailed(run.id, {
-        reason: 'INTERNAL_ERROR',
-        details:
-          'the submission never reached EMR (recorded, but no StartJobRun was accepted)',
-      });
+      this.changes.announce([
+        await this.jobs.markFailed(run.id, {
+          reason: 'INTERNAL_ERROR',
+          details:
+            'the submission never reached EMR (recorded, but no StartJobRun was accepted)',
+        }),
+      ]);
     }
     return stale.length;
+  }
+
+  /**
+   * Syncs the current tenant whose virtual cluster this is (an event named
+   * a run the database does not have yet: one started outside Backstage).
+   * False when no tenant has the virtual cluster.
+   */
+  async syncVirtualCluster(virtualClusterId: string): Promise<boolean> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.tenants.listTenantPage({ limit: 200, cursor });
+      const tenant = page.items.find(
+        t =>
+          t.status.virtualClusterId === virtualClusterId &&
+          t.status.phase !== 'Deleting',
+      );
+      if (tenant) {
+        const result = await this.syncTenant(tenant);
+        if (result.error) {
+          this.logger.warn(
+            `Job-run sync of tenant ${tenant.name} failed: ${result.error}`,
+          );
+        }
+        return true;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return false;
   }
 
   private clusterOf(tenant: Tenant): ClusterSettings {

@@ -27,6 +27,10 @@ import { clientTokenOf, pickOutputs } from './stepInputs';
 import { RECONCILE_STEP_LIST, ReconcileStep } from './steps';
 import { LeaseLostError, StepFailure } from '../errors';
 import { TenantLease } from './TenantLease';
+import {
+  IGNORED_TENANT_NOTICES,
+  type TenantNotices,
+} from '../events/TenantNotices';
 
 /** The actor of the scheduled reconciles. */
 export const SCHEDULER_ACTOR: Actor = 'system:reconciler';
@@ -56,6 +60,8 @@ export class Reconciler {
     steps?: ReconcileStep[];
     /** Told of every change of a tenant (the catalog provider listens). */
     changes?: TenantChanges;
+    /** Tells whoever asked when a tenant becomes Ready or Failed. */
+    notices?: TenantNotices;
   }): Reconciler {
     return new Reconciler(
       options.settings,
@@ -66,6 +72,7 @@ export class Reconciler {
       options.logger,
       options.steps ?? RECONCILE_STEP_LIST,
       options.changes ?? IGNORED_TENANT_CHANGES,
+      options.notices ?? IGNORED_TENANT_NOTICES,
     );
   }
 
@@ -81,6 +88,7 @@ export class Reconciler {
     private readonly logger: LoggerService,
     private readonly steps: ReconcileStep[],
     readonly changes: TenantChanges,
+    private readonly notices: TenantNotices,
   ) {}
 
   /**
@@ -273,6 +281,8 @@ export class Reconciler {
       const message = this.failureMessage(tenant, error);
       await this.setPhase(tenant, 'Failed', { message, generation });
       await this.audit(tenant, actor, 'tenant.reconcile', 'failed', message);
+      const from = tenant.status.phase;
+      await this.notices.phaseChanged(tenant, from, 'Failed', actor, message);
       return;
     }
     await lease.assertHeld();
@@ -282,6 +292,8 @@ export class Reconciler {
       reconciled: true,
       generation,
     });
+    const from = tenant.status.phase;
+    await this.notices.phaseChanged(tenant, from, 'Ready', actor);
     // The audit trail records passes that did something, not every no-op check.
     if (allChanges.length > 0 || tenant.status.phase !== 'Ready') {
       await this.audit(
