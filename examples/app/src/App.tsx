@@ -8,15 +8,23 @@ import {
   catalogPlugin,
 } from '@backstage/plugin-catalog';
 import { orgPlugin } from '@backstage/plugin-org';
+import { NotificationsPage } from '@backstage/plugin-notifications';
 import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
+import { signalsPlugin } from '@backstage/plugin-signals';
 import { EmrOnEksPage } from '@spot-spark/plugin-emr-on-eks';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
 import { DevSignInPage } from './components/signIn';
+import { appThemes } from './theme';
 
 const app = createApp({
   apis,
+  // Signals: the job-runs card updates when the backend announces a change,
+  // instead of polling (the notifications plugin uses them too).
+  plugins: [signalsPlugin],
+  // Backstage's themes with a visible keyboard focus.
+  themes: appThemes,
   components: {
     // LOCAL ONLY: pick one of the example users. A real app configures
     // SignInPage with its provider, e.g.
@@ -48,6 +56,8 @@ const routes = (
     <Route path="/emr-on-eks" element={<EmrOnEksPage />} />
     {/* The templates: onboard a team, start a Spot-ready Spark job. */}
     <Route path="/create" element={<ScaffolderPage />} />
+    {/* Failed or cancelled runs, tenants that became Ready or Failed. */}
+    <Route path="/notifications" element={<NotificationsPage />} />
   </FlatRoutes>
 );
 

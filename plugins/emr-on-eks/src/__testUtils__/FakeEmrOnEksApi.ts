@@ -7,9 +7,14 @@ import {
   JobRun,
   JobRunDryRun,
   JobRunListQuery,
+  JobRunLogPage,
+  JobRunLogStream,
+  JobRunLogStreams,
   JobRunPage,
   JobRunRequestInput,
   PageQuery,
+  SparkUiLink,
+  SpotInterruptions,
   Tenant,
   TenantAuditEvent,
   TenantAuditPage,
@@ -19,6 +24,7 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { costReport, FakeCostFact, FakeCostSettings } from './costs';
 import { httpError } from './httpError';
+import { logPage } from './jobRunLogs';
 import { aRun } from './jobRuns';
 
 type Method = keyof EmrOnEksApi;
@@ -52,6 +58,18 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
     spotSavings: null,
     refreshedAt: null,
   };
+  /** Log streams by run id; a visible run without an entry has none yet. */
+  logStreams: Record<string, JobRunLogStream[]> = {};
+  /** Why a run has no log streams (`emptyReason`), by run id. */
+  logEmptyReasons: Record<string, string> = {};
+  /** The whole text of each log stream, by stream id. */
+  logTexts: Record<string, string> = {};
+  /** The most characters a log page holds (the backend caps pages too). */
+  logPageLimit = 65_536;
+  /** Spark UI links by run id; a run without one answers 409 (no UI yet). */
+  sparkUiLinks: Record<string, SparkUiLink> = {};
+  /** Executor losses by run id; a run without an entry has none known. */
+  spotInterruptions: Record<string, SpotInterruptions> = {};
   /** Tenants whose costs the caller may not read (404; left out of entity reports). */
   hiddenCostTenants = new Set<string>();
   readonly calls: Array<{ method: Method; args: unknown[] }> = [];
@@ -115,7 +133,10 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
       run =>
         (!query.state || query.state.includes(run.state)) &&
         (!query.createdAfter || run.createdAt >= query.createdAfter) &&
-        (!query.createdBefore || run.createdAt < query.createdBefore),
+        (!query.createdBefore || run.createdAt < query.createdBefore) &&
+        // As the backend: a case-insensitive substring of the job name.
+        (!query.name ||
+          run.name.toLowerCase().includes(query.name.toLowerCase())),
     );
   }
 
@@ -210,8 +231,32 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
       return { run, created: true };
     });
   }
-  dryRunJobRun(): Promise<JobRunDryRun> {
-    throw new Error('not used');
+  dryRunJobRun(
+    tenant: string,
+    request: JobRunRequestInput,
+  ): Promise<JobRunDryRun> {
+    return this.answer('dryRunJobRun', [tenant, request], async () => {
+      const found = await this.tenantOrThrow(tenant);
+      // The gist of what the backend composes, enough to show a preview.
+      return {
+        startJobRun: {
+          name: request.name,
+          virtualClusterId: found.status.virtualClusterId,
+          releaseLabel: request.releaseLabel ?? found.spec.releaseLabel,
+          jobDriver: {
+            sparkSubmitJobDriver: {
+              entryPoint: request.entryPoint,
+              entryPointArguments: request.entryPointArguments ?? [],
+            },
+          },
+          retryPolicyConfiguration: { maxAttempts: (request.retries ?? 0) + 1 },
+        },
+        podTemplates: {
+          driver: { uri: 's3://assets/driver.yaml', body: '' },
+          executor: { uri: 's3://assets/executor.yaml', body: '' },
+        },
+      };
+    });
   }
   listTenantJobRuns(tenant: string, query: JobRunListQuery = {}) {
     return this.answer('listTenantJobRuns', [tenant, query], () =>
@@ -248,6 +293,70 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
         throw await httpError(404, `Job run ${id} not found`);
       }
       return run;
+    });
+  }
+  /** A run the caller may read, or the backend's 404. */
+  private async visibleRun(id: string): Promise<JobRun> {
+    const run = this.fullRuns[id] ?? this.runs.find(r => r.id === id);
+    if (!run) {
+      throw await httpError(404, `Job run ${id} not found`);
+    }
+    return run;
+  }
+  listJobRunLogs(id: string): Promise<JobRunLogStreams> {
+    return this.answer('listJobRunLogs', [id], async () => {
+      await this.visibleRun(id);
+      const items = this.logStreams[id] ?? [];
+      const emptyReason = this.logEmptyReasons[id];
+      return { items, ...(emptyReason ? { emptyReason } : {}) };
+    });
+  }
+  getJobRunLog(
+    id: string,
+    streamId: string,
+    query: { from?: number; limit?: number } = {},
+  ): Promise<JobRunLogPage> {
+    return this.answer('getJobRunLog', [id, streamId, query], async () => {
+      await this.visibleRun(id);
+      const stream = this.logStreams[id]?.find(s => s.id === streamId);
+      if (!stream) {
+        throw await httpError(404, `Log stream ${streamId} not found`);
+      }
+      return logPage(stream, this.logTexts[streamId] ?? '', {
+        from: query.from,
+        limit: Math.min(query.limit ?? this.logPageLimit, this.logPageLimit),
+      });
+    });
+  }
+  jobRunLogDownloadUrl(id: string, streamId: string): Promise<string> {
+    return this.answer('jobRunLogDownloadUrl', [id, streamId], () =>
+      csvUrls.jobRunLogDownloadUrl(id, streamId),
+    );
+  }
+  openSparkUi(id: string): Promise<SparkUiLink> {
+    return this.answer('openSparkUi', [id], async () => {
+      await this.visibleRun(id);
+      const link = this.sparkUiLinks[id];
+      if (!link) {
+        throw await httpError(
+          409,
+          `Job run ${id} has no Spark UI yet: EMR creates it once the driver has started`,
+        );
+      }
+      return link;
+    });
+  }
+  getSpotInterruptions(id: string): Promise<SpotInterruptions> {
+    return this.answer('getSpotInterruptions', [id], async () => {
+      await this.visibleRun(id);
+      return (
+        this.spotInterruptions[id] ?? {
+          spotLosses: 0,
+          otherLosses: 0,
+          losses: [],
+          source: 'none',
+        }
+      );
     });
   }
   cancelJobRun(id: string): Promise<JobRun> {

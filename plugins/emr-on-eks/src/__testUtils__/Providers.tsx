@@ -5,6 +5,7 @@ import {
   PermissionApi,
   permissionApiRef,
 } from '@backstage/plugin-permission-react';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { mockApis, TestApiProvider } from '@backstage/test-utils';
 import { EmrOnEksApi } from '@spot-spark/plugin-emr-on-eks-common';
 import { ReactNode } from 'react';
@@ -21,6 +22,8 @@ export function Providers(props: {
   entity?: Entity;
   /** The catalog the tenants page checks tenants' names in; none when left out. */
   catalogApi?: typeof catalogApiRef.T;
+  /** Backstage's signals; an app without them when left out. */
+  signalApi?: SignalApi;
   children: ReactNode;
 }) {
   const content = props.entity ? (
@@ -38,6 +41,9 @@ export function Providers(props: {
           : ([] as const)),
         ...(props.catalogApi
           ? [[catalogApiRef, props.catalogApi] as const]
+          : ([] as const)),
+        ...(props.signalApi
+          ? [[signalApiRef, props.signalApi] as const]
           : ([] as const)),
       ]}
     >

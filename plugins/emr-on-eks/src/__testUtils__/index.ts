@@ -9,4 +9,14 @@ export { currentSearch, LocationProbe } from './LocationProbe';
 export { fakePermissionApi, readOnlyPolicy } from './permissions';
 export type { FakePermissionApi } from './permissions';
 export { Providers } from './Providers';
+export { FakeSignalApi } from './signals';
 export { aTenant } from './tenants';
+export {
+  aLogStream,
+  failedDriverStderr,
+  logPage,
+  numberedLines,
+  someSpotLosses,
+  sparkRunStreams,
+} from './jobRunLogs';
+export { FixedAutoSizer, renderRunDetail } from './runDetail';

@@ -48,7 +48,11 @@ describe('job-run filters in the URL', () => {
     const now = Date.parse('2026-11-21T12:00:00Z');
     expect(
       toListQuery({ states: ['RUNNING'], range: '24h', name: 'x' }, now),
-    ).toEqual({ state: ['RUNNING'], createdAfter: '2026-11-20T12:00:00.000Z' });
+    ).toEqual({
+      state: ['RUNNING'],
+      createdAfter: '2026-11-20T12:00:00.000Z',
+      name: 'x',
+    });
     expect(
       toListQuery(
         {
@@ -67,9 +71,16 @@ describe('job-run filters in the URL', () => {
     expect(toListQuery({ states: [], range: '', name: '' }, now)).toEqual({});
   });
 
-  it('keys the server-side filters only: the name does not reset paging', () => {
+  it('sends the trimmed name to the server, and a new name starts paging again', () => {
+    const now = Date.parse('2026-11-21T12:00:00Z');
+    expect(toListQuery({ states: [], range: '', name: '  ' }, now)).toEqual({});
+    expect(
+      toListQuery({ states: [], range: '', name: ' daily ' }, now),
+    ).toEqual({ name: 'daily' });
     const a = serverFilterKey({ states: [], range: '', name: 'a' });
     const b = serverFilterKey({ states: [], range: '', name: 'b' });
-    expect(a).toBe(b);
+    const aSpaced = serverFilterKey({ states: [], range: '', name: ' a ' });
+    expect(a).not.toBe(b);
+    expect(a).toBe(aSpaced);
   });
 });

@@ -23,7 +23,7 @@ export interface JobRunFilters {
   createdAfter?: string;
   /** ISO 8601; with range `custom`. */
   createdBefore?: string;
-  /** Part of the job name (filtered in the browser). */
+  /** Part of the job name, case-insensitive (filtered by the server, over all pages). */
   name: string;
 }
 
@@ -126,6 +126,7 @@ export function serverFilterKey(filters: JobRunFilters): string {
     filters.range,
     filters.createdAfter,
     filters.createdBefore,
+    filters.name.trim(),
   ]);
 }
 
@@ -144,6 +145,10 @@ export function toListQuery(
   } else if (filters.range === 'custom') {
     query.createdAfter = filters.createdAfter;
     query.createdBefore = filters.createdBefore;
+  }
+  const name = filters.name.trim();
+  if (name) {
+    query.name = name;
   }
   return query;
 }

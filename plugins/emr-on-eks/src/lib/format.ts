@@ -47,3 +47,39 @@ export function formatTime(iso: string | undefined): string {
   });
   return timeFormat.format(date);
 }
+
+const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600_000],
+  ['month', 30 * 24 * 3600_000],
+  ['week', 7 * 24 * 3600_000],
+  ['day', 24 * 3600_000],
+  ['hour', 3600_000],
+  ['minute', 60_000],
+];
+
+let relativeFormat: Intl.RelativeTimeFormat | undefined;
+
+/**
+ * `5 minutes ago`, `in 2 hours`, `yesterday`, in the user's locale; `just now`
+ * under a minute. The exact time belongs in a tooltip ({@link formatTime}).
+ */
+export function formatRelative(iso: string | undefined, now: number): string {
+  if (!iso) {
+    return '';
+  }
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) {
+    return iso;
+  }
+  const diff = time - now;
+  relativeFormat ??= new Intl.RelativeTimeFormat(undefined, {
+    numeric: 'auto',
+    style: 'long',
+  });
+  for (const [unit, ms] of RELATIVE_UNITS) {
+    if (Math.abs(diff) >= ms) {
+      return relativeFormat.format(Math.trunc(diff / ms), unit);
+    }
+  }
+  return 'just now';
+}

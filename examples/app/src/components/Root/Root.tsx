@@ -9,6 +9,7 @@ import {
   SidebarSpace,
 } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
+import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -75,6 +76,8 @@ export const Root = ({ children }: PropsWithChildren<{}>) => {
         </SidebarGroup>
         <SidebarSpace />
         <SidebarDivider />
+        {/* The unread count, and a link to /notifications. */}
+        <NotificationsSidebarItem />
         <SignedInUser />
       </Sidebar>
       {children}

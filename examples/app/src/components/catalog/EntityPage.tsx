@@ -13,7 +13,8 @@ import {
   isKind,
   isOrphan,
 } from '@backstage/plugin-catalog';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityTable, useEntity } from '@backstage/plugin-catalog-react';
+import { ResourceEntity } from '@backstage/catalog-model';
 import {
   EntityGroupProfileCard,
   EntityMembersListCard,
@@ -83,6 +84,18 @@ const entityWarningContent = (
   </EntitySwitch>
 );
 
+/**
+ * A Spark job's tenant, in a half-width card: name, owner and type only.
+ * The catalog's five columns broke the owner's name mid-word there.
+ */
+const tenantResourceColumns = [
+  EntityTable.columns.createEntityRefColumn<ResourceEntity>({
+    defaultKind: 'resource',
+  }),
+  EntityTable.columns.createOwnerColumn<ResourceEntity>(),
+  EntityTable.columns.createSpecTypeColumn<ResourceEntity>(),
+];
+
 /** About and the job runs: the overview of components, resources and other kinds. */
 const overviewContent = (
   <Grid container spacing={3} alignItems="stretch">
@@ -104,7 +117,10 @@ const componentPage = (
         </Grid>
         {/* A Spark job's tenant (its dependsOn Resource). */}
         <Grid item md={6} xs={12}>
-          <EntityDependsOnResourcesCard variant="gridItem" />
+          <EntityDependsOnResourcesCard
+            variant="gridItem"
+            columns={tenantResourceColumns}
+          />
         </Grid>
         {emrJobRunsCard}
         {emrChargebackCard}

@@ -6,6 +6,7 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import { ReactNode, useId, useState } from 'react';
+import { useFocusRing } from '../../lib/focus';
 
 /** Props of {@link ConfirmDialog}. */
 export interface ConfirmDialogProps {
@@ -31,6 +32,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
+  const focus = useFocusRing();
 
   const close = () => {
     if (busy) {
@@ -79,12 +81,22 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           </Alert>
         )}
       </DialogContent>
+      {/* No focus ripple: Material UI v4 starts it from an effect that, on
+          React 18, can run before the ripple is mounted (a fast Enter then
+          Tab crashed the card). A focus ring shows keyboard focus instead. */}
       <DialogActions>
-        <Button onClick={close} disabled={busy}>
+        <Button
+          onClick={close}
+          disabled={busy}
+          disableFocusRipple
+          focusVisibleClassName={focus.focusVisible}
+        >
           {props.cancelLabel ?? 'Back'}
         </Button>
         <Button
           onClick={confirm}
+          disableFocusRipple
+          focusVisibleClassName={focus.focusVisible}
           color="primary"
           variant="contained"
           disabled={busy || !typedOk}

@@ -6,7 +6,8 @@ import TableCell from '@material-ui/core/TableCell';
 import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import { memo, ReactNode } from 'react';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
+import { memo, ReactNode, useMemo, useState } from 'react';
 
 /** A column of a {@link DataTable}. */
 export interface DataTableColumn<T> {
@@ -16,6 +17,13 @@ export interface DataTableColumn<T> {
   highlight?: boolean;
   /** Short values (a state, an amount) kept on one line, never broken mid-word. */
   nowrap?: boolean;
+  /**
+   * Makes the column sortable (the rows given, not the whole list): the
+   * value each row sorts by.
+   */
+  sortValue?(row: T): string | number | undefined;
+  /** Hidden on screens narrower than this breakpoint (a phone: `sm`). */
+  hideBelow?: 'sm' | 'md' | 'lg' | 'xl';
 }
 
 /** Props of {@link DataTable}. */
@@ -26,6 +34,48 @@ export interface DataTableProps<T> {
   columns: ReadonlyArray<DataTableColumn<T>>;
   rows: ReadonlyArray<T>;
   rowKey(row: T): string;
+  /**
+   * Makes whole rows clickable with the mouse. Keyboard users need a button
+   * or link in the row (its click bubbles up to here); the row shows where
+   * their focus is.
+   */
+  onRowClick?(row: T): void;
+}
+
+type SortState = { column: string; direction: 'asc' | 'desc' } | undefined;
+
+function compareValues(
+  a: string | number | undefined,
+  b: string | number | undefined,
+): number {
+  // Rows without a value go last in either direction's first click.
+  if (a === undefined || a === '') {
+    return b === undefined || b === '' ? 0 : 1;
+  }
+  if (b === undefined || b === '') {
+    return -1;
+  }
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a - b;
+  }
+  return String(a).localeCompare(String(b), undefined, { numeric: true });
+}
+
+/** The rows in the order of a sortable column (stable; a copy). */
+export function sortRows<T>(
+  rows: ReadonlyArray<T>,
+  column: Pick<DataTableColumn<T>, 'sortValue'> | undefined,
+  direction: 'asc' | 'desc',
+): ReadonlyArray<T> {
+  const value = column?.sortValue;
+  if (!value) {
+    return rows;
+  }
+  const sign = direction === 'asc' ? 1 : -1;
+  return rows
+    .map((row, index) => ({ row, index, key: value(row) }))
+    .sort((x, y) => sign * compareValues(x.key, y.key) || x.index - y.index)
+    .map(entry => entry.row);
 }
 
 // The look of core-components' Table with `padding: 'dense'`: its header
@@ -35,7 +85,8 @@ const useStyles = makeStyles(
   theme => ({
     header: {
       boxSizing: 'border-box',
-      padding: theme.spacing(1, 2, 1, 2.5),
+      padding: theme.spacing(1, 1.5),
+      [theme.breakpoints.down('xs')]: { padding: theme.spacing(1, 1) },
       borderTop: `1px solid ${theme.palette.grey.A100}`,
       borderBottom: `1px solid ${theme.palette.grey.A100}`,
       fontWeight: theme.typography.fontWeightBold as number,
@@ -63,12 +114,16 @@ const useStyles = makeStyles(
       display: 'table-cell',
       boxSizing: 'border-box',
       margin: 0,
-      padding: theme.spacing(1.5, 2, 1.5, 2.5),
+      padding: theme.spacing(1.5, 1.5),
+      [theme.breakpoints.down('xs')]: { padding: theme.spacing(1.5, 1) },
       borderBottom: 0,
       textAlign: 'left',
       verticalAlign: 'middle',
       lineHeight: 1,
-      wordBreak: 'break-word',
+      // Whole words: a long unbroken value wraps only where it would
+      // overflow (break-word, unlike anywhere, leaves columns their words).
+      wordBreak: 'normal',
+      overflowWrap: 'break-word',
       overflow: 'hidden',
       color: 'inherit',
       fontSize: 'inherit',
@@ -82,20 +137,40 @@ const useStyles = makeStyles(
       whiteSpace: 'nowrap',
       wordBreak: 'normal',
     },
+    clickable: {
+      cursor: 'pointer',
+      '&:hover': { backgroundColor: theme.palette.action.hover },
+      '&:focus-within': {
+        outline: `2px solid ${theme.palette.primary.main}`,
+        outlineOffset: -2,
+      },
+    },
+    hideBelowsm: { [theme.breakpoints.down('xs')]: { display: 'none' } },
+    hideBelowmd: { [theme.breakpoints.down('sm')]: { display: 'none' } },
+    hideBelowlg: { [theme.breakpoints.down('md')]: { display: 'none' } },
+    hideBelowxl: { [theme.breakpoints.down('lg')]: { display: 'none' } },
   }),
   { name: 'EmrOnEksDataTable' },
 );
 
 type Classes = ReturnType<typeof useStyles>;
 
+function hideClass<T>(column: DataTableColumn<T>, classes: Classes): string {
+  return column.hideBelow ? classes[`hideBelow${column.hideBelow}`] : '';
+}
+
 function RowView<T>(props: {
   row: T;
   columns: ReadonlyArray<DataTableColumn<T>>;
   classes: Classes;
+  onClick?(row: T): void;
 }) {
-  const { row, columns, classes } = props;
+  const { row, columns, classes, onClick } = props;
   return (
-    <tr className={classes.row}>
+    <tr
+      className={onClick ? `${classes.row} ${classes.clickable}` : classes.row}
+      onClick={onClick ? () => onClick(row) : undefined}
+    >
       {columns.map(column => (
         <td
           key={column.title}
@@ -103,6 +178,7 @@ function RowView<T>(props: {
             classes.cell,
             column.highlight ? classes.cellHighlight : '',
             column.nowrap ? classes.cellNowrap : '',
+            hideClass(column, classes),
           ].join(' ')}
         >
           {column.render(row)}
@@ -124,9 +200,22 @@ const Row = memo(RowView) as typeof RowView;
  * of hundreds of rows slow.
  */
 export function DataTable<T>(props: DataTableProps<T>) {
-  const { label, columns, rows, rowKey } = props;
+  const { label, columns, rows, rowKey, onRowClick } = props;
   const classes = useStyles();
-  const width = `${100 / Math.max(columns.length, 1)}%`;
+  const [sort, setSort] = useState<SortState>();
+  const sortColumn = columns.find(c => c.title === sort?.column);
+  const sorted = useMemo(
+    () => sortRows(rows, sortColumn, sort?.direction ?? 'asc'),
+    [rows, sortColumn, sort?.direction],
+  );
+  const toggleSort = (title: string) =>
+    setSort(before =>
+      before?.column === title && before.direction === 'asc'
+        ? { column: title, direction: 'desc' }
+        : { column: title, direction: 'asc' },
+    );
+  // Widths follow the content (the browser's auto layout): equal widths
+  // broke short values mid-word while long ones had room to spare.
   return (
     <Paper elevation={2}>
       <TableContainer>
@@ -137,25 +226,42 @@ export function DataTable<T>(props: DataTableProps<T>) {
                 <TableCell
                   key={column.title}
                   size="small"
-                  style={{ width }}
-                  className={
-                    column.highlight
-                      ? `${classes.header} ${classes.headerHighlight}`
-                      : classes.header
+                  sortDirection={
+                    sort?.column === column.title ? sort.direction : false
                   }
+                  className={[
+                    classes.header,
+                    column.highlight ? classes.headerHighlight : '',
+                    hideClass(column, classes),
+                  ].join(' ')}
                 >
-                  {column.title}
+                  {column.sortValue ? (
+                    <TableSortLabel
+                      active={sort?.column === column.title}
+                      direction={
+                        sort?.column === column.title ? sort.direction : 'asc'
+                      }
+                      onClick={() => toggleSort(column.title)}
+                      // Only the rows shown: a page of a longer list.
+                      title={`Sort the rows shown by ${column.title.toLowerCase()}`}
+                    >
+                      {column.title}
+                    </TableSortLabel>
+                  ) : (
+                    column.title
+                  )}
                 </TableCell>
               ))}
             </TableRow>
           </TableHead>
           <TableBody>
-            {rows.map(row => (
+            {sorted.map(row => (
               <Row
                 key={rowKey(row)}
                 row={row}
                 columns={columns}
                 classes={classes}
+                onClick={onRowClick}
               />
             ))}
           </TableBody>

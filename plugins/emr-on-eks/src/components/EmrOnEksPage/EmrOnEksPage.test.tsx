@@ -69,11 +69,25 @@ describe('<EmrOnEksPage />', () => {
         name: 'Reconcile steps of team-a',
       }),
     ).toHaveAttribute('aria-valuenow', '100');
-    expect(within(rowA).getByText('vc123')).toBeInTheDocument();
-    // The role by name, its ARN on hover.
-    expect(within(rowA).getByText('emr-tenant-team-a')).toHaveAttribute(
-      'title',
-      'arn:aws:iam::123456789012:role/emr-tenant-team-a',
+    // Ids in monospace, each with a button that copies it.
+    expect(within(rowA).getByText('vc123').tagName).toBe('CODE');
+    expect(
+      within(rowA).getByRole('button', {
+        name: 'Copy virtual cluster id of team-a',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(rowA).getByText('arn:aws:iam::123456789012:role/emr-tenant-team-a')
+        .tagName,
+    ).toBe('CODE');
+    expect(
+      within(rowA).getByRole('button', {
+        name: 'Copy execution role ARN of team-a',
+      }),
+    ).toBeInTheDocument();
+    // The owner's display name, its ref on hover.
+    expect(within(rowA).getByTitle('group:default/team-a')).toHaveTextContent(
+      'team-a',
     );
     expect(within(rowA).getByText('emr-7.5.0-latest')).toBeInTheDocument();
     // One quota limit a line.
@@ -83,6 +97,47 @@ describe('<EmrOnEksPage />', () => {
     const rowB = within(table).getByRole('row', { name: /team-b/ });
     expect(within(rowB).getByText('Failed')).toBeInTheDocument();
     expect(within(rowB).getByText('1/5 steps')).toBeInTheDocument();
+  });
+
+  it('has a title, and a button to onboard a team with the template', async () => {
+    const api = new FakeEmrOnEksApi();
+    api.tenants = [aTenant()];
+    await renderPage(api);
+    expect(
+      await screen.findByRole('heading', { name: 'Tenants' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', { name: 'Onboard a team' }),
+    ).toHaveAttribute(
+      'href',
+      '/create/templates/default/emr-tenant-onboarding',
+    );
+  });
+
+  it('opens a tenant on a click anywhere in its row, not on a copy', async () => {
+    const api = new FakeEmrOnEksApi();
+    api.tenants = [aTenant(), failingTenant()];
+    const user = userEvent.setup();
+    await renderPage(api);
+    const table = await screen.findByRole('table', { name: 'Tenants' });
+    const rowB = within(table).getByRole('row', { name: /team-b/ });
+
+    await user.click(
+      within(rowB).getByRole('button', {
+        name: 'Copy execution role ARN of team-b',
+      }),
+    );
+    expect(currentSearch(screen.getByLabelText('location')).get('tenant')).toBe(
+      null,
+    );
+
+    await user.click(within(rowB).getByText('1/5 steps'));
+    expect(currentSearch(screen.getByLabelText('location')).get('tenant')).toBe(
+      'team-b',
+    );
+    expect(
+      await screen.findByRole('table', { name: 'Reconcile steps' }),
+    ).toBeInTheDocument();
   });
 
   it('shows an empty state when the user may see no tenant', async () => {
@@ -115,16 +170,23 @@ describe('<EmrOnEksPage />', () => {
     );
     const user = userEvent.setup();
     await renderPage(api);
-    expect(await screen.findByText('t00')).toBeInTheDocument();
+    const tenant = (name: string) => ({ name: `Show tenant ${name}` });
+    expect(
+      await screen.findByRole('button', tenant('t00')),
+    ).toBeInTheDocument();
     await user.click(
       screen.getByRole('button', { name: 'Next page of tenants' }),
     );
-    expect(await screen.findByText('t55')).toBeInTheDocument();
-    expect(screen.queryByText('t00')).not.toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', tenant('t55')),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('button', tenant('t00'))).not.toBeInTheDocument();
     await user.click(
       screen.getByRole('button', { name: 'Previous page of tenants' }),
     );
-    expect(await screen.findByText('t00')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', tenant('t00')),
+    ).toBeInTheDocument();
     expect(api.callsOf('listTenants').map(([q]) => q)).toEqual([
       { limit: 50, cursor: undefined },
       { limit: 50, cursor: '50' },

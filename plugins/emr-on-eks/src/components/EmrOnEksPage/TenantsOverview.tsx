@@ -1,4 +1,5 @@
 import {
+  ContentHeader,
   EmptyState,
   Progress,
   ResponseErrorPanel,
@@ -11,6 +12,7 @@ import { TenantCatalogConflicts } from '../TenantCatalogConflicts';
 import { TenantDetail } from '../TenantDetail';
 import { TenantsTable } from '../TenantsTable';
 import { Pager } from '../Pager';
+import { OnboardButton } from './OnboardButton';
 
 const TENANT_PARAM = 'tenant';
 
@@ -18,6 +20,11 @@ const TENANT_PARAM = 'tenant';
 export interface TenantsOverviewProps {
   /** Tenants per page (1-500). */
   pageSize?: number;
+  /**
+   * Where "Onboard a team" leads: the onboarding template's page in the
+   * scaffolder (`/create/templates/default/emr-tenant-onboarding` by default).
+   */
+  onboardingTemplatePath?: string;
 }
 
 /**
@@ -50,7 +57,7 @@ export function TenantsOverview(props: TenantsOverviewProps) {
       <EmptyState
         missing="data"
         title="No tenants"
-        description="There is no EMR on EKS tenant you may see. Tenants are onboarded with POST /api/emr-on-eks/tenants or the onboarding template."
+        description="There is no EMR on EKS tenant you may see. Teams are onboarded with the onboarding template."
       />
     );
   } else {
@@ -67,6 +74,12 @@ export function TenantsOverview(props: TenantsOverviewProps) {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
+        <ContentHeader
+          title="Tenants"
+          description="The Spark tenants you may see: their state, owner, and what they may use"
+        >
+          <OnboardButton to={props.onboardingTemplatePath} />
+        </ContentHeader>
         {list}
         {!tenants.error && (
           <Pager

@@ -16,6 +16,7 @@ import { isNotVisible } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
 import { formatChange, formatMoney } from '../../lib/money';
 import { CostDay, isEstimatedDay, toCostDays } from './chartData';
+import { SectionErrorBoundary } from '../SectionErrorBoundary';
 import { CostChart } from './CostChart';
 import { CostTarget } from './costTarget';
 import { CsvDownloadButton } from './CsvDownloadButton';
@@ -29,9 +30,11 @@ import {
   todayUtc,
   writePeriod,
 } from './periods';
-import { isCostsConfigured, topJobs } from './reports';
+import { jobGroups } from './jobGroups';
+import { isCostsConfigured } from './reports';
 import { TopJobs } from './TopJobs';
 import { Chargeback, useChargeback } from './useChargeback';
+import { useTenantHidden } from './useTenantHidden';
 
 /** Props of {@link ChargebackPanel}. */
 export interface ChargebackPanelProps {
@@ -39,6 +42,11 @@ export interface ChargebackPanelProps {
   /** Names the scope in messages: `daily-sales`, `tenant team-a`. */
   scopeLabel: string;
   title?: string;
+  /**
+   * The tenant an entity's runs go to (its annotation), to tell who may not
+   * see it that, rather than "no costs".
+   */
+  tenant?: string;
 }
 
 function refreshedHint(report: CostReport): string {
@@ -127,22 +135,33 @@ function Report(props: {
   const { current } = data;
   const days = useMemo(() => toCostDays(current), [current]);
   const caption = billedCaption(current, days.some(isEstimatedDay));
+  // A section per boundary: a chart that fails to draw leaves the figures
+  // and the top jobs in place.
   return (
     <>
-      <Figures data={data} range={range} days={days} />
-      <CostChart
-        days={days}
-        total={current.total}
-        currency={current.currency}
-        completeThrough={current.completeThrough}
-      />
-      {caption && (
-        <Typography variant="caption" color="textSecondary" component="p">
-          {caption}
-        </Typography>
-      )}
+      <SectionErrorBoundary title="Totals">
+        <Figures data={data} range={range} days={days} />
+      </SectionErrorBoundary>
+      <SectionErrorBoundary title="Daily costs">
+        <CostChart
+          days={days}
+          total={current.total}
+          currency={current.currency}
+          completeThrough={current.completeThrough}
+        />
+        {caption && (
+          <Typography variant="caption" color="textSecondary" component="p">
+            {caption}
+          </Typography>
+        )}
+      </SectionErrorBoundary>
       <Box mt={2}>
-        <TopJobs rows={topJobs(data.jobs)} currency={data.jobs.currency} />
+        <SectionErrorBoundary title="Top jobs">
+          <TopJobs
+            groups={jobGroups(data.jobs)}
+            currency={data.jobs.currency}
+          />
+        </SectionErrorBoundary>
       </Box>
     </>
   );
@@ -154,12 +173,15 @@ function Report(props: {
  * what is missing.
  */
 export function ChargebackPanel(props: ChargebackPanelProps) {
-  const { target, scopeLabel, title = 'EMR on EKS costs' } = props;
+  const { target, scopeLabel, title = 'EMR on EKS costs', tenant } = props;
   const [searchParams, setSearchParams] = useSearchParams();
   const period = readPeriod(searchParams);
   const today = todayUtc();
   const range = useMemo(() => periodRange(period, today), [period, today]);
   const state = useChargeback(target, range);
+  const tenantHidden = useTenantHidden(
+    target.kind === 'entity' ? tenant : undefined,
+  );
   const periodId = useId();
 
   const data = state.value;
@@ -172,17 +194,21 @@ export function ChargebackPanel(props: ChargebackPanelProps) {
     configured &&
     report.current.rows.length > 0;
 
+  const notYours =
+    (state.error && isNotVisible(state.error)) ||
+    (tenantHidden === true && report?.current.rows.length === 0);
+
   let body: JSX.Element;
-  if (state.error) {
-    body = isNotVisible(state.error) ? (
+  if (notYours) {
+    body = (
       <EmptyState
         missing="info"
         title="You may not see these costs"
         description="Costs are shown to the members of the team that owns the tenant and to platform admins."
       />
-    ) : (
-      <ResponseErrorPanel error={state.error} />
     );
+  } else if (state.error) {
+    body = <ResponseErrorPanel error={state.error} />;
   } else if (state.loading || !data) {
     body = <Progress />;
   } else if (data.kind === 'no-tenants') {

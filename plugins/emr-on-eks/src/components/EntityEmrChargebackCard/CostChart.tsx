@@ -22,6 +22,7 @@ import {
   isEstimatedDay,
   seriesPresent,
 } from './chartData';
+import { CostLegend } from './CostLegend';
 
 const CHART_HEIGHT = 240;
 
@@ -138,6 +139,7 @@ export function CostChart(props: {
   const series = useMemo(() => seriesPresent(days), [days]);
   const format = (amount: number) => formatMoney(amount, currency);
   const summary = chartSummary({ days, total, completeThrough, format });
+  const anyEstimated = days.some(isEstimatedDay);
   const lineDay =
     completeThrough &&
     days.some(day => day.date === completeThrough) &&
@@ -254,33 +256,43 @@ export function CostChart(props: {
           </BarChart>
         </ResponsiveContainer>
       </div>
-      <table className={classes.visuallyHidden} aria-label="Daily costs">
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            {series.map(s => (
-              <th key={s.key} scope="col">
-                {s.label}
-              </th>
-            ))}
-            <th scope="col">Total</th>
-          </tr>
-        </thead>
-        <tbody>
-          {days.map(day => (
-            <tr key={day.date}>
-              <th scope="row">
-                {day.date}
-                {isEstimatedDay(day) ? ' (estimated)' : ''}
-              </th>
+      {/* The clip is on a wrapper: a table's own width and overflow give
+          way to its content, which made a phone's page scroll sideways. */}
+      <div className={classes.visuallyHidden}>
+        <table aria-label="Daily costs">
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
               {series.map(s => (
-                <td key={s.key}>{format(day.amounts[s.key])}</td>
+                <th key={s.key} scope="col">
+                  {s.label}
+                </th>
               ))}
-              <td>{format(day.total)}</td>
+              <th scope="col">Total</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {days.map(day => (
+              <tr key={day.date}>
+                <th scope="row">
+                  {day.date}
+                  {isEstimatedDay(day) ? ' (estimated)' : ''}
+                </th>
+                {series.map(s => (
+                  <td key={s.key}>{format(day.amounts[s.key])}</td>
+                ))}
+                <td>{format(day.total)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <CostLegend
+        series={series}
+        colors={colors}
+        estimated={anyEstimated}
+        billedLine={Boolean(lineDay)}
+      />
     </>
   );
 }

@@ -118,11 +118,23 @@ describe('<EntityEmrChargebackCard /> states', () => {
 
   it('says there are no costs yet, and when the rollup last ran', async () => {
     const api = new FakeEmrOnEksApi().configureCosts();
+    api.tenants = [aTenant()];
     await renderCard(api, anEntity('Component', 'team-a'));
     expect(
       await screen.findByText('No costs for daily-sales in this period yet'),
     ).toBeInTheDocument();
     expect(screen.getByText(/^Costs were last rolled up at /)).toBeVisible();
+  });
+
+  it("tells someone who may not see a Component's tenant so, as the tenant's page does", async () => {
+    // bob on team-a's daily-sales: the entity's report leaves team-a's
+    // costs out, and the tenant answers 404.
+    const api = new FakeEmrOnEksApi().configureCosts();
+    await renderCard(api, anEntity('Component', 'team-a'));
+    expect(
+      await screen.findByText('You may not see these costs'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/No costs/)).not.toBeInTheDocument();
   });
 
   it('says the rollup has not run yet when it never did', async () => {
@@ -335,9 +347,23 @@ describe('<EntityEmrChargebackCard /> chart', () => {
 });
 
 describe('<EntityEmrChargebackCard /> top jobs', () => {
-  it('lists the five costliest runs, linking to their details on this page', async () => {
+  it('groups runs by job name, with their count and days, costliest first', async () => {
     const api = componentWithCosts();
-    for (let i = 1; i <= 6; i++) {
+    // Five daily runs of one job, and one run of each of five other jobs.
+    for (let day = 14; day <= 18; day++) {
+      api.costFacts.push(
+        aCostFact({
+          entityRef: COMPONENT,
+          date: `2026-11-${day}`,
+          amount: 2,
+          emrJobRunId: `emr-daily-${day}`,
+          jobRunId: `run-daily-${day}`,
+          jobName: 'daily-sales',
+          estimated: day === 18,
+        }),
+      );
+    }
+    for (let i = 1; i <= 5; i++) {
       api.costFacts.push(
         aCostFact({
           entityRef: COMPONENT,
@@ -346,7 +372,6 @@ describe('<EntityEmrChargebackCard /> top jobs', () => {
           emrJobRunId: `emr-${i}`,
           jobRunId: `run-${i}`,
           jobName: `job-${i}`,
-          estimated: i === 6,
         }),
       );
     }
@@ -361,33 +386,63 @@ describe('<EntityEmrChargebackCard /> top jobs', () => {
       }),
     );
     await renderCard(api, anEntity('Component', 'team-a'), {
-      routeEntries: ['/?runState=FAILED'],
+      routeEntries: ['/?runState=FAILED&run=run-1'],
     });
     const table = await screen.findByRole('table', {
       name: 'Top jobs by cost',
     });
-    const rows = within(table).getAllByRole('row').slice(1);
-    expect(rows.map(row => row.textContent)).toEqual([
-      'emr-outsideemr-outside$100.00',
-      'job-6emr-6estimated$6.00',
-      'job-5emr-5$5.00',
-      'job-4emr-4$4.00',
-      'job-3emr-3$3.00',
+    const rows = within(table).getAllByRole('row');
+    expect(
+      rows.map(row =>
+        within(row)
+          .getAllByRole(row === rows[0] ? 'columnheader' : 'cell')
+          .map(cell => cell.textContent),
+      ),
+    ).toEqual([
+      ['Job', 'Cost'],
+      ['emr-outside1 run, 2026-11-18', '$100.00'],
+      ['daily-sales5 runs, 2026-11-14 to 2026-11-18', '$10.00estimated'],
+      ['job-51 run, 2026-11-18', '$5.00'],
+      ['job-41 run, 2026-11-18', '$4.00'],
+      ['job-31 run, 2026-11-18', '$3.00'],
     ]);
-    // A run started outside Backstage has no page to link to.
-    expect(within(rows[0]).queryByRole('link')).not.toBeInTheDocument();
+    // A run started outside Backstage has no name to search by.
+    expect(within(rows[1]).queryByRole('link')).not.toBeInTheDocument();
     expect(api.callsOf('getEntityCosts').map(([, q]) => q)).toContainEqual({
       from: '2026-10-22',
       to: '2026-11-20',
-      groupBy: 'job',
+      groupBy: ['job', 'day'],
     });
 
     await userEvent.click(
-      within(table).getByRole('link', { name: 'Run job-6 (run-6)' }),
+      within(table).getByRole('link', { name: 'Runs of daily-sales' }),
     );
-    // The job-runs card opens the run named in `run`; the filters stay.
-    expect(location().get('run')).toBe('run-6');
+    // The job-runs card searches the job's runs; the other filters stay.
+    expect(location().get('runName')).toBe('daily-sales');
     expect(location().get('runState')).toBe('FAILED');
+    expect(location().get('run')).toBeNull();
+  });
+
+  it('shows a legend of the chart under it', async () => {
+    await renderCard(componentWithCosts(), anEntity('Component', 'team-a'));
+    const legend = await screen.findByRole('list', { name: 'Chart legend' });
+    const items = within(legend)
+      .getAllByRole('listitem')
+      .map(item => item.textContent);
+    expect(items).toEqual(
+      expect.arrayContaining(['EMR uplift', 'Estimated (not billed yet)']),
+    );
+    expect(items.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('clips the hidden data table, so that a phone does not scroll sideways', async () => {
+    await renderCard(componentWithCosts(), anEntity('Component', 'team-a'));
+    const table = await screen.findByRole('table', { name: 'Daily costs' });
+    // The wrapper clips: a table's own width gives way to its content.
+    const wrapper = table.parentElement!;
+    expect(getComputedStyle(wrapper).position).toBe('absolute');
+    expect(getComputedStyle(wrapper).overflow).toBe('hidden');
+    expect(getComputedStyle(wrapper).width).toBe('1px');
   });
 });
 

@@ -5,6 +5,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { ANNOTATION_EMR_ON_EKS_TENANT } from '@spot-spark/plugin-emr-on-eks-common';
 import { ChargebackPanel } from './ChargebackPanel';
+import { tenantOf } from '../EntityEmrJobRunsCard/isEmrOnEksAvailable';
 import { CostTarget, costTargetOf } from './costTarget';
 
 /**
@@ -41,6 +42,7 @@ export function EntityEmrChargebackCard(props: EntityEmrChargebackCardProps) {
       target={target}
       scopeLabel={scopeLabelOf(entity, target)}
       title={props.title}
+      tenant={tenantOf(entity)}
     />
   );
 }

@@ -1,6 +1,4 @@
 import { Link } from '@backstage/core-components';
-import { CostReportRow } from '@spot-spark/plugin-emr-on-eks-common';
-import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -8,21 +6,35 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { useSearchParams } from 'react-router-dom';
-import { writeOpenRun } from '../../lib/filters';
+import { FILTER_PARAMS } from '../../lib/filters';
 import { formatMoney } from '../../lib/money';
+import { datesText, JobGroup } from './jobGroups';
 
-function jobLabel(row: CostReportRow): string {
-  return row.jobName || row.emrJobRunId || row.jobRunId || 'Unknown run';
+/** This page with the job-runs card searching for the job's runs. */
+function searchLink(params: URLSearchParams, name: string): string {
+  const next = new URLSearchParams(params);
+  next.set(FILTER_PARAMS.name, name);
+  next.delete('run');
+  return `?${next}`;
+}
+
+/** `5 runs, 2026-11-14 to 2026-11-18`. */
+function runsText(group: JobGroup): string {
+  const runs = `${group.runs} ${group.runs === 1 ? 'run' : 'runs'}`;
+  const dates = datesText(group);
+  return dates ? `${runs}, ${dates}` : runs;
 }
 
 /**
- * The costliest runs of the period. A run the plugin knows links to its
- * details on this page (`?run=`, which the job-runs card opens).
+ * The costliest jobs of the period, by job name: how many runs, on which
+ * days, what they cost. Two columns, the runs and days under the name, so
+ * that a phone shows them whole. A job's name searches its runs in the
+ * job-runs card of this page.
  */
-export function TopJobs(props: { rows: CostReportRow[]; currency: string }) {
-  const { rows, currency } = props;
+export function TopJobs(props: { groups: JobGroup[]; currency: string }) {
+  const { groups, currency } = props;
   const [searchParams] = useSearchParams();
-  if (rows.length === 0) {
+  if (groups.length === 0) {
     return null;
   }
   return (
@@ -34,38 +46,45 @@ export function TopJobs(props: { rows: CostReportRow[]; currency: string }) {
         <TableHead>
           <TableRow>
             <TableCell>Job</TableCell>
-            <TableCell>EMR job run</TableCell>
             <TableCell align="right">Cost</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
-          {rows.map(row => (
-            <TableRow key={`${row.emrJobRunId}|${row.jobRunId}`}>
-              <TableCell>
-                {row.jobRunId ? (
+          {groups.map(group => (
+            <TableRow key={`${group.named}|${group.name}`}>
+              <TableCell style={{ overflowWrap: 'break-word' }}>
+                {group.named ? (
                   <Link
-                    to={`?${writeOpenRun(searchParams, row.jobRunId)}`}
-                    aria-label={`Run ${jobLabel(row)} (${row.jobRunId})`}
+                    to={searchLink(searchParams, group.name)}
+                    aria-label={`Runs of ${group.name}`}
                   >
-                    {jobLabel(row)}
+                    {group.name}
                   </Link>
                 ) : (
-                  jobLabel(row)
+                  // Started outside Backstage: EMR's id is all there is.
+                  <code title="A run started outside Backstage">
+                    {group.name}
+                  </code>
                 )}
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  component="div"
+                >
+                  {runsText(group)}
+                </Typography>
               </TableCell>
-              <TableCell>
-                <code>{row.emrJobRunId ?? ''}</code>
-              </TableCell>
-              <TableCell align="right">
-                {row.estimated && (
-                  <Chip
-                    size="small"
-                    variant="outlined"
-                    label="estimated"
-                    style={{ marginRight: 8 }}
-                  />
+              <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
+                {formatMoney(group.amount, currency)}
+                {group.estimated && (
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    component="div"
+                  >
+                    estimated
+                  </Typography>
                 )}
-                {formatMoney(row.amount, currency)}
               </TableCell>
             </TableRow>
           ))}

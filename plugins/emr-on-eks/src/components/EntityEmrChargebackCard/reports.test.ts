@@ -3,7 +3,7 @@ import {
   CostReportRow,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import fc from 'fast-check';
-import { isCostsConfigured, mergeCsv, mergeReports, topJobs } from './reports';
+import { isCostsConfigured, mergeCsv, mergeReports } from './reports';
 
 function aReport(overrides: Partial<CostReport> = {}): CostReport {
   return {
@@ -162,25 +162,6 @@ describe('mergeReports', () => {
         },
       ),
     );
-  });
-});
-
-describe('topJobs', () => {
-  it('takes the five costliest runs, costliest first, skipping rows of no run', () => {
-    const rows: CostReportRow[] = [3, 9, 1, 7, 5, 8].map(amount => ({
-      emrJobRunId: `emr-${amount}`,
-      amount,
-      estimated: false,
-    }));
-    rows.push({
-      emrJobRunId: null,
-      jobRunId: null,
-      amount: 100,
-      estimated: false,
-    });
-    expect(topJobs(aReport({ rows })).map(r => r.amount)).toEqual([
-      9, 8, 7, 5, 3,
-    ]);
   });
 });
 

@@ -107,14 +107,6 @@ export function mergeReports(reports: CostReport[]): CostReport {
   };
 }
 
-/** The `count` costliest rows of a `groupBy=job` report, costliest first. */
-export function topJobs(report: CostReport, count = 5): CostReportRow[] {
-  return report.rows
-    .filter(row => row.amount > 0 && (row.emrJobRunId || row.jobRunId))
-    .sort((a, b) => b.amount - a.amount)
-    .slice(0, count);
-}
-
 /**
  * Several tenants' CSV exports as one file, a `tenant` column first (the
  * per-tenant files do not say whose rows they are). Tenant names need no

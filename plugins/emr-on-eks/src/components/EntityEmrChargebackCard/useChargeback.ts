@@ -41,7 +41,7 @@ export type Chargeback =
       current: CostReport;
       /** The period before, of the same length (its total is compared). */
       previous: CostReport;
-      /** The period, grouped per job. */
+      /** The period, grouped per job run and day. */
       jobs: CostReport;
       /** What the CSV export is of. */
       csvScopes: CsvScope[];
@@ -101,7 +101,8 @@ async function loadChargeback(
   const queries: Record<'current' | 'previous' | 'jobs', CostQuery> = {
     current: { ...range, groupBy: CHART_GROUP_BY },
     previous: { ...previousRange(range), groupBy: 'category' },
-    jobs: { ...range, groupBy: 'job' },
+    // Per run and day: the top jobs group runs by name, with their days.
+    jobs: { ...range, groupBy: ['job', 'day'] },
   };
 
   if (target.kind === 'entity') {

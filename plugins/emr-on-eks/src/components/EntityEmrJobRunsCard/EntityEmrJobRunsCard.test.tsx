@@ -51,12 +51,17 @@ describe('<EntityEmrJobRunsCard />', () => {
     const table = await screen.findByRole('table', { name: 'EMR job runs' });
     const row = within(table).getByRole('row', { name: /daily-sales/ });
     expect(within(row).getByText('COMPLETED')).toBeInTheDocument();
-    expect(within(row).getByText('user:default/alice')).toBeInTheDocument();
+    // The submitter's display name (the catalog's, in an app), the ref on hover.
+    expect(within(row).getByText('alice')).toBeInTheDocument();
+    expect(within(row).getByTitle('user:default/alice')).toBeInTheDocument();
     expect(within(row).getByText('emr-7.5.0-latest')).toBeInTheDocument();
-    expect(within(row).getByText('Spot')).toBeInTheDocument();
+    // The resources in one short cell, each pod's size on hover.
     expect(
-      within(row).getByText('42 cores, 229.6 GiB (2-10 executors)'),
-    ).toBeInTheDocument();
+      within(row).getByText('42 cores · 229.6 GiB · 2-10 Spot'),
+    ).toHaveAttribute(
+      'title',
+      'Driver 2 cores, 5.6 GiB; 2-10 Spot executors of 4 cores, 22.4 GiB',
+    );
     expect(within(row).getByText('5m 0s')).toBeInTheDocument();
     expect(screen.queryByText('other-job')).not.toBeInTheDocument();
     expect(api.callsOf('listJobRuns')[0][0]).toMatchObject({
@@ -95,18 +100,18 @@ describe('<EntityEmrJobRunsCard />', () => {
     expect(await screen.findByTestId('progress')).toBeInTheDocument();
   });
 
-  it('tells how to submit a run when there is none', async () => {
+  it('offers to submit a run when there is none', async () => {
     const api = new FakeEmrOnEksApi();
     await renderInTestApp(
       <Providers api={api} entity={anEntity('Group', 'team-a')}>
         <EntityEmrJobRunsCard />
       </Providers>,
     );
+    expect(await screen.findByText('No runs yet')).toBeInTheDocument();
     expect(
-      await screen.findByText(
-        'No runs yet: submit one with POST /api/emr-on-eks/tenants/team-a/job-runs or the Spot-ready Spark template.',
-      ),
+      await screen.findByRole('button', { name: 'Submit run' }),
     ).toBeInTheDocument();
+    expect(screen.queryByText(/POST/)).not.toBeInTheDocument();
   });
 
   it('shows the error of a failed call', async () => {

@@ -14,10 +14,15 @@ export function FactsTable(props: {
       <TableBody>
         {props.facts.map(([label, value]) => (
           <TableRow key={label}>
-            <TableCell component="th" scope="row">
+            {/* Labels stay whole; a long value (an ARN) wraps where it must. */}
+            <TableCell
+              component="th"
+              scope="row"
+              style={{ whiteSpace: 'nowrap' }}
+            >
               {label}
             </TableCell>
-            <TableCell style={{ wordBreak: 'break-all' }}>{value}</TableCell>
+            <TableCell style={{ overflowWrap: 'anywhere' }}>{value}</TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -6,8 +6,8 @@ import {
   JobRun,
   JobRunState,
 } from '@spot-spark/plugin-emr-on-eks-common';
+import Button from '@material-ui/core/Button';
 import IconButton from '@material-ui/core/IconButton';
-import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import CancelIcon from '@material-ui/icons/Cancel';
 import ReplayIcon from '@material-ui/icons/Replay';
@@ -21,6 +21,7 @@ import {
   useState,
 } from 'react';
 import { emrOnEksApiRef } from '../../api';
+import { useFocusRing } from '../../lib/focus';
 import { newIdempotencyKey } from '../../lib/idempotency';
 import { ConfirmDialog } from '../ConfirmDialog';
 
@@ -57,29 +58,62 @@ const JobRunActionsContext = createContext<ActionsContext>({
   request: () => {},
 });
 
-const useStyles = makeStyles(
-  theme => ({
-    // Without the ripple, keyboard focus needs a style of its own.
-    focusVisible: { backgroundColor: theme.palette.action.focus },
-  }),
-  { name: 'EmrOnEksJobRunActions' },
-);
+/** Props of {@link JobRunActions}. */
+export interface JobRunActionsProps {
+  run: JobRun;
+  /**
+   * `icons` (default): small icon buttons for a table row; `buttons`: labelled
+   * buttons, for the run's drawer.
+   */
+  variant?: 'icons' | 'buttons';
+}
 
 /**
  * Cancel and re-run buttons of one run, each shown only to who may do it;
  * inside a {@link JobRunActionsProvider}, which checks the permissions and
  * confirms the actions.
  */
-export function JobRunActions(props: { run: JobRun }) {
-  const { run } = props;
+export function JobRunActions(props: JobRunActionsProps) {
+  const { run, variant = 'icons' } = props;
   const { allowed, request } = useContext(JobRunActionsContext);
-  const classes = useStyles();
+  const focus = useFocusRing();
   const tenant = allowed[run.tenant];
   const showCancel = !!tenant?.cancel && CANCELLABLE.includes(run.state);
   // Only runs submitted here have a stored request to submit again.
   const showRerun = !!tenant?.submit && run.source === 'backstage';
   if (!showCancel && !showRerun) {
     return null;
+  }
+  if (variant === 'buttons') {
+    // No focus ripple (see ConfirmDialog): the focus ring shows focus.
+    return (
+      <>
+        {showCancel && (
+          <Button
+            variant="outlined"
+            size="small"
+            startIcon={<CancelIcon />}
+            disableFocusRipple
+            focusVisibleClassName={focus.focusVisible}
+            onClick={() => request('cancel', run)}
+          >
+            Cancel run
+          </Button>
+        )}
+        {showRerun && (
+          <Button
+            variant="outlined"
+            size="small"
+            startIcon={<ReplayIcon />}
+            disableFocusRipple
+            focusVisibleClassName={focus.focusVisible}
+            onClick={() => request('rerun', run)}
+          >
+            Re-run
+          </Button>
+        )}
+      </>
+    );
   }
   // On a page of hundreds of runs, a Material UI Tooltip per button was about
   // half of the render time and the ripples (each button mounts its own in a
@@ -91,7 +125,7 @@ export function JobRunActions(props: { run: JobRun }) {
         <IconButton
           size="small"
           disableRipple
-          focusVisibleClassName={classes.focusVisible}
+          focusVisibleClassName={focus.focusVisible}
           aria-label={`Cancel run ${run.name}`}
           title="Cancel run"
           onClick={() => request('cancel', run)}
@@ -103,7 +137,7 @@ export function JobRunActions(props: { run: JobRun }) {
         <IconButton
           size="small"
           disableRipple
-          focusVisibleClassName={classes.focusVisible}
+          focusVisibleClassName={focus.focusVisible}
           aria-label={`Re-run ${run.name}`}
           title="Re-run"
           onClick={() => request('rerun', run)}

@@ -1,2 +1,2 @@
 export { JobRunActions, JobRunActionsProvider } from './JobRunActions';
-export type { JobRunChange } from './JobRunActions';
+export type { JobRunActionsProps, JobRunChange } from './JobRunActions';

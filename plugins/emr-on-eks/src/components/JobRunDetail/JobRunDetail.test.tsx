@@ -77,6 +77,7 @@ describe('run detail', () => {
         spot: true,
         sparkConf: {},
         tags: {},
+        retries: 0,
       },
       startJobRun: { name: 'daily-sales', virtualClusterId: 'vc123' },
     };
@@ -86,7 +87,7 @@ describe('run detail', () => {
     expect(
       within(dialog).getAllByText(/Driver exited with code 1/)[0],
     ).toBeInTheDocument();
-    const history = within(dialog).getByRole('table', {
+    const history = within(dialog).getByRole('list', {
       name: 'State history',
     });
     expect(within(history).getByText('Created')).toBeInTheDocument();

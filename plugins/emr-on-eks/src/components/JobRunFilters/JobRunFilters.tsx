@@ -10,7 +10,8 @@ import ListItemText from '@material-ui/core/ListItemText';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
-import { useId } from 'react';
+import { ReactNode, useEffect, useId, useState } from 'react';
+import useDebounce from 'react-use/esm/useDebounce';
 import { JobRunFilters, TIME_RANGES } from '../../lib/filters';
 
 /** `2026-11-20T10:00` in the browser's time zone, for a datetime-local input. */
@@ -31,17 +32,50 @@ function fromLocalInput(value: string): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-/** The filters of a job-run list. */
+/** How long typing pauses before the name goes to the server. */
+export const NAME_DEBOUNCE_MS = 300;
+
+/**
+ * The name search: typed here, sent (to the URL, so to the server) once the
+ * typing pauses, rather than one request per key.
+ */
+function NameSearch(props: { value: string; onChange(name: string): void }) {
+  const { value, onChange } = props;
+  const id = useId();
+  const [text, setText] = useState(value);
+  // The URL changed from elsewhere (Back, a link): show it.
+  useEffect(() => setText(value), [value]);
+  useDebounce(
+    () => {
+      if (text !== value) {
+        onChange(text);
+      }
+    },
+    NAME_DEBOUNCE_MS,
+    [text],
+  );
+  return (
+    <TextField
+      id={id}
+      label="Job name contains"
+      helperText="Searches all runs, not only this page"
+      value={text}
+      onChange={e => setText(e.target.value)}
+    />
+  );
+}
+
+/** The filters of a job-run list; `children` (actions) at the row's end. */
 export function JobRunFiltersBar(props: {
   filters: JobRunFilters;
   onChange(filters: JobRunFilters): void;
+  children?: ReactNode;
 }) {
-  const { filters, onChange } = props;
+  const { filters, onChange, children } = props;
   const stateLabelId = useId();
   const rangeLabelId = useId();
   const afterId = useId();
   const beforeId = useId();
-  const nameId = useId();
   return (
     <Box
       display="flex"
@@ -135,13 +169,15 @@ export function JobRunFiltersBar(props: {
           />
         </>
       )}
-      <TextField
-        id={nameId}
-        label="Job name contains"
-        helperText="Filters the runs of this page"
+      <NameSearch
         value={filters.name}
-        onChange={e => onChange({ ...filters, name: e.target.value })}
+        onChange={name => onChange({ ...filters, name })}
       />
+      {children && (
+        <Box ml="auto" alignSelf="center">
+          {children}
+        </Box>
+      )}
     </Box>
   );
 }

@@ -77,9 +77,7 @@ describe('<JobRunsPanel /> filters and pages', () => {
     const after = Date.parse(query.createdAfter);
     expect(after).toBeGreaterThanOrEqual(before - 24 * 3600_000 - 1000);
     expect(after).toBeLessThanOrEqual(Date.now() - 24 * 3600_000 + 1000);
-    expect(screen.getByRole('button', { name: /State/ })).toHaveTextContent(
-      'RUNNING, FAILED',
-    );
+    expect(screen.getByLabelText('State')).toHaveTextContent('RUNNING, FAILED');
   });
 
   it('puts a chosen state in the URL and asks the API for it', async () => {
@@ -92,7 +90,7 @@ describe('<JobRunsPanel /> filters and pages', () => {
     await renderPanel(api);
     expect(await screen.findByText('good-job')).toBeInTheDocument();
 
-    await user.click(screen.getByRole('button', { name: /State/ }));
+    await user.click(screen.getByLabelText('State'));
     await user.click(screen.getByRole('option', { name: 'FAILED' }));
     await user.keyboard('{Escape}');
 
@@ -122,34 +120,37 @@ describe('<JobRunsPanel /> filters and pages', () => {
     expect(screen.getByLabelText('Created before')).toBeInTheDocument();
   });
 
-  it('filters the page by name in the browser and keeps the name in the URL', async () => {
+  it('searches names on the server, over all pages, once typing pauses', async () => {
     const api = new FakeEmrOnEksApi();
+    // The match is on the second page of 10: a search of this page alone
+    // would miss it.
     api.runs = [
-      aRun({ id: 'a', name: 'daily-sales' }),
-      aRun({ id: 'b', name: 'weekly-report' }),
+      ...Array.from({ length: 10 }, (_, i) =>
+        aRun({ id: `d${i}`, name: `daily-${i}` }),
+      ),
+      aRun({ id: 'w', name: 'weekly-report' }),
     ];
     const user = userEvent.setup();
-    await renderPanel(api);
-    expect(await screen.findByText('weekly-report')).toBeInTheDocument();
+    await renderPanel(api, { pageSize: 10 });
+    expect(await screen.findByText('daily-0')).toBeInTheDocument();
+    expect(screen.queryByText('weekly-report')).not.toBeInTheDocument();
 
     await user.type(screen.getByLabelText('Job name contains'), 'WEEK');
-    await waitFor(() =>
-      expect(screen.queryByText('daily-sales')).not.toBeInTheDocument(),
-    );
-    expect(screen.getByText('weekly-report')).toBeInTheDocument();
+    expect(await screen.findByText('weekly-report')).toBeInTheDocument();
+    expect(screen.queryByText('daily-0')).not.toBeInTheDocument();
     expect(location().get('runName')).toBe('WEEK');
-    // The API has no name filter: no query carries the name.
-    expect(
-      api
-        .callsOf('listTenantJobRuns')
-        .every(([, q]) => !('name' in (q as object))),
-    ).toBe(true);
+    // One request for the whole word, not one per key.
+    const named = api
+      .callsOf('listTenantJobRuns')
+      .map(([, q]) => (q as { name?: string }).name)
+      .filter(Boolean);
+    expect(named).toEqual(['WEEK']);
 
     await user.clear(screen.getByLabelText('Job name contains'));
     await user.type(screen.getByLabelText('Job name contains'), 'nothing');
     expect(
       await screen.findByText(
-        'No run on this page has a name containing "nothing".',
+        'No run matches these filters and has a name containing "nothing".',
       ),
     ).toBeInTheDocument();
   });
@@ -267,6 +268,7 @@ describe('<JobRunsPanel /> actions', () => {
       spot: true,
       sparkConf: {},
       tags: {},
+      retries: 0,
       entityRef: 'component:default/daily-sales',
       idempotencyKey: 'daily-sales-2026-11-20',
     };
@@ -397,7 +399,8 @@ describe('<JobRunsPanel /> actions', () => {
     expect(
       screen.queryByRole('button', { name: 'Cancel run external-job' }),
     ).not.toBeInTheDocument();
-    expect(screen.getByText('Unknown')).toBeInTheDocument();
+    // Started outside Backstage: Spot or not is unknown.
+    expect(screen.getByText(/2-10 executors$/)).toBeInTheDocument();
   });
 });
 

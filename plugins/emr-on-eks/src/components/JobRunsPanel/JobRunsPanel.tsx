@@ -3,7 +3,6 @@ import {
   InfoCard,
   Progress,
   ResponseErrorPanel,
-  WarningPanel,
 } from '@backstage/core-components';
 import {
   isTerminalJobRunState,
@@ -20,6 +19,7 @@ import {
   useAutoRefresh,
   useCursorPager,
   useJobRuns,
+  useTenantIfVisible,
 } from '../../hooks';
 import { isNotVisible } from '../../lib/errors';
 import {
@@ -35,6 +35,10 @@ import { JobRunDetail } from '../JobRunDetail';
 import { JobRunFiltersBar } from '../JobRunFilters';
 import { JobRunsTable } from '../JobRunsTable';
 import { Pager } from '../Pager';
+import { SectionErrorBoundary } from '../SectionErrorBoundary';
+import { SubmitRunButton } from '../SubmitJobRun';
+import { JobRunsNotAvailable } from './JobRunsNotAvailable';
+import { JobRunsSignals, useSignalsAvailable } from './JobRunsSignals';
 import { useRunCosts } from './useRunCosts';
 
 /** Default of `refreshIntervalMs`. */
@@ -43,12 +47,12 @@ export const DEFAULT_REFRESH_INTERVAL_MS = 10_000;
 /** Props of {@link JobRunsPanel}. */
 export interface JobRunsPanelProps {
   scope: JobRunScope;
-  /** The tenant the runs are submitted to, for the empty state's hint. */
+  /** The tenant the runs are submitted to (the Submit run button's). */
   tenant: string;
   title?: string;
   /**
    * How often the list, and the open run's details, refresh while a shown run
-   * is not finished; 0 turns it off.
+   * is not finished, when the app has no signals; 0 turns it off.
    */
   refreshIntervalMs?: number;
   /** Runs per page (1-200). */
@@ -63,9 +67,22 @@ function hasFilters(filters: JobRunFilters): boolean {
   );
 }
 
+function subheaderOf(live: boolean, refreshing: boolean, intervalMs: number) {
+  if (live) {
+    return 'Updates as runs change';
+  }
+  return refreshing
+    ? `Refreshing every ${Math.round(
+        intervalMs / 1000,
+      )} s while runs are active`
+    : undefined;
+}
+
 /**
  * Job runs of an entity or a tenant: filters and the open run's details kept
- * in the URL, cursor pagination, actions, and refresh while runs are active.
+ * in the URL, cursor pagination, actions, a form to submit a run, and live
+ * updates (Backstage signals, or a timer while runs are active in an app
+ * without them). Who may not see the tenant sees that, not an empty list.
  */
 export function JobRunsPanel(props: JobRunsPanelProps) {
   const {
@@ -86,23 +103,40 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
     cursor: pager.cursor,
     limit: pageSize,
   });
+  // The card's tenant: its uid (signals), its limits (the submit form), and
+  // whether the user may see it at all.
+  const cardTenant = useTenantIfVisible(tenant);
   const openRunId = readOpenRun(searchParams);
 
   const items = runs.value?.items ?? NO_RUNS;
-  // One cost report for the page (the name filter does not change it).
   const costs = useRunCosts(scope, items);
-  // The API has no name filter: the name filters the runs of this page only.
-  const needle = filters.name.trim().toLowerCase();
-  const shown = needle
-    ? items.filter(run => run.name.toLowerCase().includes(needle))
-    : items;
+
+  // An entity's list leaves out the runs of tenants the user may not read:
+  // empty, with the tenant hidden, is "not available", as on the tenant's
+  // own page (where the list answers 404).
+  const hidden =
+    (runs.error && isNotVisible(runs.error)) ||
+    (scope.kind === 'entity' &&
+      !runs.error &&
+      !!runs.value &&
+      items.length === 0 &&
+      !cardTenant.loading &&
+      !cardTenant.error &&
+      cardTenant.value === undefined);
 
   // The card's tenant, and any other of the runs shown (an entity's runs may
   // be in several tenants).
-  const tenants = [tenant, ...shown.map(run => run.tenant)];
+  const tenants = [tenant, ...items.map(run => run.tenant)];
+  const tenantUids = [
+    ...(cardTenant.value ? [cardTenant.value.uid] : []),
+    ...items.map(run => run.tenantUid),
+  ];
 
+  const live = useSignalsAvailable();
   const refreshing = useAutoRefresh(
-    !runs.error && shown.some(run => !isTerminalJobRunState(run.state)),
+    !live &&
+      !runs.error &&
+      items.some(run => !isTerminalJobRunState(run.state)),
     refreshIntervalMs,
     runs.reload,
   );
@@ -122,6 +156,10 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
     },
     [reload, reset],
   );
+  const onSubmitted = useCallback(() => {
+    reset();
+    reload();
+  }, [reload, reset]);
   // Stable, so the memoised rows do not re-render when the URL changes.
   const url = useLatest({ searchParams, setSearchParams });
   const onOpen = useCallback(
@@ -136,37 +174,34 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
     setSearchParams(writeOpenRun(searchParams, undefined), { replace: true });
 
   let body: JSX.Element;
-  if (runs.error) {
-    body = isNotVisible(runs.error) ? (
-      <WarningPanel
-        severity="info"
-        title="Job runs are not available"
-        message={`Tenant ${tenant} does not exist, or you may not see its job runs.`}
-      />
-    ) : (
-      <ResponseErrorPanel error={runs.error} />
-    );
-  } else if (!runs.value) {
+  if (hidden) {
+    body = <JobRunsNotAvailable tenant={tenant} />;
+  } else if (runs.error) {
+    body = <ResponseErrorPanel error={runs.error} />;
+  } else if (
+    !runs.value ||
+    (scope.kind === 'entity' && items.length === 0 && cardTenant.loading)
+  ) {
     body = <Progress />;
   } else if (items.length === 0 && pager.page === 1 && !hasFilters(filters)) {
     body = (
       <EmptyState
         missing="data"
         title="No runs yet"
-        description={`No runs yet: submit one with POST /api/emr-on-eks/tenants/${tenant}/job-runs or the Spot-ready Spark template.`}
+        description={`Runs submitted to tenant ${tenant} appear here, with their state, cost and logs.`}
       />
     );
-  } else if (shown.length === 0) {
+  } else if (items.length === 0) {
     body = (
       <Typography role="status">
-        {items.length > 0
-          ? `No run on this page has a name containing "${filters.name}".`
+        {filters.name.trim()
+          ? `No run matches these filters and has a name containing "${filters.name.trim()}".`
           : 'No runs match these filters.'}
       </Typography>
     );
   } else {
     body = (
-      <JobRunsTable title={title} runs={shown} onOpen={onOpen} costs={costs} />
+      <JobRunsTable title={title} runs={items} onOpen={onOpen} costs={costs} />
     );
   }
 
@@ -174,11 +209,7 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
     <InfoCard
       title={title}
       subheader={
-        refreshing
-          ? `Refreshing every ${Math.round(
-              refreshIntervalMs / 1000,
-            )} s while runs are active`
-          : undefined
+        hidden ? undefined : subheaderOf(live, refreshing, refreshIntervalMs)
       }
       action={
         <IconButton aria-label="Refresh job runs" onClick={runs.reload}>
@@ -186,13 +217,28 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
         </IconButton>
       }
     >
-      <JobRunFiltersBar filters={filters} onChange={setFilters} />
+      {live && !hidden && (
+        <JobRunsSignals tenantUids={tenantUids} onSignal={runs.reload} />
+      )}
+      {!hidden && (
+        <JobRunFiltersBar filters={filters} onChange={setFilters}>
+          <SubmitRunButton
+            tenant={tenant}
+            tenantInfo={cardTenant.value}
+            entityRef={scope.kind === 'entity' ? scope.entityRef : undefined}
+            onSubmitted={onSubmitted}
+          />
+        </JobRunFiltersBar>
+      )}
       {/* Here, not in the table: the card's tenant is checked while the
           list loads, so the rows come with their actions. */}
-      <JobRunActionsProvider tenants={tenants} onChange={onChange}>
-        {body}
-      </JobRunActionsProvider>
-      {!runs.error && (
+      {/* A run that fails to render breaks this section, not the card. */}
+      <SectionErrorBoundary title="Job runs">
+        <JobRunActionsProvider tenants={tenants} onChange={onChange}>
+          {body}
+        </JobRunActionsProvider>
+      </SectionErrorBoundary>
+      {!runs.error && !hidden && (
         <Pager
           page={pager.page}
           hasPrevious={pager.hasPrevious}
@@ -201,13 +247,14 @@ export function JobRunsPanel(props: JobRunsPanelProps) {
           onNext={pager.next}
         />
       )}
-      {openRunId && (
+      {openRunId && !hidden && (
         <JobRunDetail
           key={openRunId}
           runId={openRunId}
           summary={items.find(run => run.id === openRunId)}
           refreshIntervalMs={refreshIntervalMs}
           onClose={onClose}
+          onChange={onChange}
         />
       )}
     </InfoCard>

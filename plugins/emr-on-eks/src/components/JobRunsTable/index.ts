@@ -1,7 +1,4 @@
-export {
-  capacityOf,
-  JobRunsTable,
-  requestedOf,
-  runReason,
-  RunDuration,
-} from './JobRunsTable';
+export { JobRunsTable } from './JobRunsTable';
+export { RunDuration } from './RunDuration';
+export type { JobRunsTableCosts } from './RunCost';
+export { capacityOf, requestedOf, requestedShort, runReason } from './runText';

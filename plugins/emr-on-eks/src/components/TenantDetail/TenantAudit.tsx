@@ -2,26 +2,73 @@ import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { TenantAuditEvent } from '@spot-spark/plugin-emr-on-eks-common';
 import Typography from '@material-ui/core/Typography';
 import { useCursorPager, useTenantAudit } from '../../hooks';
-import { formatTime } from '../../lib/format';
+import { EntityName } from '../EntityName';
+import { RelativeTime } from '../RelativeTime';
+import { TruncatedText } from '../TruncatedText';
 import { DataTable, DataTableColumn } from '../DataTable';
 import { Pager } from '../Pager';
+
+/** Messages longer than this show their start, the rest on request. */
+const SHORT_MESSAGE = 160;
+
+/**
+ * An audit message: short ones whole; a long one (an AWS error with its
+ * stack) as its first line, whole behind "Full message", so that one record
+ * never makes the table a page tall.
+ */
+function AuditMessage(props: { message?: string }) {
+  const message = props.message ?? '';
+  const [first] = message.split('\n');
+  if (message.length <= SHORT_MESSAGE && first === message) {
+    return <>{message}</>;
+  }
+  return (
+    <>
+      <TruncatedText text={first} maxWidth="48ch" />
+      <details>
+        <summary>Full message</summary>
+        <pre style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          {message}
+        </pre>
+      </details>
+    </>
+  );
+}
 
 const columns: DataTableColumn<TenantAuditEvent>[] = [
   {
     title: 'When',
-    render: event => (
-      <time dateTime={event.createdAt}>{formatTime(event.createdAt)}</time>
-    ),
+    nowrap: true,
+    sortValue: event => event.createdAt,
+    render: event => <RelativeTime iso={event.createdAt} />,
   },
-  { title: 'Actor', render: event => event.actor },
-  { title: 'Action', render: event => event.action },
-  { title: 'Result', render: event => event.result },
-  { title: 'Generation', render: event => event.generation ?? '' },
+  {
+    title: 'Actor',
+    hideBelow: 'sm',
+    sortValue: event => event.actor,
+    render: event => <EntityName entityRef={event.actor} defaultKind="user" />,
+  },
+  {
+    title: 'Action',
+    nowrap: true,
+    sortValue: event => event.action,
+    render: event => event.action,
+  },
+  {
+    title: 'Result',
+    nowrap: true,
+    sortValue: event => event.result,
+    render: event => event.result,
+  },
+  {
+    title: 'Generation',
+    hideBelow: 'md',
+    sortValue: event => event.generation,
+    render: event => event.generation ?? '',
+  },
   {
     title: 'Message',
-    render: event => (
-      <span style={{ whiteSpace: 'pre-wrap' }}>{event.message ?? ''}</span>
-    ),
+    render: event => <AuditMessage message={event.message} />,
   },
 ];
 

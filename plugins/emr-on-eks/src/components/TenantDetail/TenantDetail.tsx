@@ -18,6 +18,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { ReactNode, useState, type JSX } from 'react';
@@ -32,6 +33,12 @@ import { quotaText } from '../TenantsTable';
 import { TenantAudit } from './TenantAudit';
 import { TenantEditDialog } from './TenantEditDialog';
 import { FactsTable } from '../FactsTable';
+import { CopyableId } from '../CopyableId';
+import { EntityName } from '../EntityName';
+import { RelativeTime } from '../RelativeTime';
+
+/** Characters of a message's first line shown before "Full message". */
+const SUMMARY_LENGTH = 160;
 
 /**
  * The first line of a message, for the summary; the rest (a long AWS error,
@@ -39,10 +46,12 @@ import { FactsTable } from '../FactsTable';
  */
 function MessageText(props: { message: string }) {
   const [first, ...rest] = props.message.split('\n');
+  // A one-line summary of every file written is a paragraph: its start.
+  const long = first.length > SUMMARY_LENGTH;
   return (
     <>
-      <span>{first}</span>
-      {rest.some(line => line.trim()) && (
+      <span>{long ? `${first.slice(0, SUMMARY_LENGTH)}…` : first}</span>
+      {(long || rest.some(line => line.trim())) && (
         <details>
           <summary>Full message</summary>
           <pre style={{ whiteSpace: 'pre-wrap' }}>{props.message}</pre>
@@ -76,31 +85,47 @@ function Failures(props: { tenant: Tenant }) {
   );
 }
 
+const useStepStyles = makeStyles(
+  theme => ({
+    // Step names and states stay whole; the message takes the rest and
+    // wraps between words.
+    step: { whiteSpace: 'nowrap', verticalAlign: 'top' },
+    message: { overflowWrap: 'break-word', verticalAlign: 'top' },
+    updated: {
+      whiteSpace: 'nowrap',
+      verticalAlign: 'top',
+      [theme.breakpoints.down('xs')]: { display: 'none' },
+    },
+  }),
+  { name: 'EmrOnEksTenantSteps' },
+);
+
+/** The steps: name and state in one cell, so a phone keeps the message readable. */
 function Steps(props: { steps: TenantStepStatus[] }) {
+  const classes = useStepStyles();
   return (
     <Table size="small" aria-label="Reconcile steps">
       <TableHead>
         <TableRow>
           <TableCell>Step</TableCell>
-          <TableCell>State</TableCell>
           <TableCell>Message</TableCell>
-          <TableCell>Updated</TableCell>
+          <TableCell className={classes.updated}>Updated</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
         {props.steps.map(step => (
           <TableRow key={step.name}>
-            <TableCell>{step.name}</TableCell>
-            <TableCell>
-              <StepStateLabel state={step.state} />
+            <TableCell className={classes.step}>
+              {step.name}
+              <div>
+                <StepStateLabel state={step.state} />
+              </div>
             </TableCell>
-            <TableCell>
+            <TableCell className={classes.message}>
               <MessageText message={step.message} />
             </TableCell>
-            <TableCell>
-              <time dateTime={step.updatedAt}>
-                {formatTime(step.updatedAt)}
-              </time>
+            <TableCell className={classes.updated}>
+              <RelativeTime iso={step.updatedAt} />
             </TableCell>
           </TableRow>
         ))}
@@ -113,13 +138,48 @@ function Facts(props: { tenant: Tenant }) {
   const { tenant } = props;
   const rows: Array<[string, ReactNode]> = [
     ['Phase', <TenantPhaseLabel key="phase" phase={tenant.status.phase} />],
-    ['Owner', tenant.spec.owner],
+    [
+      'Owner',
+      <EntityName
+        key="owner"
+        entityRef={tenant.spec.owner}
+        defaultKind="group"
+      />,
+    ],
     ['Cluster', tenant.spec.cluster],
     ['Namespace', tenant.status.namespace],
-    ['Virtual cluster', tenant.status.virtualClusterId ?? ''],
-    ['Role ARN', tenant.status.executionRoleArn ?? ''],
-    ['Log group', tenant.status.logGroupName ?? ''],
-    ['Assets', tenant.status.assetsPrefix ?? ''],
+    [
+      'Virtual cluster',
+      <CopyableId
+        key="vc"
+        value={tenant.status.virtualClusterId}
+        label="virtual cluster id"
+      />,
+    ],
+    [
+      'Role ARN',
+      <CopyableId
+        key="role"
+        value={tenant.status.executionRoleArn}
+        label="role ARN"
+      />,
+    ],
+    [
+      'Log group',
+      <CopyableId
+        key="logs"
+        value={tenant.status.logGroupName}
+        label="log group"
+      />,
+    ],
+    [
+      'Assets',
+      <CopyableId
+        key="assets"
+        value={tenant.status.assetsPrefix}
+        label="assets prefix"
+      />,
+    ],
     ['Release', tenant.spec.releaseLabel],
     ['Priority tier', tenant.spec.priorityTier],
     ['Quota', quotaText(tenant)],
@@ -149,7 +209,7 @@ function Actions(props: { tenant: Tenant; onChanged(): void }) {
     return null;
   }
   return (
-    <Box display="flex" style={{ gap: 8 }}>
+    <Box display="flex" flexWrap="wrap" mb={2} style={{ gap: 8 }}>
       {canUpdate.allowed && (
         <Button
           variant="outlined"
@@ -271,14 +331,10 @@ export function TenantDetail(props: { name: string; onChanged(): void }) {
   }
 
   return (
-    <InfoCard
-      title={`Tenant ${name}`}
-      action={
-        tenant.value ? (
-          <Actions tenant={tenant.value} onChanged={changed} />
-        ) : undefined
-      }
-    >
+    // The actions open the body, not the header: there they wrap on a
+    // phone instead of pushing the card wider than the screen.
+    <InfoCard title={`Tenant ${name}`}>
+      {tenant.value && <Actions tenant={tenant.value} onChanged={changed} />}
       {body}
     </InfoCard>
   );

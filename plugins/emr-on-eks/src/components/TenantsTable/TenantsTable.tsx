@@ -4,7 +4,10 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Link from '@material-ui/core/Link';
 import Typography from '@material-ui/core/Typography';
 import { useMemo } from 'react';
+import { useFocusRing } from '../../lib/focus';
+import { CopyableId } from '../CopyableId';
 import { DataTable, DataTableColumn } from '../DataTable';
+import { EntityName } from '../EntityName';
 import { TenantPhaseLabel } from '../StatusLabel';
 
 /** Succeeded steps out of all, for the progress bar. */
@@ -57,19 +60,23 @@ export function TenantsTable(props: {
   onSelect(name: string): void;
 }) {
   const { tenants, onSelect } = props;
+  const focus = useFocusRing();
   const columns = useMemo<DataTableColumn<Tenant>[]>(
     () => [
-      // Names, phases, releases and role names stay whole on a phone instead
-      // of breaking letter by letter; long values (owner, ids, quota) wrap.
+      // Names, phases, releases and owners stay whole on a phone instead of
+      // breaking letter by letter; ids wrap in monospace, with a copy button.
       {
         title: 'Name',
         highlight: true,
         nowrap: true,
+        sortValue: tenant => tenant.name,
+        // The row opens the tenant on a click; this button is the keyboard's
+        // way (its click reaches the row).
         render: tenant => (
           <Link
             component="button"
             variant="body2"
-            onClick={() => onSelect(tenant.name)}
+            className={focus.root}
             aria-label={`Show tenant ${tenant.name}`}
           >
             {tenant.name}
@@ -79,30 +86,53 @@ export function TenantsTable(props: {
       {
         title: 'Phase',
         nowrap: true,
+        sortValue: tenant => tenant.status.phase,
         render: tenant => <TenantPhaseLabel phase={tenant.status.phase} />,
       },
-      { title: 'Steps', render: tenant => <StepProgress tenant={tenant} /> },
-      { title: 'Owner', render: tenant => tenant.spec.owner },
+      {
+        title: 'Owner',
+        sortValue: tenant => tenant.spec.owner,
+        render: tenant => (
+          <EntityName entityRef={tenant.spec.owner} defaultKind="group" />
+        ),
+      },
+      {
+        title: 'Steps',
+        hideBelow: 'sm',
+        sortValue: tenant => stepProgress(tenant).succeeded,
+        render: tenant => <StepProgress tenant={tenant} />,
+      },
       {
         title: 'Release',
         nowrap: true,
+        hideBelow: 'md',
+        sortValue: tenant => tenant.spec.releaseLabel,
         render: tenant => tenant.spec.releaseLabel,
       },
       {
         title: 'Virtual cluster',
-        render: tenant => tenant.status.virtualClusterId ?? '',
+        hideBelow: 'lg',
+        render: tenant => (
+          <CopyableId
+            value={tenant.status.virtualClusterId}
+            label={`virtual cluster id of ${tenant.name}`}
+          />
+        ),
       },
       {
-        // The role's name fits a row; its ARN is on the tenant's page.
+        // The role and the quota are on the tenant's own card too.
         title: 'Execution role',
-        nowrap: true,
-        render: tenant => {
-          const arn = tenant.status.executionRoleArn;
-          return arn ? <span title={arn}>{arn.split('/').pop()}</span> : '';
-        },
+        hideBelow: 'xl',
+        render: tenant => (
+          <CopyableId
+            value={tenant.status.executionRoleArn}
+            label={`execution role ARN of ${tenant.name}`}
+          />
+        ),
       },
       {
         title: 'Quota',
+        hideBelow: 'xl',
         // One limit a line: a narrow column of them stays short.
         render: tenant => (
           <Box component="span" display="block">
@@ -115,7 +145,7 @@ export function TenantsTable(props: {
         ),
       },
     ],
-    [onSelect],
+    [focus.root],
   );
   return (
     <DataTable
@@ -123,6 +153,7 @@ export function TenantsTable(props: {
       columns={columns}
       rows={tenants}
       rowKey={tenantKey}
+      onRowClick={tenant => onSelect(tenant.name)}
     />
   );
 }

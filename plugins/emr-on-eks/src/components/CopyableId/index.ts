@@ -1,0 +1,1 @@
+export { CopyableId } from './CopyableId';

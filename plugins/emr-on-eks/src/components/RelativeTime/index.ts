@@ -1,0 +1,1 @@
+export { RelativeTime, RelativeTimeClock } from './RelativeTime';

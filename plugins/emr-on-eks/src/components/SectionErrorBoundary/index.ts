@@ -1,0 +1,2 @@
+export { SectionErrorBoundary } from './SectionErrorBoundary';
+export type { SectionErrorBoundaryProps } from './SectionErrorBoundary';

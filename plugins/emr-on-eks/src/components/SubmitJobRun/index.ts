@@ -1,0 +1,1 @@
+export { SubmitRunButton } from './SubmitRunButton';
