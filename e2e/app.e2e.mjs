@@ -131,11 +131,13 @@ describe('the example app in Chromium', () => {
   it('shows a team-b member none of team-a’s runs or actions, and the API refuses them', async () => {
     const { context, page } = await signedIn('bob');
     await page.goto(`${BASE}/catalog/default/component/daily-sales`);
-    // Bob may read none of team-a's runs: the card lists none of them.
+    // Bob may read none of team-a's runs: the card says so, as team-a's
+    // own page would, not "No runs yet".
     await page
-      .getByText(/No runs yet/)
+      .getByText(/you may not see its job runs/)
       .first()
       .waitFor({ timeout: UI_TIMEOUT });
+    assert.equal(await page.getByText(/No runs yet/).count(), 0);
     assert.equal(
       await page.getByRole('button', { name: /^Cancel run|^Re-run/ }).count(),
       0,
@@ -403,14 +405,25 @@ describe('chargeback in Chromium', () => {
       .getByRole('table', { name: 'Top jobs by cost' })
       .waitFor({ timeout: UI_TIMEOUT });
     await shot(page, '11-alice-daily-sales-costs');
+    // A phone: the page never scrolls sideways (the chart's hidden data
+    // table is clipped, the tables keep to the width).
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByText(/^Total, /).waitFor();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+    await shot(page, '11b-alice-daily-sales-390');
     await context.close();
 
-    // bob (team-b) reads none of team-a's costs: no figure, no hint.
+    // bob (team-b) reads none of team-a's costs: no figure, and not
+    // "No costs yet" either.
     const bob = await signedIn('bob');
     await bob.page.goto(`${BASE}/catalog/default/component/daily-sales`);
     await bob.page
-      .getByText(/^No costs for .* in this period yet/)
+      .getByText('You may not see these costs')
       .waitFor({ timeout: UI_TIMEOUT });
+    assert.equal(await bob.page.getByText(/^No costs for/).count(), 0);
     assert.equal(await bob.page.getByTestId('cost-total').count(), 0);
     await shot(bob.page, '12-bob-daily-sales-costs-hidden');
     await bob.context.close();
