@@ -39,6 +39,7 @@ import { JobRunRejectedError } from '../../gateways/errors';
 import type { JobRunQuery, JobRunStore } from '../../stores/JobRunStore';
 import type { TenantAuditStore } from '../../stores/TenantAuditStore';
 import type { TenantStore } from '../../stores/TenantStore';
+import { auditTenant } from '../tenants/tenantRecords';
 import {
   IGNORED_JOB_RUN_CHANGES,
   type JobRunChanges,
@@ -111,15 +112,16 @@ export class JobSubmissionService {
     result: TenantAuditEvent['result'],
     message: string,
   ): Promise<void> {
-    await this.auditTrail?.appendAudit({
-      tenant: tenant.name,
-      tenantUid: tenant.uid,
-      actor,
-      action,
-      result,
-      message,
-      generation: tenant.generation,
-    });
+    if (this.auditTrail) {
+      await auditTenant(
+        this.auditTrail,
+        tenant,
+        actor,
+        action,
+        result,
+        message,
+      );
+    }
   }
 
   async submit(options: {
