@@ -26,7 +26,10 @@ export interface Config {
       roleNamePrefix?: string;
       /** IAM path of the roles, default `/`. */
       rolePath?: string;
-      /** ARN of a permissions boundary put on every tenant role. */
+      /**
+       * ARN of a permissions boundary put on every tenant role; a cluster in
+       * another account uses the policy of the same path and name there.
+       */
       permissionsBoundaryArn?: string;
     };
     /** EKS clusters that tenants can be onboarded to. */
@@ -44,6 +47,55 @@ export interface Config {
        * `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE`.
        */
       oidcIssuer: string;
+      /**
+       * The cluster's account seen from the backend's: every AWS call for
+       * this cluster (IAM, S3, logs, EMR, EKS, SQS) uses credentials from
+       * assuming `roleArn`, refreshed before they expire. Left out, the
+       * backend's own credentials are used. See docs/cross-account.md for
+       * the role's policy.
+       */
+      aws?: {
+        /** The role to assume, like arn:aws:iam::210987654321:role/backstage-emr-on-eks. */
+        roleArn?: string;
+        /**
+         * The external id the role's trust policy asks for.
+         * @visibility secret
+         */
+        externalId?: string;
+        /** The session name (CloudTrail shows it); default backstage-emr-on-eks. */
+        sessionName?: string;
+      };
+      /**
+       * How the tenants' Spark pods get their job-execution role: `irsa` (the
+       * cluster's IAM OIDC provider; the default) or `podIdentity` (the EKS
+       * Pod Identity agent add-on and an association per EMR service account;
+       * EMR 7.3.0 or later).
+       */
+      identity?: 'irsa' | 'podIdentity';
+      /**
+       * What the cluster bootstrap bundle (GET /clusters/:name/bootstrap) is
+       * made of: Karpenter node pools and node class.
+       */
+      bootstrap?: {
+        /** Node IAM role of Karpenter's nodes; default KarpenterNodeRole-<eksClusterName>. */
+        nodeRole?: string;
+        /** EC2NodeClass AMI alias, like al2023@latest (the default) or bottlerocket@latest. */
+        amiAlias?: string;
+        /** Tags of the nodes' subnets; default karpenter.sh/discovery: <eksClusterName>. */
+        subnetSelectorTags?: { [key: string]: string };
+        /** Tags of the nodes' security groups; default karpenter.sh/discovery: <eksClusterName>. */
+        securityGroupSelectorTags?: { [key: string]: string };
+        /** Instance families of the Spot executors (diversified). */
+        spotInstanceFamilies?: string[];
+        /** Instance families of the On-Demand drivers and job submitters. */
+        onDemandInstanceFamilies?: string[];
+        /** CPU limit of the Spot node pool, in cores; default 1000. */
+        spotMaxCpu?: number;
+        /** CPU limit of the On-Demand node pool, in cores; default 200. */
+        onDemandMaxCpu?: number;
+        /** How long a node lives before it is replaced; default 720h. */
+        expireAfter?: string;
+      };
       /**
        * Node label that tells Spot from On-Demand capacity:
        * `eks.amazonaws.com/capacityType` (managed node groups, the default) or
@@ -245,6 +297,21 @@ export interface Config {
       /** A tenant's reconcile failed: the person who asked for the change. */
       tenantFailed?: boolean;
     };
+    /**
+     * The clusters' preflight (GET /clusters, the Clusters tab) and what
+     * onboarding does with it.
+     */
+    clusterPreflight?: {
+      /**
+       * Onboarding onto a cluster whose preflight has a failed check:
+       * `refuse` (default) refuses it for everyone but platform admins
+       * (holders of emr-on-eks.cluster.read), who are warned; `warn` warns
+       * everyone; `off` does not run the preflight at onboarding.
+       */
+      onboarding?: 'refuse' | 'warn' | 'off';
+      /** How long a cluster's preflight result is reused. Default 60. */
+      cacheSeconds?: number;
+    };
     /** Defaults of the job runs the plugin composes, and the job-run sync. */
     jobs?: {
       /** StorageClass of executors' reusable local disks (PVCs). Default gp3. */
@@ -304,6 +371,16 @@ export interface Config {
         region?: string;
         /** `cur2` (Data Exports, the default) or `legacy` (CUR with flat tag columns). */
         layout?: 'legacy' | 'cur2';
+        /**
+         * A role in the CUR's account that Athena queries run as (assumed,
+         * refreshed before expiry). Left out, the backend's own credentials.
+         */
+        roleArn?: string;
+        /**
+         * The external id the role's trust policy asks for.
+         * @visibility secret
+         */
+        externalId?: string;
         /** Seconds one query may take. Default 600. */
         queryTimeoutSeconds?: number;
       };

@@ -93,14 +93,24 @@ describe('tenants API (fast tier)', () => {
     const { cluster } = backend;
     const tenant = await onboard(backend, TEAM_A, USERS.alice);
     expect(tenant.status.phase).toBe('Ready');
-    expect(tenant.status.steps.map((s: { state: string }) => s.state)).toEqual([
-      'Succeeded',
-      'Succeeded',
-      'Succeeded',
-      'Succeeded',
-      'Succeeded',
+    expect(
+      tenant.status.steps.map((s: { name: string; state: string }) => [
+        s.name,
+        s.state,
+      ]),
+    ).toEqual([
+      ['kubernetes-objects', 'Succeeded'],
+      ['iam-role', 'Succeeded'],
+      ['pod-identity', 'Succeeded'],
+      ['pod-templates', 'Succeeded'],
+      ['log-group', 'Succeeded'],
+      ['virtual-cluster', 'Succeeded'],
     ]);
     expect([...cluster.roles]).toEqual(['emr-tenant-team-a']);
+    // An IRSA cluster: the Pod Identity step did nothing, not even a call.
+    expect(
+      cluster.calls.filter(call => call.startsWith('podIdentity.')),
+    ).toEqual([]);
     expect([...cluster.logGroupNames]).toEqual([tenant.status.logGroupName]);
     expect([...cluster.virtualClusterNamespaces]).toEqual([
       [tenant.status.virtualClusterId, 'team-a'],

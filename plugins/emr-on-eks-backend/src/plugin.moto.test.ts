@@ -136,6 +136,7 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     expect(tenant.status.steps.map((s: any) => [s.name, s.state])).toEqual([
       ['kubernetes-objects', 'Succeeded'],
       ['iam-role', 'Succeeded'],
+      ['pod-identity', 'Succeeded'],
       ['pod-templates', 'Succeeded'],
       ['log-group', 'Succeeded'],
       ['virtual-cluster', 'Succeeded'],
@@ -500,6 +501,7 @@ describe('onboarding through the API (direct Kubernetes mode, moto)', () => {
     expect(failed.status.steps.map((s: any) => [s.name, s.state])).toEqual([
       ['kubernetes-objects', 'Succeeded'],
       ['iam-role', 'Succeeded'],
+      ['pod-identity', 'Succeeded'],
       ['pod-templates', 'Failed'],
       ['log-group', 'Pending'],
       ['virtual-cluster', 'Pending'],

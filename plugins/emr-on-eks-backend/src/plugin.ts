@@ -23,6 +23,7 @@ import {
 import { tenantPermissionRules, tenantResourceRef } from './permissions';
 import { createRouter } from './router';
 import { createCostSources } from './gateways/costs/createCostSources';
+import { ClusterService } from './services/clusters/ClusterService';
 import { CostService } from './services/costs/CostService';
 import { JobLogService } from './services/jobs/JobLogService';
 import { JobSubmissionService } from './services/jobs/JobSubmissionService';
@@ -112,6 +113,12 @@ export function createEmrOnEksPlugin(
             settings: settings.notifications,
             logger: deps.logger,
           });
+          // Each cluster's preflight (the Clusters tab), consulted by onboarding.
+          const clusters = ClusterService.create({
+            settings,
+            gatewaysFor: cluster => gateways.get(cluster),
+            logger: deps.logger,
+          });
           const { tenants, reconciler, queue } = createTenantServices({
             settings,
             store,
@@ -128,6 +135,7 @@ export function createEmrOnEksPlugin(
               notifier,
               settings.notifications,
             ),
+            clusterReadiness: name => clusters.failedChecks(name),
             // A team's group name is its own to take.
             groupsNamed: async names =>
               catalog.groupsNamed(
@@ -158,7 +166,11 @@ export function createEmrOnEksPlugin(
           });
           // EMR's events, pushed through SQS: one consumer per replica.
           const eventQueues = settings.clusters.flatMap(cluster => {
-            const eventQueue = createSqsJobRunEventQueue(cluster, settings);
+            const eventQueue = createSqsJobRunEventQueue(
+              cluster,
+              settings,
+              gateways.get(cluster).awsCredentials,
+            );
             return eventQueue
               ? [{ cluster: cluster.name, queue: eventQueue }]
               : [];
@@ -209,6 +221,7 @@ export function createEmrOnEksPlugin(
                 losses: new ExecutorLossStore(db),
                 cache: deps.cache,
               }),
+              clusters,
               sparkUi: SparkUiService.create({
                 settings,
                 store: new SparkUiStore(db),

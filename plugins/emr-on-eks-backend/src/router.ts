@@ -23,11 +23,13 @@ import { randomUUID } from 'node:crypto';
 // A pure text function, no I/O: error answers of every route need it.
 import { redactIdentifiers } from './domain/redact';
 import { ApiAccess } from './routes/access';
+import { addClusterRoutes } from './routes/clusterRoutes';
 import { addCostRoutes } from './routes/costRoutes';
 import { addJobRunRoutes } from './routes/jobRunRoutes';
 import { addJobRunLogRoutes } from './routes/jobRunLogRoutes';
 import { addSparkUiRoutes } from './routes/sparkUiRoutes';
 import { addTenantRoutes } from './routes/tenantRoutes';
+import type { ClusterService } from './services/clusters/ClusterService';
 import type { CostService } from './services/costs/CostService';
 import type { JobLogService } from './services/jobs/JobLogService';
 import type { JobSubmissionService } from './services/jobs/JobSubmissionService';
@@ -65,6 +67,8 @@ export async function createRouter(options: {
   logs?: JobLogService;
   /** The runs' Spark UI links; the endpoint is absent without it. */
   sparkUi?: SparkUiService;
+  /** The clusters' preflight and bootstrap; the endpoints are absent without it. */
+  clusters?: ClusterService;
 }): Promise<express.Router> {
   const router = Router();
   router.use(assignRequestId);
@@ -92,6 +96,9 @@ export async function createRouter(options: {
   addSparkUiRoutes(router, { access, ...options });
   if (options.logs) {
     addJobRunLogRoutes(router, { access, ...options, logs: options.logs });
+  }
+  if (options.clusters) {
+    addClusterRoutes(router, { access, clusters: options.clusters });
   }
   router.use(errorHandler(options.logger));
   return router;

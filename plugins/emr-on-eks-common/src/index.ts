@@ -15,6 +15,17 @@ export {
   EMR_ON_EKS_MANAGED_BY,
 } from './annotations';
 export { isCidr } from './cidr';
+export { CLUSTER_CHECKS } from './cluster';
+export type {
+  ClusterBootstrap,
+  ClusterBootstrapFile,
+  ClusterCheck,
+  ClusterCheckId,
+  ClusterCheckStatus,
+  ClusterIdentity,
+  ClusterList,
+  ClusterPreflight,
+} from './cluster';
 export { EmrOnEksClient } from './client/EmrOnEksClient';
 export type {
   CostQuery,
@@ -87,6 +98,7 @@ export {
   emrOnEksCostReadPermission,
   emrOnEksCostRefreshPermission,
   emrOnEksCostSummaryReadPermission,
+  emrOnEksClusterReadPermission,
   emrOnEksJobRunCancelPermission,
   emrOnEksJobRunReadPermission,
   emrOnEksJobRunSubmitPermission,

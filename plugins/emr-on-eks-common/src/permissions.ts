@@ -122,6 +122,19 @@ export const emrOnEksCostRefreshPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Read the configured clusters, their preflight checks and bootstrap
+ * bundles, and write a bundle to the GitOps output. A basic permission, for
+ * platform admins; onboarding treats its holders as admins (a cluster whose
+ * preflight fails warns them and refuses everyone else).
+ *
+ * @public
+ */
+export const emrOnEksClusterReadPermission = createPermission({
+  name: 'emr-on-eks.cluster.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission of the plugin set. @public */
 export const emrOnEksPermissions = [
   emrOnEksTenantCreatePermission,
@@ -136,4 +149,5 @@ export const emrOnEksPermissions = [
   emrOnEksCostReadPermission,
   emrOnEksCostSummaryReadPermission,
   emrOnEksCostRefreshPermission,
+  emrOnEksClusterReadPermission,
 ];

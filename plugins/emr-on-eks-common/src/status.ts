@@ -17,6 +17,7 @@ export type TenantPhase =
 export const RECONCILE_STEPS = [
   'kubernetes-objects',
   'iam-role',
+  'pod-identity',
   'pod-templates',
   'log-group',
   'virtual-cluster',
@@ -108,6 +109,12 @@ export interface Tenant {
   updatedAt: string;
   /** The observed state. */
   status: TenantStatus;
+  /**
+   * Only in the answer to onboarding: what the caller should know, such as
+   * a cluster that failed its preflight (a platform admin may onboard onto
+   * it anyway). Never stored.
+   */
+  warnings?: string[];
 }
 
 /** One audit record. @public */

@@ -53,7 +53,14 @@ const DISCOVERY: Record<string, Array<[string, string, boolean]>> = {
     ['rolebindings', 'RoleBinding', true],
   ],
   '/apis/scheduling.k8s.io/v1': [['priorityclasses', 'PriorityClass', false]],
+  '/apis/storage.k8s.io/v1': [['storageclasses', 'StorageClass', false]],
+  // Served only once a NodePool is stored: the CRD is "installed".
+  '/apis/karpenter.sh/v1': [['nodepools', 'NodePool', false]],
 };
+DISCOVERY['/api/v1'].push(
+  ['nodes', 'Node', false],
+  ['configmaps', 'ConfigMap', true],
+);
 
 /**
  * A stand-in Kubernetes API server for tests of the real
@@ -106,7 +113,11 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
             message: `${urlPath} not found`,
           });
 
-        const discovery = DISCOVERY[urlPath];
+        const discovery =
+          urlPath === '/apis/karpenter.sh/v1' &&
+          ![...objects.keys()].some(key => key.startsWith(`${urlPath}/`))
+            ? undefined
+            : DISCOVERY[urlPath];
         if (discovery && req.method === 'GET') {
           send(200, {
             kind: 'APIResourceList',
@@ -126,9 +137,28 @@ export async function startFakeKubernetesApi(): Promise<FakeKubernetesApi> {
           const stored = objects.get(urlPath);
           if (stored) {
             send(200, stored);
-          } else {
-            notFound();
+            return;
           }
+          // A list of a kind the discovery knows: the objects right under it.
+          const group = urlPath.slice(0, urlPath.lastIndexOf('/'));
+          const resource = urlPath.slice(urlPath.lastIndexOf('/') + 1);
+          if (DISCOVERY[group]?.some(([name]) => name === resource)) {
+            const depth = urlPath.split('/').length + 1;
+            send(200, {
+              kind: 'List',
+              apiVersion: 'v1',
+              metadata: {},
+              items: [...objects.entries()]
+                .filter(
+                  ([key]) =>
+                    key.startsWith(`${urlPath}/`) &&
+                    key.split('/').length === depth,
+                )
+                .map(([, object]) => object),
+            });
+            return;
+          }
+          notFound();
           return;
         }
         if (req.method === 'PATCH') {

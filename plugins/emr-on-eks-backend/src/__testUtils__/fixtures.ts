@@ -41,6 +41,9 @@ export function testConfig(
   return {
     emrOnEks: {
       ...(overrides.endpoint ? { aws: { endpoint: overrides.endpoint } } : {}),
+      // Onboarding runs no cluster preflight unless a test asks for it: the
+      // emulated clusters are not ready, and recorded requests stay as they were.
+      clusterPreflight: { onboarding: 'off' },
       iam: { roleNamePrefix: 'emr-tenant-', ...overrides.iam },
       clusters: [
         {

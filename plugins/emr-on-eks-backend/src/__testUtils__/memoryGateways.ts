@@ -1,4 +1,13 @@
 import type { StartJobRunCommandInput } from '@aws-sdk/client-emr-containers';
+import type { ClusterBootstrapFile } from '@spot-spark/plugin-emr-on-eks-common';
+import {
+  EMR_JOB_ACCESS_POLICY,
+  type ClusterKubernetesState,
+} from '../domain/clusters/preflight';
+import type {
+  AwsClusterFacts,
+  ClusterInspectionGateway,
+} from '../gateways/aws/ClusterInspectionGateway';
 import type { KubernetesObject } from '../domain/kubernetes';
 import { assetsKeyPrefix } from '../domain/names';
 import type { TenantPlan } from '../domain/plan';
@@ -6,12 +15,13 @@ import type { ClusterGateways } from '../gateways/ClusterGateways';
 import type { IamRoleGateway } from '../gateways/aws/IamRoleGateway';
 import type { EmrJobRun, JobRunGateway } from '../gateways/aws/JobRunGateway';
 import type { LogGroupGateway } from '../gateways/aws/LogGroupGateway';
+import type { PodIdentityGateway } from '../gateways/aws/PodIdentityGateway';
 import type { PodTemplateGateway } from '../gateways/aws/PodTemplateGateway';
 import type { SparkUiGateway } from '../gateways/aws/SparkUiGateway';
 import type { VirtualClusterGateway } from '../gateways/aws/VirtualClusterGateway';
 import { VirtualClusterGoneError } from '../gateways/errors';
 import type { KubernetesGateway } from '../gateways/kubernetes/KubernetesGateway';
-import { TEST_ACCOUNT_ID } from './fixtures';
+import { TEST_ACCOUNT_ID, TEST_OIDC_ISSUER } from './fixtures';
 import { MemoryRunLogs } from './memoryRunLogs';
 
 /**
@@ -52,6 +62,46 @@ export class MemoryCluster implements ClusterGateways {
       this.record('kubernetes.deleteTenantObjects');
       return this.kubernetesObjects.delete(tenant) ? [`deleted ${tenant}`] : [];
     },
+    readClusterState: async () => {
+      this.record('kubernetes.readClusterState');
+      return structuredClone(this.clusterState);
+    },
+    writeClusterBundle: async files => {
+      this.record('kubernetes.writeClusterBundle');
+      const before = JSON.stringify(this.bundleFiles);
+      this.bundleFiles = files;
+      return {
+        writtenTo: 'bootstrap/',
+        changes: before === JSON.stringify(files) ? [] : ['wrote bootstrap/'],
+      };
+    },
+  };
+
+  /**
+   * What the cluster's Kubernetes side holds for the preflight: by default a
+   * cluster ready for the test config's tenants (see readyClusterState).
+   */
+  clusterState: ClusterKubernetesState = readyClusterState();
+  /** The bootstrap bundle last written (GitOps modes). */
+  bundleFiles?: ClusterBootstrapFile[];
+
+  /**
+   * What the preflight finds in the cluster's account (the identity comes
+   * from `identity()`): by default everything in place (see readyAwsFacts).
+   */
+  awsFacts: Omit<AwsClusterFacts, 'identity'> = readyAwsFacts();
+
+  readonly inspection: ClusterInspectionGateway = {
+    inspect: async (_cluster, identity) => {
+      this.record('inspection.inspect');
+      let who: AwsClusterFacts['identity'];
+      try {
+        who = { value: await identity() };
+      } catch (error) {
+        return { identity: { error: (error as Error).message } };
+      }
+      return { ...structuredClone(this.awsFacts), identity: who };
+    },
   };
 
   readonly iamRoles: IamRoleGateway = {
@@ -59,6 +109,30 @@ export class MemoryCluster implements ClusterGateways {
       this.ensure('iamRoles.ensureRole', this.roles, plan.iam.roleName),
     deleteRole: async plan =>
       this.remove('iamRoles.deleteRole', this.roles, plan.iam.roleName),
+  };
+
+  /** EKS Pod Identity associations held, as `cluster/namespace/serviceAccount`. */
+  readonly podIdentityAssociations = new Set<string>();
+
+  readonly podIdentity: PodIdentityGateway = {
+    ensureAssociations: async plan => {
+      this.record('podIdentity.ensureAssociations');
+      return plan.podIdentity.associations.flatMap(a => {
+        const key = `${a.clusterName}/${a.namespace}/${a.serviceAccount}`;
+        return this.podIdentityAssociations.has(key)
+          ? []
+          : (this.podIdentityAssociations.add(key), [`associated ${key}`]);
+      });
+    },
+    deleteAssociations: async plan => {
+      this.record('podIdentity.deleteAssociations');
+      return plan.podIdentity.associations.flatMap(a => {
+        const key = `${a.clusterName}/${a.namespace}/${a.serviceAccount}`;
+        return this.podIdentityAssociations.delete(key)
+          ? [`deleted association ${key}`]
+          : [];
+      });
+    },
   };
 
   readonly podTemplates: PodTemplateGateway = {
@@ -208,12 +282,24 @@ export class MemoryCluster implements ClusterGateways {
     return TEST_ACCOUNT_ID;
   }
 
+  async identity() {
+    return {
+      accountId: TEST_ACCOUNT_ID,
+      arn: `arn:aws:sts::${TEST_ACCOUNT_ID}:assumed-role/backstage/test`,
+    };
+  }
+
   dispose() {}
 
   /** Calls that wrote something or would have (everything but reads). */
   get writeCalls(): string[] {
     return this.calls.filter(
-      call => !call.endsWith('.describe') && !call.endsWith('.list'),
+      call =>
+        !call.endsWith('.describe') &&
+        !call.endsWith('.list') &&
+        // The cluster preflight's reads.
+        call !== 'inspection.inspect' &&
+        call !== 'kubernetes.readClusterState',
     );
   }
 
@@ -244,4 +330,60 @@ export class MemoryCluster implements ClusterGateways {
     }
     return id;
   }
+}
+
+/**
+ * A Kubernetes side ready for the test config (capacity label
+ * eks.amazonaws.com/capacityType): a Spot and an On-Demand node, the jobs'
+ * storage class gp3 and every tier's priority classes; EMR mapped in aws-auth.
+ */
+export function readyClusterState(): ClusterKubernetesState {
+  return {
+    nodePools: [],
+    nodes: [
+      {
+        name: 'ip-10-0-0-1',
+        labels: { 'eks.amazonaws.com/capacityType': 'SPOT' },
+      },
+      {
+        name: 'ip-10-0-0-2',
+        labels: { 'eks.amazonaws.com/capacityType': 'ON_DEMAND' },
+      },
+    ],
+    storageClasses: ['gp3'],
+    priorityClasses: ['low', 'standard', 'high'].flatMap(tier => [
+      `emr-on-eks-${tier}-driver`,
+      `emr-on-eks-${tier}-executor`,
+    ]),
+    awsAuthMapsEmr: true,
+  };
+}
+
+/** An account where every AWS fact the preflight reads is in place. */
+export function readyAwsFacts(): Omit<AwsClusterFacts, 'identity'> {
+  return {
+    eksCluster: {
+      value: {
+        status: 'ACTIVE',
+        oidcIssuer: `https://${TEST_OIDC_ISSUER}`,
+        authenticationMode: 'API_AND_CONFIG_MAP',
+      },
+    },
+    podIdentityAgent: { value: { status: 'ACTIVE' } },
+    oidcProvider: { value: true },
+    serviceLinkedRole: { value: true },
+    emrAccessEntry: {
+      value: { policies: [EMR_JOB_ACCESS_POLICY], namespaces: [] },
+    },
+    assetsBucket: {
+      value: {
+        publicAccessBlock: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      },
+    },
+  };
 }

@@ -79,6 +79,9 @@ export class SharedCloud {
           trace('kubernetes.deleteTenantObjects', args[0], () =>
             k8s.deleteTenantObjects(...args),
           ),
+        readClusterState: () => k8s.readClusterState(),
+        writeClusterBundle: (...args: Parameters<K8s['writeClusterBundle']>) =>
+          k8s.writeClusterBundle(...args),
       },
       iamRoles: {
         ensureRole: plan =>
@@ -88,6 +91,16 @@ export class SharedCloud {
         deleteRole: plan =>
           trace('iamRoles.deleteRole', plan.tenant, () =>
             c.iamRoles.deleteRole(plan),
+          ),
+      },
+      podIdentity: {
+        ensureAssociations: plan =>
+          trace('podIdentity.ensureAssociations', plan.tenant, () =>
+            c.podIdentity.ensureAssociations(plan),
+          ),
+        deleteAssociations: plan =>
+          trace('podIdentity.deleteAssociations', plan.tenant, () =>
+            c.podIdentity.deleteAssociations(plan),
           ),
       },
       podTemplates: {
@@ -165,7 +178,9 @@ export class SharedCloud {
       },
       // Reads only: shared as they are, not traced.
       runLogs: c.runLogs,
+      inspection: c.inspection,
       accountId: () => c.accountId(),
+      identity: () => c.identity(),
       dispose: () => {},
     };
   }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { emrReleaseImageRepositories } from '../domain/emrReleaseImages';
+import { externalIdSchema, roleArnSchema } from './assumedRole';
+import { bootstrapSchema } from './bootstrap';
+import { DEFAULTS } from './defaults';
 import { guardrailsSchema } from './guardrails';
 import { kubernetesSchema } from './kubernetes';
 
@@ -58,6 +61,34 @@ export const clusterSchema = z
     assetsBucket: bucketName.optional(),
     /** @deprecated the old name of assetsBucket, still read. */
     podTemplateBucket: bucketName.optional(),
+    /**
+     * The cluster's account from another account: every AWS call for this
+     * cluster uses credentials from assuming `roleArn` (refreshed before they
+     * expire). Left out, the backend's own credentials are used.
+     */
+    aws: z
+      .object({
+        roleArn: roleArnSchema.optional(),
+        /** The external id the role's trust policy asks for. */
+        externalId: externalIdSchema.optional(),
+        sessionName: z
+          .string()
+          .regex(/^[\w+=,.@-]{2,64}$/, {
+            message: 'must be 2-64 characters of letters, digits and +=,.@-',
+          })
+          .default(DEFAULTS.awsSessionName),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * How the tenants' Spark pods get their job-execution role: IRSA (the
+     * cluster's OIDC provider, the default) or EKS Pod Identity (the Pod
+     * Identity agent add-on and one association per EMR service account;
+     * EMR 7.3.0 and later).
+     */
+    identity: z.enum(['irsa', 'podIdentity']).default('irsa'),
+    /** What the cluster bootstrap bundle (Karpenter node pools) is made of. */
+    bootstrap: bootstrapSchema.prefault({}),
     kubernetes: kubernetesSchema,
     guardrails: guardrailsSchema.prefault({}),
     /**
@@ -103,6 +134,13 @@ export const clusterSchema = z
         code: 'custom',
         path: ['podTemplateBucket'],
         message: `is the deprecated name of assetsBucket and names another bucket (${podTemplateBucket}, not ${assetsBucket}); remove it`,
+      });
+    }
+    if (cluster.aws.externalId && !cluster.aws.roleArn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aws', 'externalId'],
+        message: 'is used only with aws.roleArn; add the role to assume',
       });
     }
     const bucket = assetsBucket ?? podTemplateBucket;

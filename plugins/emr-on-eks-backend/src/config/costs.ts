@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { externalIdSchema, roleArnSchema } from './assumedRole';
 import { DEFAULTS } from './defaults';
 
 /** A SQL identifier from config: it is written into query text, so only plain names. */
@@ -66,6 +67,14 @@ export const costsSchema = z
           .optional(),
         /** The CUR layout: legacy CUR, or CUR 2.0 (Data Exports). */
         layout: z.enum(['legacy', 'cur2']).default('cur2'),
+        /**
+         * The CUR's account seen from the backend's (often the management
+         * account): Athena queries run as this role, assumed with the SDK's
+         * temporary-credentials provider and refreshed before expiry.
+         */
+        roleArn: roleArnSchema.optional(),
+        /** The external id the role's trust policy asks for. */
+        externalId: externalIdSchema.optional(),
         /** How long one query may take before it is given up. */
         queryTimeoutSeconds: z
           .number()
@@ -120,6 +129,13 @@ export const costsSchema = z
           message: 'is required when uplift is athena',
         });
       }
+    }
+    if (costs.athena?.externalId && !costs.athena.roleArn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['athena', 'externalId'],
+        message: 'is used only with athena.roleArn; add the role to assume',
+      });
     }
     if (costs.uplift === 'duckdb' && !costs.duckdb?.curPath) {
       ctx.addIssue({

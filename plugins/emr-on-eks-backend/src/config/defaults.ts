@@ -16,6 +16,8 @@ export const DEFAULTS = {
   jobStartTimeoutSeconds: 900,
   /** Each git command's time limit in gitops repository mode. */
   gitCommandTimeoutSeconds: 120,
+  /** The session name of a cluster's assumed role (CloudTrail shows it). */
+  awsSessionName: 'backstage-emr-on-eks',
   /** Each Athena query's time limit. */
   athenaQueryTimeoutSeconds: 600,
 } as const;

@@ -61,6 +61,13 @@ export const settingsSchema = z.object({
     })
     .default({ roleNamePrefix: 'emr-tenant-', rolePath: '/' }),
   jobs: jobsSchema.prefault({}),
+  clusterPreflight: z
+    .object({
+      onboarding: z.enum(['refuse', 'warn', 'off']).default('refuse'),
+      cacheSeconds: z.number().int().min(0).max(3600).default(60),
+    })
+    .strict()
+    .prefault({}),
   notifications: notificationsSchema,
   // The schedule is read by the scheduler's own reader below.
   costs: costsSchema.optional(),

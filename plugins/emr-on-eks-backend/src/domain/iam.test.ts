@@ -8,6 +8,7 @@ import {
 import { base36 } from './base36';
 import {
   emrTrustStatement,
+  permissionsBoundaryFor,
   permissionsPolicy,
   samePolicy,
   parsePolicyDocument,
@@ -224,5 +225,27 @@ describe('samePolicy', () => {
       ],
     };
     expect(samePolicy(a, b)).toBe(false);
+  });
+});
+
+describe('permissionsBoundaryFor', () => {
+  it("puts the cluster's account into the configured boundary's ARN", () => {
+    expect(
+      permissionsBoundaryFor(
+        'arn:aws:iam::123456789012:policy/platform/emr-tenant-boundary',
+        { accountId: '210987654321' },
+      ),
+    ).toBe('arn:aws:iam::210987654321:policy/platform/emr-tenant-boundary');
+    expect(
+      permissionsBoundaryFor('arn:aws-cn:iam::123456789012:policy/b', {
+        accountId: '123456789012',
+      }),
+    ).toBe('arn:aws-cn:iam::123456789012:policy/b');
+  });
+
+  it('is unset without a configured boundary', () => {
+    expect(
+      permissionsBoundaryFor(undefined, { accountId: '210987654321' }),
+    ).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import { parseS3Prefix } from '@spot-spark/plugin-emr-on-eks-common';
 import type { ClusterSettings } from '../config';
 import { base36 } from './base36';
 import { assetsKeyPrefix, partitionOf } from './names';
+import { podIdentityTrustStatement } from './podIdentity';
 
 /**
  * IAM refuses an inline role policy over 10,240 characters; IAM does not count
@@ -62,11 +63,22 @@ export function emrTrustStatement(options: {
   };
 }
 
+/**
+ * The trust policy of a tenant's job-execution role: EMR's service accounts
+ * in the tenant's namespace through the cluster's OIDC provider (IRSA), or
+ * through EKS Pod Identity on a `podIdentity` cluster.
+ */
 export function trustPolicy(
   cluster: ClusterSettings,
   namespace: string,
   roleName: string,
 ): PolicyDocument {
+  if (cluster.identity === 'podIdentity') {
+    return {
+      Version: '2012-10-17',
+      Statement: [podIdentityTrustStatement({ cluster, namespace, roleName })],
+    };
+  }
   return {
     Version: '2012-10-17',
     Statement: [
@@ -211,4 +223,20 @@ function normalisePolicy(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/**
+ * The permissions boundary of a cluster's tenant roles. IAM only accepts a
+ * boundary policy of the role's own account, so the configured ARN names
+ * the policy (path and name) and each cluster's account supplies its own
+ * copy: the same ARN with the cluster's account.
+ */
+export function permissionsBoundaryFor(
+  configuredArn: string | undefined,
+  cluster: Pick<ClusterSettings, 'accountId'>,
+): string | undefined {
+  return configuredArn?.replace(
+    /^(arn:[a-z-]+:iam::)\d{12}(:policy\/)/,
+    `$1${cluster.accountId}$2`,
+  );
 }

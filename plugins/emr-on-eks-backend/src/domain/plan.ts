@@ -12,6 +12,7 @@ import {
   permissionsPolicy,
   policySize,
   trustPolicy,
+  permissionsBoundaryFor,
 } from './iam';
 import {
   clusterPriorityClasses,
@@ -30,6 +31,11 @@ import {
   podTemplateKeys,
   virtualClusterName,
 } from './names';
+import {
+  PodIdentityAssociationPlan,
+  podIdentityAssociations,
+  podIdentityReleaseIssues,
+} from './podIdentity';
 import { tenantPodTemplates, toYaml } from './podTemplates';
 
 /** Name of the inline policy the plugin keeps on each tenant role. */
@@ -73,6 +79,8 @@ export interface TenantPlan {
   logGroup: { name: string; retentionDays: number };
   virtualCluster: { name: string; eksClusterName: string; namespace: string };
   assetsPrefix: string;
+  /** EKS Pod Identity associations of the role (none on IRSA clusters). */
+  podIdentity: { associations: PodIdentityAssociationPlan[] };
 }
 
 /** AWS tag keys the plugin writes and reads back to recognise its resources. */
@@ -118,7 +126,10 @@ export function buildTenantPlan(
         cluster,
         logGroupName: logGroup,
       }),
-      permissionsBoundaryArn: settings.iam.permissionsBoundaryArn,
+      permissionsBoundaryArn: permissionsBoundaryFor(
+        settings.iam.permissionsBoundaryArn,
+        cluster,
+      ),
     },
     podTemplates: {
       bucket: cluster.assetsBucket,
@@ -142,6 +153,16 @@ export function buildTenantPlan(
       namespace: spec.namespace,
     },
     assetsPrefix: `s3://${cluster.assetsBucket}/${assetsKeyPrefix(identity)}`,
+    podIdentity: {
+      associations: podIdentityAssociations({
+        cluster,
+        tenant: spec.name,
+        uid,
+        namespace: spec.namespace,
+        roleName,
+        roleArn: executionRoleArn(spec.name, cluster, settings.iam),
+      }),
+    },
   };
 }
 
@@ -149,7 +170,8 @@ export function buildTenantPlan(
  * Checks of a spec that need the plugin's settings: the cluster must be
  * configured, the derived IAM role name must fit IAM's limit, and the role's
  * inline permissions policy must fit IAM's size limit (checked here, before
- * anything is created, rather than refused by IAM after the namespace exists).
+ * anything is created, rather than refused by IAM after the namespace exists),
+ * and on a Pod Identity cluster the tenant's release must support it.
  */
 export function checkSpecAgainstSettings(
   spec: TenantSpec,
@@ -158,6 +180,9 @@ export function checkSpecAgainstSettings(
   const issues: FieldIssue[] = [];
   const cluster = settings.clusters.find(c => c.name === spec.cluster);
   if (cluster) {
+    // The tenant's default release; each job's own release is checked again
+    // when it is submitted.
+    issues.push(...podIdentityReleaseIssues(cluster, spec.releaseLabel));
     const size = policySize(
       permissionsPolicy({
         spec,

@@ -4,18 +4,19 @@ import type {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { stringify } from 'yaml';
 import type { ClusterSettings } from '../config';
+import { Capacity, capacityPlacement } from './capacity';
 import { priorityClassName, tenantLabels } from './kubernetes';
 
 /** Container names Spark on Kubernetes gives its driver and executors. */
 export const SPARK_DRIVER_CONTAINER = 'spark-kubernetes-driver';
 export const SPARK_EXECUTOR_CONTAINER = 'spark-kubernetes-executor';
 
-type Capacity = 'onDemand' | 'spot';
-
 /**
  * A Spark pod template pinned to one capacity type with a hard node affinity:
  * a driver on Spot would lose the whole job on interruption, so the driver
  * never lands there, and executors land only where they were asked to.
+ * Affinity and tolerations come from {@link capacityPlacement}, the rule the
+ * bootstrap bundle's node pools are made from.
  */
 export function podTemplate(options: {
   spec: TenantSpec;
@@ -24,6 +25,7 @@ export function podTemplate(options: {
   capacity: Capacity;
 }): Record<string, unknown> {
   const { spec, cluster, role, capacity } = options;
+  const placement = capacityPlacement(cluster, capacity);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -43,9 +45,9 @@ export function podTemplate(options: {
               {
                 matchExpressions: [
                   {
-                    key: cluster.capacityTypeLabel,
+                    key: placement.nodeSelector.key,
                     operator: 'In',
-                    values: [cluster.capacityTypeValues[capacity]],
+                    values: [...placement.nodeSelector.values],
                   },
                 ],
               },
@@ -53,6 +55,11 @@ export function podTemplate(options: {
           },
         },
       },
+      // Only Spot nodes are tainted: without the bundle (managed node
+      // groups) the toleration matches nothing and is harmless.
+      ...(placement.tolerations.length > 0
+        ? { tolerations: placement.tolerations.map(t => ({ ...t })) }
+        : {}),
       containers: [
         {
           name:

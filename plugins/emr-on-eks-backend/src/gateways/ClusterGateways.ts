@@ -1,13 +1,22 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ClusterSettings, EmrOnEksSettings } from '../config';
-import { callerAccountId } from './aws/account';
-import { createAwsClients } from './aws/clients';
+import { CallerIdentity, callerIdentity } from './aws/account';
+import { clusterCredentials, createAwsClients } from './aws/clients';
+import {
+  AwsClusterInspectionGateway,
+  ClusterInspectionGateway,
+} from './aws/ClusterInspectionGateway';
 import { AwsIamRoleGateway, IamRoleGateway } from './aws/IamRoleGateway';
 import { EmrJobRunGateway, JobRunGateway } from './aws/JobRunGateway';
 import {
   CloudWatchLogGroupGateway,
   LogGroupGateway,
 } from './aws/LogGroupGateway';
+import {
+  EksPodIdentityGateway,
+  PodIdentityGateway,
+} from './aws/PodIdentityGateway';
 import {
   PodTemplateGateway,
   S3PodTemplateGateway,
@@ -28,6 +37,8 @@ import type { KubernetesGateway } from './kubernetes/KubernetesGateway';
 export interface ClusterGateways {
   kubernetes: KubernetesGateway;
   iamRoles: IamRoleGateway;
+  /** EKS Pod Identity associations (Pod Identity clusters only). */
+  podIdentity: PodIdentityGateway;
   podTemplates: PodTemplateGateway;
   logGroups: LogGroupGateway;
   virtualClusters: VirtualClusterGateway;
@@ -36,8 +47,22 @@ export interface ClusterGateways {
   runLogs: RunLogGateway;
   /** The runs' Spark UIs (EMR persistent application UIs). */
   sparkUi: SparkUiGateway;
+  /** What the cluster preflight reads from the cluster's account (reads only). */
+  inspection: ClusterInspectionGateway;
   /** Account of the AWS credentials in use. */
   accountId(): Promise<string>;
+  /**
+   * Account and ARN of the AWS credentials in use: the assumed role's
+   * session with `aws.roleArn`. Throws an `AssumeRoleError` (naming the
+   * cluster and the role) when the role cannot be assumed.
+   */
+  identity(): Promise<CallerIdentity>;
+  /**
+   * The cluster's own AWS credentials (its assumed role, one cached session)
+   * for clients built elsewhere (the events queue); undefined when the
+   * cluster uses the backend's default credentials.
+   */
+  awsCredentials?: AwsCredentialIdentityProvider;
   /** Closes the AWS clients' connections (at shutdown). */
   dispose(): void;
 }
@@ -53,9 +78,12 @@ export function createClusterGateways(options: {
     connectMs: settings.aws.connectTimeoutSeconds * 1000,
     requestMs: settings.aws.requestTimeoutSeconds * 1000,
   });
+  // One assumed-role session (when the cluster has a role) for every client.
+  const credentials = clusterCredentials(cluster, clients);
   const sparkUi = EmrSparkUiGateway.create({
     cluster,
     aws: settings.aws,
+    credentials,
     timeouts: {
       connectMs: settings.aws.connectTimeoutSeconds * 1000,
       requestMs: settings.aws.requestTimeoutSeconds * 1000,
@@ -85,6 +113,8 @@ export function createClusterGateways(options: {
               eksToken({
                 clusterName: cluster.eksClusterName,
                 region: cluster.region,
+                // Signed as the cluster's assumed role when it has one: EKS
+                // maps that role (an access entry) to a Kubernetes user.
                 credentials: clients.sts.config.credentials,
               })
           : undefined,
@@ -93,13 +123,17 @@ export function createClusterGateways(options: {
   return {
     kubernetes,
     iamRoles: new AwsIamRoleGateway(clients.iam),
+    podIdentity: new EksPodIdentityGateway(clients.eks),
     podTemplates: new S3PodTemplateGateway(clients.s3),
     logGroups: new CloudWatchLogGroupGateway(clients.logs),
     virtualClusters: new EmrVirtualClusterGateway(clients.emr),
     jobRuns: new EmrJobRunGateway(clients.emr),
     runLogs: new AwsRunLogGateway(clients.s3, clients.logs),
     sparkUi,
-    accountId: () => callerAccountId(clients.sts),
+    inspection: new AwsClusterInspectionGateway(clients),
+    accountId: async () => (await callerIdentity(clients.sts)).accountId,
+    identity: () => callerIdentity(clients.sts),
+    awsCredentials: credentials,
     dispose: () => {
       Object.values(clients).forEach(client => client.destroy());
       sparkUi.dispose();

@@ -52,6 +52,34 @@ export class VirtualClusterGoneError extends Error {
   }
 }
 
+/**
+ * The role a cluster's AWS calls are made with (`aws.roleArn`) could not be
+ * assumed: the message names the cluster, the role and the reason AWS gave
+ * (AccessDenied, a wrong external id, a timeout), never the external id or
+ * any key. Every call for that cluster fails with it until the role can be
+ * assumed again; other clusters are not affected.
+ */
+export class AssumeRoleError extends Error {
+  name = 'AssumeRoleError';
+  constructor(
+    /** The configured cluster's name (undefined for the costs' Athena role). */
+    readonly cluster: string | undefined,
+    /** The role that was to be assumed. */
+    readonly roleArn: string,
+    /** What AWS answered, e.g. `AccessDenied: User: ... is not authorized ...`. */
+    readonly reason: string,
+    /** `of`: whose role it is when not a cluster's (`emrOnEks.costs.athena`). */
+    options: { cause?: unknown; of?: string } = {},
+  ) {
+    super(
+      `${
+        options.of ?? `cluster ${cluster}`
+      }: cannot assume role ${roleArn}: ${reason}`,
+      { cause: options.cause },
+    );
+  }
+}
+
 /** A failed git command; the message never holds a secret given to {@link Git}. */
 export class GitError extends Error {
   constructor(

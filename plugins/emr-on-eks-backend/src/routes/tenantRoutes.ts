@@ -1,5 +1,6 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
+  emrOnEksClusterReadPermission,
   emrOnEksTenantCreatePermission,
   changedGuardedFields,
   emrOnEksTenantDeletePermission,
@@ -117,6 +118,12 @@ export function addTenantRoutes(
             reassignReason === undefined
               ? undefined
               : { reason: reassignReason },
+          // Platform admins may onboard onto a cluster that failed its
+          // preflight (warned); anyone else is refused.
+          platformAdmin: await access.allowed(
+            emrOnEksClusterReadPermission,
+            credentials,
+          ),
         });
       },
     );

@@ -9,7 +9,11 @@ import { Reconciler } from './reconcile/Reconciler';
 import type { ReconcileStep } from './reconcile/steps';
 import type { TenantChanges } from './tenants/TenantChanges';
 import type { TenantNotices } from './events/TenantNotices';
-import { GroupsNamed, TenantService } from './tenants/TenantService';
+import {
+  ClusterReadiness,
+  GroupsNamed,
+  TenantService,
+} from './tenants/TenantService';
 
 /**
  * The tenant services, wired as the plugin runs them: commands and reads
@@ -26,6 +30,8 @@ export function createTenantServices(options: {
   steps?: ReconcileStep[];
   changes?: TenantChanges;
   groupsNamed?: GroupsNamed;
+  /** The clusters' preflight, which onboarding consults. */
+  clusterReadiness?: ClusterReadiness;
   /** Tells whoever asked when a tenant becomes Ready or Failed. */
   notices?: TenantNotices;
 }) {

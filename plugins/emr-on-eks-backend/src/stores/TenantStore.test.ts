@@ -98,6 +98,7 @@ describe('TenantStore', () => {
       expect(created.status.steps.map(s => [s.name, s.state])).toEqual([
         ['kubernetes-objects', 'Pending'],
         ['iam-role', 'Pending'],
+        ['pod-identity', 'Pending'],
         ['pod-templates', 'Pending'],
         ['log-group', 'Pending'],
         ['virtual-cluster', 'Pending'],

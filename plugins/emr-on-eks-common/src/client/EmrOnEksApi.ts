@@ -11,6 +11,7 @@ import type {
   TenantPage,
 } from '../status';
 import type { TenantSpecInput } from '../tenant';
+import type { ClusterBootstrap, ClusterList } from '../cluster';
 import type {
   JobRunLogPage,
   JobRunLogStreams,
@@ -184,4 +185,19 @@ export interface EmrOnEksApi {
   ): Promise<string>;
   /** Recomputes the rollups of a period now, for admins. */
   refreshCosts(query: { from: string; to: string }): Promise<CostRefreshResult>;
+  /**
+   * Every configured cluster with its preflight checks, for admins (404
+   * otherwise). `refresh` runs the checks now instead of reusing recent
+   * results.
+   */
+  listClusters(options?: { refresh?: boolean }): Promise<ClusterList>;
+  /**
+   * A cluster's bootstrap bundle (Karpenter node pools, priority classes,
+   * storage class, EMR's RBAC), for admins. `write` puts it under the
+   * cluster's GitOps output (GitOps mode only).
+   */
+  getClusterBootstrap(
+    name: string,
+    options?: { write?: boolean },
+  ): Promise<ClusterBootstrap>;
 }

@@ -6,6 +6,7 @@ import type {
   TenantPage,
 } from '../status';
 import type { TenantSpecInput } from '../tenant';
+import type { ClusterBootstrap, ClusterList } from '../cluster';
 import type {
   JobRunLogPage,
   JobRunLogStreams,
@@ -257,6 +258,23 @@ export class EmrOnEksClient implements EmrOnEksApi {
     return this.request('POST', ['costs', 'refresh'], {
       query: { from: query.from, to: query.to },
     });
+  }
+
+  /** {@inheritDoc EmrOnEksApi.listClusters} */
+  listClusters(options: { refresh?: boolean } = {}): Promise<ClusterList> {
+    return this.request('GET', ['clusters'], {
+      query: { refresh: options.refresh ? 'true' : undefined },
+    });
+  }
+
+  /** {@inheritDoc EmrOnEksApi.getClusterBootstrap} */
+  getClusterBootstrap(
+    name: string,
+    options: { write?: boolean } = {},
+  ): Promise<ClusterBootstrap> {
+    return options.write
+      ? this.request('POST', ['clusters', name, 'bootstrap'])
+      : this.request('GET', ['clusters', name, 'bootstrap']);
   }
 
   private async request<T>(

@@ -165,6 +165,7 @@ export function actionContext<TInput extends JsonObject>(options: {
   const outputs: Record<string, unknown> = {};
   const checkpoints = options.checkpoints ?? new Map();
   const logs: string[] = [];
+  const warnings: string[] = [];
   const base = createMockActionContext<TInput>({
     input: options.input,
     task: { id: options.taskId ?? 'task-1' },
@@ -173,6 +174,9 @@ export function actionContext<TInput extends JsonObject>(options: {
   const logger = mockServices.logger.mock();
   logger.info.mockImplementation((message: string) => {
     logs.push(message);
+  });
+  logger.warn.mockImplementation((message: string) => {
+    warnings.push(message);
   });
   const ctx = {
     ...base,
@@ -195,5 +199,5 @@ export function actionContext<TInput extends JsonObject>(options: {
       return value;
     },
   };
-  return { ctx: ctx as typeof base, outputs, logs, checkpoints };
+  return { ctx: ctx as typeof base, outputs, logs, warnings, checkpoints };
 }

@@ -81,6 +81,21 @@ describe('emr-on-eks:tenant:onboard', () => {
     expect(tenant.body.createdBy).toBe(USERS.alice);
   });
 
+  it("logs the backend's warnings when the cluster's preflight fails and onboarding goes on", async () => {
+    // moto has no EKS cluster named like the test cluster: its preflight
+    // fails; with `warn` everyone is let through with the failed checks.
+    const config = world.harness.directConfig() as any;
+    config.emrOnEks.clusterPreflight = { onboarding: 'warn' };
+    await world.restart(config);
+    const { outputs, warnings } = await onboardTeamA();
+    expect(outputs).toMatchObject({ name: 'team-a' });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^Cluster shared failed its preflight \(.*EKS.*\): the tenant is onboarded/,
+      ),
+    ]);
+  });
+
   it('updates an existing tenant to the new spec and waits for that generation', async () => {
     await onboardTeamA();
     const again = actionContext({

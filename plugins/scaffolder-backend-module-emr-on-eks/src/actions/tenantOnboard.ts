@@ -91,6 +91,11 @@ export function createTenantOnboardAction(
                 ? `Updating tenant ${tenant.name} to generation ${tenant.generation}`
                 : `Onboarding tenant ${tenant.name}`,
             );
+            // An admin onboarding onto a cluster whose preflight fails is
+            // let through with the failed checks: show them in the task log.
+            for (const warning of tenant.warnings ?? []) {
+              ctx.logger.warn(warning);
+            }
             return { generation: tenant.generation };
           } catch (error) {
             throw describeBackendError(

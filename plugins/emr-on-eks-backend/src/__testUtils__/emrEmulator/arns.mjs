@@ -10,16 +10,29 @@ export const CREATED_BY = `arn:aws:iam::${ACCOUNT}:root`;
 /**
  * @param {string} region
  * @param {string} virtualClusterId
+ * @param {string} [account] Default {@link ACCOUNT}.
  */
-export function virtualClusterArn(region, virtualClusterId) {
-  return `arn:aws:emr-containers:${region}:${ACCOUNT}:/virtualclusters/${virtualClusterId}`;
+export function virtualClusterArn(region, virtualClusterId, account = ACCOUNT) {
+  return `arn:aws:emr-containers:${region}:${account}:/virtualclusters/${virtualClusterId}`;
 }
 
 /**
- * @param {{ region: string, virtualClusterId: string, id: string }} run
+ * @param {{ region: string, virtualClusterId: string, id: string, account?: string }} run
  */
 export function jobRunArn(run) {
-  return `${virtualClusterArn(run.region, run.virtualClusterId)}/jobruns/${
-    run.id
-  }`;
+  return `${virtualClusterArn(
+    run.region,
+    run.virtualClusterId,
+    run.account,
+  )}/jobruns/${run.id}`;
+}
+
+/**
+ * The account an ARN names (a virtual cluster's, as moto describes it in
+ * the account the request was signed for), if it names one.
+ * @param {string | undefined} arn
+ * @returns {string | undefined}
+ */
+export function accountOfArn(arn) {
+  return /^arn:[a-z-]+:[a-z0-9-]+:[^:]*:(\d{12}):/.exec(arn ?? '')?.[1];
 }

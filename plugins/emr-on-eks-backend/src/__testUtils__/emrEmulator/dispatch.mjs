@@ -2,6 +2,7 @@
 // An HTTP handler for the emr-containers API: each request's operation is
 // answered by the job runs (after checking the virtual cluster), by an
 // extra operation, or passed on.
+import { accountOfArn } from './arns.mjs';
 import { EmrError, invalid, noSuchVirtualCluster } from './errors.mjs';
 import { APP_UI_OPERATIONS } from './persistentAppUis.mjs';
 import {
@@ -36,7 +37,9 @@ const JOB_RUN_OPERATIONS = new Set([
  * RUNNING one).
  * @typedef {object} VirtualClusterDirectory
  * @property {(id: string, operation: string, req: IncomingMessage) =>
- *   Promise<{ state: string } | undefined> | { state: string } | undefined} find
+ *   Promise<{ state: string, arn?: string } | undefined> |
+ *   { state: string, arn?: string } | undefined} find The ARN, when known,
+ *   gives the account the cluster's runs belong to.
  */
 
 /**
@@ -117,6 +120,7 @@ export function createEmrRequestHandler(options) {
           virtualClusterId,
           call.body,
           signedFor(req).region,
+          accountOfArn(virtualCluster.arn),
         );
         call.jobId = started.id;
         return started;

@@ -12,6 +12,7 @@
 export {
   ACCOUNT,
   DEFAULT_REGION,
+  accountOfArn,
   jobRunArn,
   virtualClusterArn,
 } from './arns.mjs';

@@ -18,6 +18,8 @@ import { isTerminal } from './states.mjs';
  * @property {string} id 19 lowercase base36 characters, as in EMR.
  * @property {string} virtualClusterId
  * @property {string} region For its ARN.
+ * @property {string} [account] For its ARN: the virtual cluster's account
+ *   (default the emulator's one).
  * @property {string} name
  * @property {string} clientToken
  * @property {string} executionRoleArn
@@ -189,8 +191,10 @@ export class JobRuns {
    * @param {string} virtualClusterId
    * @param {any} body The request, parsed.
    * @param {string} region The region the request was signed for.
+   * @param {string} [account] The virtual cluster's account, if not the
+   *   emulator's default one.
    */
-  start(virtualClusterId, body, region) {
+  start(virtualClusterId, body, region, account) {
     if (typeof body?.clientToken !== 'string' || body.clientToken === '') {
       throw invalid('clientToken is required.');
     }
@@ -224,6 +228,7 @@ export class JobRuns {
     const run = this.add({
       virtualClusterId,
       region,
+      ...(account ? { account } : {}),
       name: body.name ?? 'job',
       clientToken: body.clientToken,
       executionRoleArn: body.executionRoleArn,

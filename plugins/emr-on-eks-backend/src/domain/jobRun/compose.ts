@@ -1,6 +1,7 @@
 import type { StartJobRunCommandInput } from '@aws-sdk/client-emr-containers';
 import { JobRunRequest, Tenant } from '@spot-spark/plugin-emr-on-eks-common';
 import type { ClusterSettings, JobSettings } from '../../config';
+import { capacityPlacement } from '../capacity';
 import { assetsKeyPrefix, podTemplateKeys } from '../names';
 import { emrContainerRequests, quantityText } from './quota';
 import { runLogStreamPrefix, tenantLogUri } from './logs/locations';
@@ -41,6 +42,7 @@ export function composeStartJobRun(options: {
   const shape = jobShape(request, tenant, jobs);
   const features = releaseFeatures(shape.releaseLabel);
   const bucket = cluster.assetsBucket;
+  const submitterSelector = capacityPlacement(cluster, 'onDemand').nodeSelector;
   const templates = podTemplateKeys(tenant, shape.tier);
   const assets = `s3://${bucket}/${assetsKeyPrefix(tenant)}`;
   const emr = emrContainerRequests(tenant);
@@ -160,8 +162,9 @@ export function composeStartJobRun(options: {
           // The submitter pod outlives nothing if its node is reclaimed: keep it off Spot.
           classification: 'emr-job-submitter',
           properties: {
-            [`jobsubmitter.node.selector.${cluster.capacityTypeLabel}`]:
-              cluster.capacityTypeValues.onDemand,
+            // The same On-Demand nodes as the drivers (capacityPlacement).
+            [`jobsubmitter.node.selector.${submitterSelector.key}`]:
+              submitterSelector.values[0],
             'jobsubmitter.logging.request.cores': quantityText(
               emr.submitterLogging.cpu,
               'cpu',

@@ -7,6 +7,7 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { ClusterSettings, JobSettings } from '../../config';
 import { imageProblem } from '../images';
+import { podIdentityReleaseIssues } from '../podIdentity';
 import { checkQuota, formatMiB, MIB, quantityOf } from './quota';
 import { allowedS3Prefixes, uriProblem } from './s3Paths';
 import { jobShape, parseReleaseLabel, podMemoryMiB } from './shape';
@@ -65,6 +66,9 @@ export function validateJobRun(options: {
   }
 
   issues.push(...retryIssues(request, shape.releaseLabel, cluster));
+  if (version) {
+    issues.push(...podIdentityReleaseIssues(cluster, shape.releaseLabel));
+  }
 
   // Every Spark container within the LimitRange (requests = limits for both).
   const { min, max } = spec.limitRange;

@@ -4,6 +4,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ClusterSettings, EmrOnEksSettings } from '../../config';
 
 /** The long poll's wait: SQS's longest, so an idle queue costs 3 calls a minute. */
@@ -85,11 +86,14 @@ export class SqsJobRunEventQueue implements JobRunEventQueue {
 /**
  * The queue of a cluster's `events.queueUrl`, in the region the URL names
  * (else the cluster's), through `aws.endpoint` when set (moto). A call may
- * take the long poll's wait plus the usual request time.
+ * take the long poll's wait plus the usual request time. With `credentials`
+ * (the cluster's assumed role, `clusterCredentials`) the queue is read as
+ * that role, in the cluster's one session.
  */
 export function createSqsJobRunEventQueue(
   cluster: ClusterSettings,
   settings: Pick<EmrOnEksSettings, 'aws'>,
+  credentials?: AwsCredentialIdentityProvider,
 ): SqsJobRunEventQueue | undefined {
   const url = cluster.events?.queueUrl;
   if (!url) {
@@ -108,6 +112,7 @@ export function createSqsJobRunEventQueue(
       socketTimeout: requestMs,
     }),
     ...(settings.aws.endpoint ? { endpoint: settings.aws.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
   });
   return new SqsJobRunEventQueue(sqs, url);
 }

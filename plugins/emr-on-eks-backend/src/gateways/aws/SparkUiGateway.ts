@@ -5,6 +5,7 @@ import {
   GetPersistentAppUIPresignedURLCommand,
 } from '@aws-sdk/client-emr';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ClusterSettings, EmrOnEksSettings } from '../../config';
 import {
   AWS_CONNECT_TIMEOUT_MS,
@@ -57,15 +58,17 @@ export interface SparkUiGateway {
 export class EmrSparkUiGateway implements SparkUiGateway {
   /**
    * The gateway of a cluster's account and region, on a client of its own
-   * with the same endpoint override, retries and timeouts as the others;
+   * with the same endpoint override, retries and timeouts as the others,
+   * and the cluster's `credentials` when it has its own (an assumed role);
    * `dispose` closes its connections.
    */
   static create(options: {
     cluster: ClusterSettings;
     aws: Pick<EmrOnEksSettings['aws'], 'endpoint'>;
     timeouts?: AwsTimeouts;
+    credentials?: AwsCredentialIdentityProvider;
   }): EmrSparkUiGateway & { dispose(): void } {
-    const { cluster, aws, timeouts = {} } = options;
+    const { cluster, aws, timeouts = {}, credentials } = options;
     const requestMs = timeouts.requestMs ?? AWS_REQUEST_TIMEOUT_MS;
     const client = new EMRClient({
       region: cluster.region,
@@ -77,6 +80,7 @@ export class EmrSparkUiGateway implements SparkUiGateway {
         socketTimeout: requestMs,
       }),
       ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
+      ...(credentials ? { credentials } : {}),
     });
     return Object.assign(new EmrSparkUiGateway(client), {
       dispose: () => client.destroy(),

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { EmrOnEksSettings } from '../../config';
-import type { CostSettings } from '../../config';
+import { DEFAULTS, type CostSettings } from '../../config';
 import type { ComputeSource, DayRange, UpliftSource } from './CostSources';
 import { sqlTableTarget } from '../../domain/costs/curQueries';
 import { createAthenaClient } from '../aws/clients';
@@ -131,6 +131,14 @@ function curSources(costs: CostSettings, settings: EmrOnEksSettings) {
           connectMs: settings.aws.connectTimeoutSeconds * 1000,
           requestMs: settings.aws.requestTimeoutSeconds * 1000,
         },
+        // The CUR's account, when it is not the backend's own.
+        athena.roleArn
+          ? {
+              roleArn: athena.roleArn,
+              externalId: athena.externalId,
+              sessionName: DEFAULTS.awsSessionName,
+            }
+          : undefined,
       );
       const options = {
         source: 'emrOnEks.costs.athena',

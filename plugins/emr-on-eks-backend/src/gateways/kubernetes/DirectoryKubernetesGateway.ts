@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import type { ClusterBootstrapFile } from '@spot-spark/plugin-emr-on-eks-common';
+import {
+  awsAuthMapsEmr,
+  type ClusterKubernetesState,
+} from '../../domain/clusters/preflight';
 import type { KubernetesObject } from '../../domain/kubernetes';
 import { toYaml } from '../../domain/podTemplates';
 import { withLockFile, withProcessLock } from './directoryLock';
@@ -12,12 +17,22 @@ import { handOverHint, KubernetesGateway } from './KubernetesGateway';
 const LOCK_FILE = '.emr-on-eks.lock';
 
 /**
+ * Where the cluster's bootstrap bundle goes. Not listed by the top-level
+ * kustomization: the bundle carries the PriorityClasses that `cluster/`
+ * holds too (one build cannot hold both), and making the cluster ready is
+ * the platform's step, applied on its own (`kubectl apply -k bootstrap/`,
+ * or an Argo CD Application / Flux Kustomization of its own).
+ */
+export const BOOTSTRAP_DIRECTORY = 'bootstrap';
+
+/**
  * Writes the objects as kustomizations for Argo CD or Flux to apply:
  *
  * ```
  * <directory>/kustomization.yaml          cluster/ and every tenant
  * <directory>/cluster/                    PriorityClasses (shared)
  * <directory>/tenants/<tenant>/           one file per object
+ * <directory>/bootstrap/                  the cluster bootstrap bundle (not in the root)
  * ```
  *
  * Output is byte-stable: the same objects give the same bytes, and a file is
@@ -121,6 +136,85 @@ export class DirectoryKubernetesGateway implements KubernetesGateway {
         `removed tenants/${tenant}/`,
         ...(await this.writeRootKustomization()),
       ];
+    });
+  }
+
+  /**
+   * The NodePools, StorageClasses, PriorityClasses and aws-auth ConfigMap
+   * declared anywhere under the directory (the bootstrap bundle included);
+   * nodes cannot be seen from here. Files that do not parse declare nothing.
+   */
+  async readClusterState(): Promise<ClusterKubernetesState> {
+    const state: ClusterKubernetesState = {
+      nodePools: [],
+      nodes: [],
+      storageClasses: [],
+      priorityClasses: [],
+    };
+    for (const object of await objectsUnder(this.directory)) {
+      const kind = object.kind;
+      if (
+        kind === 'NodePool' &&
+        String(object.apiVersion).startsWith('karpenter.sh/')
+      ) {
+        state.nodePools.push(object);
+      } else if (kind === 'StorageClass') {
+        state.storageClasses.push(object.metadata.name);
+      } else if (kind === 'PriorityClass') {
+        state.priorityClasses.push(object.metadata.name);
+      } else if (
+        kind === 'ConfigMap' &&
+        object.metadata.name === 'aws-auth' &&
+        object.metadata.namespace === 'kube-system'
+      ) {
+        state.awsAuthMapsEmr =
+          state.awsAuthMapsEmr === true ||
+          awsAuthMapsEmr(object as { data?: Record<string, string> });
+      }
+    }
+    return state;
+  }
+
+  /**
+   * Writes the bundle under `bootstrap/` (see {@link BOOTSTRAP_DIRECTORY}),
+   * byte-stable, removing files of an earlier bundle that this one no longer
+   * has; under the directory's lock.
+   */
+  async writeClusterBundle(
+    files: ClusterBootstrapFile[],
+  ): Promise<{ writtenTo: string; changes: string[] }> {
+    const root = path.join(this.directory, BOOTSTRAP_DIRECTORY);
+    const wanted = files.map(file => {
+      const relative = path.posix.normalize(file.path);
+      if (
+        relative.startsWith('../') ||
+        relative === '..' ||
+        path.posix.isAbsolute(relative) ||
+        relative.split('/').some(part => part.startsWith('.'))
+      ) {
+        throw new Error(
+          `bootstrap file ${file.path} is not a plain relative path; nothing was written`,
+        );
+      }
+      return { relative, body: file.content };
+    });
+    return this.locked(async () => {
+      const changes: string[] = [];
+      for (const file of wanted) {
+        const target = path.join(root, ...file.relative.split('/'));
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        if (await writeIfChanged(target, file.body)) {
+          changes.push(`wrote ${BOOTSTRAP_DIRECTORY}/${file.relative}`);
+        }
+      }
+      const keep = new Set(wanted.map(file => file.relative));
+      for (const existing of await filesUnder(root)) {
+        if (!keep.has(existing)) {
+          await fs.rm(path.join(root, ...existing.split('/')));
+          changes.push(`removed ${BOOTSTRAP_DIRECTORY}/${existing}`);
+        }
+      }
+      return { writtenTo: `${BOOTSTRAP_DIRECTORY}/`, changes };
     });
   }
 
@@ -334,6 +428,52 @@ async function manifestsIn(
     }
   }
   return { yamlFiles: files.length, namespaces };
+}
+
+/** Paths (posix, relative) of the plain files under `dir`, dot files left out. */
+async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
+  const entries = await fs
+    .readdir(dir, { withFileTypes: true })
+    .catch(() => [] as Dirent[]);
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) {
+      continue;
+    }
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      found.push(...(await filesUnder(path.join(dir, entry.name), relative)));
+    } else if (entry.isFile()) {
+      found.push(relative);
+    }
+  }
+  return found;
+}
+
+/** Every manifest in the YAML files under `dir` (documents that parse). */
+async function objectsUnder(dir: string): Promise<KubernetesObject[]> {
+  const objects: KubernetesObject[] = [];
+  for (const file of await filesUnder(dir)) {
+    if (!/\.ya?ml$/.test(file)) {
+      continue;
+    }
+    const text = await fs.readFile(path.join(dir, file), 'utf8');
+    for (const document of parseAllDocuments(text)) {
+      if (document.errors.length > 0) {
+        continue;
+      }
+      const object = document.toJS() as Partial<KubernetesObject> | null;
+      if (
+        object &&
+        typeof object === 'object' &&
+        typeof object.kind === 'string' &&
+        typeof object.metadata?.name === 'string'
+      ) {
+        objects.push(object as KubernetesObject);
+      }
+    }
+  }
+  return objects;
 }
 
 async function writeIfChanged(file: string, body: string): Promise<boolean> {

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ClusterBootstrapFile } from '@spot-spark/plugin-emr-on-eks-common';
 import type { GitRepositorySettings } from '../../config';
+import type { ClusterKubernetesState } from '../../domain/clusters/preflight';
 import type { KubernetesObject } from '../../domain/kubernetes';
 import { withLockFile, withProcessLock } from './directoryLock';
 import { GitError } from '../errors';
@@ -132,23 +134,65 @@ export class GitRepositoryKubernetesGateway implements KubernetesGateway {
     );
   }
 
+  /**
+   * The preflight's view: what the branch's tip declares under `path` (the
+   * clone brought to the tip first, under the clone's lock).
+   */
+  readClusterState(): Promise<ClusterKubernetesState> {
+    return this.locked(async () => {
+      await this.checkout();
+      return this.inRepository(() => this.directory.readClusterState());
+    });
+  }
+
+  /**
+   * Commits the bootstrap bundle under `<path>/bootstrap/` and pushes it
+   * (`emr-on-eks: write the cluster bootstrap bundle`, naming who asked);
+   * nothing is committed when the files are already as rendered.
+   */
+  async writeClusterBundle(
+    files: ClusterBootstrapFile[],
+    context: KubernetesChangeContext = {},
+  ): Promise<{ writtenTo: string; changes: string[] }> {
+    let writtenTo = '';
+    const changes = await this.change(
+      `emr-on-eks: write the cluster bootstrap bundle${
+        context.actor ? ` (asked by ${context.actor})` : ''
+      }`,
+      async () => {
+        const written = await this.directory.writeClusterBundle(files);
+        writtenTo = written.writtenTo;
+        return written.changes;
+      },
+    );
+    const { path: dir } = this.repository;
+    return {
+      // path.posix.join keeps the trailing slash of `bootstrap/`.
+      writtenTo: dir === '.' ? writtenTo : path.posix.join(dir, writtenTo),
+      changes,
+    };
+  }
+
   /** `https://… (branch main, path clusters/a)`, for messages. */
   private get where(): string {
     const { url, branch, path: dir } = this.repository;
     return `${url} (branch ${branch}${dir === '.' ? '' : `, path ${dir}`})`;
   }
 
-  private async change(
+  private change(
     subject: string,
     write: () => Promise<string[]>,
   ): Promise<string[]> {
+    return this.locked(() => this.commitAndPush(subject, write));
+  }
+
+  /** Runs `work` holding the clone (in the process and across processes). */
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
     await fs.mkdir(path.dirname(this.workdir), { recursive: true });
     // Not keyed by the bare path: the directory gateway, run inside, locks
     // that (when `path` is `.`).
     return withProcessLock(`git:${this.workdir}`, () =>
-      withLockFile(`${this.workdir}.lock`, () =>
-        this.commitAndPush(subject, write),
-      ),
+      withLockFile(`${this.workdir}.lock`, work),
     );
   }
 
@@ -318,7 +362,7 @@ export class GitRepositoryKubernetesGateway implements KubernetesGateway {
    * Runs the directory gateway, naming the repository instead of the clone
    * in its messages.
    */
-  private async inRepository(write: () => Promise<string[]>) {
+  private async inRepository<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (error) {

@@ -2,6 +2,8 @@ import {
   EMR_ON_EKS_LABELS,
   EMR_ON_EKS_MANAGED_BY,
 } from '@spot-spark/plugin-emr-on-eks-common';
+import type { ClusterBootstrapFile } from '@spot-spark/plugin-emr-on-eks-common';
+import type { ClusterKubernetesState } from '../../domain/clusters/preflight';
 import type { KubernetesObject } from '../../domain/kubernetes';
 
 /**
@@ -31,6 +33,27 @@ export interface KubernetesGateway {
     objects: KubernetesObject[],
     context?: KubernetesChangeContext,
   ): Promise<string[]>;
+  /**
+   * What the cluster preflight reads: Karpenter NodePools, nodes' labels,
+   * StorageClasses, PriorityClasses and EMR's aws-auth mapping, from the
+   * live cluster (direct mode) or the GitOps output.
+   */
+  readClusterState(): Promise<ClusterKubernetesState>;
+  /**
+   * Writes the cluster's bootstrap bundle where the GitOps tool reads it,
+   * and says where (relative to the output) and what changed. Direct mode
+   * throws {@link ClusterBundleNotWritableError}: the admin applies the
+   * downloaded bundle.
+   */
+  writeClusterBundle(
+    files: ClusterBootstrapFile[],
+    context?: KubernetesChangeContext,
+  ): Promise<{ writtenTo: string; changes: string[] }>;
+}
+
+/** The bootstrap bundle cannot be written in this Kubernetes mode. */
+export class ClusterBundleNotWritableError extends Error {
+  name = 'ClusterBundleNotWritableError';
 }
 
 /**
@@ -41,6 +64,8 @@ export interface KubernetesGateway {
 export interface KubernetesChangeContext {
   /** The tenant being reconciled (also when writing the shared objects). */
   tenant?: string;
+  /** Who asked for the change, when a person did (the bootstrap bundle). */
+  actor?: string;
   /** The tenant spec generation being reconciled. */
   generation?: number;
 }

@@ -100,6 +100,7 @@ describe('Reconciler', () => {
     expect(calls).toEqual([
       'apply:kubernetes-objects',
       'apply:iam-role',
+      'apply:pod-identity',
       'apply:pod-templates',
       'apply:log-group',
       'apply:virtual-cluster',
@@ -124,6 +125,12 @@ describe('Reconciler', () => {
     });
     await store.recordStep('team-a', {
       name: 'iam-role',
+      state: 'Succeeded',
+      message: 'ok',
+      generation: 1,
+    });
+    await store.recordStep('team-a', {
+      name: 'pod-identity',
       state: 'Succeeded',
       message: 'ok',
       generation: 1,
@@ -156,7 +163,7 @@ describe('Reconciler', () => {
     failing.clear();
     calls.length = 0;
     await reconciler.reconcile('team-a', 'x');
-    expect(calls).toHaveLength(5);
+    expect(calls).toHaveLength(RECONCILE_STEP_LIST.length);
   });
 
   it('re-checks every step after a complete pass (drift detection)', async () => {
@@ -165,7 +172,7 @@ describe('Reconciler', () => {
     await reconciler.reconcile('team-a', 'x');
     calls.length = 0;
     await reconciler.reconcile('team-a', 'x');
-    expect(calls).toHaveLength(5);
+    expect(calls).toHaveLength(RECONCILE_STEP_LIST.length);
   });
 
   it('refuses a second reconcile of the same tenant while one holds the lease', async () => {
@@ -265,12 +272,14 @@ describe('Reconciler', () => {
       expect(calls).toEqual([
         'apply:kubernetes-objects',
         'apply:iam-role',
+        'apply:pod-identity',
         'apply:pod-templates',
         'apply:log-group',
         'apply:virtual-cluster',
         'remove:virtual-cluster',
         'remove:log-group',
         'remove:pod-templates',
+        'remove:pod-identity',
         'remove:iam-role',
         'remove:kubernetes-objects',
       ]);
@@ -309,6 +318,7 @@ describe('Reconciler', () => {
       'remove:virtual-cluster',
       'remove:log-group',
       'remove:pod-templates',
+      'remove:pod-identity',
       'remove:iam-role',
     ]);
     const stuck = await store.getTenant('team-a');

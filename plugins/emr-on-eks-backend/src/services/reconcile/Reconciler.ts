@@ -408,7 +408,10 @@ export class Reconciler {
     return redactIdentifiers(full, { arns: ownRole ? [ownRole] : [] });
   }
 
-  /** Fails fast when the AWS credentials are for another account. */
+  /**
+   * Fails fast when the AWS credentials are for another account: the
+   * backend's own, or those of the role the cluster assumes (`aws.roleArn`).
+   */
   private async verifyAccount(
     cluster: ClusterSettings,
     gateways: ClusterGateways,
@@ -418,8 +421,11 @@ export class Reconciler {
     }
     const account = await gateways.accountId();
     if (account !== cluster.accountId) {
+      const role = cluster.aws.roleArn;
       throw new Error(
-        `the AWS credentials belong to account ${account}, but cluster ${cluster.name} is configured with account ${cluster.accountId}`,
+        role
+          ? `cluster ${cluster.name} is configured with account ${cluster.accountId}, but the role it assumes (${role}) gives credentials of account ${account}; set the cluster's accountId to ${account} or aws.roleArn to a role in account ${cluster.accountId}`
+          : `the AWS credentials belong to account ${account}, but cluster ${cluster.name} is configured with account ${cluster.accountId}`,
       );
     }
     this.verifiedAccounts.add(cluster.name);

@@ -74,6 +74,23 @@ export const RECONCILE_STEP_LIST: ReconcileStep[] = [
     remove: ({ plan, gateways }) => gateways.iamRoles.deleteRole(plan),
   },
   {
+    // After the role (the associations name it) and, offboarding, before
+    // its deletion. IRSA clusters have none: no EKS call at all.
+    name: 'pod-identity',
+    async apply({ plan, gateways }) {
+      if (plan.podIdentity.associations.length === 0) {
+        return { changes: [] };
+      }
+      return {
+        changes: await gateways.podIdentity.ensureAssociations(plan),
+      };
+    },
+    remove: async ({ plan, gateways }) =>
+      plan.podIdentity.associations.length === 0
+        ? []
+        : gateways.podIdentity.deleteAssociations(plan),
+  },
+  {
     name: 'pod-templates',
     async apply({ plan, gateways }) {
       // The status names the templates of the tenant's own tier.

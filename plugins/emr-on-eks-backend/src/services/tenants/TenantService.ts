@@ -12,6 +12,7 @@ import type { EmrOnEksSettings } from '../../config';
 import { guardrailViolations } from '../../domain/guardrails';
 import { nameConflicts, type NameConflict } from '../../domain/nameReservation';
 import { checkSpecAgainstSettings } from '../../domain/plan';
+import { onboardingGate } from '../../domain/clusters/preflight';
 import type {
   ClusterCheck,
   TenantQueryFilter,
@@ -26,6 +27,14 @@ import {
   auditTenant,
   withRegion,
 } from './tenantRecords';
+
+/**
+ * The failed checks of a cluster's preflight (cached), or undefined when it
+ * could not run; see ClusterService.failedChecks.
+ */
+export type ClusterReadiness = (
+  cluster: string,
+) => Promise<Array<{ title: string }> | undefined>;
 
 /** The refs of the catalog groups called by each name (absent: none). */
 export type GroupsNamed = (
@@ -51,6 +60,11 @@ export class TenantService {
      * name is reserved for it); none when no catalog is installed.
      */
     groupsNamed?: GroupsNamed;
+    /**
+     * The clusters' preflight, which onboarding consults (see
+     * `clusterPreflight.onboarding`); without it, none.
+     */
+    clusterReadiness?: ClusterReadiness;
   }): TenantService {
     return new TenantService(
       options.settings,
@@ -59,6 +73,7 @@ export class TenantService {
       options.queue,
       options.changes ?? IGNORED_TENANT_CHANGES,
       options.groupsNamed ?? (async () => ({})),
+      options.clusterReadiness ?? (async () => undefined),
     );
   }
 
@@ -69,6 +84,7 @@ export class TenantService {
     private readonly queue: Pick<ReconcileQueue, 'enqueue'>,
     private readonly changes: TenantChanges,
     private readonly groupsNamed: GroupsNamed,
+    private readonly clusterReadiness: ClusterReadiness,
   ) {}
 
   /**
@@ -76,13 +92,28 @@ export class TenantService {
    * A name or namespace that another owner holds or held last, or that is
    * another catalog group's name, is a ConflictError, unless `reassign`
    * says why a platform admin gives it to this owner (audited).
+   *
+   * A cluster whose preflight has a failed check refuses the tenant with a
+   * ConflictError (nothing stored) unless the caller is a `platformAdmin`,
+   * who gets `warnings` instead (`clusterPreflight.onboarding`).
    */
   async createTenant(
     spec: TenantSpec,
     actor: Actor,
-    options: { reassign?: { reason: string } } = {},
+    options: { reassign?: { reason: string }; platformAdmin?: boolean } = {},
   ): Promise<Tenant> {
     const check = this.assertFitsSettings(spec);
+    const mode = this.settings.clusterPreflight.onboarding;
+    const gate = onboardingGate({
+      cluster: spec.cluster,
+      failed:
+        mode === 'off' ? undefined : await this.clusterReadiness(spec.cluster),
+      mode,
+      platformAdmin: options.platformAdmin ?? false,
+    });
+    if (!gate.allow) {
+      throw new ConflictError(gate.reason);
+    }
     const groups = await this.groupsNamed([
       ...new Set([spec.name, spec.namespace]),
     ]);
@@ -112,7 +143,10 @@ export class TenantService {
       );
     }
     this.queue.enqueue(spec.name, actor);
-    return withRegion(this.settings, tenant);
+    const created = withRegion(this.settings, tenant);
+    return gate.warnings.length > 0
+      ? { ...created, warnings: gate.warnings }
+      : created;
   }
 
   /**

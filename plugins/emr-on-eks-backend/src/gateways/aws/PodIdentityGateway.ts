@@ -1,0 +1,199 @@
+import {
+  CreatePodIdentityAssociationCommand,
+  DeletePodIdentityAssociationCommand,
+  DescribePodIdentityAssociationCommand,
+  EKSClient,
+  ListPodIdentityAssociationsCommand,
+  PodIdentityAssociation,
+  PodIdentityAssociationSummary,
+  UpdatePodIdentityAssociationCommand,
+} from '@aws-sdk/client-eks';
+import {
+  foreignAssociationReason,
+  PodIdentityAssociationPlan,
+} from '../../domain/podIdentity';
+import type { TenantPlan } from '../../domain/plan';
+import { NotManagedError } from '../errors';
+import { errorName } from './errorName';
+
+/**
+ * The tenant's EKS Pod Identity associations (one per EMR service account of
+ * its role, in its namespace): create the missing ones, and delete them. Each
+ * method returns what it changed; nothing when all was as planned. An
+ * association for one of those service accounts that this plugin did not
+ * create for this tenant (its tags say so) is never changed, adopted or
+ * deleted ({@link NotManagedError}).
+ */
+export interface PodIdentityGateway {
+  ensureAssociations(plan: TenantPlan): Promise<string[]>;
+  deleteAssociations(plan: TenantPlan): Promise<string[]>;
+}
+
+/** {@link PodIdentityGateway} on the Amazon EKS API. */
+export class EksPodIdentityGateway implements PodIdentityGateway {
+  constructor(private readonly eks: EKSClient) {}
+
+  async ensureAssociations(plan: TenantPlan): Promise<string[]> {
+    const changes: string[] = [];
+    for (const desired of plan.podIdentity.associations) {
+      let found = await this.find(desired);
+      if (found.length === 0) {
+        try {
+          const { association } = await this.eks.send(
+            new CreatePodIdentityAssociationCommand({
+              clusterName: desired.clusterName,
+              namespace: desired.namespace,
+              serviceAccount: desired.serviceAccount,
+              roleArn: desired.roleArn,
+              tags: desired.tags,
+            }),
+          );
+          changes.push(
+            `created Pod Identity association ${association?.associationId} for ${desired.serviceAccount}`,
+          );
+          continue;
+        } catch (error) {
+          // Made between our look and our create (another pass, or a person):
+          // look again and judge it like any existing one.
+          if (errorName(error) !== 'ResourceInUseException') {
+            throw error;
+          }
+          found = await this.find(desired);
+        }
+      }
+      for (const association of found) {
+        assertOurs(association, desired, plan.tenant);
+        if (
+          association.roleArn !== desired.roleArn ||
+          association.disableSessionTags === true
+        ) {
+          // The trust policy's conditions read the session tags: without
+          // them the role could not be assumed at all.
+          await this.eks.send(
+            new UpdatePodIdentityAssociationCommand({
+              clusterName: desired.clusterName,
+              associationId: association.associationId,
+              roleArn: desired.roleArn,
+              disableSessionTags: false,
+            }),
+          );
+          changes.push(
+            `updated Pod Identity association ${association.associationId} for ${desired.serviceAccount}`,
+          );
+        }
+      }
+    }
+    return changes;
+  }
+
+  async deleteAssociations(plan: TenantPlan): Promise<string[]> {
+    const changes: string[] = [];
+    const foreign: string[] = [];
+    for (const desired of plan.podIdentity.associations) {
+      for (const association of await this.find(desired)) {
+        const reason = foreignAssociationReason(association.tags, desired.tags);
+        if (reason) {
+          foreign.push(
+            notOursMessage(association, desired, plan.tenant, reason),
+          );
+          continue;
+        }
+        try {
+          await this.eks.send(
+            new DeletePodIdentityAssociationCommand({
+              clusterName: desired.clusterName,
+              associationId: association.associationId,
+            }),
+          );
+        } catch (error) {
+          // Gone already (another pass got there first): nothing to do.
+          if (errorName(error) !== 'ResourceNotFoundException') {
+            throw error;
+          }
+          continue;
+        }
+        changes.push(
+          `deleted Pod Identity association ${association.associationId} for ${desired.serviceAccount}`,
+        );
+      }
+    }
+    if (foreign.length > 0) {
+      // Ours are gone; the others stay, and the step says why.
+      throw new NotManagedError(foreign.join('; '));
+    }
+    return changes;
+  }
+
+  /**
+   * The associations of one service account in one namespace (EKS allows
+   * one; every page is read anyway), each described for its role and tags.
+   */
+  private async find(
+    desired: PodIdentityAssociationPlan,
+  ): Promise<PodIdentityAssociation[]> {
+    const summaries: PodIdentityAssociationSummary[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.eks.send(
+        new ListPodIdentityAssociationsCommand({
+          clusterName: desired.clusterName,
+          namespace: desired.namespace,
+          serviceAccount: desired.serviceAccount,
+          nextToken,
+        }),
+      );
+      summaries.push(...(page.associations ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+
+    const described: PodIdentityAssociation[] = [];
+    for (const summary of summaries) {
+      // The filters are the server's; check them here too before acting.
+      if (
+        summary.namespace !== desired.namespace ||
+        summary.serviceAccount !== desired.serviceAccount
+      ) {
+        continue;
+      }
+      try {
+        const { association } = await this.eks.send(
+          new DescribePodIdentityAssociationCommand({
+            clusterName: desired.clusterName,
+            associationId: summary.associationId,
+          }),
+        );
+        if (association) {
+          described.push(association);
+        }
+      } catch (error) {
+        // Deleted between the list and the describe.
+        if (errorName(error) !== 'ResourceNotFoundException') {
+          throw error;
+        }
+      }
+    }
+    return described;
+  }
+}
+
+function assertOurs(
+  association: PodIdentityAssociation,
+  desired: PodIdentityAssociationPlan,
+  tenant: string,
+) {
+  const reason = foreignAssociationReason(association.tags, desired.tags);
+  if (reason) {
+    throw new NotManagedError(
+      notOursMessage(association, desired, tenant, reason),
+    );
+  }
+}
+
+function notOursMessage(
+  association: PodIdentityAssociation,
+  desired: PodIdentityAssociationPlan,
+  tenant: string,
+  reason: string,
+): string {
+  return `EKS Pod Identity association ${association.associationId} for service account ${desired.serviceAccount} in namespace ${desired.namespace} of cluster ${desired.clusterName} exists but is not managed by this plugin for tenant ${tenant} (${reason}); delete it (aws eks delete-pod-identity-association --cluster-name ${desired.clusterName} --association-id ${association.associationId}) if nothing else needs it`;
+}
