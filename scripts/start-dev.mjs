@@ -1,9 +1,14 @@
 // `npm start`: the example Backstage app and backend on local defaults, with
 // no AWS account or cluster.
 //
-//  1. moto (the AWS emulator) on a free loopback port, with the assets bucket;
-//  2. the LOCAL-ONLY job-run simulator in front of it
-//     (examples/local/jobRunSimulator.mjs: moto keeps runs RUNNING forever);
+//  1. moto (the AWS emulator) on a free loopback port, with what each
+//     cluster of app-config.yaml needs in its account: `shared` in moto's
+//     default account, `analytics` in a second one (210987654321) reached by
+//     assuming a role (examples/local/awsAccounts.mjs);
+//  2. the LOCAL-ONLY stand-ins in front of it: the job-run simulator
+//     (examples/local/jobRunSimulator.mjs: moto keeps runs RUNNING forever),
+//     the EKS stand-in (Pod Identity, add-ons, access entries) and the STS
+//     trust check (external ids) (examples/local/awsStandIns.mjs);
 //  3. the example app built into examples/app/dist when that is missing or
 //     older than its sources (or with --rebuild);
 //  4. the example backend (examples/backend) on http://localhost:7007,
@@ -29,10 +34,15 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { startAwsStandIns } from '../examples/local/awsStandIns.mjs';
 import { startJobRunSimulator } from '../examples/local/jobRunSimulator.mjs';
 import { createJobRunEventQueue } from '../examples/local/jobRunEvents.mjs';
 import { seedExampleData } from '../examples/local/seed.mjs';
 import { seedCostData } from '../examples/local/seedCosts.mjs';
+import {
+  readLocalClusters,
+  seedClusterAccounts,
+} from '../examples/local/awsAccounts.mjs';
 
 const started = Date.now();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,10 +50,10 @@ const dataDir = path.join(root, '.data');
 const appDir = path.join(root, 'examples/app');
 const backendDir = path.join(root, 'examples/backend');
 const BACKEND_URL = 'http://localhost:7007';
-const BUCKET = 'shared-data-emr-assets';
 const args = new Set(process.argv.slice(2));
 const children = [];
 let simulator;
+let standIns;
 
 const seconds = () => `${Math.round((Date.now() - started) / 1000)}s`;
 function log(message) {
@@ -130,6 +140,7 @@ async function stopAll(code) {
     }
   }
   await simulator?.stop();
+  await standIns?.stop();
   process.exit(code);
 }
 process.on('SIGINT', () => stopAll(0));
@@ -203,12 +214,19 @@ if (args.has('--reset')) {
   log(
     '--reset: forgetting the local state (database, GitOps manifests, simulated runs, published projects)',
   );
-  for (const entry of ['sqlite', 'gitops', 'job-run-simulator.json', 'git']) {
+  for (const entry of [
+    'sqlite',
+    'gitops',
+    'gitops-analytics',
+    'job-run-simulator.json',
+    'git',
+  ]) {
     rmSync(path.join(dataDir, entry), { recursive: true, force: true });
   }
 }
 mkdirSync(path.join(dataDir, 'sqlite'), { recursive: true });
 mkdirSync(path.join(dataDir, 'gitops'), { recursive: true });
+mkdirSync(path.join(dataDir, 'gitops-analytics'), { recursive: true });
 
 // ---- AWS: moto and the job-run simulator ----
 
@@ -259,20 +277,36 @@ if (buildReason) {
 }
 
 await waitFor(`${motoEndpoint}/moto-api/`, 'moto', 30_000);
-// The platform team owns the assets bucket; locally we create it in moto.
-await fetch(`${motoEndpoint}/${BUCKET}`, { method: 'PUT' });
+// The platform team owns each cluster's account, assets bucket and EKS
+// cluster; locally we create them in moto, each in its account.
+const clusters = readLocalClusters(path.join(root, 'app-config.yaml'));
+await seedClusterAccounts({
+  motoEndpoint,
+  clusters,
+  log: message => log(message),
+});
 // EMR's job-run events: the SQS queue and the EventBridge rule that fills it
 // (examples/local/jobRunEvents.mjs); the backend long-polls the queue.
 const eventsQueue = await createJobRunEventQueue(motoEndpoint);
 log(`job-run events: EventBridge rule -> SQS ${eventsQueue.queueUrl}`);
-simulator = await startJobRunSimulator({
+// What moto lacks, in front of it: EKS Pod Identity, add-ons and access
+// entries; the trust policies' external ids.
+standIns = await startAwsStandIns({
   upstream: motoEndpoint,
+  clusters,
+  log: message => log(`[stand-ins] ${message}`),
+});
+log(
+  `EKS and STS stand-ins (local only) on ${standIns.endpoint}, in front of moto`,
+);
+simulator = await startJobRunSimulator({
+  upstream: standIns.endpoint,
   // The runs outlive a restart, as the backend's database does.
   stateFile: path.join(dataDir, 'job-run-simulator.json'),
   log: message => log(`[job-run simulator] ${message}`),
 });
 log(
-  `job-run simulator (local only) on ${simulator.endpoint}, in front of moto`,
+  `job-run simulator (local only) on ${simulator.endpoint}, in front of them`,
 );
 
 try {
@@ -379,6 +413,15 @@ const runLines = seeded?.runs.length
       .map(run => `    ${run.tenant}  ${run.name.padEnd(22)} by ${run.user}`)
       .join('\n')
   : '    (none)';
+const clusterLines = [
+  '  Clusters (app-config.yaml; as admin, their checks on the Clusters tab):',
+  ...clusters.map(
+    c =>
+      `    ${c.name.padEnd(10)} account ${c.accountId} ${c.region.padEnd(10)} ${
+        c.aws.roleArn ? `assuming ${c.aws.roleArn}` : "the backend's own"
+      }`,
+  ),
+].join('\n');
 log(`ready in ${seconds()}.
 
   Open ${BACKEND_URL} and pick a user (local sign-in, no password):
@@ -389,6 +432,7 @@ log(`ready in ${seconds()}.
     dana    team-c lead:    onboards team-c from the template (Create...)
 
   EMR on EKS page: ${BACKEND_URL}/emr-on-eks
+${clusterLines}
   Example runs (the job-run simulator moves them PENDING -> SUBMITTED ->
   RUNNING -> COMPLETED or FAILED within about 75 s; daily-sales-backfill runs
   for an hour, so it can be cancelled):
@@ -404,5 +448,8 @@ ${runLines}
   )}/ (SQLite, GitOps manifests in ${path.relative(
   root,
   path.join(dataDir, 'gitops'),
+)} and ${path.relative(
+  root,
+  path.join(dataDir, 'gitops-analytics'),
 )}, backend.log); npm start -- --reset starts afresh.
   Press Ctrl+C to stop.`);

@@ -1,7 +1,9 @@
 // LOCAL ONLY: a browser check of a running `npm start`. Signs in through the
 // example app's sign-in page as admin, alice and bob (Chromium, driven by
 // playwright-core) and checks what each one sees: the tenants on the
-// EMR on EKS page and the job-runs card on the entity pages.
+// EMR on EKS page and the job-runs card on the entity pages. Before that,
+// through the REST API: the clusters of app-config.yaml, the second in its
+// own account, with their checks, for admin and for no one else.
 //
 //   npm start                                   # in one terminal
 //   node examples/local/checkExampleApp.mjs     # in another
@@ -13,6 +15,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../e2e/stack.mjs';
+import { api, signIn } from './seed.mjs';
 
 const argv = process.argv.slice(2);
 const option = name => {
@@ -54,6 +57,35 @@ function check(ok, message) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
   if (!ok) failures++;
 }
+
+/** What `GET /clusters` must list to admin: app-config.yaml's two clusters. */
+const CLUSTERS = [
+  { name: 'shared', accountId: '123456789012', region: 'us-east-1' },
+  { name: 'analytics', accountId: '210987654321', region: 'eu-west-1' },
+];
+
+const asAdmin = api(baseUrl, await signIn(baseUrl, 'admin'));
+const clusters = await asAdmin('GET', '/clusters');
+for (const expected of CLUSTERS) {
+  const found = clusters.body?.items?.find(c => c.name === expected.name);
+  check(
+    found?.accountId === expected.accountId &&
+      found?.region === expected.region,
+    `admin: the API lists cluster ${expected.name} in account ${expected.accountId} (${expected.region})`,
+  );
+  const credentials = found?.checks?.find(c => c.id === 'credentials');
+  check(
+    credentials?.status === 'pass',
+    `admin: cluster ${expected.name}'s credentials check passes${
+      credentials ? ` (${credentials.detail})` : ''
+    }`,
+  );
+}
+const asAlice = api(baseUrl, await signIn(baseUrl, 'alice'));
+check(
+  (await asAlice('GET', '/clusters')).status === 404,
+  'alice: the API answers 404 for the clusters',
+);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

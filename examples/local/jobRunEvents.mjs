@@ -11,8 +11,9 @@
 // moto's EventBridge takes PutEvents with source aws.emr-containers and
 // routes it by the rule to the queue (the backend's moto tests check it).
 
-const REGION = 'us-east-1';
-const ACCOUNT_ID = '123456789012'; // moto's
+/** Where the queue and the rule are: moto's default account, the backend's. */
+export const EVENTS_REGION = 'us-east-1';
+export const EVENTS_ACCOUNT_ID = '123456789012'; // moto's
 /** The queue's name, and the rule's (`<name>-rule`). */
 export const EVENTS_QUEUE_NAME = 'emr-job-run-events';
 
@@ -32,7 +33,7 @@ async function awsJson(endpoint, target, body) {
           ? 'application/x-amz-json-1.1'
           : 'application/x-amz-json-1.0',
       'x-amz-target': target,
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20261207/${REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      authorization: `AWS4-HMAC-SHA256 Credential=testing/20261207/${EVENTS_REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
     },
     body: JSON.stringify(body),
   });
@@ -55,7 +56,7 @@ export async function createJobRunEventQueue(motoEndpoint) {
     'AmazonSQS.CreateQueue',
     { QueueName: EVENTS_QUEUE_NAME, Attributes: { VisibilityTimeout: '30' } },
   );
-  const queueArn = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${EVENTS_QUEUE_NAME}`;
+  const queueArn = `arn:aws:sqs:${EVENTS_REGION}:${EVENTS_ACCOUNT_ID}:${EVENTS_QUEUE_NAME}`;
   await awsJson(motoEndpoint, 'AWSEvents.PutRule', {
     Name: `${EVENTS_QUEUE_NAME}-rule`,
     EventPattern: JSON.stringify({ source: ['aws.emr-containers'] }),
@@ -79,8 +80,13 @@ export async function createJobRunEventQueue(motoEndpoint) {
  *   statusOf: (run: any) => { state: string, stateDetails?: string,
  *     failureReason?: string, attempt?: number, finishedAt?: number },
  *   cancelPendingSeconds: number,
+ *   publishes?: (run: any) => boolean,
  *   log?: (message: string) => void,
- * }} options `upstream` is moto; `statusOf` where a run stands now.
+ * }} options `upstream` is moto; `statusOf` where a run stands now;
+ *   `publishes` whether a run's events go to this account's EventBridge
+ *   (default: every run's). EMR sends a run's events to the bus of the run's
+ *   own account and region, so the runs of the second account's cluster
+ *   (app-config.yaml's `analytics`) have none here.
  */
 export function jobRunEventPublisher(options) {
   const log = options.log ?? (() => {});
@@ -103,6 +109,7 @@ export function jobRunEventPublisher(options) {
     });
 
   async function publish(run) {
+    if (options.publishes && !options.publishes(run)) return;
     const status = options.statusOf(run);
     const attempt = status.attempt ?? 1;
     const last = published.get(run.id);
@@ -113,7 +120,7 @@ export function jobRunEventPublisher(options) {
     const ids = {
       id: run.id,
       virtualClusterId: run.virtualClusterId,
-      arn: `arn:aws:emr-containers:${REGION}:${ACCOUNT_ID}:/virtualclusters/${run.virtualClusterId}/jobruns/${run.id}`,
+      arn: `arn:aws:emr-containers:${EVENTS_REGION}:${EVENTS_ACCOUNT_ID}:/virtualclusters/${run.virtualClusterId}/jobruns/${run.id}`,
       name: run.name,
     };
     if (last && attempt > last.attempt) {

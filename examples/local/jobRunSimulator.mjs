@@ -24,13 +24,18 @@
 import { pathToFileURL } from 'node:url';
 import {
   ClockLifecycle,
+  accountOfArn,
   createEmrRequestHandler,
   JobRuns,
   listen,
   PersistentAppUis,
 } from '../../plugins/emr-on-eks-backend/src/__testUtils__/emrEmulator/index.mjs';
 import { jobRunLogWriter } from './jobRunLogs.mjs';
-import { jobRunEventPublisher } from './jobRunEvents.mjs';
+import {
+  EVENTS_ACCOUNT_ID,
+  EVENTS_REGION,
+  jobRunEventPublisher,
+} from './jobRunEvents.mjs';
 import { loadRuns, saveRuns } from './jobRunStateFile.mjs';
 import { outcomePlanner, timingAt } from './jobRunOutcomes.mjs';
 import { withRetries } from './jobRunRetries.mjs';
@@ -54,11 +59,21 @@ export async function startJobRunSimulator(options) {
   // Logs like EMR's in moto's S3 under each run's logUri (jobRunLogs.mjs).
   const runLogs = jobRunLogWriter({ upstream: options.upstream, log });
   const moto = motoUpstream(options.upstream);
-  // Each change as EMR's event, to moto's EventBridge (jobRunEvents.mjs).
+  // The account of each virtual cluster, from the ARN moto describes it
+  // with: moto keeps emr-containers per account and region, and the second
+  // account's cluster (examples/local/awsAccounts.mjs) has its own.
+  /** @type {Map<string, string>} */
+  const accountOf = new Map();
+  // Each change as EMR's event, to moto's EventBridge (jobRunEvents.mjs):
+  // the bus of the default account and region, so only their runs' events.
   const runEvents = jobRunEventPublisher({
     upstream: options.upstream,
     statusOf: run => jobRuns.status(run),
     cancelPendingSeconds: timing.cancelPending,
+    publishes: run =>
+      (run.region ?? EVENTS_REGION) === EVENTS_REGION &&
+      (accountOf.get(run.virtualClusterId) ?? EVENTS_ACCOUNT_ID) ===
+        EVENTS_ACCOUNT_ID,
     log,
   });
   const save = () => saveRuns(options.stateFile, jobRuns.all());
@@ -107,7 +122,11 @@ export async function startJobRunSimulator(options) {
     virtualClusters: {
       async find(id, operation, req) {
         const described = await moto.virtualCluster(req, id);
-        if (described) return described;
+        if (described) {
+          const account = accountOfArn(described.arn);
+          if (account) accountOf.set(id, account);
+          return described;
+        }
         return earlierClusters.has(id) && operation !== 'StartJobRun'
           ? { state: 'RUNNING' }
           : undefined;

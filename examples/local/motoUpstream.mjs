@@ -18,8 +18,15 @@ function readBody(stream) {
 export function motoUpstream(endpoint) {
   const upstream = new URL(endpoint);
 
-  /** Sends a request to moto and collects the answer. */
-  function request(method, path, headers) {
+  /**
+   * Sends a request to moto, its body read already (or none), and collects
+   * the answer, its headers too (for stand-ins that amend moto's answer).
+   * @param {{ method: string, path: string,
+   *   headers: import('node:http').IncomingHttpHeaders, body: Buffer }} request
+   * @returns {Promise<{ status: number,
+   *   headers: import('node:http').IncomingHttpHeaders, data: Buffer }>}
+   */
+  function exchange({ method, path, headers, body }) {
     return new Promise((resolve, reject) => {
       const outgoing = http.request(
         {
@@ -27,17 +34,26 @@ export function motoUpstream(endpoint) {
           port: upstream.port,
           method,
           path,
-          headers: { ...headers, host: upstream.host },
+          headers: {
+            ...headers,
+            host: upstream.host,
+            'content-length': String(body.length),
+          },
         },
         response => {
           readBody(response).then(
-            data => resolve({ status: response.statusCode ?? 502, data }),
+            data =>
+              resolve({
+                status: response.statusCode ?? 502,
+                headers: response.headers,
+                data,
+              }),
             reject,
           );
         },
       );
       outgoing.on('error', reject);
-      outgoing.end();
+      outgoing.end(body);
     });
   }
 
@@ -45,23 +61,34 @@ export function motoUpstream(endpoint) {
     /**
      * The virtual cluster as moto describes it, or undefined when moto does
      * not know it (moto answers an unknown id with 400 ValidationException).
-     * The caller's signature headers make moto route it to emr-containers.
+     * The caller's signature headers make moto route it to emr-containers,
+     * in the caller's account (moto tells accounts by the access key: an
+     * assumed role's keys act in the role's account) and region.
      */
     async virtualCluster(req, id) {
-      const { authorization, 'x-amz-date': amzDate } = req.headers;
-      const answer = await request(
-        'GET',
-        `/virtualclusters/${encodeURIComponent(id)}`,
-        {
+      const {
+        authorization,
+        'x-amz-date': amzDate,
+        'x-amz-security-token': token,
+      } = req.headers;
+      const answer = await exchange({
+        method: 'GET',
+        path: `/virtualclusters/${encodeURIComponent(id)}`,
+        headers: {
           ...(authorization ? { authorization } : {}),
           ...(amzDate ? { 'x-amz-date': amzDate } : {}),
+          ...(token ? { 'x-amz-security-token': token } : {}),
         },
-      );
+        body: Buffer.alloc(0),
+      });
       if (answer.status !== 200) {
         return undefined;
       }
       return JSON.parse(answer.data.toString('utf8') || '{}').virtualCluster;
     },
+
+    /** Sends a request to moto and collects the answer (see above). */
+    exchange,
 
     /** Passes a request to moto as it came, and its answer back. */
     proxy(req, res) {

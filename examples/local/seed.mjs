@@ -32,6 +32,14 @@ export const EXAMPLE_TENANTS = [
   },
 ];
 
+/**
+ * Clusters whose platform team has applied the bootstrap bundle (Karpenter
+ * node pools, storage class, priority classes): the seed writes it into
+ * their GitOps directory, so the Clusters tab shows one prepared cluster
+ * (`analytics`) beside one whose checks advise what to apply (`shared`).
+ */
+export const BOOTSTRAPPED_CLUSTERS = ['analytics'];
+
 // `local-simulator/outcome` tells the local job-run simulator how a run ends
 // (examples/local/jobRunSimulator.mjs); EMR ignores such a tag.
 const OUTCOME = 'local-simulator/outcome';
@@ -198,6 +206,17 @@ export async function seedExampleData({ baseUrl, log = () => {} }) {
     return tokens.get(user);
   };
   const asAdmin = api(baseUrl, await tokenOf('admin'));
+
+  for (const cluster of BOOTSTRAPPED_CLUSTERS) {
+    const written = await asAdmin('POST', `/clusters/${cluster}/bootstrap`);
+    log(
+      written.status === 200
+        ? `cluster ${cluster}: wrote its bootstrap bundle (${written.body.files?.length} files) into its GitOps directory`
+        : `cluster ${cluster}: could not write its bootstrap bundle: ${
+            written.status
+          } ${JSON.stringify(written.body)}`,
+    );
+  }
 
   const tenants = [];
   for (const spec of EXAMPLE_TENANTS) {
