@@ -120,5 +120,9 @@ describe('the new frontend system plugin', () => {
     expect(
       await screen.findByRole('button', { name: 'Show tenant team-new' }),
     ).toBeInTheDocument();
+    // Platform admins (the mock allows everything) get the Clusters tab.
+    expect(
+      await screen.findByRole('tab', { name: 'Clusters' }),
+    ).toBeInTheDocument();
   });
 });

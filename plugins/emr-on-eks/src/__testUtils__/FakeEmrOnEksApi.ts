@@ -1,5 +1,8 @@
 import { MockFetchApi, mockApis } from '@backstage/test-utils';
 import {
+  ClusterBootstrap,
+  ClusterList,
+  ClusterPreflight,
   CostQuery,
   CostReport,
   EmrOnEksApi,
@@ -22,6 +25,7 @@ import {
   TenantSpec,
   TenantSpecInput,
 } from '@spot-spark/plugin-emr-on-eks-common';
+import { aBootstrap } from './clusters';
 import { costReport, FakeCostFact, FakeCostSettings } from './costs';
 import { httpError } from './httpError';
 import { logPage } from './jobRunLogs';
@@ -70,6 +74,13 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
   sparkUiLinks: Record<string, SparkUiLink> = {};
   /** Executor losses by run id; a run without an entry has none known. */
   spotInterruptions: Record<string, SpotInterruptions> = {};
+  /**
+   * The configured clusters with their preflight. A caller who may not read
+   * them gets the backend's 404: `fail('listClusters', httpError(404))`.
+   */
+  clusters: ClusterPreflight[] = [];
+  /** Bootstrap bundles by cluster; a known cluster without one gets a small bundle. */
+  bootstraps: Record<string, ClusterBootstrap> = {};
   /** Tenants whose costs the caller may not read (404; left out of entity reports). */
   hiddenCostTenants = new Set<string>();
   readonly calls: Array<{ method: Method; args: unknown[] }> = [];
@@ -406,5 +417,37 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
   }
   refreshCosts(): Promise<never> {
     throw new Error('not used');
+  }
+  listClusters(options: { refresh?: boolean } = {}): Promise<ClusterList> {
+    return this.answer('listClusters', [options], () => {
+      if (options.refresh) {
+        // The backend runs the checks again: a new time on every cluster.
+        const now = new Date().toISOString();
+        this.clusters = this.clusters.map(c => ({ ...c, checkedAt: now }));
+      }
+      return { items: this.clusters };
+    });
+  }
+  getClusterBootstrap(
+    name: string,
+    options: { write?: boolean } = {},
+  ): Promise<ClusterBootstrap> {
+    return this.answer('getClusterBootstrap', [name, options], async () => {
+      const cluster = this.clusters.find(c => c.name === name);
+      if (!cluster) {
+        throw await httpError(404, `Cluster ${name} not found`);
+      }
+      const bundle = this.bootstraps[name] ?? aBootstrap(name);
+      if (!options.write) {
+        return bundle;
+      }
+      if (cluster.kubernetesMode !== 'gitops') {
+        throw await httpError(
+          409,
+          `Cluster ${name} is in direct mode: apply the bundle with kubectl apply -k`,
+        );
+      }
+      return { ...bundle, writtenTo: `${name}/bootstrap` };
+    });
   }
 }

@@ -1,5 +1,13 @@
 // Fakes and fixtures of the frontend tests, one concern per file.
+export {
+  aBootstrap,
+  aCheck,
+  aCluster,
+  aFailedNodePoolsCheck,
+  aNotReadyCluster,
+} from './clusters';
 export { aCostFact } from './costs';
+export { blobText, catchDownloads } from './downloads';
 export type { FakeCostFact, FakeCostSettings } from './costs';
 export { anEntity } from './entities';
 export { FAKE_API_BASE_URL, FakeEmrOnEksApi } from './FakeEmrOnEksApi';

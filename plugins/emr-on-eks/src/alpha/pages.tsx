@@ -5,7 +5,9 @@ import FlashOnIcon from '@material-ui/icons/FlashOn';
 export const rootRouteRef = createRouteRef();
 
 /**
- * The tenants page. Its title and icon also make the nav item (the new
+ * The tenants page, with the Clusters tab for platform admins (a tab of the
+ * page's own, not a sub-page: sub-pages cannot hide from who may not see
+ * them). Its title and icon also make the nav item (the new
  * frontend system derives nav items from pages; NavItemBlueprint is gone).
  */
 export const emrOnEksPage = PageBlueprint.make({
@@ -15,6 +17,6 @@ export const emrOnEksPage = PageBlueprint.make({
     icon: <FlashOnIcon fontSize="inherit" />,
     routeRef: rootRouteRef,
     loader: () =>
-      import('../components/EmrOnEksPage').then(m => <m.TenantsOverview />),
+      import('../components/EmrOnEksPage').then(m => <m.EmrOnEksTabs />),
   },
 });

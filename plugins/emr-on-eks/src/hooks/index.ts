@@ -8,3 +8,4 @@ export { useReloadableAsync } from './useReloadableAsync';
 export { useTenant, useTenantAudit, useTenants } from './useTenants';
 export { useTenantEntityConflicts } from './useTenantEntityConflicts';
 export { useStableItems } from './useStableItems';
+export { useClusters } from './useClusters';

@@ -1,5 +1,5 @@
-import { Content, Header, Page } from '@backstage/core-components';
-import { TenantsOverview } from './TenantsOverview';
+import { Header, Page } from '@backstage/core-components';
+import { EmrOnEksTabs } from './EmrOnEksTabs';
 
 /**
  * Props of {@link EmrOnEksPage}.
@@ -17,7 +17,10 @@ export interface EmrOnEksPageProps {
   onboardingTemplatePath?: string;
 }
 
-/** The EMR on EKS page of a legacy app: header plus the tenants overview. */
+/**
+ * The EMR on EKS page of a legacy app: the header, then the tenants overview
+ * (the page's root) and, for platform admins, the clusters (`clusters`).
+ */
 export function EmrOnEksPage(props: EmrOnEksPageProps) {
   return (
     <Page themeId="tool">
@@ -25,12 +28,10 @@ export function EmrOnEksPage(props: EmrOnEksPageProps) {
         title="EMR on EKS"
         subtitle="Spark tenants on Amazon EMR on EKS: onboarding, steps and audit trail"
       />
-      <Content>
-        <TenantsOverview
-          pageSize={props.pageSize}
-          onboardingTemplatePath={props.onboardingTemplatePath}
-        />
-      </Content>
+      <EmrOnEksTabs
+        pageSize={props.pageSize}
+        onboardingTemplatePath={props.onboardingTemplatePath}
+      />
     </Page>
   );
 }

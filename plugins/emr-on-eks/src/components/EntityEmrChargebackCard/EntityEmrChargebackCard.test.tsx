@@ -6,6 +6,8 @@ import userEvent from '@testing-library/user-event';
 import {
   aCostFact,
   anEntity,
+  blobText,
+  catchDownloads,
   aTenant,
   currentSearch,
   FAKE_API_BASE_URL,
@@ -463,38 +465,6 @@ describe('<EntityEmrChargebackCard /> CSV', () => {
       }) as unknown as typeof fetch,
     };
     return { fetchApi, requested };
-  }
-
-  /** Catches what the card saves: the Blob of the object URL and the file name. */
-  function catchDownloads() {
-    const saved: Array<{ blob: Blob; name: string }> = [];
-    const blobs = new Map<string, Blob>();
-    Object.assign(URL, {
-      createObjectURL: (blob: Blob) => {
-        const url = `blob:test/${blobs.size}`;
-        blobs.set(url, blob);
-        return url;
-      },
-      revokeObjectURL: () => {},
-    });
-    jest
-      .spyOn(HTMLAnchorElement.prototype, 'click')
-      .mockImplementation(function click(this: HTMLAnchorElement) {
-        saved.push({ blob: blobs.get(this.href)!, name: this.download });
-      });
-    return saved;
-  }
-
-  function blobText(blob: Blob): Promise<string> {
-    // The test environment's Blob is Node's (it has text()), or jsdom's.
-    if (typeof blob.text === 'function') {
-      return blob.text();
-    }
-    return new Promise(resolve => {
-      const reader = new FileReader();
-      reader.onload = () => resolve(String(reader.result));
-      reader.readAsText(blob);
-    });
   }
 
   it("fetches the entity's CSV with the user's token and saves it", async () => {

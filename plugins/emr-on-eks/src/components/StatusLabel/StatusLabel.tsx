@@ -7,6 +7,7 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import type {
+  ClusterCheckStatus,
   JobRunState,
   StepState,
   TenantPhase,
@@ -51,6 +52,15 @@ const STEP_KINDS: Record<StepState, Kind> = {
   Failed: 'error',
   Deleted: 'aborted',
 };
+
+// What a check's status reads as: words, not the icon's colour alone.
+const CHECK_LABELS: Record<ClusterCheckStatus, { kind: Kind; label: string }> =
+  {
+    pass: { kind: 'ok', label: 'Passed' },
+    fail: { kind: 'error', label: 'Failed' },
+    warn: { kind: 'warning', label: 'Warning' },
+    skipped: { kind: 'aborted', label: 'Skipped' },
+  };
 
 // A static class, not a Box: a Box per row of a long table costs a style
 // rule each.
@@ -103,5 +113,23 @@ export function StepStateLabel(props: { state: StepState }) {
       kind={STEP_KINDS[props.state] ?? 'warning'}
       label={props.state}
     />
+  );
+}
+
+/** A cluster preflight check's status with its icon (`Passed`, `Failed`, ...). */
+export function ClusterCheckStatusLabel(props: { status: ClusterCheckStatus }) {
+  const { kind, label } = CHECK_LABELS[props.status] ?? {
+    kind: 'warning',
+    label: props.status,
+  };
+  return <StatusLabel kind={kind} label={label} />;
+}
+
+/** Whether a cluster is ready for tenants (no check failed), with its icon. */
+export function ClusterReadyLabel(props: { ready: boolean }) {
+  return props.ready ? (
+    <StatusLabel kind="ok" label="Ready" />
+  ) : (
+    <StatusLabel kind="error" label="Not ready" />
   );
 }

@@ -1,4 +1,6 @@
 export {
+  ClusterCheckStatusLabel,
+  ClusterReadyLabel,
   JobRunStateLabel,
   StepStateLabel,
   TenantPhaseLabel,

@@ -1,0 +1,2 @@
+export { ClustersTab } from './ClustersTab';
+export { ClustersNotAllowed } from './ClustersNotAllowed';
