@@ -1,6 +1,5 @@
 import {
   ApiException,
-  dumpYaml,
   KubeConfig,
   KubernetesObjectApi,
   loadYaml,
@@ -8,15 +7,13 @@ import {
   type ObservableMiddleware,
   PatchStrategy,
 } from '@kubernetes/client-node';
-import { parse } from 'yaml';
 import type { ClusterBootstrapFile } from '@spot-spark/plugin-emr-on-eks-common';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { DEFAULTS, type KubernetesSettings } from '../../config';
 import { containsDesired } from './containsDesired';
-import {
-  awsAuthMapsEmr,
-  type ClusterKubernetesState,
-} from '../../domain/clusters/preflight';
+import type { ClusterKubernetesState } from '../../domain/clusters/preflight';
+import { readLiveClusterState } from './liveClusterState';
+import { isNotFound, toWireFormat } from './liveObjects';
 import type { KubernetesObject } from '../../domain/kubernetes';
 import { EKS_TOKEN_LIFETIME_MS } from './eksToken';
 import { NotManagedError, notManagedReason } from '../errors';
@@ -205,30 +202,14 @@ export class DirectKubernetesGateway implements KubernetesGateway {
   }
 
   /**
-   * Reads what the preflight needs from the live cluster: Karpenter
-   * NodePools (none when the CRD is not installed), nodes' labels,
-   * StorageClasses, PriorityClasses and the aws-auth ConfigMap (absent:
-   * maps nothing; unreadable: unknown).
+   * Reads what the preflight needs from the live cluster (see
+   * {@link readLiveClusterState}).
    */
-  async readClusterState(): Promise<ClusterKubernetesState> {
-    const [nodePools, nodes, storageClasses, priorityClasses, awsAuth] =
-      await Promise.all([
-        this.listAll('karpenter.sh/v1', 'NodePool', { crd: true }),
-        this.listAll('v1', 'Node'),
-        this.listAll('storage.k8s.io/v1', 'StorageClass'),
-        this.listAll('scheduling.k8s.io/v1', 'PriorityClass'),
-        this.readAwsAuth(),
-      ]);
-    return {
-      nodePools,
-      nodes: nodes.map(node => ({
-        name: node.metadata.name,
-        labels: node.metadata.labels ?? {},
-      })),
-      storageClasses: storageClasses.map(o => o.metadata.name),
-      priorityClasses: priorityClasses.map(o => o.metadata.name),
-      awsAuthMapsEmr: awsAuth,
-    };
+  readClusterState(): Promise<ClusterKubernetesState> {
+    return readLiveClusterState({
+      client: () => this.client(),
+      failure: (error, action) => this.failure(error, action),
+    });
   }
 
   /** Direct mode writes no bundle: the admin applies the downloaded one. */
@@ -236,68 +217,6 @@ export class DirectKubernetesGateway implements KubernetesGateway {
     throw new ClusterBundleNotWritableError(
       `Cluster ${this.options.clusterName} is in direct Kubernetes mode, where the plugin does not write the bootstrap bundle: download it (GET /clusters/${this.options.clusterName}/bootstrap, or the Clusters tab) and apply it with kubectl apply -k <the bundle's directory>`,
     );
-  }
-
-  private async listAll(
-    apiVersion: string,
-    kind: string,
-    options: { crd?: boolean } = {},
-  ): Promise<KubernetesObject[]> {
-    const items: KubernetesObject[] = [];
-    let continueToken: string | undefined;
-    do {
-      let page;
-      try {
-        page = await (
-          await this.client()
-        ).list(
-          apiVersion,
-          kind,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          500,
-          continueToken,
-        );
-      } catch (error) {
-        // No such CRD (discovery answers 404, or the group lacks the kind).
-        if (
-          options.crd &&
-          (isNotFound(error) ||
-            /Unrecognized API version and kind/.test(String(error)))
-        ) {
-          return [];
-        }
-        throw this.failure(error, `list ${kind} objects`);
-      }
-      items.push(...(page.items ?? []).map(item => toWireFormat(item)));
-      continueToken = page.metadata?._continue || undefined;
-    } while (continueToken);
-    return items;
-  }
-
-  private async readAwsAuth(): Promise<boolean | undefined> {
-    try {
-      const configMap = await (
-        await this.client()
-      ).read({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'aws-auth', namespace: 'kube-system' },
-      });
-      return awsAuthMapsEmr(
-        toWireFormat(configMap) as { data?: Record<string, string> },
-      );
-    } catch (error) {
-      if (isNotFound(error)) {
-        return false;
-      }
-      // Not allowed to read it, or unreachable: unknown, not a failure.
-      return undefined;
-    }
   }
 
   /** `alreadyRead`: objects read just before (by the caller), not read again. */
@@ -383,10 +302,6 @@ function toClientModel(object: KubernetesObject): KubernetesObject {
   return loadYaml<KubernetesObject>(JSON.stringify(object));
 }
 
-function toWireFormat(live: unknown): KubernetesObject {
-  return parse(dumpYaml(live)) as KubernetesObject;
-}
-
 function header(object: KubernetesObject) {
   return {
     apiVersion: object.apiVersion,
@@ -398,10 +313,6 @@ function header(object: KubernetesObject) {
         : {}),
     },
   };
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof ApiException && error.code === 404;
 }
 
 function kubernetesError(error: unknown, action: string): Error {

@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type Dirent, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { ClusterBootstrapFile } from '@spot-spark/plugin-emr-on-eks-common';
-import {
-  awsAuthMapsEmr,
-  type ClusterKubernetesState,
-} from '../../domain/clusters/preflight';
+import type { ClusterKubernetesState } from '../../domain/clusters/preflight';
 import type { KubernetesObject } from '../../domain/kubernetes';
 import { toYaml } from '../../domain/podTemplates';
 import { withLockFile, withProcessLock } from './directoryLock';
+import { declaredClusterState, filesUnder, manifestsOf } from './manifestFiles';
 import { NotManagedError, notManagedReason } from '../errors';
 import { handOverHint, KubernetesGateway } from './KubernetesGateway';
 
@@ -144,35 +141,8 @@ export class DirectoryKubernetesGateway implements KubernetesGateway {
    * declared anywhere under the directory (the bootstrap bundle included);
    * nodes cannot be seen from here. Files that do not parse declare nothing.
    */
-  async readClusterState(): Promise<ClusterKubernetesState> {
-    const state: ClusterKubernetesState = {
-      nodePools: [],
-      nodes: [],
-      storageClasses: [],
-      priorityClasses: [],
-    };
-    for (const object of await objectsUnder(this.directory)) {
-      const kind = object.kind;
-      if (
-        kind === 'NodePool' &&
-        String(object.apiVersion).startsWith('karpenter.sh/')
-      ) {
-        state.nodePools.push(object);
-      } else if (kind === 'StorageClass') {
-        state.storageClasses.push(object.metadata.name);
-      } else if (kind === 'PriorityClass') {
-        state.priorityClasses.push(object.metadata.name);
-      } else if (
-        kind === 'ConfigMap' &&
-        object.metadata.name === 'aws-auth' &&
-        object.metadata.namespace === 'kube-system'
-      ) {
-        state.awsAuthMapsEmr =
-          state.awsAuthMapsEmr === true ||
-          awsAuthMapsEmr(object as { data?: Record<string, string> });
-      }
-    }
-    return state;
+  readClusterState(): Promise<ClusterKubernetesState> {
+    return declaredClusterState(this.directory);
   }
 
   /**
@@ -417,63 +387,11 @@ async function manifestsIn(
     if (!text.includes('Namespace')) {
       continue;
     }
-    for (const document of parseAllDocuments(text)) {
-      if (document.errors.length > 0) {
-        continue;
-      }
-      const object = document.toJS() as KubernetesObject | null;
-      if (object?.kind === 'Namespace') {
-        namespaces.push(object);
-      }
-    }
+    namespaces.push(
+      ...manifestsOf(text).filter(object => object.kind === 'Namespace'),
+    );
   }
   return { yamlFiles: files.length, namespaces };
-}
-
-/** Paths (posix, relative) of the plain files under `dir`, dot files left out. */
-async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
-  const entries = await fs
-    .readdir(dir, { withFileTypes: true })
-    .catch(() => [] as Dirent[]);
-  const found: string[] = [];
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) {
-      continue;
-    }
-    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      found.push(...(await filesUnder(path.join(dir, entry.name), relative)));
-    } else if (entry.isFile()) {
-      found.push(relative);
-    }
-  }
-  return found;
-}
-
-/** Every manifest in the YAML files under `dir` (documents that parse). */
-async function objectsUnder(dir: string): Promise<KubernetesObject[]> {
-  const objects: KubernetesObject[] = [];
-  for (const file of await filesUnder(dir)) {
-    if (!/\.ya?ml$/.test(file)) {
-      continue;
-    }
-    const text = await fs.readFile(path.join(dir, file), 'utf8');
-    for (const document of parseAllDocuments(text)) {
-      if (document.errors.length > 0) {
-        continue;
-      }
-      const object = document.toJS() as Partial<KubernetesObject> | null;
-      if (
-        object &&
-        typeof object === 'object' &&
-        typeof object.kind === 'string' &&
-        typeof object.metadata?.name === 'string'
-      ) {
-        objects.push(object as KubernetesObject);
-      }
-    }
-  }
-  return objects;
 }
 
 async function writeIfChanged(file: string, body: string): Promise<boolean> {
