@@ -296,6 +296,18 @@ export interface Config {
       tenantReady?: boolean;
       /** A tenant's reconcile failed: the person who asked for the change. */
       tenantFailed?: boolean;
+      /**
+       * A tenant's month crossed a threshold of its budget (the month to
+       * date or the forecast): the tenant's owner, once per threshold and
+       * month. Default true.
+       */
+      budgetThreshold?: boolean;
+      /**
+       * User or group refs that get one digest per budget check listing the
+       * thresholds crossed in it (such as group:default/platform-team).
+       * Default none.
+       */
+      budgetDigest?: string[];
     };
     /**
      * The clusters' preflight (GET /clusters, the Clusters tab) and what

@@ -33,6 +33,12 @@ backend.add(import('./permissionPolicy'));
 // EMR on EKS.
 backend.add(import('@spot-spark/plugin-emr-on-eks-backend'));
 
+// Assistants (MCP): the actions of the plugins listed in
+// backend.actions.pluginSources (app-config.yaml) as MCP tools at
+// /api/mcp-actions/v1; each runs as the calling user, through the plugin's
+// own permission checks (docs/mcp.md).
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 // Live state and notifications: the EMR on EKS plugin publishes each job-run
 // change on signals (the job-runs card updates without polling) and
 // notifies people of failed and cancelled runs and of tenants that became

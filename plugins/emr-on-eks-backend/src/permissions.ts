@@ -1,9 +1,11 @@
 import {
   ConditionTransformer,
+  createConditionAuthorizer,
   createConditionExports,
   createConditionTransformer,
   createPermissionResourceRef,
   createPermissionRule,
+  type PermissionRule,
 } from '@backstage/plugin-permission-node';
 import {
   EMR_ON_EKS_TENANT_RESOURCE_TYPE,
@@ -67,6 +69,25 @@ export const isTenant = createPermissionRule({
 
 /** Every tenant permission rule. */
 export const tenantPermissionRules = [isTenantOwner, isTenant];
+
+/**
+ * Whether a policy's decision allows a loaded tenant: conditions are applied
+ * here, with the same rules the framework would call back for, which spares
+ * a round trip through the permission backend on every tenant read.
+ */
+export const decisionAllowsTenant = createConditionAuthorizer<Tenant>({
+  getRuleByName(name) {
+    const rule = tenantPermissionRules.find(r => r.name === name);
+    if (!rule) {
+      throw new Error(
+        `the policy used the permission rule ${name}, which tenants do not have (${tenantPermissionRules
+          .map(r => r.name)
+          .join(', ')})`,
+      );
+    }
+    return rule as PermissionRule<Tenant, unknown, string>;
+  },
+});
 
 /** A conditional decision's conditions as a query on tenants (for paged lists). */
 export const toTenantFilter: ConditionTransformer<TenantFilter> =

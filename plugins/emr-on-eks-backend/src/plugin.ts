@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { emrOnEksPermissions } from '@spot-spark/plugin-emr-on-eks-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
@@ -22,8 +23,12 @@ import {
 } from './gateways/ClusterGateways';
 import { tenantPermissionRules, tenantResourceRef } from './permissions';
 import { createRouter } from './router';
+import { registerEmrOnEksActions } from './actions/registerActions';
 import { createCostSources } from './gateways/costs/createCostSources';
 import { ClusterService } from './services/clusters/ClusterService';
+import { CostOverviewService } from './services/costs/CostOverviewService';
+import { BudgetAlerts } from './services/costs/BudgetAlerts';
+import { BudgetService } from './services/costs/BudgetService';
 import { CostService } from './services/costs/CostService';
 import { JobLogService } from './services/jobs/JobLogService';
 import { JobSubmissionService } from './services/jobs/JobSubmissionService';
@@ -32,7 +37,9 @@ import { SparkUiService } from './services/jobs/SparkUiService';
 import { createTenantServices } from './services/createTenantServices';
 import { EventsTenantChanges } from './services/tenants/TenantChanges';
 import { migrateDatabase } from './stores/database';
+import { BudgetStore } from './stores/costs/BudgetStore';
 import { CostRunStore } from './stores/costs/CostRunStore';
+import { CostMonthStore } from './stores/costs/CostMonthStore';
 import { CostStore } from './stores/costs/CostStore';
 import { ExecutorLossStore } from './stores/ExecutorLossStore';
 import { IncarnationStore } from './stores/IncarnationStore';
@@ -80,6 +87,8 @@ export function createEmrOnEksPlugin(
           // installed, signals go nowhere and notifications are skipped.
           signals: signalsServiceRef,
           notifications: notificationService,
+          // Where the actions for assistants are registered (docs/mcp.md).
+          actionsRegistry: actionsRegistryServiceRef,
         },
         async init(deps) {
           const settings = readEmrOnEksSettings(deps.config, {
@@ -195,6 +204,27 @@ export function createEmrOnEksPlugin(
             sources: costSources,
             logger: deps.logger,
           });
+          // Budgets and forecasts; threshold alerts after each rollup.
+          const budgetStore = new BudgetStore(db);
+          const budgets = BudgetService.create({
+            settings,
+            store: budgetStore,
+          });
+          const budgetAlerts = BudgetAlerts.create({
+            budgets,
+            store: budgetStore,
+            notifier,
+            settings: settings.notifications,
+            logger: deps.logger,
+          });
+
+          const logs = JobLogService.create({
+            settings,
+            tenants,
+            runLogsFor: cluster => gateways.get(cluster).runLogs,
+            losses: new ExecutorLossStore(db),
+            cache: deps.cache,
+          });
 
           deps.permissionsRegistry.addResourceType({
             resourceRef: tenantResourceRef,
@@ -214,13 +244,15 @@ export function createEmrOnEksPlugin(
               reconciler,
               jobs,
               costs,
-              logs: JobLogService.create({
+              budgets,
+              costOverview: CostOverviewService.create({
                 settings,
-                tenants,
-                runLogsFor: cluster => gateways.get(cluster).runLogs,
-                losses: new ExecutorLossStore(db),
-                cache: deps.cache,
+                months: new CostMonthStore(db),
+                costs: new CostStore(db),
+                incarnations: new IncarnationStore(db),
+                budgets,
               }),
+              logs,
               clusters,
               sparkUi: SparkUiService.create({
                 settings,
@@ -230,6 +262,20 @@ export function createEmrOnEksPlugin(
               }),
             }),
           );
+          // The same answers for assistants, through the actions registry (MCP).
+          registerEmrOnEksActions({
+            actionsRegistry: deps.actionsRegistry,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            userInfo: deps.userInfo,
+            tenants,
+            jobs,
+            costs,
+            budgets,
+            logs,
+            clusters,
+          });
           deps.httpRouter.addAuthPolicy({
             path: '/health',
             allow: 'unauthenticated',
@@ -259,7 +305,10 @@ export function createEmrOnEksPlugin(
               ...settings.costSchedule,
               // After the adopter's settings: one run at a time across replicas.
               scope: 'global',
-              fn: signal => costs.refreshRecent({ signal }),
+              fn: async signal => {
+                await costs.refreshRecent({ signal });
+                await budgetAlerts.checkAll({ signal });
+              },
             });
           } else {
             deps.logger.info(

@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 // A pure text function, no I/O: error answers of every route need it.
 import { redactIdentifiers } from './domain/redact';
 import { ApiAccess } from './routes/access';
+import { addBudgetRoutes } from './routes/budgetRoutes';
 import { addClusterRoutes } from './routes/clusterRoutes';
 import { addCostRoutes } from './routes/costRoutes';
 import { addJobRunRoutes } from './routes/jobRunRoutes';
@@ -30,6 +31,8 @@ import { addJobRunLogRoutes } from './routes/jobRunLogRoutes';
 import { addSparkUiRoutes } from './routes/sparkUiRoutes';
 import { addTenantRoutes } from './routes/tenantRoutes';
 import type { ClusterService } from './services/clusters/ClusterService';
+import type { BudgetService } from './services/costs/BudgetService';
+import type { CostOverviewService } from './services/costs/CostOverviewService';
 import type { CostService } from './services/costs/CostService';
 import type { JobLogService } from './services/jobs/JobLogService';
 import type { JobSubmissionService } from './services/jobs/JobSubmissionService';
@@ -63,6 +66,10 @@ export async function createRouter(options: {
   reconciler: Pick<Reconciler, 'reconcile'>;
   jobs: JobSubmissionService;
   costs: CostService;
+  /** The admin's monthly cost overview; the endpoint is absent without it. */
+  costOverview?: CostOverviewService;
+  /** Budgets and forecasts; the endpoints are absent without it. */
+  budgets?: BudgetService;
   /** The runs' logs and Spot losses; the endpoints are absent without it. */
   logs?: JobLogService;
   /** The runs' Spark UI links; the endpoint is absent without it. */
@@ -92,7 +99,11 @@ export async function createRouter(options: {
     access,
     costs: options.costs,
     tenants: options.tenants,
+    overview: options.costOverview,
   });
+  if (options.budgets) {
+    addBudgetRoutes(router, { access, budgets: options.budgets });
+  }
   addSparkUiRoutes(router, { access, ...options });
   if (options.logs) {
     addJobRunLogRoutes(router, { access, ...options, logs: options.logs });

@@ -14,6 +14,22 @@ export {
   EMR_ON_EKS_LABELS,
   EMR_ON_EKS_MANAGED_BY,
 } from './annotations';
+export {
+  DEFAULT_BUDGET_THRESHOLDS,
+  budgetInputSchema,
+  costMonthSchema,
+} from './budget';
+export type {
+  BudgetBasis,
+  BudgetInput,
+  BudgetState,
+  BudgetStatus,
+  CostEstimateErrorOfMonth,
+  CostForecast,
+  CostOverview,
+  CostOverviewRow,
+  TenantBudget,
+} from './budget';
 export { isCidr } from './cidr';
 export { CLUSTER_CHECKS } from './cluster';
 export type {

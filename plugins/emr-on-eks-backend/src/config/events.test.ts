@@ -51,7 +51,18 @@ describe('emrOnEks.clusters[].events and emrOnEks.notifications', () => {
       jobRunCancelled: true,
       tenantReady: true,
       tenantFailed: true,
+      budgetThreshold: true,
+      budgetDigest: [],
     });
+    expect(
+      read(undefined, { budgetDigest: ['Group:Default/Platform-Team'] })
+        .notifications.budgetDigest,
+    ).toEqual(['group:default/platform-team']);
+    expect(() =>
+      read(undefined, { budgetDigest: ['component:default/x'] }),
+    ).toThrow(
+      /emrOnEks\.notifications\.budgetDigest\[0\] must be a user or group ref/,
+    );
     expect(read(undefined, { tenantReady: false }).notifications).toMatchObject(
       { tenantReady: false, jobRunFailed: true },
     );

@@ -11,6 +11,7 @@ import {
   BasicPermission,
   ConditionalPolicyDecision,
   PermissionCriteria,
+  PolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -23,7 +24,11 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { JsonObject } from '@backstage/types';
 import type { Request } from 'express';
-import { TenantFilter, toTenantFilter } from '../permissions';
+import {
+  decisionAllowsTenant,
+  TenantFilter,
+  toTenantFilter,
+} from '../permissions';
 import type { TenantService } from '../services/tenants/TenantService';
 
 /** Tenant uids are UUIDs; anything else is a tenant that does not exist. */
@@ -61,11 +66,30 @@ export class ApiAccess {
     if (names.length === 0) {
       return [];
     }
-    const decisions = await this.options.permissions.authorize(
-      names.map(resourceRef => ({ permission, resourceRef })),
+    const decision = await this.decision(permission, credentials);
+    if (decision.result !== AuthorizeResult.CONDITIONAL) {
+      return names.map(() => decision.result === AuthorizeResult.ALLOW);
+    }
+    const tenants = await this.options.tenants.findTenants(names);
+    return tenants.map(
+      tenant => tenant !== undefined && decisionAllowsTenant(decision, tenant),
+    );
+  }
+
+  /**
+   * The policy's decision for the caller: allow, deny, or conditions that
+   * this plugin applies to each tenant itself (the framework would call back
+   * into the plugin to apply them: one request more per check).
+   */
+  private async decision(
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+  ): Promise<PolicyDecision> {
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission }],
       { credentials },
     );
-    return decisions.map(d => d.result === AuthorizeResult.ALLOW);
+    return decision;
   }
 
   /**
@@ -120,7 +144,10 @@ export class ApiAccess {
       : undefined;
     if (
       !tenant ||
-      !(await this.allowedOn(permission, [tenant.name], credentials))[0]
+      !decisionAllowsTenant(
+        await this.decision(permission, credentials),
+        tenant,
+      )
     ) {
       throw new NotFoundError(`tenant ${name} not found`);
     }

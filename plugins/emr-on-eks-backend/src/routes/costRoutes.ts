@@ -1,45 +1,54 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
-  addCostDays,
   COST_GROUP_BY,
   costDaySchema,
   emrOnEksCostReadPermission,
   emrOnEksCostRefreshPermission,
+  costMonthSchema,
   emrOnEksCostSummaryReadPermission,
-  emrOnEksTenantHistoryReadPermission,
   jobRunRequestSchema,
+  tenantSpecInputSchema,
   type CostGroupBy,
   type CostReport,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import type { Response, Router } from 'express';
 import { z } from 'zod';
+import type { CostOverviewService } from '../services/costs/CostOverviewService';
 import type { CostPeriod, CostService } from '../services/costs/CostService';
 import type { TenantService } from '../services/tenants/TenantService';
 import { ApiAccess } from './access';
+import { type CostReadScope, readableCostTenantUids } from './costScope';
 import { parseQuery } from './query';
 
-/** Groupings of a tenant's or an entity's report; `tenant` is the summary's. */
+/**
+ * Groupings of a tenant's or an entity's report; `tenant` is the summary's
+ * and an owner's (whose report spans tenants).
+ */
 const REPORT_GROUP_BY = COST_GROUP_BY.filter(g => g !== 'tenant');
 
-const groupBySchema = z
-  .string()
-  .max(100)
-  .transform((value, ctx) => {
-    const parts = value.split(',').map(part => part.trim());
-    const unknown = parts.filter(
-      part => !(REPORT_GROUP_BY as readonly string[]).includes(part),
-    );
-    if (unknown.length > 0 || parts.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be one or more of ${REPORT_GROUP_BY.join(
-          ', ',
-        )}, separated by commas (not ${unknown.join(', ') || 'empty'})`,
-      });
-      return z.NEVER;
-    }
-    return [...new Set(parts)] as CostGroupBy[];
-  });
+function groupByOf(allowed: readonly CostGroupBy[]) {
+  return z
+    .string()
+    .max(100)
+    .transform((value, ctx) => {
+      const parts = value.split(',').map(part => part.trim());
+      const unknown = parts.filter(
+        part => !(allowed as readonly string[]).includes(part),
+      );
+      if (unknown.length > 0 || parts.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be one or more of ${allowed.join(
+            ', ',
+          )}, separated by commas (not ${unknown.join(', ') || 'empty'})`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(parts)] as CostGroupBy[];
+    });
+}
+
+const groupBySchema = groupByOf(REPORT_GROUP_BY);
 
 const periodShape = {
   from: costDaySchema.optional(),
@@ -61,6 +70,21 @@ const entityQuerySchema = reportQuerySchema
   })
   .strict();
 
+const ownerQuerySchema = reportQuerySchema
+  .extend({
+    // Parsed and normalised as a tenant's owner is stored (a group or user).
+    ownerRef: tenantSpecInputSchema.shape.owner,
+    groupBy: groupByOf(COST_GROUP_BY).optional(),
+  })
+  .strict();
+
+const overviewQuerySchema = z
+  .object({
+    month: costMonthSchema.optional(),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();
+
 const summaryQuerySchema = z
   .object({ ...periodShape, format: z.enum(['json', 'csv']).default('json') })
   .strict();
@@ -75,35 +99,20 @@ const refreshQuerySchema = z
  */
 export function addCostRoutes(
   router: Router,
-  options: { access: ApiAccess; costs: CostService; tenants: TenantService },
+  options: {
+    access: ApiAccess;
+    costs: CostService;
+    tenants: TenantService;
+    /** The admin's monthly overview; the endpoint is absent without it. */
+    overview?: CostOverviewService;
+  },
 ) {
-  const { access, costs, tenants } = options;
-  const maxDays = () => costs.maxRangeDays;
-
-  /** The period asked for: 30 days to today by default, `from` ≤ `to`, bounded. */
-  function period(query: {
+  const { access, costs, tenants, overview } = options;
+  const period = (query: {
     from?: string;
     to?: string;
     groupBy?: CostGroupBy[];
-  }): CostPeriod {
-    const to = query.to ?? costs.today();
-    const from = query.from ?? addCostDays(to, -29);
-    if (from > to) {
-      throw new InputError(
-        `Invalid query: from: must not be after to (${from} > ${to})`,
-      );
-    }
-    const days =
-      (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) /
-        86_400_000 +
-      1;
-    if (days > maxDays()) {
-      throw new InputError(
-        `Invalid query: to: the period from ${from} to ${to} is ${days} days; ask for at most ${maxDays()} (emrOnEks.costs.maxRangeDays)`,
-      );
-    }
-    return { from, to, groupBy: query.groupBy ?? ['day'] };
-  }
+  }): CostPeriod => costs.period(query);
 
   function send(
     res: Response,
@@ -166,35 +175,77 @@ export function addCostRoutes(
     send(res, summary, query.format, 'summary');
   });
 
+  if (overview) {
+    router.get('/costs/overview', async (req, res) => {
+      const credentials = await access.credentials(req);
+      // Every tenant side by side, for admins only. Others get 404, as for
+      // the clusters: the page reveals every tenant's name and spend.
+      if (
+        !(await access.allowed(emrOnEksCostSummaryReadPermission, credentials))
+      ) {
+        throw new NotFoundError('cost overview not found');
+      }
+      const query = parseQuery(overviewQuerySchema, req.query);
+      // Serialised once per month and version, on each replica.
+      const { overview: result, body } = await overview.serialised(
+        query.month ?? overview.currentMonth(),
+        query.format,
+      );
+      if (query.format === 'csv') {
+        res
+          .type('text/csv')
+          .attachment(`cost-overview-${result.month}.csv`)
+          .send(body);
+        return;
+      }
+      res.type('application/json').send(body);
+    });
+  }
+
   router.get('/costs', async (req, res) => {
     const credentials = await access.credentials(req);
-    const query = parseQuery(entityQuerySchema, req.query);
+    // An entity's rows, or every tenant of an owner: exactly one of them.
+    const byOwner = req.query.ownerRef !== undefined;
+    if (byOwner === (req.query.entityRef !== undefined)) {
+      throw new InputError(
+        'Invalid query: entityRef, ownerRef: give exactly one of them (an entity such as component:default/daily-sales, or an owner such as group:default/team-a)',
+      );
+    }
+    let query: z.output<typeof reportQuerySchema>;
+    let scope: CostReadScope;
+    if (byOwner) {
+      const { ownerRef, ...rest } = parseQuery(ownerQuerySchema, req.query);
+      query = rest;
+      scope = { ownerRef };
+    } else {
+      const { entityRef, ...rest } = parseQuery(entityQuerySchema, req.query);
+      query = rest;
+      scope = { entityRef };
+    }
     const range = period(query);
-    // The entity's rows in the current tenants the caller may read, and in
-    // offboarded ones for who may read tenant history; others are left out,
-    // not refused, so the answer says nothing of them. Only the tenants with
-    // rows of the entity are asked about (usually one).
-    const uids = await costs.tenantUidsWithCostsOf(query.entityRef, range);
-    const current = uids.length ? await tenants.listIdentities(uids) : [];
-    const allowed = await access.allowedOn(
-      emrOnEksCostReadPermission,
-      current.map(c => c.name),
+    // The current tenants the caller may read, and offboarded ones for who
+    // may read tenant history; others are left out, not refused, so the
+    // answer says nothing of them.
+    const readable = await readableCostTenantUids(
+      access,
+      costs,
+      tenants,
       credentials,
-    );
-    const isCurrent = new Set(current.map(c => c.uid));
-    const offboarded = uids.filter(uid => !isCurrent.has(uid));
-    const readable = [
-      ...current.filter((_, i) => allowed[i]).map(c => c.uid),
-      ...(offboarded.length > 0 &&
-      (await access.allowed(emrOnEksTenantHistoryReadPermission, credentials))
-        ? offboarded
-        : []),
-    ];
-    const report = await costs.report(
-      { tenantUids: readable, entityRef: query.entityRef },
+      scope,
       range,
     );
-    send(res, report, query.format, query.entityRef);
+    const report = await costs.report(
+      'entityRef' in scope
+        ? { tenantUids: readable, entityRef: scope.entityRef }
+        : { tenantUids: readable },
+      range,
+    );
+    send(
+      res,
+      report,
+      query.format,
+      'ownerRef' in scope ? scope.ownerRef : scope.entityRef,
+    );
   });
 
   router.post('/costs/refresh', async (req, res) => {

@@ -118,6 +118,72 @@ export class IncarnationStore {
     return incarnations.sort((a, b) => a.uid.localeCompare(b.uid));
   }
 
+  /**
+   * Every incarnation an owner (an entity ref, as stored: normalised) holds
+   * or held: the current tenants, and the offboarded ones that lived on or
+   * after `since` (older ones have no costs in a period starting then). One
+   * query, on the owner indexes.
+   */
+  async ownedBy(
+    owner: string,
+    since: Date,
+  ): Promise<Array<{ uid: string; name: string; offboarded: boolean }>> {
+    const rows: Array<{ uid: string; name: string; offboarded: unknown }> =
+      await this.db
+        .select('uid', 'name', this.db.raw('0 as offboarded'))
+        .from('emr_tenants')
+        .where('owner', owner)
+        .unionAll(q =>
+          q
+            .select('uid', 'name', this.db.raw('1 as offboarded'))
+            .from('emr_tenant_history')
+            .where('owner', owner)
+            .andWhere('offboarded_at', '>=', since),
+        );
+    return rows
+      .map(row => ({
+        uid: String(row.uid),
+        name: String(row.name),
+        offboarded: Number(row.offboarded) === 1,
+      }))
+      .sort((a, b) => a.uid.localeCompare(b.uid));
+  }
+
+  /**
+   * The name, owner and whether offboarded of each of the uids found, current
+   * or offboarded, keyed by uid.
+   */
+  async describe(
+    uids: string[],
+  ): Promise<
+    Map<string, { name: string; owner: string | null; offboarded: boolean }>
+  > {
+    const found = new Map<
+      string,
+      { name: string; owner: string | null; offboarded: boolean }
+    >();
+    for (const part of chunks(uids, 400)) {
+      const rows = await this.db
+        .select('uid', 'name', 'owner', this.db.raw('0 as offboarded'))
+        .from('emr_tenants')
+        .whereIn('uid', part)
+        .unionAll(q =>
+          q
+            .select('uid', 'name', 'owner', this.db.raw('1 as offboarded'))
+            .from('emr_tenant_history')
+            .whereIn('uid', part),
+        );
+      for (const row of rows) {
+        found.set(String(row.uid), {
+          name: String(row.name),
+          owner: row.owner ?? null,
+          offboarded: Number(row.offboarded) === 1,
+        });
+      }
+    }
+    return found;
+  }
+
   /** Those of the uids that are offboarded incarnations. */
   async offboardedAmong(uids: string[]): Promise<Set<string>> {
     const found = new Set<string>();

@@ -369,15 +369,20 @@ export class JobRunStore {
     }
     if (query.cursor) {
       const after = decodeCursor(query.cursor);
-      q = q.where(inner =>
-        inner
-          .where('created_at', '<', after.createdAt)
-          .orWhere(same =>
-            same
-              .where('created_at', '=', after.createdAt)
-              .andWhere('id', '<', after.id),
-          ),
-      );
+      // `created_at <=` first: a range on the (…, created_at, id) indexes,
+      // so a deep page starts where the cursor is (the OR alone is no
+      // range: the plan steps over every newer run, or sorts every older one).
+      q = q
+        .where('created_at', '<=', after.createdAt)
+        .andWhere(inner =>
+          inner
+            .where('created_at', '<', after.createdAt)
+            .orWhere(same =>
+              same
+                .where('created_at', '=', after.createdAt)
+                .andWhere('id', '<', after.id),
+            ),
+        );
     }
     const rows: JobRunRow[] = await q
       .select(...LIST_COLUMNS)

@@ -19,6 +19,12 @@ import type {
   SpotInterruptions,
 } from '../jobRunLogs';
 import type {
+  BudgetInput,
+  CostForecast,
+  CostOverview,
+  TenantBudget,
+} from '../budget';
+import type {
   CostGroupBy,
   CostRefreshResult,
   CostReport,
@@ -185,6 +191,26 @@ export interface EmrOnEksApi {
   ): Promise<string>;
   /** Recomputes the rollups of a period now, for admins. */
   refreshCosts(query: { from: string; to: string }): Promise<CostRefreshResult>;
+  /**
+   * The costs of every tenant owned by an entity (a Group), in one report:
+   * `GET /costs?ownerRef=`. Tenants the caller may not read are left out.
+   */
+  getOwnerCosts(ownerRef: string, query: CostQuery): Promise<CostReport>;
+  /** A tenant's monthly budget, or null without one. */
+  getTenantBudget(tenant: string): Promise<{ budget: TenantBudget | null }>;
+  /** Sets a tenant's monthly budget (platform admins). */
+  setTenantBudget(tenant: string, budget: BudgetInput): Promise<TenantBudget>;
+  /** Removes a tenant's monthly budget (platform admins). */
+  deleteTenantBudget(tenant: string): Promise<{ budget: null }>;
+  /** A month's forecast and budget status; the current month by default. */
+  getCostForecast(
+    tenant: string,
+    query?: { month?: string },
+  ): Promise<CostForecast>;
+  /** Every tenant side by side for a month (admins). */
+  getCostOverview(query: { month: string }): Promise<CostOverview>;
+  /** The overview as CSV, for a download link. */
+  costOverviewCsvUrl(query: { month: string }): Promise<string>;
   /**
    * Every configured cluster with its preflight checks, for admins (404
    * otherwise). `refresh` runs the checks now instead of reusing recent

@@ -15,6 +15,12 @@ import type {
 } from '../jobRunLogs';
 import type { CostRefreshResult, CostReport, CostSummary } from '../cost';
 import type {
+  BudgetInput,
+  CostForecast,
+  CostOverview,
+  TenantBudget,
+} from '../budget';
+import type {
   CostQuery,
   EmrOnEksApi,
   JobRunDryRun,
@@ -257,6 +263,53 @@ export class EmrOnEksClient implements EmrOnEksApi {
   }): Promise<CostRefreshResult> {
     return this.request('POST', ['costs', 'refresh'], {
       query: { from: query.from, to: query.to },
+    });
+  }
+
+  /** {@inheritDoc EmrOnEksApi.getOwnerCosts} */
+  getOwnerCosts(ownerRef: string, query: CostQuery): Promise<CostReport> {
+    return this.request('GET', ['costs'], {
+      query: { ownerRef, ...costQueryParams(query) },
+    });
+  }
+
+  /** {@inheritDoc EmrOnEksApi.getTenantBudget} */
+  getTenantBudget(tenant: string): Promise<{ budget: TenantBudget | null }> {
+    return this.request('GET', ['tenants', tenant, 'budget']);
+  }
+
+  /** {@inheritDoc EmrOnEksApi.setTenantBudget} */
+  setTenantBudget(tenant: string, budget: BudgetInput): Promise<TenantBudget> {
+    return this.request('PUT', ['tenants', tenant, 'budget'], { body: budget });
+  }
+
+  /** {@inheritDoc EmrOnEksApi.deleteTenantBudget} */
+  deleteTenantBudget(tenant: string): Promise<{ budget: null }> {
+    return this.request('DELETE', ['tenants', tenant, 'budget']);
+  }
+
+  /** {@inheritDoc EmrOnEksApi.getCostForecast} */
+  getCostForecast(
+    tenant: string,
+    query: { month?: string } = {},
+  ): Promise<CostForecast> {
+    return this.request('GET', ['tenants', tenant, 'costs', 'forecast'], {
+      query: { month: query.month },
+    });
+  }
+
+  /** {@inheritDoc EmrOnEksApi.getCostOverview} */
+  getCostOverview(query: { month: string }): Promise<CostOverview> {
+    return this.request('GET', ['costs', 'overview'], {
+      query: { month: query.month },
+    });
+  }
+
+  /** {@inheritDoc EmrOnEksApi.costOverviewCsvUrl} */
+  costOverviewCsvUrl(query: { month: string }): Promise<string> {
+    return backendUrl(this.transport.discoveryApi, ['costs', 'overview'], {
+      month: query.month,
+      format: 'csv',
     });
   }
 

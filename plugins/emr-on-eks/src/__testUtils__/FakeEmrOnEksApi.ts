@@ -1,8 +1,12 @@
 import { MockFetchApi, mockApis } from '@backstage/test-utils';
 import {
+  budgetInputSchema,
+  BudgetInput,
   ClusterBootstrap,
   ClusterList,
   ClusterPreflight,
+  CostForecast,
+  CostOverview,
   CostQuery,
   CostReport,
   EmrOnEksApi,
@@ -23,8 +27,12 @@ import {
   TenantAuditPage,
   TenantPage,
   TenantSpec,
+  TenantBudget,
   TenantSpecInput,
+  formatIssues,
+  zodIssues,
 } from '@spot-spark/plugin-emr-on-eks-common';
+import { budgetStatusOf } from './budgets';
 import { aBootstrap } from './clusters';
 import { costReport, FakeCostFact, FakeCostSettings } from './costs';
 import { httpError } from './httpError';
@@ -83,6 +91,15 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
   bootstraps: Record<string, ClusterBootstrap> = {};
   /** Tenants whose costs the caller may not read (404; left out of entity reports). */
   hiddenCostTenants = new Set<string>();
+  /** Budgets by tenant name. */
+  budgets: Record<string, TenantBudget> = {};
+  /**
+   * Forecasts by tenant name, without budget and status: the fake adds the
+   * tenant's budget and works out the status as the backend does.
+   */
+  forecasts: Record<string, Omit<CostForecast, 'budget' | 'status'>> = {};
+  /** The admin's cost overview by month; a month without one has no rows. */
+  costOverviews: Record<string, CostOverview> = {};
   readonly calls: Array<{ method: Method; args: unknown[] }> = [];
   private readonly failures = new Map<Method, Error | Promise<Error>>();
   private readonly held = new Set<Method>();
@@ -417,6 +434,117 @@ export class FakeEmrOnEksApi implements EmrOnEksApi {
   }
   refreshCosts(): Promise<never> {
     throw new Error('not used');
+  }
+  getOwnerCosts(ownerRef: string, query: CostQuery): Promise<CostReport> {
+    return this.answer('getOwnerCosts', [ownerRef, query], () => {
+      // As the backend: the owner's tenants the caller may read, summed.
+      const owned = new Set(
+        this.tenants
+          .filter(t => t.spec.owner === ownerRef)
+          .map(t => t.name)
+          .filter(name => !this.hiddenCostTenants.has(name)),
+      );
+      return costReport(
+        this.costFacts.filter(f => owned.has(f.tenant)),
+        query,
+        this.costSettings,
+      );
+    });
+  }
+  getTenantBudget(tenant: string): Promise<{ budget: TenantBudget | null }> {
+    return this.answer('getTenantBudget', [tenant], async () => {
+      await this.tenantOrThrow(tenant);
+      return { budget: this.budgets[tenant] ?? null };
+    });
+  }
+  setTenantBudget(tenant: string, input: BudgetInput): Promise<TenantBudget> {
+    return this.answer('setTenantBudget', [tenant, input], async () => {
+      const found = await this.tenantOrThrow(tenant);
+      const parsed = budgetInputSchema.safeParse(input);
+      if (!parsed.success) {
+        // The backend's wording: `Invalid budget: amount: must be ...`.
+        throw await httpError(
+          400,
+          `Invalid budget: ${formatIssues(zodIssues(parsed.error))}`,
+        );
+      }
+      const budget: TenantBudget = {
+        tenant,
+        tenantUid: found.uid,
+        ...parsed.data,
+        updatedBy: 'user:default/admin',
+        updatedAt: '2026-11-21T00:00:00.000Z',
+      };
+      this.budgets[tenant] = budget;
+      return budget;
+    });
+  }
+  deleteTenantBudget(tenant: string): Promise<{ budget: null }> {
+    return this.answer('deleteTenantBudget', [tenant], async () => {
+      await this.tenantOrThrow(tenant);
+      delete this.budgets[tenant];
+      return { budget: null };
+    });
+  }
+  getCostForecast(
+    tenant: string,
+    query: { month?: string } = {},
+  ): Promise<CostForecast> {
+    return this.answer('getCostForecast', [tenant, query], async () => {
+      if (this.hiddenCostTenants.has(tenant)) {
+        throw await httpError(404, `Tenant ${tenant} not found`);
+      }
+      const forecast = this.forecasts[tenant];
+      if (!forecast) {
+        throw await httpError(404, `Tenant ${tenant} not found`);
+      }
+      const budget = this.budgets[tenant] ?? null;
+      return {
+        ...forecast,
+        budget,
+        status: budget
+          ? budgetStatusOf(
+              budget,
+              forecast.monthToDate.total,
+              forecast.forecast.amount,
+            )
+          : null,
+      };
+    });
+  }
+  getCostOverview(query: { month: string }): Promise<CostOverview> {
+    return this.answer('getCostOverview', [query], () => {
+      const [year, month] = query.month.split('-').map(Number);
+      const previous = new Date(Date.UTC(year, month - 2, 1))
+        .toISOString()
+        .slice(0, 7);
+      return (
+        this.costOverviews[query.month] ?? {
+          month: query.month,
+          previousMonth: previous,
+          currency: this.costSettings.currency,
+          completeThrough: this.costSettings.completeThrough,
+          refreshedAt: this.costSettings.refreshedAt,
+          totals: {
+            total: 0,
+            previousTotal: 0,
+            compute: 0,
+            uplift: 0,
+            storage: 0,
+            spotSavings: null,
+            idle: 0,
+            unallocated: 0,
+          },
+          rows: [],
+          estimateErrors: [],
+        }
+      );
+    });
+  }
+  costOverviewCsvUrl(query: { month: string }): Promise<string> {
+    return this.answer('costOverviewCsvUrl', [query], () =>
+      csvUrls.costOverviewCsvUrl(query),
+    );
   }
   listClusters(options: { refresh?: boolean } = {}): Promise<ClusterList> {
     return this.answer('listClusters', [options], () => {

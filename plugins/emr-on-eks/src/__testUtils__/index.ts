@@ -28,3 +28,10 @@ export {
   sparkRunStreams,
 } from './jobRunLogs';
 export { FixedAutoSizer, renderRunDetail } from './runDetail';
+export {
+  aBudget,
+  aCostOverview,
+  aForecast,
+  anOverviewRow,
+  budgetStatusOf,
+} from './budgets';

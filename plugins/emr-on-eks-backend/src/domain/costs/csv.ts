@@ -1,4 +1,5 @@
 import type {
+  CostOverview,
   CostReport,
   CostReportRow,
 } from '@spot-spark/plugin-emr-on-eks-common';
@@ -46,7 +47,65 @@ export function costReportCsv(report: CostReport): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-function cell(value: unknown): string {
+/**
+ * The admin's overview as CSV: one line per tenant incarnation (idle and
+ * unallocated included) with the month's figures, the previous month's
+ * total, Spot and budget. Names and owners come from tenants, so they go
+ * through the same formula defusing as the reports.
+ */
+export function costOverviewCsv(overview: CostOverview): string {
+  const header = [
+    'month',
+    'tenant',
+    'tenantUid',
+    'offboarded',
+    'owner',
+    'total',
+    'estimated',
+    'previousTotal',
+    'change',
+    'compute',
+    'uplift',
+    'storage',
+    'spotShare',
+    'spotSavings',
+    'budget',
+    'forecast',
+    'budgetState',
+    'currency',
+  ];
+  const amount = (value: number | null) =>
+    value === null ? '' : value.toFixed(6);
+  const lines = [header.join(',')];
+  for (const row of overview.rows) {
+    lines.push(
+      [
+        overview.month,
+        cell(row.tenant),
+        cell(row.tenantUid),
+        String(row.offboarded),
+        cell(row.owner),
+        amount(row.total),
+        amount(row.estimated),
+        amount(row.previousTotal),
+        amount(row.change),
+        amount(row.compute),
+        amount(row.uplift),
+        amount(row.storage),
+        amount(row.spotShare),
+        amount(row.spotSavings),
+        amount(row.budget),
+        amount(row.forecast),
+        row.budgetStatus?.state ?? '',
+        overview.currency,
+      ].join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** A text cell: quoted when needed, a would-be formula written as text. */
+export function cell(value: unknown): string {
   if (value === null || value === undefined) {
     return '';
   }

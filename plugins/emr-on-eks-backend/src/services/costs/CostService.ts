@@ -74,6 +74,34 @@ export class CostService {
   }
 
   /**
+   * The period a caller asked for: the 30 days to today by default, `from`
+   * not after `to`, at most `maxRangeDays`. `where` names what the caller
+   * sent (a REST `query`, an action's `input`) in the error.
+   */
+  period(
+    asked: { from?: string; to?: string; groupBy?: CostGroupBy[] },
+    where: 'query' | 'input' = 'query',
+  ): CostPeriod {
+    const to = asked.to ?? this.today();
+    const from = asked.from ?? addCostDays(to, -29);
+    if (from > to) {
+      throw new InputError(
+        `Invalid ${where}: from: must not be after to (${from} > ${to})`,
+      );
+    }
+    const days =
+      (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) /
+        86_400_000 +
+      1;
+    if (days > this.maxRangeDays) {
+      throw new InputError(
+        `Invalid ${where}: to: the period from ${from} to ${to} is ${days} days; ask for at most ${this.maxRangeDays} (emrOnEks.costs.maxRangeDays)`,
+      );
+    }
+    return { from, to, groupBy: asked.groupBy ?? ['day'] };
+  }
+
+  /**
    * Recomputes the rows of [from, to] from the sources and replaces them:
    * running it again replaces, never adds; days the bill now covers take the
    * bill's figures instead of the estimate, whose error is logged and kept.
@@ -203,6 +231,21 @@ export class CostService {
   }
 
   /**
+   * The incarnations an owner (entity ref, normalised) holds or held that may
+   * have costs in the period: current ones, and offboarded ones that lived
+   * into it. One query.
+   */
+  incarnationsOwnedBy(
+    ownerRef: string,
+    period: { from: string },
+  ): Promise<Array<{ uid: string; name: string; offboarded: boolean }>> {
+    return this.options.incarnations.ownedBy(
+      ownerRef,
+      new Date(`${period.from}T00:00:00Z`),
+    );
+  }
+
+  /**
    * Every incarnation's costs, offboarded ones marked, idle and unallocated
    * included, with the estimates' errors.
    */
@@ -233,11 +276,11 @@ export class CostService {
     period: CostPeriod,
   ): Promise<CostReport> {
     const { costs, settings } = this.options;
-    const [totals, rows, coverage] = await Promise.all([
-      costs.totals(scope),
-      costs.grouped(scope, period.groupBy),
-      costs.coverage(),
-    ]);
+    // One statement: sums, groups and coverage on one pooled connection.
+    const { totals, rows, coverage } = await costs.report(
+      scope,
+      period.groupBy,
+    );
     return {
       currency: totals.currencies[0] ?? settings.costs?.currency ?? 'USD',
       from: period.from,

@@ -6,6 +6,11 @@ import type {
 import { Knex } from 'knex';
 import type { StoredCostRow } from '../../domain/costs/types';
 import { toIso } from '../database';
+import { recomputeCostMonths } from './CostMonthStore';
+import {
+  costOverviewVersion,
+  type CostOverviewVersion,
+} from './costOverviewVersion';
 
 /** Which rows a report sums: a tenant's, an entity's, or every tenant's. */
 export interface CostScope {
@@ -64,6 +69,30 @@ const GROUP_COLUMNS: Record<
   ],
 };
 
+/**
+ * A group's sums. The report's compound (`CostStore.report`) lines its
+ * columns up with the first five of TOTAL_SUMS.
+ */
+const GROUP_SUMS = `sum(amount) as amount,
+  sum(case when estimated then 1 else 0 end) as estimated_rows,
+  sum(case when estimated then amount else 0 end) as estimated_amount,
+  sum(case when estimated then coalesce(amount_low, amount) else 0 end) as estimated_low,
+  sum(case when estimated then coalesce(amount_high, amount) else 0 end) as estimated_high`;
+
+/** A scope's sums; the bill has one currency, two would mean it changed mid-period. */
+const TOTAL_SUMS = `coalesce(sum(amount), 0) as amount,
+  sum(case when estimated then 1 else 0 end) as estimated_rows,
+  coalesce(sum(case when estimated then amount else 0 end), 0) as estimated_amount,
+  coalesce(sum(case when estimated then coalesce(amount_low, amount) else 0 end), 0) as estimated_low,
+  coalesce(sum(case when estimated then coalesce(amount_high, amount) else 0 end), 0) as estimated_high,
+  sum(case when category = 'compute' and capacity_type = 'spot' and on_demand_amount is not null then on_demand_amount - amount end) as spot_savings,
+  min(currency) as currency_min, max(currency) as currency_max`;
+
+/** The rollup state: the last billed day, the last refresh. */
+const COMPLETE_THROUGH =
+  'select max(case when billed then date end) from emr_cost_days';
+const REFRESHED_AT = 'select max(refreshed_at) from emr_cost_days';
+
 /** Inserts per statement: SQLite allows 999 bound values (17 columns a row). */
 const INSERT_CHUNK = 50;
 
@@ -75,7 +104,8 @@ export class CostStore {
    * Replaces the rows of `days` with `rows`, in one transaction that first
    * locks the days (so two replicas rolling up overlapping days take turns),
    * and records, for each tenant and day the bill covers now but did not
-   * before, how the replaced uplift estimate compares with the bill.
+   * before, how the replaced uplift estimate compares with the bill. The
+   * month sums of the days' months are recomputed in the same transaction.
    */
   async replaceDays(options: {
     days: string[];
@@ -160,62 +190,73 @@ export class CostStore {
           .onConflict(['date', 'tenant_uid'])
           .merge();
       }
+      // Last: it may wait for another replica's month, until that commits.
+      await recomputeCostMonths(tx, days, { estimates: accuracy.length > 0 });
       return { accuracy };
     });
   }
 
   /** The last day the bill fully covers, and when the rollup last ran. */
   async coverage(): Promise<CostCoverage> {
-    const [row] = await this.db('emr_cost_days').select(
-      this.db.raw(
-        'max(case when billed then date end) as complete_through, max(refreshed_at) as refreshed_at',
-      ),
+    const [row] = await this.db.select(
+      this.db.raw(`(${COMPLETE_THROUGH}) as complete_through`),
+      this.db.raw(`(${REFRESHED_AT}) as refreshed_at`),
     );
-    return {
-      completeThrough: row?.complete_through
-        ? String(row.complete_through)
-        : null,
-      refreshedAt: row?.refreshed_at ? toIso(row.refreshed_at) : null,
-    };
+    return toCoverage(row);
+  }
+
+  /** See {@link costOverviewVersion}: what a month's overview was built from. */
+  overviewVersion(
+    month: string,
+    months: string[],
+  ): Promise<CostOverviewVersion> {
+    return costOverviewVersion(this.db, month, months);
   }
 
   /** Sums of a scope: total, estimated part and its range, Spot savings. */
   async totals(scope: CostScope): Promise<CostTotals> {
-    const [sums] = await this.scoped(scope).select(
-      this.db.raw('coalesce(sum(amount), 0) as total'),
-      this.db.raw(
-        'coalesce(sum(case when estimated then amount else 0 end), 0) as estimated_total',
-      ),
-      this.db.raw(
-        'coalesce(sum(case when estimated then coalesce(amount_low, amount) else 0 end), 0) as estimated_low',
-      ),
-      this.db.raw(
-        'coalesce(sum(case when estimated then coalesce(amount_high, amount) else 0 end), 0) as estimated_high',
-      ),
-      this.db.raw(
-        "sum(case when category = 'compute' and capacity_type = 'spot' and on_demand_amount is not null then on_demand_amount - amount end) as spot_savings",
-      ),
-      // The bill has one currency; two would mean it changed mid-period.
-      this.db.raw(
-        'min(currency) as currency_min, max(currency) as currency_max',
-      ),
+    const [sums] = await this.scoped(scope).select(this.db.raw(TOTAL_SUMS));
+    return toTotals(sums);
+  }
+
+  /**
+   * A report's figures in one statement (one round trip, one pooled
+   * connection): the scope's sums in a row of their own beside the groups
+   * (`union all`, the same aggregates as `totals` and `grouped`, so the same
+   * figures to the last bit), the coverage as scalar subqueries of the sums'
+   * row. The sums' row is always there, groups or not.
+   */
+  async report(
+    scope: CostScope,
+    groupBy: CostGroupBy[],
+  ): Promise<{
+    totals: CostTotals;
+    rows: CostReportRow[];
+    coverage: CostCoverage;
+  }> {
+    const names = groupBy.flatMap(g => GROUP_COLUMNS[g]).map(c => c.column);
+    const sums = this.scoped(scope).select(
+      this.db.raw('0 as kind'),
+      ...names.map(name => this.db.raw('null as ??', [name])),
+      this.db.raw(TOTAL_SUMS),
+      this.db.raw(`(${COMPLETE_THROUGH}) as complete_through`),
+      this.db.raw(`(${REFRESHED_AT}) as refreshed_at`),
     );
+    // Nulls for spot_savings, the currencies and the coverage.
+    const groups = this.groupedQuery(scope, groupBy, true).select(
+      this.db.raw('null, null, null, null, null'),
+    );
+    // The order applies to the whole compound; the sums' row (kind 0)
+    // sorts where its nulls do, and is taken out by its kind.
+    const result = await sums
+      .unionAll(groups, false)
+      .orderBy(groupOrder(names, groupBy));
+    const first = result.find(row => Number(row.kind) === 0);
+    const rest = result.filter(row => row !== first);
     return {
-      total: Number(sums.total),
-      estimatedTotal: Number(sums.estimated_total),
-      estimatedLow: Number(sums.estimated_low),
-      estimatedHigh: Number(sums.estimated_high),
-      spotSavings:
-        sums.spot_savings === null || sums.spot_savings === undefined
-          ? null
-          : Number(sums.spot_savings),
-      currencies: [
-        ...new Set(
-          [sums.currency_min, sums.currency_max]
-            .filter(c => c !== null && c !== undefined)
-            .map(String),
-        ),
-      ],
+      totals: toTotals(first),
+      rows: rest.map(row => toReportRow(row, groupBy)),
+      coverage: toCoverage(first),
     };
   }
 
@@ -227,51 +268,11 @@ export class CostStore {
     scope: CostScope,
     groupBy: CostGroupBy[],
   ): Promise<CostReportRow[]> {
-    const columns = groupBy.flatMap(g => GROUP_COLUMNS[g]);
-    const names = columns.map(c => c.column);
-    const query = this.scoped(scope)
-      .select(names)
-      .select(
-        this.db.raw('sum(amount) as amount'),
-        this.db.raw(
-          'sum(case when estimated then 1 else 0 end) as estimated_rows',
-        ),
-        this.db.raw(
-          'sum(case when estimated then amount else 0 end) as estimated_amount',
-        ),
-        this.db.raw(
-          'sum(case when estimated then coalesce(amount_low, amount) else 0 end) as estimated_low',
-        ),
-        this.db.raw(
-          'sum(case when estimated then coalesce(amount_high, amount) else 0 end) as estimated_high',
-        ),
-      )
-      .groupBy(names);
-    if (groupBy.includes('day')) {
-      query.orderBy(names.map(column => ({ column, order: 'asc' })));
-    } else {
-      query.orderBy([
-        { column: 'amount', order: 'desc' },
-        ...names.map(column => ({ column, order: 'asc' as const })),
-      ]);
-    }
-    const result = await query;
-    return result.map(row => {
-      const out: CostReportRow = {
-        amount: Number(row.amount),
-        estimated: Number(row.estimated_rows) > 0,
-      };
-      for (const { column, field } of columns) {
-        (out as unknown as Record<string, unknown>)[field] =
-          row[column] ?? null;
-      }
-      if (out.estimated) {
-        out.estimatedAmount = Number(row.estimated_amount);
-        out.estimatedLow = Number(row.estimated_low);
-        out.estimatedHigh = Number(row.estimated_high);
-      }
-      return out;
-    });
+    const names = groupBy.flatMap(g => GROUP_COLUMNS[g]).map(c => c.column);
+    const result = await this.groupedQuery(scope, groupBy).orderBy(
+      groupOrder(names, groupBy),
+    );
+    return result.map(row => toReportRow(row, groupBy));
   }
 
   /** Tenants (uids) with rows of an entity in a period, to authorize before reading. */
@@ -313,6 +314,20 @@ export class CostStore {
     }));
   }
 
+  /** The groups' sums; `kind` 1 first for the report's compound. */
+  private groupedQuery(
+    scope: CostScope,
+    groupBy: CostGroupBy[],
+    withKind = false,
+  ) {
+    const names = groupBy.flatMap(g => GROUP_COLUMNS[g]).map(c => c.column);
+    const query = this.scoped(scope);
+    if (withKind) {
+      query.select(this.db.raw('1 as kind'));
+    }
+    return query.select(names).select(this.db.raw(GROUP_SUMS)).groupBy(names);
+  }
+
   private scoped(scope: CostScope) {
     const query = this.db('emr_cost_daily').whereBetween('date', [
       scope.from,
@@ -347,5 +362,62 @@ function toDbRow(row: StoredCostRow) {
     currency: row.currency,
     source: row.source,
     estimated: row.estimated,
+  };
+}
+
+/** By day in date order, otherwise the largest amounts first. */
+function groupOrder(names: string[], groupBy: CostGroupBy[]) {
+  const byName = names.map(column => ({ column, order: 'asc' as const }));
+  return groupBy.includes('day')
+    ? byName
+    : [{ column: 'amount', order: 'desc' as const }, ...byName];
+}
+
+function toReportRow(
+  row: Record<string, any>,
+  groupBy: CostGroupBy[],
+): CostReportRow {
+  const out: CostReportRow = {
+    amount: Number(row.amount),
+    estimated: Number(row.estimated_rows) > 0,
+  };
+  for (const { column, field } of groupBy.flatMap(g => GROUP_COLUMNS[g])) {
+    (out as unknown as Record<string, unknown>)[field] = row[column] ?? null;
+  }
+  if (out.estimated) {
+    out.estimatedAmount = Number(row.estimated_amount);
+    out.estimatedLow = Number(row.estimated_low);
+    out.estimatedHigh = Number(row.estimated_high);
+  }
+  return out;
+}
+
+/** The row of TOTAL_SUMS (numbers may come back as strings: PostgreSQL). */
+function toTotals(sums: Record<string, any>): CostTotals {
+  return {
+    total: Number(sums.amount),
+    estimatedTotal: Number(sums.estimated_amount),
+    estimatedLow: Number(sums.estimated_low),
+    estimatedHigh: Number(sums.estimated_high),
+    spotSavings:
+      sums.spot_savings === null || sums.spot_savings === undefined
+        ? null
+        : Number(sums.spot_savings),
+    currencies: [
+      ...new Set(
+        [sums.currency_min, sums.currency_max]
+          .filter(c => c !== null && c !== undefined)
+          .map(String),
+      ),
+    ],
+  };
+}
+
+function toCoverage(row: Record<string, any> | undefined): CostCoverage {
+  return {
+    completeThrough: row?.complete_through
+      ? String(row.complete_through)
+      : null,
+    refreshedAt: row?.refreshed_at ? toIso(row.refreshed_at) : null,
   };
 }
