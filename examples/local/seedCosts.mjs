@@ -238,5 +238,63 @@ export async function seedCostData({
   log(
     `rolled up costs ${from}..${today}: ${refreshed.body.rows} daily rows, billed through ${refreshed.body.completeThrough}`,
   );
-  return { world, summary, refresh: refreshed.body };
+  const budgets = await seedBudgets({ asAdmin, log });
+  return { world, summary, refresh: refreshed.body, budgets };
+}
+
+/**
+ * What each example tenant's budget is, against its month's forecast: team-a
+ * a little under it (the chargeback card shows "at risk" and the budget
+ * line near its bars), team-b well over it (within budget).
+ */
+export const EXAMPLE_BUDGETS = [
+  { tenant: 'team-a', ofForecast: 0.9, thresholds: [50, 80, 100] },
+  { tenant: 'team-b', ofForecast: 2, thresholds: [80, 100] },
+];
+
+/**
+ * Sets the example budgets through the REST API as the platform admin
+ * (`PUT /tenants/:name/budget`), in the bill's currency, sized from this
+ * month's forecast so the local stack shows a budget line. Idempotent: a
+ * restart sets them again from the new forecast.
+ */
+export async function seedBudgets({ asAdmin, log = () => {} }) {
+  const set = [];
+  for (const { tenant, ofForecast, thresholds } of EXAMPLE_BUDGETS) {
+    const forecast = await asAdmin('GET', `/tenants/${tenant}/costs/forecast`);
+    if (forecast.status !== 200) {
+      log(
+        `no budget for ${tenant}: its forecast answered ${
+          forecast.status
+        } ${JSON.stringify(forecast.body)}`,
+      );
+      continue;
+    }
+    // Two significant figures (the sample bill is small): a budget people
+    // would type.
+    const amount = Math.max(
+      1,
+      Number((forecast.body.forecast.amount * ofForecast).toPrecision(2)),
+    );
+    const res = await asAdmin('PUT', `/tenants/${tenant}/budget`, {
+      amount,
+      currency: forecast.body.currency,
+      thresholds,
+    });
+    if (res.status === 200) {
+      log(
+        `budget of ${tenant}: ${amount} ${
+          forecast.body.currency
+        } a month (forecast ${forecast.body.forecast.amount.toFixed(2)})`,
+      );
+      set.push(res.body);
+    } else {
+      log(
+        `could not set the budget of ${tenant}: ${res.status} ${JSON.stringify(
+          res.body,
+        )}`,
+      );
+    }
+  }
+  return set;
 }

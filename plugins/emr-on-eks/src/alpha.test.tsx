@@ -20,6 +20,7 @@ import {
 import plugin from './alpha';
 import {
   entityEmrChargebackCard,
+  entityEmrGroupCostsCard,
   entityEmrJobRunsCard,
 } from './alpha/entityCards';
 import { entityEmrJobRunsContent } from './alpha/entityContents';
@@ -39,6 +40,39 @@ describe('the new frontend system plugin', () => {
     expect(
       plugin.getExtension('entity-card:emr-on-eks/chargeback'),
     ).toBeDefined();
+    expect(
+      plugin.getExtension('entity-card:emr-on-eks/group-costs'),
+    ).toBeDefined();
+  });
+
+  it('shows the Group costs card on Groups only', () => {
+    const filter = createExtensionTester(entityEmrGroupCostsCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    )!;
+    expect(filter(anEntity('Group'))).toBe(true);
+    expect(filter(anEntity('Group', 'team-a'))).toBe(true);
+    expect(filter(anEntity('Component', 'team-a'))).toBe(false);
+    expect(filter(anEntity('Resource'))).toBe(false);
+  });
+
+  it('renders the Group costs card in a new-system app, from one request', async () => {
+    const api = new FakeEmrOnEksApi().configureCosts();
+    const today = new Date().toISOString().slice(0, 10);
+    api.tenants = [aTenant({ name: 'team-a' })];
+    api.costFacts = [aCostFact({ tenant: 'team-a', date: today, amount: 42 })];
+    const tester = createExtensionTester(entityEmrGroupCostsCard);
+    renderInTestApp(
+      <EntityProvider entity={anEntity('Group')}>
+        {tester.reactElement()}
+      </EntityProvider>,
+      {
+        apis: [[emrOnEksApiRef, api], mockApis.permission()],
+      },
+    );
+    expect(await screen.findByTestId('group-cost-total')).toHaveTextContent(
+      '$42.00',
+    );
+    expect(api.callsOf('getOwnerCosts')).toHaveLength(1);
   });
 
   it('shows the chargeback card on Groups, tenant Resources and entities naming a tenant', () => {
@@ -120,9 +154,13 @@ describe('the new frontend system plugin', () => {
     expect(
       await screen.findByRole('button', { name: 'Show tenant team-new' }),
     ).toBeInTheDocument();
-    // Platform admins (the mock allows everything) get the Clusters tab.
+    // Platform admins (the mock allows everything) get the Clusters and
+    // Costs tabs.
     expect(
       await screen.findByRole('tab', { name: 'Clusters' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('tab', { name: 'Costs' }),
     ).toBeInTheDocument();
   });
 });

@@ -9,6 +9,7 @@ import FlashOnIcon from '@material-ui/icons/FlashOn';
 import { emrOnEksApi } from './alpha/apis';
 import {
   entityEmrChargebackCard,
+  entityEmrGroupCostsCard,
   entityEmrJobRunsCard,
 } from './alpha/entityCards';
 import { entityEmrJobRunsContent } from './alpha/entityContents';
@@ -18,7 +19,7 @@ import { emrOnEksPage, rootRouteRef } from './alpha/pages';
  * The EMR on EKS plugin for the new frontend system: the API client, the job
  * runs entity card and tab (on entities with the annotation
  * `emr-on-eks.spot-spark.io/tenant`), the chargeback card (those entities,
- * tenants' Resources and Groups), and the tenants page at `/emr-on-eks` with
+ * tenants' Resources and Groups), the Group costs card (Groups), and the tenants page at `/emr-on-eks` with
  * its nav item.
  *
  * @alpha
@@ -32,6 +33,7 @@ export default createFrontendPlugin({
     emrOnEksApi,
     entityEmrJobRunsCard,
     entityEmrChargebackCard,
+    entityEmrGroupCostsCard,
     entityEmrJobRunsContent,
     emrOnEksPage,
   ],

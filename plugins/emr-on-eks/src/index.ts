@@ -10,6 +10,7 @@ export type { EmrOnEksApi } from './api';
 export {
   EmrOnEksPage,
   EntityEmrChargebackCard,
+  EntityEmrGroupCostsCard,
   EntityEmrJobRunsCard,
   EntityEmrJobRunsContent,
   emrOnEksPlugin,
@@ -18,4 +19,6 @@ export { isEmrOnEksAvailable } from './components/EntityEmrJobRunsCard/isEmrOnEk
 export { isEmrChargebackAvailable } from './components/EntityEmrChargebackCard/costTarget';
 export type { EntityEmrJobRunsCardProps } from './components/EntityEmrJobRunsCard';
 export type { EntityEmrChargebackCardProps } from './components/EntityEmrChargebackCard';
+export { isEmrGroupCostsAvailable } from './components/EntityEmrGroupCostsCard/isEmrGroupCostsAvailable';
+export type { EntityEmrGroupCostsCardProps } from './components/EntityEmrGroupCostsCard';
 export type { EmrOnEksPageProps } from './components/EmrOnEksPage';

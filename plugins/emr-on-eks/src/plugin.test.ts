@@ -3,9 +3,11 @@ import {
   emrOnEksApiRef,
   emrOnEksPlugin,
   EntityEmrChargebackCard,
+  EntityEmrGroupCostsCard,
   EntityEmrJobRunsCard,
   EntityEmrJobRunsContent,
   isEmrChargebackAvailable,
+  isEmrGroupCostsAvailable,
   isEmrOnEksAvailable,
 } from './index';
 
@@ -20,6 +22,8 @@ describe('the legacy plugin', () => {
     expect(EntityEmrJobRunsContent).toBeDefined();
     expect(EntityEmrChargebackCard).toBeDefined();
     expect(typeof isEmrChargebackAvailable).toBe('function');
+    expect(EntityEmrGroupCostsCard).toBeDefined();
+    expect(typeof isEmrGroupCostsAvailable).toBe('function');
     expect(EmrOnEksPage).toBeDefined();
     expect(typeof isEmrOnEksAvailable).toBe('function');
   });

@@ -7,6 +7,7 @@ import {
 import { emrOnEksApiFactory } from './api';
 import type { EmrOnEksPageProps } from './components/EmrOnEksPage';
 import type { EntityEmrChargebackCardProps } from './components/EntityEmrChargebackCard';
+import type { EntityEmrGroupCostsCardProps } from './components/EntityEmrGroupCostsCard';
 import type { EntityEmrJobRunsCardProps } from './components/EntityEmrJobRunsCard';
 import { rootRouteRef } from './routes';
 
@@ -63,6 +64,27 @@ export const EntityEmrChargebackCard: (
       lazy: () =>
         import('./components/EntityEmrChargebackCard').then(
           m => m.EntityEmrChargebackCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * What a Group's EMR on EKS tenants cost over a period: the sum and each
+ * tenant's share, from one request (`GET /costs?ownerRef=`). Show it on
+ * Group pages, with `isEmrGroupCostsAvailable`.
+ *
+ * @public
+ */
+export const EntityEmrGroupCostsCard: (
+  props: EntityEmrGroupCostsCardProps,
+) => JSX.Element = emrOnEksPlugin.provide(
+  createComponentExtension({
+    name: 'EntityEmrGroupCostsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityEmrGroupCostsCard').then(
+          m => m.EntityEmrGroupCostsCard,
         ),
     },
   }),

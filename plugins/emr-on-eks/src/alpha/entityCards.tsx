@@ -1,5 +1,6 @@
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { isEmrChargebackAvailable } from '../components/EntityEmrChargebackCard/costTarget';
+import { isEmrGroupCostsAvailable } from '../components/EntityEmrGroupCostsCard/isEmrGroupCostsAvailable';
 import { isEmrOnEksAvailable } from '../components/EntityEmrJobRunsCard/isEmrOnEksAvailable';
 
 /** The job runs card, on entities with the tenant annotation. */
@@ -27,6 +28,19 @@ export const entityEmrChargebackCard = EntityCardBlueprint.make({
     loader: () =>
       import('../components/EntityEmrChargebackCard').then(m => (
         <m.EntityEmrChargebackCard />
+      )),
+  },
+});
+
+/** A Group's tenants' costs summed, with each tenant's share, on Groups. */
+export const entityEmrGroupCostsCard = EntityCardBlueprint.make({
+  name: 'group-costs',
+  params: {
+    type: 'content',
+    filter: isEmrGroupCostsAvailable,
+    loader: () =>
+      import('../components/EntityEmrGroupCostsCard').then(m => (
+        <m.EntityEmrGroupCostsCard />
       )),
   },
 });

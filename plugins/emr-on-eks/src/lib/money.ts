@@ -79,3 +79,26 @@ export function formatMoneyCompact(amount: number, currency: string): string {
     formatMoney(amount, currency)
   );
 }
+
+let shareFormat: Intl.NumberFormat | undefined;
+
+/** A fraction 0..1 as a whole percentage: `75%`. */
+export function formatShare(fraction: number): string {
+  shareFormat ??= new Intl.NumberFormat(undefined, {
+    style: 'percent',
+    maximumFractionDigits: 0,
+  });
+  return shareFormat.format(fraction);
+}
+
+let signedShareFormat: Intl.NumberFormat | undefined;
+
+/** A signed fraction as a percentage: `+25%`, `-3%`, `0%`. */
+export function formatSignedShare(fraction: number): string {
+  signedShareFormat ??= new Intl.NumberFormat(undefined, {
+    style: 'percent',
+    signDisplay: 'exceptZero',
+    maximumFractionDigits: 0,
+  });
+  return signedShareFormat.format(fraction);
+}

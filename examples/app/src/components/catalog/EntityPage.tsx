@@ -23,6 +23,7 @@ import {
 } from '@backstage/plugin-org';
 import {
   EntityEmrChargebackCard,
+  EntityEmrGroupCostsCard,
   EntityEmrJobRunsCard,
   EntityEmrJobRunsContent,
   isEmrChargebackAvailable,
@@ -172,6 +173,10 @@ const groupPage = (
         </Grid>
         {emrJobRunsCard}
         {emrChargebackCard}
+        {/* Every tenant the Group owns, summed, from one request. */}
+        <Grid item xs={12}>
+          <EntityEmrGroupCostsCard />
+        </Grid>
         <Grid item xs={12}>
           <EntityMembersListCard />
         </Grid>

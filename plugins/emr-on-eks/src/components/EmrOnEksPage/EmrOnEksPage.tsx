@@ -26,7 +26,7 @@ export function EmrOnEksPage(props: EmrOnEksPageProps) {
     <Page themeId="tool">
       <Header
         title="EMR on EKS"
-        subtitle="Spark tenants on Amazon EMR on EKS: onboarding, steps and audit trail"
+        subtitle="Spark tenants on Amazon EMR on EKS: onboarding, steps, audit trail and costs"
       />
       <EmrOnEksTabs
         pageSize={props.pageSize}

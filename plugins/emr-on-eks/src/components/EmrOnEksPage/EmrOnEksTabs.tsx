@@ -1,26 +1,43 @@
 import { Content, Progress, TabbedLayout } from '@backstage/core-components';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { emrOnEksClusterReadPermission } from '@spot-spark/plugin-emr-on-eks-common';
+import {
+  emrOnEksClusterReadPermission,
+  emrOnEksCostSummaryReadPermission,
+} from '@spot-spark/plugin-emr-on-eks-common';
 import { Route, Routes, useLocation } from 'react-router-dom';
 import { ClustersNotAllowed, ClustersTab } from '../ClustersTab';
+import { CostsNotAllowed, CostsTab } from '../CostsTab';
 import { TenantsOverview, TenantsOverviewProps } from './TenantsOverview';
 
 /** The path of the Clusters tab under the page (`/emr-on-eks/clusters`). */
 export const CLUSTERS_PATH = 'clusters';
 
-/** The page's root (the Tenants tab) from the URL of its Clusters tab. */
+/** The path of the Costs tab under the page (`/emr-on-eks/costs`). */
+export const COSTS_PATH = 'costs';
+
+/** The page's root (the Tenants tab) from the URL of one of its tabs. */
 function tenantsPathOf(pathname: string): string {
-  return pathname.replace(new RegExp(`/${CLUSTERS_PATH}(/.*)?$`), '') || '/';
+  return (
+    pathname.replace(
+      new RegExp(`/(${CLUSTERS_PATH}|${COSTS_PATH})(/.*)?$`),
+      '',
+    ) || '/'
+  );
 }
 
 /**
  * The page's sections as tabs with their own URLs: Tenants at the page's
- * root, Clusters at `clusters` for who may read the clusters (platform
- * admins). Others get no Clusters tab, and its URL says it is not for them.
+ * root; Clusters at `clusters` for who may read the clusters, and Costs at
+ * `costs` for who may read every tenant's costs (platform admins). Others
+ * get neither tab, and their URLs say they are not for them: nothing is
+ * requested from the backend for them.
  */
 export function EmrOnEksTabs(props: TenantsOverviewProps) {
   const clusters = usePermission({
     permission: emrOnEksClusterReadPermission,
+  });
+  const costs = usePermission({
+    permission: emrOnEksCostSummaryReadPermission,
   });
   const { pathname } = useLocation();
   const tenants = (
@@ -32,10 +49,10 @@ export function EmrOnEksTabs(props: TenantsOverviewProps) {
     </TabbedLayout.Route>
   );
 
-  // One tree whatever the permission answers: the Clusters tab joins the
-  // tabs once it is known, and the tenants list is not mounted again (and
-  // fetched twice). TabbedLayout would show the first tab at an unknown
-  // path, so for others the Clusters URL is answered here instead.
+  // One tree whatever the permissions answer: a tab joins the tabs once it
+  // is known, and the tenants list is not mounted again (and fetched
+  // twice). TabbedLayout would show the first tab at an unknown path, so
+  // for others a tab's URL is answered here instead.
   return (
     <Routes>
       {!clusters.allowed && (
@@ -52,6 +69,20 @@ export function EmrOnEksTabs(props: TenantsOverviewProps) {
           }
         />
       )}
+      {!costs.allowed && (
+        <Route
+          path={`${COSTS_PATH}/*`}
+          element={
+            <Content>
+              {costs.loading ? (
+                <Progress />
+              ) : (
+                <CostsNotAllowed tenantsPath={tenantsPathOf(pathname)} />
+              )}
+            </Content>
+          }
+        />
+      )}
       <Route
         path="*"
         element={
@@ -60,6 +91,11 @@ export function EmrOnEksTabs(props: TenantsOverviewProps) {
             {clusters.allowed && (
               <TabbedLayout.Route path={`/${CLUSTERS_PATH}`} title="Clusters">
                 <ClustersTab />
+              </TabbedLayout.Route>
+            )}
+            {costs.allowed && (
+              <TabbedLayout.Route path={`/${COSTS_PATH}`} title="Costs">
+                <CostsTab tabPath={COSTS_PATH} />
               </TabbedLayout.Route>
             )}
           </TabbedLayout>

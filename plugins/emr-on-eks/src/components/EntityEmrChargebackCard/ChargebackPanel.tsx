@@ -4,13 +4,13 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { CostReport } from '@spot-spark/plugin-emr-on-eks-common';
+import { CostForecast, CostReport } from '@spot-spark/plugin-emr-on-eks-common';
 import Box from '@material-ui/core/Box';
 import IconButton from '@material-ui/core/IconButton';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { useId, useMemo, type JSX } from 'react';
+import { useId, useMemo, useState, type JSX } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { isNotVisible } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
@@ -19,6 +19,8 @@ import { CostDay, isEstimatedDay, toCostDays } from './chartData';
 import { SectionErrorBoundary } from '../SectionErrorBoundary';
 import { CostChart } from './CostChart';
 import { CostTarget } from './costTarget';
+import { ForecastSummary } from './ForecastSummary';
+import { useForecast } from './useForecast';
 import { CsvDownloadButton } from './CsvDownloadButton';
 import {
   COST_PERIODS,
@@ -127,13 +129,28 @@ function Figures(props: {
   );
 }
 
+/** The budget's daily line, when the forecast has a budget in the report's currency. */
+function budgetLineOf(report: CostReport, forecast: CostForecast | undefined) {
+  const budget = forecast?.budget;
+  if (!budget || budget.currency !== report.currency) {
+    return undefined;
+  }
+  return {
+    perDay: budget.amount / forecast.daysInMonth,
+    monthly: budget.amount,
+    daysInMonth: forecast.daysInMonth,
+  };
+}
+
 function Report(props: {
   data: Extract<Chargeback, { kind: 'report' }>;
   range: DayRange;
+  forecast?: CostForecast;
 }) {
-  const { data, range } = props;
+  const { data, range, forecast } = props;
   const { current } = data;
   const days = useMemo(() => toCostDays(current), [current]);
+  const budgetLine = budgetLineOf(current, forecast);
   const caption = billedCaption(current, days.some(isEstimatedDay));
   // A section per boundary: a chart that fails to draw leaves the figures
   // and the top jobs in place.
@@ -148,6 +165,7 @@ function Report(props: {
           total={current.total}
           currency={current.currency}
           completeThrough={current.completeThrough}
+          budgetLine={budgetLine}
         />
         {caption && (
           <Typography variant="caption" color="textSecondary" component="p">
@@ -179,6 +197,8 @@ export function ChargebackPanel(props: ChargebackPanelProps) {
   const today = todayUtc();
   const range = useMemo(() => periodRange(period, today), [period, today]);
   const state = useChargeback(target, range);
+  const [reloads, setReloads] = useState(0);
+  const forecast = useForecast(target, reloads);
   const tenantHidden = useTenantHidden(
     target.kind === 'entity' ? tenant : undefined,
   );
@@ -236,7 +256,7 @@ export function ChargebackPanel(props: ChargebackPanelProps) {
       />
     );
   } else {
-    body = <Report data={data} range={range} />;
+    body = <Report data={data} range={range} forecast={forecast.value} />;
   }
 
   const setPeriod = (next: CostPeriodValue) =>
@@ -247,7 +267,13 @@ export function ChargebackPanel(props: ChargebackPanelProps) {
       title={title}
       subheader={showData ? refreshedHint(report.current) : undefined}
       action={
-        <IconButton aria-label="Refresh costs" onClick={state.reload}>
+        <IconButton
+          aria-label="Refresh costs"
+          onClick={() => {
+            state.reload();
+            setReloads(n => n + 1);
+          }}
+        >
           <RefreshIcon />
         </IconButton>
       }
@@ -283,6 +309,14 @@ export function ChargebackPanel(props: ChargebackPanelProps) {
           />
         )}
       </Box>
+      {target.kind === 'tenant' && !notYours && configured && (
+        <ForecastSummary
+          tenant={target.tenant}
+          loading={forecast.loading}
+          error={forecast.error}
+          forecast={forecast.value}
+        />
+      )}
       {body}
     </InfoCard>
   );

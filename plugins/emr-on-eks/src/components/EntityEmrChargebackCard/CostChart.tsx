@@ -129,8 +129,13 @@ export function CostChart(props: {
   total: number;
   currency: string;
   completeThrough: string | null;
+  /**
+   * The tenant's monthly budget spread over the month's days: a horizontal
+   * line at the daily amount that keeps the month within it.
+   */
+  budgetLine?: { perDay: number; monthly: number; daysInMonth: number };
 }) {
-  const { days, total, currency, completeThrough } = props;
+  const { days, total, currency, completeThrough, budgetLine } = props;
   const classes = useStyles();
   const theme = useTheme();
   const colors = seriesColors(theme);
@@ -138,7 +143,19 @@ export function CostChart(props: {
   const idBase = `emr-cost-${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   const series = useMemo(() => seriesPresent(days), [days]);
   const format = (amount: number) => formatMoney(amount, currency);
-  const summary = chartSummary({ days, total, completeThrough, format });
+  const summary = `${chartSummary({
+    days,
+    total,
+    completeThrough,
+    format,
+  })}${
+    budgetLine
+      ? ` Budget line at ${format(budgetLine.perDay)} a day (${format(
+          budgetLine.monthly,
+        )} a month).`
+      : ''
+  }`;
+  const budgetColor = theme.palette.error.main;
   const anyEstimated = days.some(isEstimatedDay);
   const lineDay =
     completeThrough &&
@@ -228,6 +245,17 @@ export function CostChart(props: {
                 }}
               />
             )}
+            {budgetLine && (
+              <ReferenceLine
+                y={budgetLine.perDay}
+                stroke={budgetColor}
+                strokeWidth={2}
+                strokeDasharray="8 4"
+                // The axis grows to show the line above low bars.
+                ifOverflow="extendDomain"
+                data-testid="budget-line"
+              />
+            )}
             {series.map(s => (
               <Bar
                 key={s.key}
@@ -292,6 +320,14 @@ export function CostChart(props: {
         colors={colors}
         estimated={anyEstimated}
         billedLine={Boolean(lineDay)}
+        budgetLine={
+          budgetLine && {
+            color: budgetColor,
+            text: `Budget: ${format(budgetLine.perDay)} a day (${format(
+              budgetLine.monthly,
+            )} a month over ${budgetLine.daysInMonth} days)`,
+          }
+        }
       />
     </>
   );

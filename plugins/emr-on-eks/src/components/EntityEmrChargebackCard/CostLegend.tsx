@@ -27,9 +27,17 @@ const useStyles = makeStyles(
     },
     line: {
       display: 'inline-block',
+      flex: 'none',
       width: 16,
       marginRight: theme.spacing(0.75),
       borderTop: `2px dashed ${theme.palette.text.secondary}`,
+    },
+    budgetLine: {
+      display: 'inline-block',
+      flex: 'none',
+      width: 20,
+      marginRight: theme.spacing(0.75),
+      borderTop: '2px dashed',
     },
   }),
   { name: 'EmrOnEksCostLegend' },
@@ -44,8 +52,10 @@ export function CostLegend(props: {
   colors: Record<CostSeriesKey, string>;
   estimated: boolean;
   billedLine: boolean;
+  /** The budget's line: its colour and what it says. */
+  budgetLine?: { color: string; text: string };
 }) {
-  const { series, colors, estimated, billedLine } = props;
+  const { series, colors, estimated, billedLine, budgetLine } = props;
   const classes = useStyles();
   return (
     <ul className={classes.root} aria-label="Chart legend">
@@ -77,6 +87,16 @@ export function CostLegend(props: {
         <Typography component="li" variant="body2" className={classes.item}>
           <span className={classes.line} aria-hidden />
           Last day the bill covers
+        </Typography>
+      )}
+      {budgetLine && (
+        <Typography component="li" variant="body2" className={classes.item}>
+          <span
+            className={classes.budgetLine}
+            style={{ borderColor: budgetLine.color }}
+            aria-hidden
+          />
+          {budgetLine.text}
         </Typography>
       )}
     </ul>

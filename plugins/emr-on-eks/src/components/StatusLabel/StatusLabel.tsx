@@ -7,6 +7,7 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import type {
+  BudgetState,
   ClusterCheckStatus,
   JobRunState,
   StepState,
@@ -14,6 +15,7 @@ import type {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { makeStyles } from '@material-ui/core/styles';
 import type { JSX } from 'react';
+import { BUDGET_STATES } from '../../lib/budget';
 
 type Kind = 'ok' | 'error' | 'pending' | 'running' | 'aborted' | 'warning';
 
@@ -132,4 +134,20 @@ export function ClusterReadyLabel(props: { ready: boolean }) {
   ) : (
     <StatusLabel kind="error" label="Not ready" />
   );
+}
+
+/**
+ * Where a month stands against its budget, in words beside the icon
+ * (`Within budget`, `At risk`, `Over budget`), with `detail` right after it
+ * (`: 62% spent`).
+ */
+export function BudgetStateLabel(props: {
+  state: BudgetState;
+  detail?: string;
+}) {
+  const { kind, label } = BUDGET_STATES[props.state] ?? {
+    kind: 'warning',
+    label: props.state,
+  };
+  return <StatusLabel kind={kind} label={`${label}${props.detail ?? ''}`} />;
 }

@@ -1,4 +1,5 @@
 export {
+  BudgetStateLabel,
   ClusterCheckStatusLabel,
   ClusterReadyLabel,
   JobRunStateLabel,

@@ -36,6 +36,7 @@ import { FactsTable } from '../FactsTable';
 import { CopyableId } from '../CopyableId';
 import { EntityName } from '../EntityName';
 import { RelativeTime } from '../RelativeTime';
+import { TenantBudgetSection } from '../TenantBudget';
 
 /** Characters of a message's first line shown before "Full message". */
 const SUMMARY_LENGTH = 160;
@@ -320,6 +321,7 @@ export function TenantDetail(props: { name: string; onChanged(): void }) {
           </Typography>
           <Facts tenant={tenant.value} />
         </Box>
+        <TenantBudgetSection name={name} />
         <Box mt={2}>
           <Typography variant="h6" component="h3">
             Audit trail

@@ -1,0 +1,301 @@
+import {
+  ContentHeader,
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { fetchApiRef, useApi } from '@backstage/core-plugin-api';
+import { CostOverview } from '@spot-spark/plugin-emr-on-eks-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import { useCallback, useId, useMemo } from 'react';
+import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { emrOnEksApiRef } from '../../api';
+import { backendMessage, isNotVisible } from '../../lib/errors';
+import { formatTime } from '../../lib/format';
+import { formatChange, formatMoney, formatShare } from '../../lib/money';
+import { fetchText, saveBlob } from '../EntityEmrChargebackCard/download';
+import { monthName } from '../EntityEmrChargebackCard/ForecastSummary';
+import { CostsNotAllowed } from './CostsNotAllowed';
+import { CostsTable } from './CostsTable';
+import { EstimateErrors } from './EstimateErrors';
+import { MONTH_PARAM, monthOf, monthsUpTo, readMonth } from './months';
+import { CAPACITY_LABELS, splitRows } from './overviewRows';
+import { useCostOverview } from './useCostOverview';
+
+/** Months the picker offers, this one first. */
+const MONTHS_OFFERED = 13;
+
+function CsvButton(props: { month: string }) {
+  const api = useApi(emrOnEksApiRef);
+  const fetchApi = useApi(fetchApiRef);
+  const [state, download] = useAsyncFn(async () => {
+    const csv = await fetchText(
+      fetchApi,
+      await api.costOverviewCsvUrl({ month: props.month }),
+    );
+    saveBlob(
+      new Blob([csv], { type: 'text/csv;charset=utf-8' }),
+      `costs-overview-${props.month}.csv`,
+    );
+  }, [api, fetchApi, props.month]);
+  return (
+    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+      {state.error && (
+        <Typography role="alert" variant="body2" color="error">
+          The download failed: {backendMessage(state.error)}
+        </Typography>
+      )}
+      <Button
+        variant="outlined"
+        startIcon={<GetAppIcon />}
+        onClick={download}
+        disabled={state.loading}
+      >
+        Export CSV
+      </Button>
+    </Box>
+  );
+}
+
+function Figure(props: { label: string; value: string; note?: string }) {
+  return (
+    <Box minWidth={112}>
+      <Typography variant="overline" component="h3">
+        {props.label}
+      </Typography>
+      <Typography variant="h6" component="p">
+        {props.value}
+      </Typography>
+      {props.note && (
+        <Typography variant="caption" color="textSecondary" component="p">
+          {props.note}
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+function Totals(props: { overview: CostOverview }) {
+  const { overview } = props;
+  const { totals, currency } = overview;
+  const money = (amount: number) => formatMoney(amount, currency);
+  const change = formatChange(totals.total, totals.previousTotal);
+  const shareOf = (amount: number) =>
+    totals.total > 0
+      ? `${formatShare(amount / totals.total)} of the total`
+      : undefined;
+  return (
+    <Box
+      display="flex"
+      flexWrap="wrap"
+      mb={2}
+      style={{ gap: 24 }}
+      component="section"
+      aria-label="Totals of the month"
+    >
+      <Figure
+        label="Total"
+        value={money(totals.total)}
+        note={
+          change
+            ? `${change} against ${monthName(overview.previousMonth)}`
+            : undefined
+        }
+      />
+      <Figure label="Compute" value={money(totals.compute)} />
+      <Figure label="EMR uplift" value={money(totals.uplift)} />
+      <Figure label="Storage" value={money(totals.storage)} />
+      {totals.spotSavings !== null && (
+        <Figure
+          label="Spot savings"
+          value={money(totals.spotSavings)}
+          note="against On-Demand"
+        />
+      )}
+      <Figure
+        label={CAPACITY_LABELS.__idle__.title}
+        value={money(totals.idle)}
+        note={shareOf(totals.idle)}
+      />
+      <Figure
+        label={CAPACITY_LABELS.__unallocated__.title}
+        value={money(totals.unallocated)}
+        note={shareOf(totals.unallocated)}
+      />
+    </Box>
+  );
+}
+
+function Capacity(props: { overview: CostOverview }) {
+  const { overview } = props;
+  const money = (amount: number) => formatMoney(amount, overview.currency);
+  return (
+    <Box component="ul" p={0} m={0} style={{ listStyle: 'none' }}>
+      {(['__idle__', '__unallocated__'] as const).map(key => (
+        <Box component="li" key={key} mb={1}>
+          <Typography variant="subtitle2" component="span">
+            {`${CAPACITY_LABELS[key].title}: ${money(
+              key === '__idle__'
+                ? overview.totals.idle
+                : overview.totals.unallocated,
+            )}`}
+          </Typography>
+          <Typography variant="body2" color="textSecondary">
+            {CAPACITY_LABELS[key].text}
+          </Typography>
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+/** The page's root (the Tenants tab) from the URL of another tab. */
+export function tenantsPathOf(pathname: string, tab: string): string {
+  return pathname.replace(new RegExp(`/${tab}(/.*)?$`), '') || '/';
+}
+
+/**
+ * The Costs tab, for platform admins: every tenant's month side by side
+ * (total, change, Spot, uplift, budget, forecast), idle and unallocated
+ * capacity, how far the estimates were from the bill, and a CSV export. A
+ * click on a tenant opens it on the Tenants tab.
+ */
+export function CostsTab(props: { tabPath: string }) {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const tenantsPath = tenantsPathOf(pathname, props.tabPath);
+  const monthId = useId();
+  const now = Date.now();
+  const month = readMonth(searchParams, now);
+  const months = useMemo(
+    () => monthsUpTo(monthOf(now), MONTHS_OFFERED),
+    // A new list once a month, not on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [monthOf(now)],
+  );
+  const overview = useCostOverview(month);
+  const split = useMemo(
+    () => (overview.value ? splitRows(overview.value.rows) : undefined),
+    [overview.value],
+  );
+  const open = useCallback(
+    (tenant: string) => {
+      navigate(`${tenantsPath}?tenant=${encodeURIComponent(tenant)}`);
+    },
+    [navigate, tenantsPath],
+  );
+
+  if (overview.error && isNotVisible(overview.error)) {
+    return <CostsNotAllowed tenantsPath={tenantsPath} />;
+  }
+
+  let body;
+  if (overview.error) {
+    body = <ResponseErrorPanel error={overview.error} />;
+  } else if (!overview.value || !split) {
+    body = <Progress />;
+  } else if (overview.value.rows.length === 0) {
+    body = (
+      <EmptyState
+        missing="data"
+        title={`No costs for ${monthName(month)}`}
+        description={
+          overview.value.refreshedAt
+            ? `Costs were last rolled up at ${formatTime(
+                overview.value.refreshedAt,
+              )}; no tenant had costs or a budget in this month.`
+            : 'The cost rollup has not run yet, or costs are not configured (emrOnEks.costs).'
+        }
+      />
+    );
+  } else {
+    const value = overview.value;
+    body = (
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <Totals overview={value} />
+          <Typography variant="body2" color="textSecondary">
+            {[
+              value.completeThrough
+                ? `Billed through ${value.completeThrough}; later days are estimates.`
+                : 'No bill yet: the amounts are estimates.',
+              value.refreshedAt
+                ? `Rolled up at ${formatTime(value.refreshedAt)}.`
+                : '',
+            ]
+              .filter(Boolean)
+              .join(' ')}
+          </Typography>
+        </Grid>
+        <Grid item xs={12}>
+          <CostsTable
+            rows={split.tenants}
+            currency={value.currency}
+            onSelect={open}
+          />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Capacity no tenant used">
+            <Capacity overview={value} />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Estimate against the bill">
+            <EstimateErrors
+              errors={value.estimateErrors}
+              currency={value.currency}
+            />
+          </InfoCard>
+        </Grid>
+      </Grid>
+    );
+  }
+
+  return (
+    <>
+      <ContentHeader
+        title="Costs"
+        description="Every tenant's month side by side, with what no tenant used"
+      >
+        <Box
+          display="flex"
+          flexWrap="wrap"
+          alignItems="center"
+          style={{ gap: 16 }}
+        >
+          <TextField
+            id={monthId}
+            select
+            label="Month"
+            value={month}
+            onChange={e => {
+              const next = new URLSearchParams(searchParams);
+              next.set(MONTH_PARAM, e.target.value);
+              setSearchParams(next, { replace: true });
+            }}
+            SelectProps={{ native: true }}
+            style={{ minWidth: 180 }}
+          >
+            {(months.includes(month) ? months : [month, ...months]).map(m => (
+              <option key={m} value={m}>
+                {monthName(m)}
+              </option>
+            ))}
+          </TextField>
+          {overview.value && overview.value.rows.length > 0 && (
+            <CsvButton month={month} />
+          )}
+        </Box>
+      </ContentHeader>
+      {body}
+    </>
+  );
+}

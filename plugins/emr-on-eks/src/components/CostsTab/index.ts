@@ -1,0 +1,2 @@
+export { CostsTab } from './CostsTab';
+export { CostsNotAllowed } from './CostsNotAllowed';

@@ -1,0 +1,3 @@
+export { EntityEmrGroupCostsCard } from './EntityEmrGroupCostsCard';
+export type { EntityEmrGroupCostsCardProps } from './EntityEmrGroupCostsCard';
+export { isEmrGroupCostsAvailable } from './isEmrGroupCostsAvailable';

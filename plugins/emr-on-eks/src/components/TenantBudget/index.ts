@@ -1,0 +1,3 @@
+export { TenantBudgetSection } from './TenantBudgetSection';
+export { BudgetEditor } from './BudgetEditor';
+export type { BudgetEditorProps } from './BudgetEditor';
