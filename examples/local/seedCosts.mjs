@@ -9,6 +9,8 @@
 // `daily-sales` and `churn-features` runs (one per day, idempotent) and
 // places each on its day in the sample bill: the runs are created now, the
 // bill says when they "ran". The sample data is illustrative, not a record.
+// For the same reason no estimate was ever shown for those days, so it also
+// records the estimates' errors the rollup would have (seedEstimateErrors).
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -95,16 +97,11 @@ function shapeOf(run) {
  * past, and none should). Tenants onboarded later keep their own day.
  */
 async function backdateOnboarding({ dataDir, names, since, log }) {
-  const dir = path.join(dataDir, 'sqlite');
-  const file = (await fs.readdir(dir)).find(
-    name => name.includes('emr-on-eks') && name.endsWith('.sqlite'),
-  );
-  if (!file) {
-    log(`no EMR on EKS database in ${dir}: the sample bill starts today`);
+  const db = await localDatabase(dataDir);
+  if (!db) {
+    log(`no EMR on EKS database in ${dataDir}: the sample bill starts today`);
     return;
   }
-  const Database = createRequire(import.meta.url)('better-sqlite3');
-  const db = new Database(path.join(dir, file));
   try {
     const changed = db
       .prepare(
@@ -121,6 +118,90 @@ async function backdateOnboarding({ dataDir, names, since, log }) {
   } finally {
     db.close();
   }
+}
+
+/** The local backend's SQLite file of the plugin, open; undefined without one. */
+async function localDatabase(dataDir) {
+  const dir = path.join(dataDir, 'sqlite');
+  const file = (await fs.readdir(dir)).find(
+    name => name.includes('emr-on-eks') && name.endsWith('.sqlite'),
+  );
+  if (!file) {
+    return undefined;
+  }
+  const Database = createRequire(import.meta.url)('better-sqlite3');
+  return new Database(path.join(dir, file));
+}
+
+/**
+ * LOCAL ONLY. When a day's bill lands on a day shown as an estimate, the
+ * rollup records each tenant's estimated uplift against the billed one
+ * (`emr_cost_estimate_accuracy`) and sums them per month
+ * (`emr_cost_estimate_months`, the Costs tab's estimate-versus-bill
+ * history). The sample's runs were created a moment ago, so none of their
+ * days was ever estimated: this writes, for each tenant's uplift of each
+ * day the bill covers, the estimate a rollup would have recorded, off by a
+ * few percent (-3, -1, +1 or +3 % by month, +-0.8 % by day), and the month
+ * sums as the rollup computes them. Idempotent: a restart writes the same
+ * rows again.
+ */
+export async function seedEstimateErrors({ dataDir, log }) {
+  const db = await localDatabase(dataDir);
+  if (!db) {
+    log(`no EMR on EKS database in ${dataDir}: no estimate-versus-bill rows`);
+    return;
+  }
+  const error = `(cast(substr(date, 6, 2) as integer) % 4 * 2 - 3) * 0.01
+    + (cast(substr(date, 9, 2) as integer) % 5 - 2) * 0.004`;
+  try {
+    const written = db.transaction(() => {
+      const { changes } = db
+        .prepare(
+          `INSERT INTO emr_cost_estimate_accuracy
+             (date, tenant, tenant_uid, estimated, actual, recorded_at)
+           SELECT date, tenant, tenant_uid, sum(amount) * (1 + ${error}),
+             sum(amount), ?
+           FROM emr_cost_daily
+           WHERE category = 'emr-uplift' AND tenant_uid IS NOT NULL
+             AND estimated = 0
+             AND date IN (SELECT date FROM emr_cost_days WHERE billed = 1)
+           GROUP BY date, tenant, tenant_uid
+           ON CONFLICT (date, tenant_uid) DO UPDATE SET
+             estimated = excluded.estimated, actual = excluded.actual,
+             recorded_at = excluded.recorded_at`,
+        )
+        .run(Date.now());
+      // The month sums, as CostMonthStore's recomputeCostMonths makes them.
+      db.prepare('DELETE FROM emr_cost_estimate_months').run();
+      db.prepare(
+        `INSERT INTO emr_cost_estimate_months (month, estimated, actual)
+         SELECT substr(date, 1, 7), sum(estimated), sum(actual)
+         FROM emr_cost_estimate_accuracy
+         GROUP BY substr(date, 1, 7)`,
+      ).run();
+      return changes;
+    })();
+    log(`recorded ${written} estimates against the sample bill`);
+  } finally {
+    db.close();
+  }
+}
+
+/** Logs the months of the admin's estimate-versus-bill history. */
+async function logEstimateErrors({ asAdmin, log }) {
+  const res = await asAdmin('GET', '/costs/overview');
+  const months = res.status === 200 ? res.body.estimateErrors ?? [] : [];
+  const text = months.map(
+    m =>
+      `${m.month} ${
+        m.error === null ? 'n/a' : `${(m.error * 100).toFixed(1)} %`
+      }`,
+  );
+  log(
+    `estimates against the bill: ${
+      text.join(', ') || `none (the overview answered ${res.status})`
+    }`,
+  );
 }
 
 /**
@@ -238,6 +319,8 @@ export async function seedCostData({
   log(
     `rolled up costs ${from}..${today}: ${refreshed.body.rows} daily rows, billed through ${refreshed.body.completeThrough}`,
   );
+  await seedEstimateErrors({ dataDir, log });
+  await logEstimateErrors({ asAdmin, log });
   const budgets = await seedBudgets({ asAdmin, log });
   return { world, summary, refresh: refreshed.body, budgets };
 }

@@ -10,6 +10,7 @@ import {
   as,
   badInputCases,
   BASE,
+  CORPUS_BUDGET,
   CORPUS_JOB_RUN,
   CORPUS_TENANTS,
   expectRefusal,
@@ -73,6 +74,11 @@ async function startWithTenants(databaseId: TestDatabaseId) {
     .set('Authorization', ALICE)
     .send(CORPUS_JOB_RUN)
     .expect(201);
+  await api()
+    .put(`${BASE}/tenants/team-a/budget`)
+    .set('Authorization', ADMIN)
+    .send(CORPUS_BUDGET)
+    .expect(200);
   return { backend, cluster, api };
 }
 
@@ -80,7 +86,10 @@ describe.each(databases.eachSupportedId())('bad input on %s', databaseId => {
   let world: Awaited<ReturnType<typeof startWithTenants>>;
   let before: unknown;
 
-  /** What must not change: the tenants (with their generations), the runs, the cluster's calls. */
+  /**
+   * What must not change: the tenants (with their generations), the runs,
+   * team-a's budget (with who set it when), the cluster's calls.
+   */
   async function snapshot() {
     const tenants = await world
       .api()
@@ -90,6 +99,10 @@ describe.each(databases.eachSupportedId())('bad input on %s', databaseId => {
       .api()
       .get(`${BASE}/job-runs?limit=200`)
       .set('Authorization', ADMIN);
+    const budget = await world
+      .api()
+      .get(`${BASE}/tenants/team-a/budget`)
+      .set('Authorization', ADMIN);
     return {
       tenants: tenants.body.items.map((t: any) => [
         t.name,
@@ -97,6 +110,7 @@ describe.each(databases.eachSupportedId())('bad input on %s', databaseId => {
         t.spec,
       ]),
       runs: runs.body.items.map((r: any) => [r.id, r.state, r.updatedAt]),
+      budget: budget.body.budget,
       calls: [...world.cluster.calls],
     };
   }
@@ -128,6 +142,13 @@ describe.each(databases.eachSupportedId())('bad input on %s', databaseId => {
 
   it('has the corpus the issue asks for (250+ cases)', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(250);
+  });
+
+  it('starts with the budget the corpus must leave as it is', () => {
+    expect((before as any).budget).toMatchObject({
+      tenant: 'team-a',
+      ...CORPUS_BUDGET,
+    });
   });
 
   it.each(CASES)(

@@ -186,6 +186,7 @@ describe('budgets API', () => {
 
   it.each([
     [{ amount: -1, currency: 'USD' }, 'amount: must be more than 0'],
+    [{ amount: 0.001, currency: 'USD' }, 'amount: must be at least 0.01'],
     [{ amount: 'lots', currency: 'USD' }, 'amount'],
     [{ amount: 10, currency: 'usd' }, 'currency: must be an ISO 4217 code'],
     [{ amount: 10, currency: 'EUR' }, 'currency: the bill is in USD'],

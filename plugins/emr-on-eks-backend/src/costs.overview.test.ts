@@ -208,6 +208,48 @@ describe('the admin’s cost overview and a Group’s costs', () => {
     }
   });
 
+  it('sends the overview gzipped, and a 304 to a browser holding this version', async () => {
+    const get = (encoding: string, tag?: string) => {
+      const req = world
+        .api()
+        .get(`${BASE}/costs/overview?month=${MONTH}`)
+        .set('Authorization', ADMIN)
+        .set('Accept-Encoding', encoding);
+      return tag ? req.set('If-None-Match', tag) : req;
+    };
+    const plain = await get('identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const zipped = await get('gzip').expect(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/);
+    expect(zipped.headers['cache-control']).toBe('private, no-cache');
+    // supertest gunzips: the same overview either way, under its own tag.
+    expect(zipped.body).toEqual(plain.body);
+    expect(zipped.headers.etag).not.toBe(plain.headers.etag);
+    expect((await get('gzip', zipped.headers.etag)).status).toBe(304);
+    // The plain tag does not stand for the gzipped body.
+    expect((await get('gzip', plain.headers.etag)).status).toBe(200);
+
+    // What the overview shows changes: the old tag no longer matches.
+    const budget = `${BASE}/tenants/team-b/budget`;
+    await world
+      .api()
+      .put(budget)
+      .set('Authorization', ADMIN)
+      .send({ amount: 100, currency: 'USD' })
+      .expect(200);
+    try {
+      const changed = await get('gzip', zipped.headers.etag);
+      expect(changed.status).toBe(200);
+      expect(changed.headers.etag).not.toBe(zipped.headers.etag);
+      expect(
+        changed.body.rows.find((r: any) => r.tenantUid === teamB.uid).budget,
+      ).toBe(100);
+    } finally {
+      await world.api().delete(budget).set('Authorization', ADMIN).expect(200);
+    }
+  });
+
   it('refuses a bad month with a 400 that names the parameter', async () => {
     for (const query of [
       'month=2026-13',

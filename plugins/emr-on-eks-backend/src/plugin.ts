@@ -216,6 +216,7 @@ export function createEmrOnEksPlugin(
             notifier,
             settings: settings.notifications,
             logger: deps.logger,
+            lookbackDays: settings.costs?.lookbackDays,
           });
 
           const logs = JobLogService.create({

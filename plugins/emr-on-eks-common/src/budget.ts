@@ -17,7 +17,11 @@ export const budgetInputSchema = z
       .number()
       .finite()
       .positive({ message: 'must be more than 0' })
-      .max(1e12, { message: 'must be at most 1e12' }),
+      .max(1e12, { message: 'must be at most 1e12' })
+      // Less than a cent would make every percentage of it infinite.
+      .refine(amount => amount <= 0 || amount >= 0.01, {
+        message: 'must be at least 0.01',
+      }),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD' }),

@@ -1,6 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { TenantSpecInput } from '@spot-spark/plugin-emr-on-eks-common';
 import request from 'supertest';
+import { budgetCases } from './badInputBudgets';
 import { DAILY_SALES, TEAM_A } from './fixtures';
 import { USERS } from './testBackend';
 
@@ -19,6 +20,7 @@ import { USERS } from './testBackend';
 import { as, BASE } from './apiWorld';
 
 export { as, BASE } from './apiWorld';
+export { CORPUS_BUDGET } from './badInputBudgets';
 export const ALICE = as(USERS.alice);
 export const ADMIN = as(USERS.admin);
 /** The example run, at 10 executors so that it fits the example tenant's quota. */
@@ -1222,6 +1224,7 @@ export function badInputCases(): BadInputRow[] {
     ...jobRunCases(),
     ...queryAndPathCases(),
     ...bodyAndHeaderCases(),
+    ...budgetCases(),
   ];
 }
 

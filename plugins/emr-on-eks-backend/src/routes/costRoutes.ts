@@ -186,19 +186,30 @@ export function addCostRoutes(
         throw new NotFoundError('cost overview not found');
       }
       const query = parseQuery(overviewQuerySchema, req.query);
-      // Serialised once per month and version, on each replica.
-      const { overview: result, body } = await overview.serialised(
+      // Serialised (and gzipped) once per month and version, on each
+      // replica; a browser holding this version gets a 304.
+      const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
+      const sent = await overview.serialised(
         query.month ?? overview.currentMonth(),
         query.format,
+        gzip ? 'gzip' : 'identity',
       );
+      res
+        .set('Cache-Control', 'private, no-cache')
+        .set('ETag', sent.etag)
+        .vary('Accept-Encoding');
+      if (sent.encoding === 'gzip') {
+        // The compression middleware leaves an encoded answer as it is.
+        res.set('Content-Encoding', 'gzip');
+      }
       if (query.format === 'csv') {
         res
           .type('text/csv')
-          .attachment(`cost-overview-${result.month}.csv`)
-          .send(body);
-        return;
+          .attachment(`cost-overview-${sent.overview.month}.csv`);
+      } else {
+        res.type('application/json');
       }
-      res.type('application/json').send(body);
+      res.send(sent.body);
     });
   }
 

@@ -202,21 +202,27 @@ export class TenantStore {
     return tenant;
   }
 
-  /** Tenants by name, in the order asked, undefined where there is none (one query). */
+  /**
+   * Tenants by name, in the order asked, undefined where there is none: the
+   * tenants and their steps in two statements sent at once (every page of a
+   * tenant waits for this lookup).
+   */
   async findTenants(names: string[]): Promise<Array<Tenant | undefined>> {
-    const rows = await this.db<TenantRow>('emr_tenants').whereIn('name', names);
-    const steps = await this.db<StepRow>('emr_tenant_steps').whereIn(
-      'tenant',
-      names,
-    );
+    const [rows, steps] = await Promise.all([
+      this.db<TenantRow>('emr_tenants').whereIn('name', names),
+      this.db<StepRow>('emr_tenant_steps').whereIn('tenant', names),
+    ]);
+    const stepsOf = new Map<string, StepRow[]>();
+    for (const step of steps) {
+      const of = stepsOf.get(step.tenant);
+      if (of) {
+        of.push(step);
+      } else {
+        stepsOf.set(step.tenant, [step]);
+      }
+    }
     const byName = new Map(
-      rows.map(row => [
-        row.name,
-        toTenant(
-          row,
-          steps.filter(s => s.tenant === row.name),
-        ),
-      ]),
+      rows.map(row => [row.name, toTenant(row, stepsOf.get(row.name) ?? [])]),
     );
     return names.map(name => byName.get(name));
   }

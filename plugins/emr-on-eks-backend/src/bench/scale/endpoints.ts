@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
 import { percentiles } from '../stats';
+import type { RemoteClient } from './remoteClient';
 import { addDays, costEntityRef, runEntityRef, tenantName } from './seed';
 
 const API = '/api/emr-on-eks';
@@ -18,12 +19,20 @@ export type Getter = (path: string) => Promise<request.Response>;
 /** A measured endpoint: median/p95/max, or why it was not measured. */
 export type Measured =
   | {
+      /** From a client in another process (`RemoteClient`): the figure. */
       median: number;
       p95: number;
       max: number;
       samples: number;
       /** Size of the JSON answer. */
       bytes: number;
+      /** Size on the wire (gzip where the backend compresses). */
+      bytesOnWire: number;
+      /**
+       * From supertest in the backend's own process, a new connection a
+       * request: what earlier runs printed, for comparison.
+       */
+      inProcess: { median: number; p95: number; max: number };
     }
   | { absent: string };
 
@@ -101,6 +110,16 @@ export function scaleEndpoints(lastDay: string): Endpoint[] {
       path: `${costs}?from=${yearFrom}&to=${lastDay}&groupBy=job`,
     },
     {
+      // The largest report the UI asks: the chargeback card's top jobs
+      // over its longest period.
+      name: 'GET /tenants/:name/costs, 90 days by job and day (the chargeback card)',
+      user: 'alice',
+      path: `${costs}?from=${addDays(
+        lastDay,
+        -89,
+      )}&to=${lastDay}&groupBy=${encodeURIComponent('job,day')}`,
+    },
+    {
       name: 'GET /costs?entityRef=, a year by day',
       user: 'alice',
       path: `/costs?entityRef=${encodeURIComponent(
@@ -135,24 +154,28 @@ export function lastFullMonth(day: string) {
   return { from: `${to.slice(0, 7)}-01`, to };
 }
 
+/** The server path of a page: the plugin's API, or the backend's own. */
+const apiPath = (path: string) =>
+  path.startsWith('/.backstage/') ? path : `${API}${path}`;
+
 /** A GET of the plugin's API as `authorization`. */
 export function getter(server: any, authorization: string): Getter {
   return path =>
-    request(server)
-      .get(path.startsWith('/.backstage/') ? path : `${API}${path}`)
-      .set('Authorization', authorization);
+    request(server).get(apiPath(path)).set('Authorization', authorization);
 }
 
 /**
- * Median, p95 and max of `samples` GETs (after 20 unmeasured ones). An
- * endpoint that does not answer 200 to the first GET is reported absent
- * with its status and message, never failed: routes of other work may not
- * exist yet.
+ * Median, p95 and max of `samples` GETs (after 20 unmeasured ones), from
+ * the client in another process and, for comparison, from supertest in
+ * this one. An endpoint that does not answer 200 to the first GET is
+ * reported absent with its status and message, never failed: routes of
+ * other work may not exist yet.
  */
 export async function measure(
   get: Getter,
   path: string,
   samples: number,
+  remote: { client: RemoteClient; authorization: string },
 ): Promise<Measured> {
   const first = await get(path);
   if (first.status !== 200) {
@@ -174,5 +197,16 @@ export async function measure(
       times.push(elapsed);
     }
   }
-  return { ...percentiles(times), samples, bytes: first.text?.length ?? 0 };
+  const { bytesOnWire, ...figures } = await remote.client.measure(
+    apiPath(path),
+    remote.authorization,
+    samples,
+  );
+  return {
+    ...figures,
+    samples,
+    bytes: first.text?.length ?? 0,
+    bytesOnWire,
+    inProcess: percentiles(times),
+  };
 }

@@ -9,6 +9,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { promises as fs } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { testConfig } from '../../__testUtils__/fixtures';
@@ -18,6 +19,9 @@ import { createEmrOnEksPlugin } from '../../plugin';
 import { measure, getter, scaleEndpoints, type Measured } from './endpoints';
 import { percentiles } from '../stats';
 import { captureQueries, explainAll, replay } from './explain';
+import { withProductionMiddleware } from './productionHttp';
+import { profiled } from './profile';
+import { RemoteClient } from './remoteClient';
 import {
   addDays,
   COST_ROWS_PER_DAY,
@@ -39,7 +43,14 @@ import {
  * also written to .data/bench/explain-<database>.txt.
  *
  * Smaller runs: SCALE_BENCH_TENANTS, SCALE_BENCH_RUNS, SCALE_BENCH_DAYS;
- * SCALE_BENCH_SAMPLES (200).
+ * SCALE_BENCH_SAMPLES (200); one database: SCALE_BENCH_DATABASES=POSTGRES_15;
+ * a CPU profile of the pages whose name includes SCALE_BENCH_PROFILE.
+ *
+ * The backend has a production backend's middleware (`productionHttp`:
+ * compression, helmet, CORS, request logging). Each page is measured from a
+ * client in another process (keep-alive, gzip, as a browser asks), so the
+ * backend's tails are its own, and, for comparison with earlier runs, with
+ * supertest in the backend's process.
  */
 
 jest.setTimeout(60 * 60_000);
@@ -47,7 +58,14 @@ jest.setTimeout(60 * 60_000);
 const sizes = scaleSizes();
 const SAMPLES = Number(process.env.SCALE_BENCH_SAMPLES ?? 200);
 const TARGET_P95_MS = 10;
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+/** A page whose name includes this is profiled too (`profile.ts`). */
+const PROFILE = process.env.SCALE_BENCH_PROFILE;
+const databases = TestDatabases.create({
+  ids: (process.env.SCALE_BENCH_DATABASES?.split(',') as TestDatabaseId[]) ?? [
+    'SQLITE_3',
+    'POSTGRES_15',
+  ],
+});
 const OUT = path.resolve(__dirname, '../../../../../.data/bench');
 const results: Record<string, unknown> = {};
 
@@ -67,7 +85,11 @@ function figure(m: Measured, postgres: boolean) {
     : '';
   return `median ${m.median} ms, p95 ${m.p95} ms, max ${m.max} ms (${Math.round(
     m.bytes / 1024,
-  )} KiB)${target}`;
+  )} KiB, ${Math.round(
+    m.bytesOnWire / 1024,
+  )} KiB sent)${target}; in-process supertest: median ${
+    m.inProcess.median
+  } ms, p95 ${m.inProcess.p95} ms`;
 }
 
 describe('scale benchmark', () => {
@@ -108,6 +130,7 @@ describe('scale benchmark', () => {
         duckdb: { curPath: 'unused/*.csv', kubecostPath: 'unused/*.csv' },
         maxRangeDays: 1100,
       };
+      const production = withProductionMiddleware();
       const backend = await startEmrOnEksBackend(
         config,
         [
@@ -128,15 +151,25 @@ describe('scale benchmark', () => {
           }),
         }),
       );
+      production.restore();
       const { server } = backend;
-      const as = {
-        alice: getter(server, mockCredentials.user.header(USERS.alice)),
-        admin: getter(server, mockCredentials.user.header(USERS.admin)),
+      const authorization = {
+        alice: mockCredentials.user.header(USERS.alice),
+        admin: mockCredentials.user.header(USERS.admin),
       };
+      const as = {
+        alice: getter(server, authorization.alice),
+        admin: getter(server, authorization.admin),
+      };
+      const client = RemoteClient.start(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      );
       // alice sees full pages of her team's tenant and its entities.
       const runs = await as.alice(
         `/job-runs?entityRef=${encodeURIComponent(runEntityRef(0, 3))}`,
       );
+      // The production middleware is in front: a page is gzipped.
+      expect(runs.headers['content-encoding']).toBe('gzip');
       expect(runs.body.items).toHaveLength(
         Math.min(
           50,
@@ -171,8 +204,25 @@ describe('scale benchmark', () => {
           typeof endpoint.path === 'string'
             ? endpoint.path
             : await endpoint.path(get);
-        const measured = await measure(get, url, SAMPLES);
+        const measured = await measure(get, url, SAMPLES, {
+          client,
+          authorization: authorization[endpoint.user],
+        });
         figures[endpoint.name] = measured;
+        if (PROFILE && endpoint.name.includes(PROFILE)) {
+          const file = path.join(OUT, `profile-${databaseId}.cpuprofile`);
+          const top = await profiled(file, () =>
+            client.measure(
+              `/api/emr-on-eks${url}`,
+              authorization[endpoint.user],
+              SAMPLES,
+              0,
+            ),
+          );
+          progress(
+            `${databaseId}: profile of ${endpoint.name} in ${file}:\n${top}`,
+          );
+        }
         progress(
           `${databaseId}: ${endpoint.name}: ${figure(measured, postgres)}`,
         );
@@ -197,6 +247,7 @@ describe('scale benchmark', () => {
           }
         }
       }
+      client.stop();
       await backend.stop();
 
       const text = plans.join('\n');

@@ -294,15 +294,62 @@ async function seedCosts(
   }
 }
 
+/** Months back, the current one included, whose estimates met their bill. */
+export const ESTIMATE_MONTHS = 3;
+
 /**
- * What other parts keep beside the daily rows: the month sums of the
- * admin's overview (recomputed as the rollup does, with its own function),
- * and a budget for every tenant.
+ * What the rollup records when a day's bill lands on an estimated day
+ * (`CostStore.replaceDays`): each tenant's estimated uplift against the
+ * billed one, a row per tenant and day in `emr_cost_estimate_accuracy`. Here
+ * for the billed days of the last `ESTIMATE_MONTHS` months with a billed day
+ * (as if the plugin had estimated them since), the bill being the seeded
+ * uplift rows and the estimate off by a few percent: -3, -1, +1 or +3 % by
+ * month, +-0.8 % by tenant, +-0.3 % by day.
+ */
+async function seedEstimateAccuracy(
+  knex: Knex,
+  sizes: ScaleSizes,
+  firstDay: string,
+) {
+  const lastDay = addDays(firstDay, sizes.days - 1);
+  // seedCosts: the last two days are estimates, the earlier ones billed.
+  const lastBilled = addDays(lastDay, -2);
+  let from = `${lastBilled.slice(0, 7)}-01`;
+  for (let m = 1; m < ESTIMATE_MONTHS; m++) {
+    from = `${addDays(from, -1).slice(0, 7)}-01`;
+  }
+  const month = 'cast(substr(d.date, 6, 2) as integer)';
+  const day = 'cast(substr(d.date, 9, 2) as integer)';
+  const error = [
+    `(${month} % 4 * 2 - 3) * 0.01`,
+    '(t.idx % 5 - 2) * 0.004',
+    `(${day} % 3 - 1) * 0.003`,
+  ].join(' + ');
+  await knex.raw(
+    `
+    INSERT INTO emr_cost_estimate_accuracy (date, tenant, tenant_uid,
+      estimated, actual, recorded_at)
+    SELECT d.date, d.tenant, d.tenant_uid, sum(d.amount) * (1 + ${error}),
+      sum(d.amount), ?
+    FROM emr_cost_daily d
+    JOIN bench_tenants t ON t.uid = d.tenant_uid
+    WHERE d.category = 'emr-uplift' AND d.date BETWEEN ? AND ?
+    GROUP BY d.date, d.tenant, d.tenant_uid, t.idx`,
+    [new Date(), from, lastBilled],
+  );
+}
+
+/**
+ * What other parts keep beside the daily rows: the estimates' accuracy of
+ * the last months, the month sums of the admin's overview (recomputed as
+ * the rollup does, with its own function, the estimate-versus-bill history
+ * included), and a budget for every tenant.
  */
 async function seedDerived(knex: Knex, sizes: ScaleSizes, firstDay: string) {
   const days = Array.from({ length: sizes.days }, (_, d) =>
     addDays(firstDay, d),
   );
+  await seedEstimateAccuracy(knex, sizes, firstDay);
   await knex.transaction(tx =>
     recomputeCostMonths(tx, days, { estimates: true }),
   );

@@ -249,6 +249,54 @@ describe.each(databases.eachSupportedId())('BudgetAlerts on %p', databaseId => {
     });
   });
 
+  it('alerts last month once when a late bill takes it over, while the rollup still refreshes its days', async () => {
+    const db = await start(databaseId);
+    const clock = { now: at('2026-12-03') };
+    const a = replica(db, clock);
+    // November: 9 a day, 270 of a 300 budget (90 %): 50 and 80 crossed.
+    const november = costDays('2026-11-01', '2026-11-30').map(
+      (d): [string, number] => [d, 9],
+    );
+    const tenant = await budgeted(db, 'team-a', {
+      day: '2026-10-01',
+      amount: 300,
+      daily: november,
+    });
+    await a.alerts.checkAll();
+    const november50and80 = await a.store.alertedThresholds(
+      [tenant.uid],
+      '2026-11',
+    );
+    expect(november50and80.get(tenant.uid)).toEqual(new Set([50, 80]));
+
+    // The bill of the 30th lands late on the 3rd: November reaches 100 %.
+    await addCosts(db, tenant.uid, [['2026-11-30', 39]]);
+    const late = await a.alerts.checkAll();
+    // (December's forecast rises with it too, from the same history.)
+    expect(late.claimed.filter(c => c.month === '2026-11')).toEqual([
+      {
+        tenant: 'team-a',
+        tenantUid: tenant.uid,
+        month: '2026-11',
+        threshold: 100,
+        basis: 'actual',
+      },
+    ]);
+    expect(a.owners().map(n => n.payload.title)).toContain(
+      'Tenant team-a has reached 100 % of its 2026-11 budget',
+    );
+    await expect(a.alerts.checkAll()).resolves.toMatchObject({ claimed: [] });
+
+    // Both months are checked (one tenant each) while the 7 days the
+    // rollup refreshes reach November (the 6th: Nov 30 to Dec 6); from the
+    // 7th, December alone.
+    expect(late.checked).toBe(2);
+    clock.now = at('2026-12-06');
+    await expect(a.alerts.checkAll()).resolves.toMatchObject({ checked: 2 });
+    clock.now = at('2026-12-07');
+    await expect(a.alerts.checkAll()).resolves.toMatchObject({ checked: 1 });
+  });
+
   it('claims but does not notify owners when budgetThreshold is off', async () => {
     const db = await start(databaseId);
     const clock = { now: at('2026-11-10') };

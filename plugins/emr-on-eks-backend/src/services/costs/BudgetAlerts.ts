@@ -3,9 +3,11 @@ import type {
   BudgetBasis,
   CostForecast,
 } from '@spot-spark/plugin-emr-on-eks-common';
+import { addCostDays } from '@spot-spark/plugin-emr-on-eks-common';
 import type { NotificationSettings } from '../../config';
 import { newlyCrossed } from '../../domain/costs/budget';
 import { monthOf } from '../../domain/costs/forecast';
+import { previousMonth } from '../../domain/costs/overview';
 import type { BudgetStore } from '../../stores/costs/BudgetStore';
 import { QuietNotifier, recipientRef } from '../events/JobRunChanges';
 import type { BudgetService } from './BudgetService';
@@ -44,6 +46,8 @@ export class BudgetAlerts {
       notifier: QuietNotifier;
       settings: NotificationSettings;
       logger: LoggerService;
+      /** Days the scheduled rollup refreshes (`costs.lookbackDays`). */
+      lookbackDays: number;
       now: () => Date;
     },
   ) {}
@@ -55,22 +59,55 @@ export class BudgetAlerts {
     notifier: QuietNotifier;
     settings: NotificationSettings;
     logger: LoggerService;
+    /** Days the scheduled rollup refreshes; 7 as its default. */
+    lookbackDays?: number;
     now?: () => Date;
   }): BudgetAlerts {
-    return new BudgetAlerts({ now: () => new Date(), ...options });
+    return new BudgetAlerts({
+      now: () => new Date(),
+      ...options,
+      lookbackDays: options.lookbackDays ?? 7,
+    });
   }
 
-  /** Checks every budgeted current tenant's month; see the class comment. */
+  /**
+   * Checks every budgeted current tenant's month; see the class comment.
+   * While the rollup's look-back still reaches into the previous month, a
+   * late bill can still change it, so that month is checked too (a finished
+   * month's forecast is its total): the bill of the 30th landing on the 2nd
+   * alerts November, not nobody.
+   */
   async checkAll(
     options: { signal?: AbortSignal } = {},
   ): Promise<BudgetCheckResult> {
-    const { budgets, store, logger } = this.options;
+    const { store, lookbackDays } = this.options;
     const now = this.options.now();
-    const month = monthOf(now.toISOString());
+    const today = now.toISOString().slice(0, 10);
+    const month = monthOf(today);
+    const months =
+      addCostDays(today, 1 - lookbackDays) < `${month}-01`
+        ? [previousMonth(month), month]
+        : [month];
     const tenants = await store.budgetedTenants();
-    if (tenants.length === 0) {
-      return { checked: 0, claimed: [] };
+    const result: BudgetCheckResult = { checked: 0, claimed: [] };
+    for (const checked of months) {
+      if (tenants.length === 0) {
+        break;
+      }
+      const ofMonth = await this.checkMonth(checked, tenants, now, options);
+      result.checked += ofMonth.checked;
+      result.claimed.push(...ofMonth.claimed);
     }
+    return result;
+  }
+
+  private async checkMonth(
+    month: string,
+    tenants: Awaited<ReturnType<BudgetStore['budgetedTenants']>>,
+    now: Date,
+    options: { signal?: AbortSignal },
+  ): Promise<BudgetCheckResult> {
+    const { budgets, store, logger } = this.options;
     const forecasts = await budgets.forecastMany(
       tenants,
       month,

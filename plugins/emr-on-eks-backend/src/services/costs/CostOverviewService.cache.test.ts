@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import type { CostOverview } from '@spot-spark/plugin-emr-on-eks-common';
 import type { Knex } from 'knex';
@@ -138,27 +139,42 @@ describe.each(databases.eachSupportedId())(
       // The answers as sent are serialised once too.
       const json = await counted(() => service.serialised('2026-11', 'json'));
       expect(json.queries).toHaveLength(1);
-      expect(JSON.parse(json.result.body)).toEqual(first.result);
+      expect(JSON.parse(json.result.body as string)).toEqual(first.result);
       const csv = await service.serialised('2026-11', 'csv');
       expect(csv.body).toBe(service.csv(first.result));
+      // Gzipped once as well: the same bytes again, under another tag.
+      const zipped = await service.serialised('2026-11', 'json', 'gzip');
+      expect(zipped.encoding).toBe('gzip');
+      expect(
+        JSON.parse(gunzipSync(zipped.body as Buffer).toString('utf8')),
+      ).toEqual(first.result);
+      expect((await service.serialised('2026-11', 'json', 'gzip')).body).toBe(
+        zipped.body,
+      );
+      expect(zipped.etag).not.toBe(json.result.etag);
+      expect((await service.serialised('2026-11', 'json')).etag).toBe(
+        json.result.etag,
+      );
     });
 
     it('keeps the last 12 months asked', async () => {
       const service = replica();
-      // 2026-01 .. 2026-12, then 2025-12 pushes the oldest asked (01) out.
+      // 2025-12 .. 2026-11 (the replica's current month), then 2025-11
+      // pushes the oldest asked (2025-12) out.
       const months = [
+        '2025-12',
         ...Array.from(
-          { length: 12 },
+          { length: 11 },
           (_, i) => `2026-${String(i + 1).padStart(2, '0')}`,
         ),
-        '2025-12',
+        '2025-11',
       ];
       for (const month of months) {
         await service.overview(month);
       }
-      const kept = await counted(() => service.overview('2026-12'));
+      const kept = await counted(() => service.overview('2026-11'));
       expect(kept.queries).toHaveLength(1);
-      const dropped = await counted(() => service.overview('2026-01'));
+      const dropped = await counted(() => service.overview('2025-12'));
       expect(dropped.queries.length).toBeGreaterThan(1);
     });
 

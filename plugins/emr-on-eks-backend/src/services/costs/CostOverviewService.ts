@@ -1,4 +1,8 @@
 import type { CostOverview } from '@spot-spark/plugin-emr-on-eks-common';
+import { InputError } from '@backstage/errors';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import type { EmrOnEksSettings } from '../../config';
 import { costOverviewCsv } from '../../domain/costs/csv';
 import {
@@ -12,17 +16,36 @@ import type { CostStore } from '../../stores/costs/CostStore';
 import type { IncarnationStore } from '../../stores/IncarnationStore';
 import type { BudgetLookup } from './BudgetLookup';
 
+const gzip = promisify(zlib.gzip);
+
 /** Months of the estimate-versus-bill history, the asked month included. */
 const ERROR_HISTORY_MONTHS = 12;
 
 /** Months whose built overview a replica keeps (the most recently asked). */
 const CACHED_MONTHS = 12;
 
+/** The overview's formats as sent. */
+export type OverviewFormat = 'json' | 'csv';
+
 /** A built overview, its answers as sent, and what it was built from. */
 interface Cached {
   version: string;
   overview: CostOverview;
-  bodies: Partial<Record<'json' | 'csv', string>>;
+  bodies: Partial<Record<OverviewFormat, string>>;
+  gzipped: Partial<Record<OverviewFormat, Promise<Buffer>>>;
+}
+
+/** An overview as sent: its body, and the tag of that exact body. */
+export interface SerialisedOverview {
+  overview: CostOverview;
+  body: string | Buffer;
+  /** `gzip` when `body` is the gzipped text. */
+  encoding: 'gzip' | 'identity';
+  /**
+   * A weak entity tag of this month, version, format and encoding, so a
+   * browser that has the answer gets a 304 instead of 400 KiB again.
+   */
+  etag: string;
 }
 
 /**
@@ -82,18 +105,36 @@ export class CostOverviewService {
 
   /**
    * The month's overview as sent: JSON or CSV text, serialised once per
-   * version (1,000 tenants are some 400 KiB).
+   * version (1,000 tenants are some 400 KiB), and gzipped once when asked
+   * (off the event loop), so a large answer is not compressed again for
+   * every request.
    */
   async serialised(
     month: string,
-    format: 'json' | 'csv',
-  ): Promise<{ overview: CostOverview; body: string }> {
+    format: OverviewFormat,
+    encoding: 'gzip' | 'identity' = 'identity',
+  ): Promise<SerialisedOverview> {
     const cached = await this.built(month);
     cached.bodies[format] ??=
       format === 'csv'
         ? this.csv(cached.overview)
         : JSON.stringify(cached.overview);
-    return { overview: cached.overview, body: cached.bodies[format]! };
+    const text = cached.bodies[format]!;
+    const tag = createHash('sha256')
+      .update(`${month}\n${cached.version}\n${format}\n${encoding}`)
+      .digest('base64url')
+      .slice(0, 27);
+    const etag = `W/"${tag}"`;
+    if (encoding === 'identity') {
+      return { overview: cached.overview, body: text, encoding, etag };
+    }
+    cached.gzipped[format] ??= gzip(text);
+    return {
+      overview: cached.overview,
+      body: await cached.gzipped[format]!,
+      encoding,
+      etag,
+    };
   }
 
   /** The overview as CSV, for finance. */
@@ -102,6 +143,13 @@ export class CostOverviewService {
   }
 
   private async built(month: string): Promise<Cached> {
+    const current = this.currentMonth();
+    if (month > current) {
+      // As the forecast: a month not begun has no costs to show yet.
+      throw new InputError(
+        `month: ${month} has not begun; ask for ${current} or an earlier month`,
+      );
+    }
     const before = previousMonth(month);
     // Read before the data: a write in between leaves a newer overview
     // under an older version, rebuilt at the next request, never the
@@ -118,7 +166,12 @@ export class CostOverviewService {
       return hit;
     }
     const overview = await this.build(month, before, version);
-    const cached: Cached = { version: version.key, overview, bodies: {} };
+    const cached: Cached = {
+      version: version.key,
+      overview,
+      bodies: {},
+      gzipped: {},
+    };
     this.cache.delete(month);
     this.cache.set(month, cached);
     if (this.cache.size > CACHED_MONTHS) {

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import type { StoredCostRow } from '../../domain/costs/types';
 import { migrated } from '../../__testUtils__/database';
 import { CostStore, type CostScope } from './CostStore';
+import { expectedGroups, expectedTotals } from './__testUtils__/costOracle';
 
 jest.setTimeout(180_000);
 
@@ -67,6 +68,12 @@ const scope: fc.Arbitrary<CostScope> = fc.record({
   from: fc.constantFrom('2026-10-01', '2026-11-01', '2026-11-16'),
   to: fc.constantFrom('2026-11-15', '2026-11-30'),
 });
+
+/** The clocks of the property's two rollups: the second is the earlier. */
+const ROLLUP_NOW = [
+  new Date('2026-12-01T00:00:00Z'),
+  new Date('2026-11-30T12:00:00Z'),
+];
 
 const groupBy: fc.Arbitrary<CostGroupBy[]> = fc.constantFrom(
   ['day'],
@@ -174,24 +181,38 @@ describe.each(databases.eachSupportedId())(
         fc.asyncProperty(
           fc.array(costRow, { maxLength: 25 }),
           fc.subarray(DAYS),
+          fc.integer({ min: 0, max: DAYS.length }),
           scope,
           groupBy,
-          async (rows, billed, s, by) => {
+          async (rows, billed, split, s, by) => {
             await db('emr_cost_daily').delete();
             await db('emr_cost_days').delete();
-            await store.replaceDays({
-              days: DAYS,
-              billedDays: new Set(billed),
-              rows,
-              now: new Date('2026-12-01T00:00:00Z'),
-            });
+            // Two rollups, the later one with an earlier clock: the coverage
+            // is the latest refresh, not the last one written.
+            const rollups = [
+              { days: DAYS.slice(0, split), now: ROLLUP_NOW[0] },
+              { days: DAYS.slice(split), now: ROLLUP_NOW[1] },
+            ].filter(rollup => rollup.days.length > 0);
+            for (const { days, now } of rollups) {
+              await store.replaceDays({
+                days,
+                billedDays: new Set(billed.filter(day => days.includes(day))),
+                rows: rows.filter(row => days.includes(row.date)),
+                now,
+              });
+            }
             const report = await store.report(s, by);
-            // The same aggregates as the statements it replaces: the same
+            // The same aggregates as separate plain statements: the same
             // figures to the last bit, rows in the same order.
-            expect(report.totals).toEqual(await store.totals(s));
-            expect(report.rows).toEqual(await store.grouped(s, by));
-            expect(report.coverage).toEqual(await store.coverage());
-            // And those are the rows' sums.
+            expect(report.totals).toEqual(await expectedTotals(db, s));
+            expect(report.rows).toEqual(await expectedGroups(db, s, by));
+            expect(report.coverage).toEqual({
+              completeThrough: billed.length ? [...billed].sort().pop() : null,
+              refreshedAt: new Date(
+                Math.max(...rollups.map(r => r.now.getTime())),
+              ).toISOString(),
+            });
+            // And those are the rows' sums, worked out in JS.
             const expected = oracle(rows, s);
             closeTo(report.totals.total, expected.total);
             closeTo(report.totals.estimatedTotal, expected.estimatedTotal);

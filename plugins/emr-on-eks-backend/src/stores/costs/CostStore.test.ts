@@ -1,7 +1,8 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import type { CostGroupBy } from '@spot-spark/plugin-emr-on-eks-common';
 import type { StoredCostRow } from '../../domain/costs/types';
 import { migrated } from '../../__testUtils__/database';
-import { CostStore } from './CostStore';
+import { CostStore, type CostScope } from './CostStore';
 
 jest.setTimeout(60_000);
 
@@ -45,6 +46,24 @@ function row(overrides: Partial<StoredCostRow> = {}): StoredCostRow {
   };
 }
 
+/** A report's sums (grouped by day: any grouping has the same sums). */
+async function totalsOf(store: CostStore, scope: CostScope) {
+  return (await store.report(scope, ['day'])).totals;
+}
+
+/** A report's groups. */
+async function rowsOf(store: CostStore, scope: CostScope, by: CostGroupBy[]) {
+  return (await store.report(scope, by)).rows;
+}
+
+/** A row of no job: what the rollup charges a tenant outside its runs. */
+const NO_JOB = {
+  emrJobRunId: null,
+  jobRunId: null,
+  jobName: null,
+  entityRef: null,
+};
+
 const NOW = new Date('2026-11-22T12:00:00Z');
 const DAYS = ['2026-11-20', '2026-11-21'];
 const A = { tenantUids: ['uid-a'], from: '2026-11-01', to: '2026-11-30' };
@@ -72,20 +91,26 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
       });
     }
     // team-a: 2 + 3 + 0.5; Spot savings 5 - 2 on the one Spot row that knows its price.
-    await expect(store.totals(A)).resolves.toEqual({
-      total: 5.5,
-      estimatedTotal: 0,
-      estimatedLow: 0,
-      estimatedHigh: 0,
-      spotSavings: 3,
-      currencies: ['USD'],
+    await expect(store.report(A, ['day'])).resolves.toEqual({
+      totals: {
+        total: 5.5,
+        estimatedTotal: 0,
+        estimatedLow: 0,
+        estimatedHigh: 0,
+        spotSavings: 3,
+        currencies: ['USD'],
+      },
+      rows: [
+        { date: '2026-11-20', amount: 2.5, estimated: false },
+        { date: '2026-11-21', amount: 3, estimated: false },
+      ],
+      coverage: {
+        completeThrough: '2026-11-20',
+        refreshedAt: NOW.toISOString(),
+      },
     });
-    await expect(store.grouped(A, ['day'])).resolves.toEqual([
-      { date: '2026-11-20', amount: 2.5, estimated: false },
-      { date: '2026-11-21', amount: 3, estimated: false },
-    ]);
     await expect(
-      store.grouped(A, ['category', 'capacityType']),
+      rowsOf(store, A, ['category', 'capacityType']),
     ).resolves.toEqual([
       {
         category: 'compute',
@@ -106,7 +131,7 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
         estimated: false,
       },
     ]);
-    await expect(store.grouped(A, ['job'])).resolves.toEqual([
+    await expect(rowsOf(store, A, ['job'])).resolves.toEqual([
       {
         emrJobRunId: 'job1',
         jobRunId: 'run-1',
@@ -116,16 +141,51 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
         estimated: false,
       },
     ]);
-    await expect(store.coverage()).resolves.toEqual({
-      completeThrough: '2026-11-20',
-      refreshedAt: NOW.toISOString(),
-    });
     // The summary scope: every tenant incarnation, by tenant.
     await expect(
-      store.grouped({ from: '2026-11-01', to: '2026-11-30' }, ['tenant']),
+      rowsOf(store, { from: '2026-11-01', to: '2026-11-30' }, ['tenant']),
     ).resolves.toEqual([
       { tenant: 'team-b', tenantUid: 'uid-b', amount: 100, estimated: false },
       { tenant: 'team-a', tenantUid: 'uid-a', amount: 5.5, estimated: false },
+    ]);
+  });
+
+  it('groups a job by EMR’s run id: a day that did not know the run yet joins its other days', async () => {
+    const store = await createStore(databaseId);
+    await store.replaceDays({
+      days: DAYS,
+      billedDays: new Set(DAYS),
+      rows: [
+        row({ date: DAYS[0], jobRunId: null, jobName: null, entityRef: null }),
+        row({ date: DAYS[1], amount: 2 }),
+        row({
+          date: DAYS[1],
+          emrJobRunId: 'job2',
+          jobName: 'other',
+          amount: 4,
+        }),
+        row({ date: DAYS[1], ...NO_JOB, amount: 0.5 }),
+      ],
+      now: NOW,
+    });
+    await expect(rowsOf(store, A, ['job'])).resolves.toEqual([
+      {
+        emrJobRunId: 'job2',
+        jobRunId: 'run-1',
+        jobName: 'other',
+        entityRef: 'component:default/daily-sales',
+        amount: 4,
+        estimated: false,
+      },
+      {
+        emrJobRunId: 'job1',
+        jobRunId: 'run-1',
+        jobName: 'daily-sales',
+        entityRef: 'component:default/daily-sales',
+        amount: 3,
+        estimated: false,
+      },
+      { ...NO_JOB, amount: 0.5, estimated: false },
     ]);
   });
 
@@ -147,13 +207,14 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
       ],
       now: NOW,
     });
-    await expect(store.totals(A)).resolves.toMatchObject({
+    const estimate = await store.report(A, ['day']);
+    expect(estimate.totals).toMatchObject({
       total: 1.2,
       estimatedTotal: 1.2,
       estimatedLow: 1,
       estimatedHigh: 1.4,
     });
-    expect((await store.grouped(A, ['day']))[0]).toEqual({
+    expect(estimate.rows[0]).toEqual({
       date: '2026-11-20',
       amount: 1.2,
       estimated: true,
@@ -183,7 +244,7 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
         actual: 1.5,
       },
     ]);
-    await expect(store.totals(A)).resolves.toMatchObject({
+    await expect(totalsOf(store, A)).resolves.toMatchObject({
       total: 1.5,
       estimatedTotal: 0,
     });
@@ -251,14 +312,21 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
     });
     const entity = 'component:default/daily-sales';
     await expect(
-      store.totals({ ...A, tenantUids: ['uid-a', 'uid-b'], entityRef: entity }),
+      totalsOf(store, {
+        ...A,
+        tenantUids: ['uid-a', 'uid-b'],
+        entityRef: entity,
+      }),
     ).resolves.toMatchObject({ total: 9 });
     await expect(
-      store.totals({ ...A, entityRef: entity }),
+      totalsOf(store, { ...A, entityRef: entity }),
     ).resolves.toMatchObject({ total: 2 });
     await expect(
-      store.totals({ ...A, tenantUids: [], entityRef: entity }),
-    ).resolves.toMatchObject({ total: 0, spotSavings: null });
+      store.report({ ...A, tenantUids: [], entityRef: entity }, ['job']),
+    ).resolves.toMatchObject({
+      totals: { total: 0, spotSavings: null },
+      rows: [],
+    });
   });
 
   it('keeps entity refs, tenant names and job names out of the SQL text', async () => {
@@ -271,10 +339,9 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
       rows: [row({ entityRef: hostile, tenant, jobName: "/* */'; --" })],
       now: NOW,
     });
-    await store.totals({ ...A, entityRef: hostile });
-    await store.grouped({ ...A, entityRef: hostile }, ['job', 'tenant']);
+    await store.report({ ...A, entityRef: hostile }, ['job', 'tenant']);
     await store.tenantUidsWithCostsOf(hostile, A.from, A.to);
-    expect(queries.length).toBeGreaterThan(4);
+    expect(queries.length).toBeGreaterThan(3);
     for (const query of queries) {
       for (const value of [hostile, tenant, 'DROP TABLE', "'1'='1"]) {
         expect(query.sql).not.toContain(value);
@@ -283,7 +350,7 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
     expect(queries.some(q => q.bindings.includes(hostile))).toBe(true);
     // And the value round-trips as data.
     await expect(
-      store.grouped({ ...A, entityRef: hostile }, ['job']),
+      rowsOf(store, { ...A, entityRef: hostile }, ['job']),
     ).resolves.toEqual([
       expect.objectContaining({ entityRef: hostile, jobName: "/* */'; --" }),
     ]);
@@ -304,6 +371,6 @@ describe.each(databases.eachSupportedId())('CostStore on %p', databaseId => {
         }),
       ),
     );
-    await expect(store.totals(A)).resolves.toMatchObject({ total: 120 });
+    await expect(totalsOf(store, A)).resolves.toMatchObject({ total: 120 });
   });
 });

@@ -5,12 +5,26 @@ import type {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { Knex } from 'knex';
 import type { StoredCostRow } from '../../domain/costs/types';
-import { toIso } from '../database';
 import { recomputeCostMonths } from './CostMonthStore';
 import {
   costOverviewVersion,
   type CostOverviewVersion,
 } from './costOverviewVersion';
+import {
+  COMPLETE_THROUGH,
+  GROUP_COLUMNS,
+  GROUP_SUMS,
+  groupOrder,
+  REFRESHED_AT,
+  toCoverage,
+  toReportRow,
+  toTotals,
+  TOTAL_SUMS,
+  type CostCoverage,
+  type CostTotals,
+} from './costReport';
+
+export type { CostCoverage, CostTotals } from './costReport';
 
 /** Which rows a report sums: a tenant's, an entity's, or every tenant's. */
 export interface CostScope {
@@ -21,18 +35,6 @@ export interface CostScope {
   to: string;
 }
 
-/** The sums of a scope, before grouping. */
-export interface CostTotals {
-  total: number;
-  estimatedTotal: number;
-  estimatedLow: number;
-  estimatedHigh: number;
-  /** Null when no Spot compute row knows its On-Demand price. */
-  spotSavings: number | null;
-  /** Currencies of the rows (one, unless the bill changed currency). */
-  currencies: string[];
-}
-
 /** How close a tenant's estimate of one day came to its bill. */
 export interface EstimateAccuracyOfDay {
   date: string;
@@ -41,57 +43,6 @@ export interface EstimateAccuracyOfDay {
   estimated: number;
   actual: number;
 }
-
-/** What the rollup state says: the last billed day and the last refresh. */
-export interface CostCoverage {
-  completeThrough: string | null;
-  refreshedAt: string | null;
-}
-
-/** Columns of each grouping, as selected and as answered. */
-const GROUP_COLUMNS: Record<
-  CostGroupBy,
-  Array<{ column: string; field: keyof CostReportRow }>
-> = {
-  day: [{ column: 'date', field: 'date' }],
-  job: [
-    { column: 'emr_job_run_id', field: 'emrJobRunId' },
-    { column: 'job_run_id', field: 'jobRunId' },
-    { column: 'job_name', field: 'jobName' },
-    { column: 'entity_ref', field: 'entityRef' },
-  ],
-  category: [{ column: 'category', field: 'category' }],
-  capacityType: [{ column: 'capacity_type', field: 'capacityType' }],
-  // A name onboarded again is another incarnation: its own row.
-  tenant: [
-    { column: 'tenant', field: 'tenant' },
-    { column: 'tenant_uid', field: 'tenantUid' },
-  ],
-};
-
-/**
- * A group's sums. The report's compound (`CostStore.report`) lines its
- * columns up with the first five of TOTAL_SUMS.
- */
-const GROUP_SUMS = `sum(amount) as amount,
-  sum(case when estimated then 1 else 0 end) as estimated_rows,
-  sum(case when estimated then amount else 0 end) as estimated_amount,
-  sum(case when estimated then coalesce(amount_low, amount) else 0 end) as estimated_low,
-  sum(case when estimated then coalesce(amount_high, amount) else 0 end) as estimated_high`;
-
-/** A scope's sums; the bill has one currency, two would mean it changed mid-period. */
-const TOTAL_SUMS = `coalesce(sum(amount), 0) as amount,
-  sum(case when estimated then 1 else 0 end) as estimated_rows,
-  coalesce(sum(case when estimated then amount else 0 end), 0) as estimated_amount,
-  coalesce(sum(case when estimated then coalesce(amount_low, amount) else 0 end), 0) as estimated_low,
-  coalesce(sum(case when estimated then coalesce(amount_high, amount) else 0 end), 0) as estimated_high,
-  sum(case when category = 'compute' and capacity_type = 'spot' and on_demand_amount is not null then on_demand_amount - amount end) as spot_savings,
-  min(currency) as currency_min, max(currency) as currency_max`;
-
-/** The rollup state: the last billed day, the last refresh. */
-const COMPLETE_THROUGH =
-  'select max(case when billed then date end) from emr_cost_days';
-const REFRESHED_AT = 'select max(refreshed_at) from emr_cost_days';
 
 /** Inserts per statement: SQLite allows 999 bound values (17 columns a row). */
 const INSERT_CHUNK = 50;
@@ -196,15 +147,6 @@ export class CostStore {
     });
   }
 
-  /** The last day the bill fully covers, and when the rollup last ran. */
-  async coverage(): Promise<CostCoverage> {
-    const [row] = await this.db.select(
-      this.db.raw(`(${COMPLETE_THROUGH}) as complete_through`),
-      this.db.raw(`(${REFRESHED_AT}) as refreshed_at`),
-    );
-    return toCoverage(row);
-  }
-
   /** See {@link costOverviewVersion}: what a month's overview was built from. */
   overviewVersion(
     month: string,
@@ -213,18 +155,14 @@ export class CostStore {
     return costOverviewVersion(this.db, month, months);
   }
 
-  /** Sums of a scope: total, estimated part and its range, Spot savings. */
-  async totals(scope: CostScope): Promise<CostTotals> {
-    const [sums] = await this.scoped(scope).select(this.db.raw(TOTAL_SUMS));
-    return toTotals(sums);
-  }
-
   /**
    * A report's figures in one statement (one round trip, one pooled
-   * connection): the scope's sums in a row of their own beside the groups
-   * (`union all`, the same aggregates as `totals` and `grouped`, so the same
-   * figures to the last bit), the coverage as scalar subqueries of the sums'
-   * row. The sums' row is always there, groups or not.
+   * connection): the scope's sums (total, estimated part and its range, Spot
+   * savings) in a row of their own beside the groups (`union all`), and the
+   * coverage (the last day the bill fully covers, the last rollup) as scalar
+   * subqueries of the sums' row. The sums' row is always there, groups or
+   * not. The groups come by day in date order, otherwise the largest amounts
+   * first.
    */
   async report(
     scope: CostScope,
@@ -234,7 +172,8 @@ export class CostStore {
     rows: CostReportRow[];
     coverage: CostCoverage;
   }> {
-    const names = groupBy.flatMap(g => GROUP_COLUMNS[g]).map(c => c.column);
+    const columns = groupBy.flatMap(g => GROUP_COLUMNS[g]);
+    const names = columns.map(c => c.column);
     const sums = this.scoped(scope).select(
       this.db.raw('0 as kind'),
       ...names.map(name => this.db.raw('null as ??', [name])),
@@ -243,7 +182,7 @@ export class CostStore {
       this.db.raw(`(${REFRESHED_AT}) as refreshed_at`),
     );
     // Nulls for spot_savings, the currencies and the coverage.
-    const groups = this.groupedQuery(scope, groupBy, true).select(
+    const groups = this.groupedQuery(scope, groupBy).select(
       this.db.raw('null, null, null, null, null'),
     );
     // The order applies to the whole compound; the sums' row (kind 0)
@@ -255,24 +194,9 @@ export class CostStore {
     const rest = result.filter(row => row !== first);
     return {
       totals: toTotals(first),
-      rows: rest.map(row => toReportRow(row, groupBy)),
+      rows: rest.map(row => toReportRow(row, columns)),
       coverage: toCoverage(first),
     };
-  }
-
-  /**
-   * The scope's rows summed per group: by day in date order, otherwise the
-   * largest amounts first.
-   */
-  async grouped(
-    scope: CostScope,
-    groupBy: CostGroupBy[],
-  ): Promise<CostReportRow[]> {
-    const names = groupBy.flatMap(g => GROUP_COLUMNS[g]).map(c => c.column);
-    const result = await this.groupedQuery(scope, groupBy).orderBy(
-      groupOrder(names, groupBy),
-    );
-    return result.map(row => toReportRow(row, groupBy));
   }
 
   /** Tenants (uids) with rows of an entity in a period, to authorize before reading. */
@@ -314,18 +238,18 @@ export class CostStore {
     }));
   }
 
-  /** The groups' sums; `kind` 1 first for the report's compound. */
-  private groupedQuery(
-    scope: CostScope,
-    groupBy: CostGroupBy[],
-    withKind = false,
-  ) {
-    const names = groupBy.flatMap(g => GROUP_COLUMNS[g]).map(c => c.column);
-    const query = this.scoped(scope);
-    if (withKind) {
-      query.select(this.db.raw('1 as kind'));
-    }
-    return query.select(names).select(this.db.raw(GROUP_SUMS)).groupBy(names);
+  /** The groups' sums, `kind` 1 first, for the report's compound. */
+  private groupedQuery(scope: CostScope, groupBy: CostGroupBy[]) {
+    const columns = groupBy.flatMap(g => GROUP_COLUMNS[g]);
+    return this.scoped(scope)
+      .select(this.db.raw('1 as kind'))
+      .select(
+        columns.map(({ column, of }) =>
+          of ? this.db.raw('max(??) as ??', [column, column]) : column,
+        ),
+      )
+      .select(this.db.raw(GROUP_SUMS))
+      .groupBy(columns.filter(c => !c.of).map(c => c.column));
   }
 
   private scoped(scope: CostScope) {
@@ -362,62 +286,5 @@ function toDbRow(row: StoredCostRow) {
     currency: row.currency,
     source: row.source,
     estimated: row.estimated,
-  };
-}
-
-/** By day in date order, otherwise the largest amounts first. */
-function groupOrder(names: string[], groupBy: CostGroupBy[]) {
-  const byName = names.map(column => ({ column, order: 'asc' as const }));
-  return groupBy.includes('day')
-    ? byName
-    : [{ column: 'amount', order: 'desc' as const }, ...byName];
-}
-
-function toReportRow(
-  row: Record<string, any>,
-  groupBy: CostGroupBy[],
-): CostReportRow {
-  const out: CostReportRow = {
-    amount: Number(row.amount),
-    estimated: Number(row.estimated_rows) > 0,
-  };
-  for (const { column, field } of groupBy.flatMap(g => GROUP_COLUMNS[g])) {
-    (out as unknown as Record<string, unknown>)[field] = row[column] ?? null;
-  }
-  if (out.estimated) {
-    out.estimatedAmount = Number(row.estimated_amount);
-    out.estimatedLow = Number(row.estimated_low);
-    out.estimatedHigh = Number(row.estimated_high);
-  }
-  return out;
-}
-
-/** The row of TOTAL_SUMS (numbers may come back as strings: PostgreSQL). */
-function toTotals(sums: Record<string, any>): CostTotals {
-  return {
-    total: Number(sums.amount),
-    estimatedTotal: Number(sums.estimated_amount),
-    estimatedLow: Number(sums.estimated_low),
-    estimatedHigh: Number(sums.estimated_high),
-    spotSavings:
-      sums.spot_savings === null || sums.spot_savings === undefined
-        ? null
-        : Number(sums.spot_savings),
-    currencies: [
-      ...new Set(
-        [sums.currency_min, sums.currency_max]
-          .filter(c => c !== null && c !== undefined)
-          .map(String),
-      ),
-    ],
-  };
-}
-
-function toCoverage(row: Record<string, any> | undefined): CostCoverage {
-  return {
-    completeThrough: row?.complete_through
-      ? String(row.complete_through)
-      : null,
-    refreshedAt: row?.refreshed_at ? toIso(row.refreshed_at) : null,
   };
 }
