@@ -8,6 +8,7 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import type { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -36,10 +37,12 @@ import examplePolicy, { PLATFORM_ADMIN_GROUP } from './permissionPolicy';
  * backend, the EMR on EKS plugin (in-memory cluster, scripted costs), the
  * permission backend with the example organisation's policy; the official
  * MCP TypeScript client connects as alice (team-a) and as bob (team-b),
- * lists the tools and calls them.
+ * lists the tools and calls them; on SQLite and on PostgreSQL.
  */
 
 jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 const USERS = {
   admin: 'user:default/admin',
@@ -102,7 +105,8 @@ interface AuditRecord {
   outcome?: 'success' | 'fail';
 }
 
-async function startWorld() {
+/** Starts the world on `knex` (every plugin of the backend shares it). */
+async function startWorld(knex: Awaited<ReturnType<typeof databases.init>>) {
   const cluster = new MemoryCluster();
   const compute: ReturnType<typeof computeRow>[] = [];
   const audits: AuditRecord[] = [];
@@ -170,6 +174,7 @@ async function startWorld() {
       }).factory,
       // Scheduled tasks are not run: the test drives the cost rollup itself.
       mockServices.scheduler.mock({ async scheduleTask() {} }).factory,
+      mockServices.database.factory({ knex, migrations: { skip: false } }),
       catalogServiceMock.factory({ entities: CATALOG_ENTITIES }),
     ],
   });
@@ -271,196 +276,203 @@ function answerOf(result: any): any {
   return text;
 }
 
-describe('EMR on EKS through MCP', () => {
-  let world: Awaited<ReturnType<typeof startWorld>>;
-  let alice: Client;
-  let bob: Client;
+describe.each(databases.eachSupportedId())(
+  'EMR on EKS through MCP on %s',
+  databaseId => {
+    let world: Awaited<ReturnType<typeof startWorld>>;
+    let alice: Client;
+    let bob: Client;
 
-  beforeAll(async () => {
-    world = await startWorld();
-    alice = await world.connect(USERS.alice);
-    bob = await world.connect(USERS.bob);
-  });
-
-  afterAll(async () => {
-    await world?.close();
-  });
-
-  it('lists the plugin’s tools with their input schemas and hints', async () => {
-    const { tools } = await alice.listTools();
-    const byName = Object.fromEntries(tools.map(t => [t.name, t]));
-    expect(Object.keys(byName).sort()).toEqual([
-      'emr-on-eks.cancel-job-run',
-      'emr-on-eks.dry-run-job-run',
-      'emr-on-eks.get-cluster-preflight',
-      'emr-on-eks.get-cost-forecast',
-      'emr-on-eks.get-costs',
-      'emr-on-eks.get-job-run',
-      'emr-on-eks.get-tenant-status',
-      'emr-on-eks.list-job-runs',
-      'emr-on-eks.submit-job-run',
-    ]);
-    expect(byName['emr-on-eks.list-job-runs']).toMatchObject({
-      inputSchema: {
-        type: 'object',
-        properties: {
-          tenant: { type: 'string' },
-          entityRef: { type: 'string' },
-          limit: { type: 'integer', default: 20 },
-        },
-      },
-      annotations: { readOnlyHint: true, destructiveHint: false },
+    beforeAll(async () => {
+      world = await startWorld(await databases.init(databaseId));
+      alice = await world.connect(USERS.alice);
+      bob = await world.connect(USERS.bob);
     });
-    expect(byName['emr-on-eks.list-job-runs'].description).toMatch(/tenant/);
-    expect(byName['emr-on-eks.submit-job-run']).toMatchObject({
-      inputSchema: { required: ['tenant', 'request', 'idempotencyKey'] },
-      annotations: {
+
+    afterAll(async () => {
+      await world?.close();
+    });
+
+    it('lists the plugin’s tools with their input schemas and hints', async () => {
+      const { tools } = await alice.listTools();
+      const byName = Object.fromEntries(tools.map(t => [t.name, t]));
+      expect(Object.keys(byName).sort()).toEqual([
+        'emr-on-eks.cancel-job-run',
+        'emr-on-eks.dry-run-job-run',
+        'emr-on-eks.get-cluster-preflight',
+        'emr-on-eks.get-cost-forecast',
+        'emr-on-eks.get-costs',
+        'emr-on-eks.get-job-run',
+        'emr-on-eks.get-tenant-status',
+        'emr-on-eks.list-job-runs',
+        'emr-on-eks.submit-job-run',
+      ]);
+      expect(byName['emr-on-eks.list-job-runs']).toMatchObject({
+        inputSchema: {
+          type: 'object',
+          properties: {
+            tenant: { type: 'string' },
+            entityRef: { type: 'string' },
+            limit: { type: 'integer', default: 20 },
+          },
+        },
+        annotations: { readOnlyHint: true, destructiveHint: false },
+      });
+      expect(byName['emr-on-eks.list-job-runs'].description).toMatch(/tenant/);
+      expect(byName['emr-on-eks.submit-job-run']).toMatchObject({
+        inputSchema: { required: ['tenant', 'request', 'idempotencyKey'] },
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: false,
+          idempotentHint: true,
+        },
+      });
+      expect(byName['emr-on-eks.cancel-job-run'].annotations).toMatchObject({
         readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: true,
-      },
+        destructiveHint: true,
+      });
     });
-    expect(byName['emr-on-eks.cancel-job-run'].annotations).toMatchObject({
-      readOnlyHint: false,
-      destructiveHint: true,
+
+    it('gives alice her team’s runs and costs', async () => {
+      const runs = answerOf(
+        await alice.callTool({
+          name: 'emr-on-eks.list-job-runs',
+          arguments: { tenant: 'team-a' },
+        }),
+      );
+      expect(runs.items.map((r: any) => r.id)).toContain(world.run.id);
+      const costs = answerOf(
+        await alice.callTool({
+          name: 'emr-on-eks.get-costs',
+          arguments: {
+            tenant: 'team-a',
+            from: TODAY,
+            to: TODAY,
+            groupBy: ['job'],
+          },
+        }),
+      );
+      expect(costs.total).toBeGreaterThanOrEqual(2.5);
+      expect(costs.rows).toEqual([
+        expect.objectContaining({ emrJobRunId: world.run.emrJobRunId }),
+      ]);
+      const status = answerOf(
+        await alice.callTool({
+          name: 'emr-on-eks.get-tenant-status',
+          arguments: { tenant: 'team-a' },
+        }),
+      );
+      expect(status).toMatchObject({ name: 'team-a', phase: 'Ready' });
     });
-  });
 
-  it('gives alice her team’s runs and costs', async () => {
-    const runs = answerOf(
-      await alice.callTool({
-        name: 'emr-on-eks.list-job-runs',
-        arguments: { tenant: 'team-a' },
-      }),
-    );
-    expect(runs.items.map((r: any) => r.id)).toContain(world.run.id);
-    const costs = answerOf(
-      await alice.callTool({
-        name: 'emr-on-eks.get-costs',
-        arguments: {
-          tenant: 'team-a',
-          from: TODAY,
-          to: TODAY,
-          groupBy: ['job'],
-        },
-      }),
-    );
-    expect(costs.total).toBeGreaterThanOrEqual(2.5);
-    expect(costs.rows).toEqual([
-      expect.objectContaining({ emrJobRunId: world.run.emrJobRunId }),
-    ]);
-    const status = answerOf(
-      await alice.callTool({
-        name: 'emr-on-eks.get-tenant-status',
-        arguments: { tenant: 'team-a' },
-      }),
-    );
-    expect(status).toMatchObject({ name: 'team-a', phase: 'Ready' });
-  });
-
-  it('tells bob that team-a is not found, and nothing of it', async () => {
-    const secrets = [
-      world.teamA.uid,
-      world.teamA.status.virtualClusterId,
-      world.run.emrJobRunId,
-      world.run.id,
-      'group:default/team-a',
-    ];
-    for (const [name, args] of [
-      ['emr-on-eks.list-job-runs', { tenant: 'team-a' }],
-      ['emr-on-eks.get-costs', { tenant: 'team-a' }],
-      ['emr-on-eks.get-tenant-status', { tenant: 'team-a' }],
-      ['emr-on-eks.get-cost-forecast', { tenant: 'team-a' }],
-      ['emr-on-eks.get-job-run', { id: world.run.id }],
-    ] as const) {
-      const result: any = await bob.callTool({ name, arguments: args });
-      expect(result.isError).toBe(true);
-      const text: string = result.content[0].text;
-      expect(text).toMatch(/^NotFoundError: .* not found$/);
-      // Only what bob sent comes back (the name, or the run id he gave).
-      const sent = JSON.stringify(args);
-      for (const secret of secrets.filter(s => !sent.includes(s))) {
-        expect(text).not.toContain(secret);
+    it('tells bob that team-a is not found, and nothing of it', async () => {
+      const secrets = [
+        world.teamA.uid,
+        world.teamA.status.virtualClusterId,
+        world.run.emrJobRunId,
+        world.run.id,
+        'group:default/team-a',
+      ];
+      for (const [name, args] of [
+        ['emr-on-eks.list-job-runs', { tenant: 'team-a' }],
+        ['emr-on-eks.get-costs', { tenant: 'team-a' }],
+        ['emr-on-eks.get-tenant-status', { tenant: 'team-a' }],
+        ['emr-on-eks.get-cost-forecast', { tenant: 'team-a' }],
+        ['emr-on-eks.get-job-run', { id: world.run.id }],
+      ] as const) {
+        const result: any = await bob.callTool({ name, arguments: args });
+        expect(result.isError).toBe(true);
+        const text: string = result.content[0].text;
+        expect(text).toMatch(/^NotFoundError: .* not found$/);
+        // Only what bob sent comes back (the name, or the run id he gave).
+        const sent = JSON.stringify(args);
+        for (const secret of secrets.filter(s => !sent.includes(s))) {
+          expect(text).not.toContain(secret);
+        }
       }
-    }
-    // Lists by entity leave team-a's runs out rather than refuse.
-    const byEntity = answerOf(
-      await bob.callTool({
-        name: 'emr-on-eks.list-job-runs',
-        arguments: { entityRef: 'component:default/daily-sales' },
-      }),
-    );
-    expect(byEntity.items).toEqual([]);
-  });
+      // Lists by entity leave team-a's runs out rather than refuse.
+      const byEntity = answerOf(
+        await bob.callTool({
+          name: 'emr-on-eks.list-job-runs',
+          arguments: { entityRef: 'component:default/daily-sales' },
+        }),
+      );
+      expect(byEntity.items).toEqual([]);
+    });
 
-  it('makes exactly one run for a submit through MCP, retried or not', async () => {
-    const count = async () =>
-      (
-        await world.rest(
-          USERS.admin,
-          'GET',
-          '/tenants/team-a/job-runs?limit=200',
-        )
-      ).items.length;
-    const before = await count();
-    const submit = () =>
-      alice.callTool({
+    it('makes exactly one run for a submit through MCP, retried or not', async () => {
+      const count = async () =>
+        (
+          await world.rest(
+            USERS.admin,
+            'GET',
+            '/tenants/team-a/job-runs?limit=200',
+          )
+        ).items.length;
+      const before = await count();
+      const submit = () =>
+        alice.callTool({
+          name: 'emr-on-eks.submit-job-run',
+          arguments: {
+            tenant: 'team-a',
+            request: SALES,
+            idempotencyKey: 'mcp-test-daily-sales',
+          },
+        });
+      const first = answerOf(await submit());
+      const retried = answerOf(await submit());
+      expect(first).toMatchObject({
+        created: true,
+        run: { tenant: 'team-a', submittedBy: USERS.alice },
+      });
+      expect(retried).toMatchObject({
+        created: false,
+        run: { id: first.run.id },
+      });
+      expect(await count()).toBe(before + 1);
+
+      const refused: any = await bob.callTool({
         name: 'emr-on-eks.submit-job-run',
         arguments: {
           tenant: 'team-a',
           request: SALES,
-          idempotencyKey: 'mcp-test-daily-sales',
+          idempotencyKey: 'bob-1',
         },
       });
-    const first = answerOf(await submit());
-    const retried = answerOf(await submit());
-    expect(first).toMatchObject({
-      created: true,
-      run: { tenant: 'team-a', submittedBy: USERS.alice },
+      expect(refused.isError).toBe(true);
+      expect(refused.content[0].text).toBe(
+        'NotFoundError: tenant team-a not found',
+      );
+      expect(await count()).toBe(before + 1);
     });
-    expect(retried).toMatchObject({
-      created: false,
-      run: { id: first.run.id },
-    });
-    expect(await count()).toBe(before + 1);
 
-    const refused: any = await bob.callTool({
-      name: 'emr-on-eks.submit-job-run',
-      arguments: { tenant: 'team-a', request: SALES, idempotencyKey: 'bob-1' },
+    it('audits each call as the calling user', async () => {
+      const actionEvents = world.audits.filter(
+        a => a.plugin === 'emr-on-eks' && a.eventId.startsWith('action-'),
+      );
+      expect(actionEvents).toContainEqual({
+        plugin: 'emr-on-eks',
+        eventId: 'action-list-job-runs',
+        meta: { actor: USERS.alice, tenant: 'team-a', entityRef: null },
+        outcome: 'success',
+      });
+      expect(actionEvents).toContainEqual({
+        plugin: 'emr-on-eks',
+        eventId: 'action-get-tenant-status',
+        meta: { actor: USERS.bob, tenant: 'team-a' },
+        outcome: 'fail',
+      });
+      expect(
+        actionEvents.filter(
+          a => a.eventId === 'action-submit-job-run' && a.outcome === 'success',
+        ),
+      ).toHaveLength(2);
+      // The MCP backend's own record of each tool call, beside the plugin's.
+      expect(
+        world.audits.some(
+          a => a.plugin === 'mcp-actions' && a.eventId === 'tool-execution',
+        ),
+      ).toBe(true);
     });
-    expect(refused.isError).toBe(true);
-    expect(refused.content[0].text).toBe(
-      'NotFoundError: tenant team-a not found',
-    );
-    expect(await count()).toBe(before + 1);
-  });
-
-  it('audits each call as the calling user', async () => {
-    const actionEvents = world.audits.filter(
-      a => a.plugin === 'emr-on-eks' && a.eventId.startsWith('action-'),
-    );
-    expect(actionEvents).toContainEqual({
-      plugin: 'emr-on-eks',
-      eventId: 'action-list-job-runs',
-      meta: { actor: USERS.alice, tenant: 'team-a', entityRef: null },
-      outcome: 'success',
-    });
-    expect(actionEvents).toContainEqual({
-      plugin: 'emr-on-eks',
-      eventId: 'action-get-tenant-status',
-      meta: { actor: USERS.bob, tenant: 'team-a' },
-      outcome: 'fail',
-    });
-    expect(
-      actionEvents.filter(
-        a => a.eventId === 'action-submit-job-run' && a.outcome === 'success',
-      ),
-    ).toHaveLength(2);
-    // The MCP backend's own record of each tool call, beside the plugin's.
-    expect(
-      world.audits.some(
-        a => a.plugin === 'mcp-actions' && a.eventId === 'tool-execution',
-      ),
-    ).toBe(true);
-  });
-});
+  },
+);

@@ -2,9 +2,13 @@ import type {
   AuditorService,
   AuditorServiceCreateEventOptions,
 } from '@backstage/backend-plugin-api';
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { ActionAudit } from './actionAudit';
+import type {
+  ActionsRegistryActionOptions,
+  ActionsRegistryService,
+} from '@backstage/backend-plugin-api/alpha';
+import { ActionAudit, registerAudited } from './actionAudit';
 
 /** An auditor that keeps each event with its outcome. */
 function recordingAuditor() {
@@ -90,5 +94,73 @@ describe('ActionAudit', () => {
     );
     await expect(failure).rejects.toThrow(ConflictError);
     await expect(failure).rejects.toThrow('denied on <arn>, retry');
+  });
+
+  it('registers an action whose calls are audited under its name, with the meta of their input', async () => {
+    const { auditor, events } = recordingAuditor();
+    const registered: ActionsRegistryActionOptions<any, any>[] = [];
+    const registry: ActionsRegistryService = {
+      register(options) {
+        registered.push(options as ActionsRegistryActionOptions<any, any>);
+      },
+    };
+    registerAudited(
+      { registry, audit: new ActionAudit(auditor) },
+      {
+        name: 'get-tenant-status',
+        title: 'Get a tenant',
+        description: 'A tenant',
+        attributes: { readOnly: true },
+        schema: {
+          input: z => z.object({ tenant: z.string() }),
+          output: z => z.object({ name: z.string() }),
+        },
+        audit: {
+          severityLevel: 'low',
+          meta: input => ({ tenant: input.tenant }),
+        },
+        action: async ({ input }) => {
+          if (input.tenant !== 'team-a') {
+            throw new NotFoundError(`tenant ${input.tenant} not found`);
+          }
+          return { output: { name: input.tenant } };
+        },
+      },
+    );
+    // The registry gets the action as stated, without the audit options.
+    expect(registered).toHaveLength(1);
+    const [action] = registered;
+    expect(action).toMatchObject({
+      name: 'get-tenant-status',
+      title: 'Get a tenant',
+      attributes: { readOnly: true },
+    });
+    expect(action).not.toHaveProperty('audit');
+    const call = (tenant: string) =>
+      action.action({
+        input: { tenant },
+        credentials: alice,
+        logger: mockServices.logger.mock(),
+        secrets: undefined,
+      });
+    await expect(call('team-a')).resolves.toEqual({
+      output: { name: 'team-a' },
+    });
+    await expect(call('team-z')).rejects.toThrow(NotFoundError);
+    expect(events).toEqual([
+      {
+        eventId: 'action-get-tenant-status',
+        severityLevel: 'low',
+        meta: { actor: 'user:default/alice', tenant: 'team-a' },
+        outcome: 'success',
+      },
+      {
+        eventId: 'action-get-tenant-status',
+        severityLevel: 'low',
+        meta: { actor: 'user:default/alice', tenant: 'team-z' },
+        outcome: 'fail',
+        error: 'tenant team-z not found',
+      },
+    ]);
   });
 });

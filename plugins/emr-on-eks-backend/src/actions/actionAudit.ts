@@ -3,8 +3,13 @@ import type {
   AuditorServiceEventSeverityLevel,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
+import type {
+  ActionsRegistryActionOptions,
+  ActionsRegistryService,
+} from '@backstage/backend-plugin-api/alpha';
 import { isError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
+import type { AnyZodObject, z } from 'zod/v3';
 import { redactIdentifiers } from '../domain/redact';
 import { actorOf } from '../routes/access';
 
@@ -50,4 +55,47 @@ export class ActionAudit {
       throw error;
     }
   }
+}
+
+/**
+ * An action as {@link registerAudited} takes it: the registry's options,
+ * plus how its calls are audited.
+ */
+export type AuditedActionOptions<
+  TInput extends AnyZodObject,
+  TOutput extends AnyZodObject,
+> = ActionsRegistryActionOptions<TInput, TOutput> & {
+  audit: {
+    severityLevel: AuditorServiceEventSeverityLevel;
+    /** What the event records of the input, beside the actor. */
+    meta: (input: z.infer<TInput>) => JsonObject;
+  };
+};
+
+/**
+ * Registers an action whose every call runs inside its audit event
+ * (`action-<name>`, see {@link ActionAudit.run}), so each action states only
+ * its severity and what of its input the event records.
+ */
+export function registerAudited<
+  TInput extends AnyZodObject,
+  TOutput extends AnyZodObject,
+>(
+  services: { registry: ActionsRegistryService; audit: ActionAudit },
+  options: AuditedActionOptions<TInput, TOutput>,
+): void {
+  const { audit, action, ...registered } = options;
+  services.registry.register<TInput, TOutput>({
+    ...registered,
+    action: async context =>
+      services.audit.run(
+        options.name,
+        {
+          credentials: context.credentials,
+          severityLevel: audit.severityLevel,
+          meta: audit.meta(context.input),
+        },
+        () => action(context),
+      ),
+  });
 }

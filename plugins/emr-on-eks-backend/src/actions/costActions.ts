@@ -7,13 +7,18 @@ import {
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { readableCostTenantUids } from '../routes/costScope';
 import type { CostPeriod } from '../services/costs/CostService';
-import { normalisedEntityRef, requireOneScope } from './runScope';
+import {
+  normalisedEntityRef,
+  requireOneScope,
+  scopeAuditMeta,
+} from './runScope';
 import {
   ENTITY_REF_DESCRIPTION,
   TENANT_DESCRIPTION,
   plain,
   type Zod,
 } from './schemas';
+import { registerAudited } from './actionAudit';
 import type { ActionServices } from './types';
 
 /** Groupings of a tenant's or an entity's report (`tenant` is the admins' summary's). */
@@ -53,7 +58,7 @@ const costReportOutput = (z: Zod) =>
  * /tenants/:name/costs/forecast`.
  */
 export function registerCostActions(services: ActionServices) {
-  const { registry, access, audit, costs, tenants, budgets } = services;
+  const { access, costs, tenants, budgets } = services;
 
   /** The period asked for, as the REST API reads it: 30 days to today by default, bounded. */
   function period(input: {
@@ -73,7 +78,7 @@ export function registerCostActions(services: ActionServices) {
     return costs.period({ from: input.from, to: input.to, groupBy }, 'input');
   }
 
-  registry.register({
+  registerAudited(services, {
     name: 'get-costs',
     title: 'Get Spark costs',
     description: `What a tenant (team) or a catalog entity (a Spark job) cost on EMR on EKS over a period, as the calling user may see it: the total in the bill's currency, the estimated part (days the AWS bill does not cover yet), Spot savings, and rows grouped by day, job, category (compute or EMR uplift) and/or capacity type. Give exactly one of \`tenant\` or \`entityRef\`. The period defaults to the last 30 days. A tenant the user may not read answers "not found"; an entity's costs in tenants the user may not read are left out. For "what did my failed job cost", group by job and match the run's emrJobRunId.`,
@@ -108,52 +113,44 @@ export function registerCostActions(services: ActionServices) {
         }),
       output: z => costReportOutput(z),
     },
-    action: async ({ input, credentials }) =>
-      audit.run(
-        'get-costs',
-        {
+    audit: {
+      severityLevel: 'low',
+      meta: scopeAuditMeta,
+    },
+    action: async ({ input, credentials }) => {
+      requireOneScope(input, 'costs');
+      if (input.tenant !== undefined) {
+        // Who may not read the tenant's costs learns nothing: not found.
+        const tenant = await access.visibleTenant(
+          input.tenant,
           credentials,
-          severityLevel: 'low',
-          meta: {
-            tenant: input.tenant ?? null,
-            entityRef: input.entityRef ?? null,
-          },
-        },
-        async () => {
-          requireOneScope(input, 'costs');
-          if (input.tenant !== undefined) {
-            // Who may not read the tenant's costs learns nothing: not found.
-            const tenant = await access.visibleTenant(
-              input.tenant,
-              credentials,
-              emrOnEksCostReadPermission,
-            );
-            const range = period(input);
-            return {
-              output: plain(
-                await costs.report({ tenantUids: [tenant.uid] }, range),
-              ),
-            };
-          }
-          const entityRef = normalisedEntityRef(input.entityRef!);
-          const range = period(input);
-          const tenantUids = await readableCostTenantUids(
-            access,
-            costs,
-            tenants,
-            credentials,
-            { entityRef },
-            range,
-          );
-          return {
-            output: plain(await costs.report({ tenantUids, entityRef }, range)),
-          };
-        },
-      ),
+          emrOnEksCostReadPermission,
+        );
+        const range = period(input);
+        return {
+          output: plain(
+            await costs.report({ tenantUids: [tenant.uid] }, range),
+          ),
+        };
+      }
+      const entityRef = normalisedEntityRef(input.entityRef!);
+      const range = period(input);
+      const tenantUids = await readableCostTenantUids(
+        access,
+        costs,
+        tenants,
+        credentials,
+        { entityRef },
+        range,
+      );
+      return {
+        output: plain(await costs.report({ tenantUids, entityRef }, range)),
+      };
+    },
   });
 
   if (budgets) {
-    registry.register({
+    registerAudited(services, {
       name: 'get-cost-forecast',
       title: 'Get a tenant’s cost forecast and budget',
       description: `A tenant's (team's) costs for a calendar month against its budget: the month to date (billed and estimated), the forecast for the month's end with a low/high band, the monthly budget (amount, currency, alert thresholds; null when none is set) and its status (ok, at-risk when the forecast reaches the budget, over when the month to date has). Use it for "will we break our budget this month". The month defaults to the current one. A tenant the user may not read answers "not found".`,
@@ -199,30 +196,25 @@ export function registerCostActions(services: ActionServices) {
             })
             .passthrough(),
       },
-      action: async ({ input, credentials }) =>
-        audit.run(
-          'get-cost-forecast',
-          {
-            credentials,
-            severityLevel: 'low',
-            meta: { tenant: input.tenant, month: input.month ?? null },
-          },
-          async () => {
-            const tenant = await access.visibleTenant(
-              input.tenant,
-              credentials,
-              emrOnEksCostReadPermission,
-            );
-            return {
-              output: plain(
-                await budgets.forecast(
-                  { name: tenant.name, uid: tenant.uid },
-                  input.month,
-                ),
-              ),
-            };
-          },
-        ),
+      audit: {
+        severityLevel: 'low',
+        meta: input => ({ tenant: input.tenant, month: input.month ?? null }),
+      },
+      action: async ({ input, credentials }) => {
+        const tenant = await access.visibleTenant(
+          input.tenant,
+          credentials,
+          emrOnEksCostReadPermission,
+        );
+        return {
+          output: plain(
+            await budgets.forecast(
+              { name: tenant.name, uid: tenant.uid },
+              input.month,
+            ),
+          ),
+        };
+      },
     });
   }
 }

@@ -10,6 +10,7 @@ import {
   normalisedEntityRef,
   readableRunTenantUids,
   requireOneScope,
+  scopeAuditMeta,
 } from './runScope';
 import {
   ENTITY_REF_DESCRIPTION,
@@ -19,6 +20,7 @@ import {
   RUN_ID_DESCRIPTION,
   TENANT_DESCRIPTION,
 } from './schemas';
+import { registerAudited } from './actionAudit';
 import type { ActionServices } from './types';
 
 /** Lines of the driver log's tail get-job-run answers unless told. */
@@ -31,9 +33,9 @@ const DEFAULT_LOG_LINES = 50;
  * /job-runs?entityRef=` and `GET /job-runs/:id`.
  */
 export function registerJobRunReadActions(services: ActionServices) {
-  const { registry, access, audit, jobs } = services;
+  const { access, jobs } = services;
 
-  registry.register({
+  registerAudited(services, {
     name: 'list-job-runs',
     title: 'List Spark job runs',
     description: `Lists the Spark job runs of one EMR on EKS tenant or of one catalog entity (a Spark job component), newest first, as the calling user may see them. Use it to answer "what ran / what failed / what is running" for a team or a job. Give exactly one of \`tenant\` or \`entityRef\`. A tenant the user may not read answers "not found"; runs of an entity in tenants the user may not read are left out. Pages: pass \`nextCursor\` back as \`cursor\`. Each run's \`id\` (a UUID) is what get-job-run and cancel-job-run take.`,
@@ -94,62 +96,54 @@ export function registerJobRunReadActions(services: ActionServices) {
             ),
         }),
     },
-    action: async ({ input, credentials }) =>
-      audit.run(
-        'list-job-runs',
-        {
+    audit: {
+      severityLevel: 'low',
+      meta: scopeAuditMeta,
+    },
+    action: async ({ input, credentials }) => {
+      requireOneScope(input, 'runs');
+      const query = {
+        states: input.states as JobRunState[] | undefined,
+        name: input.name,
+        createdAfter: input.createdAfter
+          ? new Date(input.createdAfter)
+          : undefined,
+        createdBefore: input.createdBefore
+          ? new Date(input.createdBefore)
+          : undefined,
+        limit: input.limit,
+        cursor: input.cursor,
+      };
+      if (input.tenant !== undefined) {
+        const tenant = await access.visibleTenant(
+          input.tenant,
           credentials,
-          severityLevel: 'low',
-          meta: {
-            tenant: input.tenant ?? null,
-            entityRef: input.entityRef ?? null,
-          },
-        },
-        async () => {
-          requireOneScope(input, 'runs');
-          const query = {
-            states: input.states as JobRunState[] | undefined,
-            name: input.name,
-            createdAfter: input.createdAfter
-              ? new Date(input.createdAfter)
-              : undefined,
-            createdBefore: input.createdBefore
-              ? new Date(input.createdBefore)
-              : undefined,
-            limit: input.limit,
-            cursor: input.cursor,
-          };
-          if (input.tenant !== undefined) {
-            const tenant = await access.visibleTenant(
-              input.tenant,
+          emrOnEksJobRunReadPermission,
+        );
+        return {
+          output: plain(
+            await jobs.listRuns({ ...query, tenantUids: [tenant.uid] }),
+          ),
+        };
+      }
+      const entityRef = normalisedEntityRef(input.entityRef!);
+      return {
+        output: plain(
+          await jobs.listRuns({
+            ...query,
+            entityRef,
+            tenantUids: await readableRunTenantUids(
+              services,
+              entityRef,
               credentials,
-              emrOnEksJobRunReadPermission,
-            );
-            return {
-              output: plain(
-                await jobs.listRuns({ ...query, tenantUids: [tenant.uid] }),
-              ),
-            };
-          }
-          const entityRef = normalisedEntityRef(input.entityRef!);
-          return {
-            output: plain(
-              await jobs.listRuns({
-                ...query,
-                entityRef,
-                tenantUids: await readableRunTenantUids(
-                  services,
-                  entityRef,
-                  credentials,
-                ),
-              }),
             ),
-          };
-        },
-      ),
+          }),
+        ),
+      };
+    },
   });
 
-  registry.register({
+  registerAudited(services, {
     name: 'get-job-run',
     title: 'Get a Spark job run',
     description: `One Spark job run by id, as the calling user may see it: its state, every state it passed through (\`history\`), why it failed (\`failureReason\`, \`stateDetails\`), what it asked for, and the last lines of its driver log (where Spark writes its errors). Use it to answer "why did my job fail". A run the user may not read answers "not found". \`driverLog.available\` is false, with a reason, when the log cannot be read (no logs yet, or log reading is not set up).`,
@@ -185,19 +179,18 @@ export function registerJobRunReadActions(services: ActionServices) {
           }),
         }),
     },
-    action: async ({ input, credentials }) =>
-      audit.run(
-        'get-job-run',
-        { credentials, severityLevel: 'low', meta: { jobRun: input.id } },
-        async () => {
-          const run = await readableRun(services, input.id, credentials);
-          const [history, driverLog] = await Promise.all([
-            jobs.history(run.id),
-            driverLogTail(services, run, input.logLines),
-          ]);
-          return { output: { run: plain({ ...run, history }), driverLog } };
-        },
-      ),
+    audit: {
+      severityLevel: 'low',
+      meta: input => ({ jobRun: input.id }),
+    },
+    action: async ({ input, credentials }) => {
+      const run = await readableRun(services, input.id, credentials);
+      const [history, driverLog] = await Promise.all([
+        jobs.history(run.id),
+        driverLogTail(services, run, input.logLines),
+      ]);
+      return { output: { run: plain({ ...run, history }), driverLog } };
+    },
   });
 }
 

@@ -18,6 +18,7 @@ import {
   TENANT_DESCRIPTION,
   type Zod,
 } from './schemas';
+import { registerAudited } from './actionAudit';
 import type { ActionServices } from './types';
 
 /** What an assistant needs to know to write a job request. */
@@ -62,9 +63,9 @@ function issueOf(error: Error): FieldIssue {
  * `POST /job-runs/:id/cancel`.
  */
 export function registerJobRunWriteActions(services: ActionServices) {
-  const { registry, access, audit, jobs } = services;
+  const { access, jobs } = services;
 
-  registry.register({
+  registerAudited(services, {
     name: 'dry-run-job-run',
     title: 'Check a Spark job request (dry run)',
     description: `Checks a Spark job request against a tenant without running anything: answers what would be sent to EMR (the StartJobRun request and the driver/executor pod templates), or, when the request is not valid for the tenant, \`ok: false\` with the errors (each with the dotted path of the field and what to fix). Use it before submit-job-run, or to explain what a request would do. Needs the right to submit runs on the tenant; a tenant the user may not see answers "not found".`,
@@ -97,57 +98,52 @@ export function registerJobRunWriteActions(services: ActionServices) {
             ),
         }),
     },
-    action: async ({ input, credentials }) =>
-      audit.run(
-        'dry-run-job-run',
-        {
+    audit: {
+      severityLevel: 'low',
+      meta: input => ({
+        tenant: input.tenant,
+        name: String(input.request.name ?? ''),
+      }),
+    },
+    action: async ({ input, credentials }) => {
+      const tenant = await submittableTenant(
+        services,
+        input.tenant,
+        credentials,
+      );
+      const parsed = parseJobRunRequest(input.request);
+      if (!parsed.success) {
+        return { output: { ok: false, errors: parsed.issues } };
+      }
+      try {
+        const result = await jobs.submit({
+          tenant,
+          request: parsed.data,
+          actor: actorOf(credentials),
           credentials,
-          severityLevel: 'low',
-          meta: {
-            tenant: input.tenant,
-            name: String(input.request.name ?? ''),
+          dryRun: true,
+        });
+        return {
+          output: {
+            ok: true,
+            errors: [],
+            startJobRun: result.startJobRun as Record<string, unknown>,
+            podTemplates: result.podTemplates as unknown as
+              | Record<string, unknown>
+              | undefined,
           },
-        },
-        async () => {
-          const tenant = await submittableTenant(
-            services,
-            input.tenant,
-            credentials,
-          );
-          const parsed = parseJobRunRequest(input.request);
-          if (!parsed.success) {
-            return { output: { ok: false, errors: parsed.issues } };
-          }
-          try {
-            const result = await jobs.submit({
-              tenant,
-              request: parsed.data,
-              actor: actorOf(credentials),
-              credentials,
-              dryRun: true,
-            });
-            return {
-              output: {
-                ok: true,
-                errors: [],
-                startJobRun: result.startJobRun as Record<string, unknown>,
-                podTemplates: result.podTemplates as unknown as
-                  | Record<string, unknown>
-                  | undefined,
-              },
-            };
-          } catch (error) {
-            // The guardrails' verdict (or a tenant not Ready) is the answer.
-            if (error instanceof InputError || error instanceof ConflictError) {
-              return { output: { ok: false, errors: [issueOf(error)] } };
-            }
-            throw error;
-          }
-        },
-      ),
+        };
+      } catch (error) {
+        // The guardrails' verdict (or a tenant not Ready) is the answer.
+        if (error instanceof InputError || error instanceof ConflictError) {
+          return { output: { ok: false, errors: [issueOf(error)] } };
+        }
+        throw error;
+      }
+    },
   });
 
-  registry.register({
+  registerAudited(services, {
     name: 'submit-job-run',
     title: 'Submit a Spark job run',
     description: `Submits a Spark job to run on a tenant's EMR on EKS virtual cluster, as the calling user (it costs money: run dry-run-job-run first and confirm with the user). \`idempotencyKey\` is required: calling again with the same key returns the run the first call made instead of starting another (\`created: false\`), so a retry never runs a job twice; use a new key for a new run. Answers the run; follow it with get-job-run. Needs the right to submit runs on the tenant; a tenant the user may not see answers "not found"; an invalid request answers an input error saying what to fix.`,
@@ -174,57 +170,50 @@ export function registerJobRunWriteActions(services: ActionServices) {
           run: jobRunOutput(z),
         }),
     },
-    action: async ({ input, credentials }) =>
-      audit.run(
-        'submit-job-run',
-        {
-          credentials,
-          severityLevel: 'medium',
-          meta: {
-            tenant: input.tenant,
-            name: String(input.request.name ?? ''),
-            idempotencyKey: input.idempotencyKey,
-          },
-        },
-        async () => {
-          const tenant = await submittableTenant(
-            services,
-            input.tenant,
-            credentials,
-          );
-          const given = input.request.idempotencyKey;
-          if (given !== undefined && given !== input.idempotencyKey) {
-            throw new InputError(
-              'Invalid input: request.idempotencyKey differs from idempotencyKey; give the key once, as idempotencyKey',
-            );
-          }
-          const parsed = parseJobRunRequest({
-            ...input.request,
-            idempotencyKey: input.idempotencyKey,
-          });
-          if (!parsed.success) {
-            throw new InputError(
-              `Invalid job run: ${parsed.issues
-                .map(i =>
-                  i.path ? `request.${i.path}: ${i.message}` : i.message,
-                )
-                .join('; ')}`,
-            );
-          }
-          const result = await jobs.submit({
-            tenant,
-            request: parsed.data as JobRunRequest,
-            actor: actorOf(credentials),
-            credentials,
-          });
-          return {
-            output: { created: result.created, run: plain(result.run!) },
-          };
-        },
-      ),
+    audit: {
+      severityLevel: 'medium',
+      meta: input => ({
+        tenant: input.tenant,
+        name: String(input.request.name ?? ''),
+        idempotencyKey: input.idempotencyKey,
+      }),
+    },
+    action: async ({ input, credentials }) => {
+      const tenant = await submittableTenant(
+        services,
+        input.tenant,
+        credentials,
+      );
+      const given = input.request.idempotencyKey;
+      if (given !== undefined && given !== input.idempotencyKey) {
+        throw new InputError(
+          'Invalid input: request.idempotencyKey differs from idempotencyKey; give the key once, as idempotencyKey',
+        );
+      }
+      const parsed = parseJobRunRequest({
+        ...input.request,
+        idempotencyKey: input.idempotencyKey,
+      });
+      if (!parsed.success) {
+        throw new InputError(
+          `Invalid job run: ${parsed.issues
+            .map(i => (i.path ? `request.${i.path}: ${i.message}` : i.message))
+            .join('; ')}`,
+        );
+      }
+      const result = await jobs.submit({
+        tenant,
+        request: parsed.data as JobRunRequest,
+        actor: actorOf(credentials),
+        credentials,
+      });
+      return {
+        output: { created: result.created, run: plain(result.run!) },
+      };
+    },
   });
 
-  registry.register({
+  registerAudited(services, {
     name: 'cancel-job-run',
     title: 'Cancel a Spark job run',
     description: `Cancels a running or pending Spark job run by id, as the calling user; the run ends CANCELLED and cannot be resumed (confirm with the user first). Needs the right to cancel runs on the run's tenant; a run the user may not see answers "not found"; a run that has already ended answers a conflict.`,
@@ -234,23 +223,22 @@ export function registerJobRunWriteActions(services: ActionServices) {
         z.object({ id: z.string().max(64).describe(RUN_ID_DESCRIPTION) }),
       output: z => z.object({ run: jobRunOutput(z) }),
     },
-    action: async ({ input, credentials }) =>
-      audit.run(
-        'cancel-job-run',
-        { credentials, severityLevel: 'medium', meta: { jobRun: input.id } },
-        async () => {
-          const current = await readableRun(services, input.id, credentials);
-          await access.requireOn(
-            emrOnEksJobRunCancelPermission,
-            current.tenant,
-            credentials,
-          );
-          return {
-            output: {
-              run: plain(await jobs.cancel(current, actorOf(credentials))),
-            },
-          };
+    audit: {
+      severityLevel: 'medium',
+      meta: input => ({ jobRun: input.id }),
+    },
+    action: async ({ input, credentials }) => {
+      const current = await readableRun(services, input.id, credentials);
+      await access.requireOn(
+        emrOnEksJobRunCancelPermission,
+        current.tenant,
+        credentials,
+      );
+      return {
+        output: {
+          run: plain(await jobs.cancel(current, actorOf(credentials))),
         },
-      ),
+      };
+    },
   });
 }

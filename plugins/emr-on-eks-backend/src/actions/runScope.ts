@@ -76,3 +76,8 @@ export function requireOneScope(
     );
   }
 }
+
+/** What the audit event of a scoped action records of its scope. */
+export function scopeAuditMeta(input: { tenant?: string; entityRef?: string }) {
+  return { tenant: input.tenant ?? null, entityRef: input.entityRef ?? null };
+}

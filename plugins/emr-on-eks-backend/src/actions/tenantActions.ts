@@ -5,6 +5,7 @@ import {
   type Tenant,
 } from '@spot-spark/plugin-emr-on-eks-common';
 import { plain, TENANT_DESCRIPTION } from './schemas';
+import { registerAudited } from './actionAudit';
 import type { ActionServices } from './types';
 
 /**
@@ -48,9 +49,9 @@ export function tenantWarnings(tenant: Tenant): string[] {
  * else gets not found, as for every hidden thing).
  */
 export function registerTenantActions(services: ActionServices) {
-  const { registry, access, audit, clusters } = services;
+  const { access, clusters } = services;
 
-  registry.register({
+  registerAudited(services, {
     name: 'get-tenant-status',
     title: 'Get an EMR on EKS tenant’s status',
     description: `The state of a tenant (a team's space on the EMR on EKS platform): its phase (Pending, Reconciling, Ready, Failed, Deleting; only Ready and Reconciling tenants can run jobs), each onboarding step (Kubernetes objects, IAM role, pod identity, pod templates, log group, virtual cluster) with its message, and warnings in plain words. Use it for "why can't my team run jobs" or "is our tenant ready". A tenant the user may not read answers "not found".`,
@@ -86,37 +87,36 @@ export function registerTenantActions(services: ActionServices) {
           warnings: z.array(z.string()),
         }),
     },
-    action: async ({ input, credentials }) =>
-      audit.run(
-        'get-tenant-status',
-        { credentials, severityLevel: 'low', meta: { tenant: input.tenant } },
-        async () => {
-          const tenant = await access.visibleTenant(input.tenant, credentials);
-          const { status } = tenant;
-          return {
-            output: {
-              name: tenant.name,
-              uid: tenant.uid,
-              owner: tenant.spec.owner,
-              cluster: tenant.spec.cluster,
-              phase: status.phase,
-              message: status.message,
-              generation: tenant.generation,
-              observedGeneration: status.observedGeneration,
-              lastReconciledAt: status.lastReconciledAt,
-              virtualClusterId: status.virtualClusterId,
-              namespace: status.namespace,
-              steps: status.steps.map(step => ({
-                name: step.name,
-                state: step.state,
-                message: step.message,
-                updatedAt: step.updatedAt,
-              })),
-              warnings: tenantWarnings(tenant),
-            },
-          };
+    audit: {
+      severityLevel: 'low',
+      meta: input => ({ tenant: input.tenant }),
+    },
+    action: async ({ input, credentials }) => {
+      const tenant = await access.visibleTenant(input.tenant, credentials);
+      const { status } = tenant;
+      return {
+        output: {
+          name: tenant.name,
+          uid: tenant.uid,
+          owner: tenant.spec.owner,
+          cluster: tenant.spec.cluster,
+          phase: status.phase,
+          message: status.message,
+          generation: tenant.generation,
+          observedGeneration: status.observedGeneration,
+          lastReconciledAt: status.lastReconciledAt,
+          virtualClusterId: status.virtualClusterId,
+          namespace: status.namespace,
+          steps: status.steps.map(step => ({
+            name: step.name,
+            state: step.state,
+            message: step.message,
+            updatedAt: step.updatedAt,
+          })),
+          warnings: tenantWarnings(tenant),
         },
-      ),
+      };
+    },
   });
 
   if (!clusters) {
@@ -131,7 +131,7 @@ export function registerTenantActions(services: ActionServices) {
     }
   };
 
-  registry.register({
+  registerAudited(services, {
     name: 'get-cluster-preflight',
     title: 'Get the EMR on EKS clusters’ preflight',
     description: `For platform admins: each configured EKS cluster's preflight, the checks that tell whether Spark jobs can run on it (EMR access, Karpenter node pools, Spot capacity, identity, ...), each pass, warn, fail or skipped with what was found and, when it did not pass, the exact fix. Give \`cluster\` for one cluster (the name tenants use); \`refresh\` runs the checks again instead of reusing recent results. Anyone but a platform admin gets "not found".`,
@@ -177,26 +177,24 @@ export function registerTenantActions(services: ActionServices) {
           ),
         }),
     },
-    action: async ({ input, credentials }) =>
-      audit.run(
-        'get-cluster-preflight',
-        {
-          credentials,
-          severityLevel: 'low',
-          meta: { cluster: input.cluster ?? null, refresh: input.refresh },
-        },
-        async () => {
-          const what = input.cluster ? `cluster ${input.cluster}` : 'clusters';
-          await requireAdmin(credentials, what);
-          const all = await clusters.listClusters({ refresh: input.refresh });
-          const items = input.cluster
-            ? all.filter(c => c.name === input.cluster)
-            : all;
-          if (input.cluster && items.length === 0) {
-            throw new NotFoundError(`${what} not found`);
-          }
-          return { output: { items: plain(items) } };
-        },
-      ),
+    audit: {
+      severityLevel: 'low',
+      meta: input => ({
+        cluster: input.cluster ?? null,
+        refresh: input.refresh,
+      }),
+    },
+    action: async ({ input, credentials }) => {
+      const what = input.cluster ? `cluster ${input.cluster}` : 'clusters';
+      await requireAdmin(credentials, what);
+      const all = await clusters.listClusters({ refresh: input.refresh });
+      const items = input.cluster
+        ? all.filter(c => c.name === input.cluster)
+        : all;
+      if (input.cluster && items.length === 0) {
+        throw new NotFoundError(`${what} not found`);
+      }
+      return { output: { items: plain(items) } };
+    },
   });
 }

@@ -5,12 +5,13 @@ import {
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { JsonObject } from '@backstage/types';
 import { addCostDays } from '@spot-spark/plugin-emr-on-eks-common';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { DAILY_SALES, TEAM_A, testConfig } from '../../__testUtils__/fixtures';
 import { MemoryCluster } from '../../__testUtils__/memoryGateways';
 import { computeRow, UPLIFT_RATE } from '../../__testUtils__/scriptedCosts';
 import {
-  startEmrOnEksBackend,
+  startEmrOnEksBackendWith,
   USERS,
   waitForTenant,
 } from '../../__testUtils__/testBackend';
@@ -19,7 +20,8 @@ import { createEmrOnEksPlugin } from '../../plugin';
 
 /*
  * The actions' world, fast tier: the real plugin, actions registry,
- * permission backend and test policy on SQLite, in-memory cluster gateways
+ * permission backend and test policy on the given database (an in-memory
+ * SQLite one by default), in-memory cluster gateways
  * and a scripted compute source; team-a (alice) and team-b (bob) onboarded,
  * one run of team-a with a driver log and a day of compute, rolled up. The
  * actions are called through the registry's own HTTP endpoints, as the MCP
@@ -47,8 +49,11 @@ export interface AuditRecord {
   error?: string;
 }
 
-/** Starts the world; `invoke` calls an action as a user. */
-export async function startActionsWorld() {
+/**
+ * Starts the world on `knex` (from `TestDatabases`; every plugin of the
+ * backend shares it); `invoke` calls an action as a user.
+ */
+export async function startActionsWorld(database: { knex?: Knex } = {}) {
   const cluster = new MemoryCluster();
   const compute: ComputeRow[] = [];
   const audits: AuditRecord[] = [];
@@ -80,10 +85,10 @@ export async function startActionsWorld() {
     duckdb: { curPath: 'unused/*.csv', kubecostPath: 'unused/*.csv' },
     rates: { 'us-east-1': UPLIFT_RATE },
   };
-  const backend = await startEmrOnEksBackend(
-    config,
-    [auditor],
-    createEmrOnEksPlugin({
+  const backend = await startEmrOnEksBackendWith(config, {
+    extraFeatures: [auditor],
+    knex: database.knex,
+    plugin: createEmrOnEksPlugin({
       createGateways: () => cluster,
       createCostSources: async () => ({
         uplift: { uplift: async () => ({ rows: [], completeThrough: null }) },
@@ -91,7 +96,7 @@ export async function startActionsWorld() {
         close: async () => {},
       }),
     }),
-  );
+  });
   const api = () => request(backend.server);
   for (const [body, user] of [
     [TEAM_A, ALICE],
