@@ -158,14 +158,24 @@ function syntheticOverview(count) {
   };
 }
 
-/** Median and p95 of samples, in ms. */
-function medianAndP95(samples) {
+/**
+ * Median, p95 and slowest of samples, in ms (nearest rank: with 20 samples
+ * the p95 is the 19th, so one slow render shows in the slowest, not the
+ * p95), and how many samples were over `limit` ms when one is given.
+ */
+function medianAndP95(samples, limit) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = q =>
     sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  const over =
+    limit === undefined
+      ? ''
+      : ` / over ${limit}: ${samples.filter(ms => ms > limit).length} of ${
+          samples.length
+        }`;
   return `median ${round(at(0.5))} / p95 ${round(at(0.95))} / slowest ${round(
     sorted[sorted.length - 1],
-  )}`;
+  )}${over}`;
 }
 
 /**
@@ -173,9 +183,10 @@ function medianAndP95(samples) {
  * page: from the end of the overview's response (its resource timing) to
  * the first frame painted after the table's first page, the totals and the
  * tenant count are in the document (a MutationObserver, then two animation
- * frames), `renders` times.
+ * frames), `renders` times. 21 renders, the first left out: 20 samples give
+ * a p95 that is not simply the slowest (10 did).
  */
-async function measureCostsTab(page, renders = 11) {
+async function measureCostsTab(page, renders = 21) {
   const overview = syntheticOverview(1000);
   const body = JSON.stringify(overview);
   await page.unrouteAll();
@@ -218,7 +229,8 @@ async function measureCostsTab(page, renders = 11) {
     samples.push(ms);
   }
   // The first load also pays for the tab's code chunk: left out.
-  return medianAndP95(samples.slice(1));
+  // The target is under 300 ms: how many renders missed it is shown too.
+  return medianAndP95(samples.slice(1), 300);
 }
 
 // `--only=costs-tab`: the Costs tab's figure alone; E2E_STACK=running: on a
@@ -366,7 +378,7 @@ try {
   await admin.getByRole('button', { name: 'Sign in as admin' }).click();
   await admin.getByRole('main').first().waitFor();
   figures[
-    'Costs tab, 1,000 tenants (SYNTHETIC overview via page.route): answer to first page drawn, ms (10 renders)'
+    'Costs tab, 1,000 tenants (SYNTHETIC overview via page.route): answer to first page drawn, ms (20 renders after a warm-up)'
   ] = await measureCostsTab(admin);
   await admin.close();
 } finally {

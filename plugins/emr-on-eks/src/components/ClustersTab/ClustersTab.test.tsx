@@ -127,6 +127,14 @@ describe('<ClustersTab />', () => {
     });
     const user = userEvent.setup();
     await renderTab(api);
+    // The row of the cluster shown is marked: the first one not ready.
+    const rowOf = (name: string) =>
+      screen
+        .getByRole('button', { name: `Show checks of cluster ${name}` })
+        .closest('tr')!;
+    await checksOf('analytics');
+    expect(rowOf('analytics')).toHaveAttribute('aria-current', 'true');
+    expect(rowOf('shared')).not.toHaveAttribute('aria-current');
     await user.click(
       await screen.findByRole('button', {
         name: 'Show checks of cluster shared',
@@ -135,6 +143,8 @@ describe('<ClustersTab />', () => {
     expect(
       currentSearch(screen.getByLabelText('location')).get('cluster'),
     ).toBe('shared');
+    expect(rowOf('shared')).toHaveAttribute('aria-current', 'true');
+    expect(rowOf('analytics')).not.toHaveAttribute('aria-current');
     const items = await checksOf('shared');
     expect(within(items[9]).getByText('Warning')).toBeInTheDocument();
     expect(items[9]).toHaveTextContent('aws s3api put-public-access-block');

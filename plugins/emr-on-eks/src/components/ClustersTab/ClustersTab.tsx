@@ -115,7 +115,13 @@ export function ClustersTab() {
     body = (
       <Grid container spacing={3}>
         <Grid item xs={12}>
-          <ClustersTable clusters={clusters.value.items} onSelect={select} />
+          <ClustersTable
+            clusters={clusters.value.items}
+            onSelect={select}
+            selected={
+              selected && !('missing' in selected) ? selected.name : undefined
+            }
+          />
         </Grid>
         {selected && (
           <Grid item xs={12}>

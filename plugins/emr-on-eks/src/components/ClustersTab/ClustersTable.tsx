@@ -18,8 +18,10 @@ const clusterKey = (cluster: ClusterPreflight) => cluster.name;
 export function ClustersTable(props: {
   clusters: ClusterPreflight[];
   onSelect(name: string): void;
+  /** The cluster whose checks are shown. */
+  selected?: string;
 }) {
-  const { clusters, onSelect } = props;
+  const { clusters, onSelect, selected } = props;
   const focus = useFocusRing();
   const columns = useMemo<DataTableColumn<ClusterPreflight>[]>(
     () => [
@@ -111,6 +113,7 @@ export function ClustersTable(props: {
         rows={clusters}
         rowKey={clusterKey}
         onRowClick={cluster => onSelect(cluster.name)}
+        selectedKey={selected}
       />
     </RelativeTimeClock>
   );

@@ -79,6 +79,10 @@ describe('the Costs tab', () => {
     ]) {
       expect(within(first).getByText(text)).toBeInTheDocument();
     }
+    // The owner by its catalog name, the whole ref on hover.
+    expect(
+      within(first).getByTitle('group:default/tenant-0001'),
+    ).toHaveTextContent(/^tenant-0001$/);
     // A tenant without a budget has none, nor a forecast.
     const third = within(table).getByRole('row', { name: /tenant-0003/ });
     expect(within(third).queryByText(/budget/)).toBeNull();

@@ -6,10 +6,9 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { fetchApiRef, useApi } from '@backstage/core-plugin-api';
-import { CostOverview } from '@spot-spark/plugin-emr-on-eks-common';
-import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
+import { makeStyles } from '@material-ui/core/styles';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import GetAppIcon from '@material-ui/icons/GetApp';
@@ -19,18 +18,32 @@ import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { emrOnEksApiRef } from '../../api';
 import { backendMessage, isNotVisible } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
-import { formatChange, formatMoney, formatShare } from '../../lib/money';
 import { fetchText, saveBlob } from '../EntityEmrChargebackCard/download';
 import { monthName } from '../EntityEmrChargebackCard/ForecastSummary';
 import { CostsNotAllowed } from './CostsNotAllowed';
 import { CostsTable } from './CostsTable';
 import { EstimateErrors } from './EstimateErrors';
 import { MONTH_PARAM, monthOf, monthsUpTo, readMonth } from './months';
-import { CAPACITY_LABELS, splitRows } from './overviewRows';
+import { splitRows } from './overviewRows';
+import { Capacity, Totals } from './Totals';
 import { useCostOverview } from './useCostOverview';
 
 /** Months the picker offers, this one first. */
 const MONTHS_OFFERED = 13;
+
+// Static classes rather than Boxes (a Box adds a style sheet per instance).
+const useStyles = makeStyles(
+  {
+    csv: { display: 'flex', alignItems: 'center', gap: 8 },
+    controls: {
+      display: 'flex',
+      flexWrap: 'wrap',
+      alignItems: 'center',
+      gap: 16,
+    },
+  },
+  { name: 'EmrOnEksCostsTab' },
+);
 
 function CsvButton(props: { month: string }) {
   const api = useApi(emrOnEksApiRef);
@@ -45,8 +58,9 @@ function CsvButton(props: { month: string }) {
       `costs-overview-${props.month}.csv`,
     );
   }, [api, fetchApi, props.month]);
+  const classes = useStyles();
   return (
-    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+    <div className={classes.csv}>
       {state.error && (
         <Typography role="alert" variant="body2" color="error">
           The download failed: {backendMessage(state.error)}
@@ -60,99 +74,7 @@ function CsvButton(props: { month: string }) {
       >
         Export CSV
       </Button>
-    </Box>
-  );
-}
-
-function Figure(props: { label: string; value: string; note?: string }) {
-  return (
-    <Box minWidth={112}>
-      <Typography variant="overline" component="h3">
-        {props.label}
-      </Typography>
-      <Typography variant="h6" component="p">
-        {props.value}
-      </Typography>
-      {props.note && (
-        <Typography variant="caption" color="textSecondary" component="p">
-          {props.note}
-        </Typography>
-      )}
-    </Box>
-  );
-}
-
-function Totals(props: { overview: CostOverview }) {
-  const { overview } = props;
-  const { totals, currency } = overview;
-  const money = (amount: number) => formatMoney(amount, currency);
-  const change = formatChange(totals.total, totals.previousTotal);
-  const shareOf = (amount: number) =>
-    totals.total > 0
-      ? `${formatShare(amount / totals.total)} of the total`
-      : undefined;
-  return (
-    <Box
-      display="flex"
-      flexWrap="wrap"
-      mb={2}
-      style={{ gap: 24 }}
-      component="section"
-      aria-label="Totals of the month"
-    >
-      <Figure
-        label="Total"
-        value={money(totals.total)}
-        note={
-          change
-            ? `${change} against ${monthName(overview.previousMonth)}`
-            : undefined
-        }
-      />
-      <Figure label="Compute" value={money(totals.compute)} />
-      <Figure label="EMR uplift" value={money(totals.uplift)} />
-      <Figure label="Storage" value={money(totals.storage)} />
-      {totals.spotSavings !== null && (
-        <Figure
-          label="Spot savings"
-          value={money(totals.spotSavings)}
-          note="against On-Demand"
-        />
-      )}
-      <Figure
-        label={CAPACITY_LABELS.__idle__.title}
-        value={money(totals.idle)}
-        note={shareOf(totals.idle)}
-      />
-      <Figure
-        label={CAPACITY_LABELS.__unallocated__.title}
-        value={money(totals.unallocated)}
-        note={shareOf(totals.unallocated)}
-      />
-    </Box>
-  );
-}
-
-function Capacity(props: { overview: CostOverview }) {
-  const { overview } = props;
-  const money = (amount: number) => formatMoney(amount, overview.currency);
-  return (
-    <Box component="ul" p={0} m={0} style={{ listStyle: 'none' }}>
-      {(['__idle__', '__unallocated__'] as const).map(key => (
-        <Box component="li" key={key} mb={1}>
-          <Typography variant="subtitle2" component="span">
-            {`${CAPACITY_LABELS[key].title}: ${money(
-              key === '__idle__'
-                ? overview.totals.idle
-                : overview.totals.unallocated,
-            )}`}
-          </Typography>
-          <Typography variant="body2" color="textSecondary">
-            {CAPACITY_LABELS[key].text}
-          </Typography>
-        </Box>
-      ))}
-    </Box>
+    </div>
   );
 }
 
@@ -173,6 +95,7 @@ export function CostsTab(props: { tabPath: string }) {
   const { pathname } = useLocation();
   const tenantsPath = tenantsPathOf(pathname, props.tabPath);
   const monthId = useId();
+  const classes = useStyles();
   const now = Date.now();
   const month = readMonth(searchParams, now);
   const months = useMemo(
@@ -180,6 +103,17 @@ export function CostsTab(props: { tabPath: string }) {
     // A new list once a month, not on every render.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [monthOf(now)],
+  );
+  // Made while the overview loads, not again when it comes: each name
+  // formats a date (toLocaleString), a cost paid in the render that counts.
+  const monthOptions = useMemo(
+    () =>
+      (months.includes(month) ? months : [month, ...months]).map(m => (
+        <option key={m} value={m}>
+          {monthName(m)}
+        </option>
+      )),
+    [months, month],
   );
   const overview = useCostOverview(month);
   const split = useMemo(
@@ -265,12 +199,7 @@ export function CostsTab(props: { tabPath: string }) {
         title="Costs"
         description="Every tenant's month side by side, with what no tenant used"
       >
-        <Box
-          display="flex"
-          flexWrap="wrap"
-          alignItems="center"
-          style={{ gap: 16 }}
-        >
+        <div className={classes.controls}>
           <TextField
             id={monthId}
             select
@@ -284,16 +213,12 @@ export function CostsTab(props: { tabPath: string }) {
             SelectProps={{ native: true }}
             style={{ minWidth: 180 }}
           >
-            {(months.includes(month) ? months : [month, ...months]).map(m => (
-              <option key={m} value={m}>
-                {monthName(m)}
-              </option>
-            ))}
+            {monthOptions}
           </TextField>
           {overview.value && overview.value.rows.length > 0 && (
             <CsvButton month={month} />
           )}
-        </Box>
+        </div>
       </ContentHeader>
       {body}
     </>

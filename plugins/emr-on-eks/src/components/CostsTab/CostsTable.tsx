@@ -1,6 +1,6 @@
 import { CostOverviewRow } from '@spot-spark/plugin-emr-on-eks-common';
-import Box from '@material-ui/core/Box';
 import Link from '@material-ui/core/Link';
+import { makeStyles } from '@material-ui/core/styles';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useId, useMemo, useState } from 'react';
@@ -18,6 +18,21 @@ export const COSTS_PAGE_SIZE = 50;
 
 const dash = '—';
 
+// A static class rather than a Box (a Box adds a style sheet per instance).
+const useStyles = makeStyles(
+  theme => ({
+    bar: {
+      display: 'flex',
+      flexWrap: 'wrap',
+      alignItems: 'flex-end',
+      justifyContent: 'space-between',
+      marginBottom: theme.spacing(1),
+      gap: 16,
+    },
+  }),
+  { name: 'EmrOnEksCostsTable' },
+);
+
 /**
  * Every tenant's month side by side, a page at a time, with a filter by
  * tenant or owner. A click on a tenant (or Enter on its name) opens it;
@@ -30,6 +45,7 @@ export function CostsTable(props: {
 }) {
   const { rows, currency, onSelect } = props;
   const focus = useFocusRing();
+  const classes = useStyles();
   const filterId = useId();
   const [filter, setFilter] = useState('');
   const [page, setPage] = useState(1);
@@ -170,14 +186,7 @@ export function CostsTable(props: {
   const last = Math.min(current * COSTS_PAGE_SIZE, filtered.length);
   return (
     <>
-      <Box
-        display="flex"
-        flexWrap="wrap"
-        alignItems="flex-end"
-        justifyContent="space-between"
-        mb={1}
-        style={{ gap: 16 }}
-      >
+      <div className={classes.bar}>
         <TextField
           id={filterId}
           label="Filter by tenant or owner"
@@ -194,7 +203,7 @@ export function CostsTable(props: {
             ? 'No tenant matches'
             : `Tenants ${first}–${last} of ${filtered.length}`}
         </Typography>
-      </Box>
+      </div>
       <DataTable
         label="Costs by tenant"
         columns={columns}

@@ -40,6 +40,11 @@ export interface DataTableProps<T> {
    * their focus is.
    */
   onRowClick?(row: T): void;
+  /**
+   * The key of the row whose details are shown beside the table: marked
+   * (`aria-current`) and highlighted, so the table says which one it is.
+   */
+  selectedKey?: string;
 }
 
 type SortState = { column: string; direction: 'asc' | 'desc' } | undefined;
@@ -145,6 +150,12 @@ const useStyles = makeStyles(
         outlineOffset: -2,
       },
     },
+    selected: {
+      backgroundColor: theme.palette.action.selected,
+      '&:hover': { backgroundColor: theme.palette.action.selected },
+      // A bar on the row's start edge: the selection is not told by colour alone.
+      boxShadow: `inset 4px 0 0 ${theme.palette.primary.main}`,
+    },
     hideBelowsm: { [theme.breakpoints.down('xs')]: { display: 'none' } },
     hideBelowmd: { [theme.breakpoints.down('sm')]: { display: 'none' } },
     hideBelowlg: { [theme.breakpoints.down('md')]: { display: 'none' } },
@@ -164,12 +175,18 @@ function RowView<T>(props: {
   columns: ReadonlyArray<DataTableColumn<T>>;
   classes: Classes;
   onClick?(row: T): void;
+  selected: boolean;
 }) {
-  const { row, columns, classes, onClick } = props;
+  const { row, columns, classes, onClick, selected } = props;
   return (
     <tr
-      className={onClick ? `${classes.row} ${classes.clickable}` : classes.row}
+      className={[
+        classes.row,
+        onClick ? classes.clickable : '',
+        selected ? classes.selected : '',
+      ].join(' ')}
       onClick={onClick ? () => onClick(row) : undefined}
+      aria-current={selected ? 'true' : undefined}
     >
       {columns.map(column => (
         <td
@@ -200,7 +217,7 @@ const Row = memo(RowView) as typeof RowView;
  * of hundreds of rows slow.
  */
 export function DataTable<T>(props: DataTableProps<T>) {
-  const { label, columns, rows, rowKey, onRowClick } = props;
+  const { label, columns, rows, rowKey, onRowClick, selectedKey } = props;
   const classes = useStyles();
   const [sort, setSort] = useState<SortState>();
   const sortColumn = columns.find(c => c.title === sort?.column);
@@ -262,6 +279,9 @@ export function DataTable<T>(props: DataTableProps<T>) {
                 columns={columns}
                 classes={classes}
                 onClick={onRowClick}
+                selected={
+                  selectedKey !== undefined && rowKey(row) === selectedKey
+                }
               />
             ))}
           </TableBody>

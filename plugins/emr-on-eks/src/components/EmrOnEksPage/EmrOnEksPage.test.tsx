@@ -219,6 +219,10 @@ describe('<EmrOnEksPage />', () => {
     expect(currentSearch(screen.getByLabelText('location')).get('tenant')).toBe(
       'team-b',
     );
+    // The table marks the row whose details are shown.
+    expect(
+      screen.getByRole('button', { name: 'Show tenant team-b' }).closest('tr'),
+    ).toHaveAttribute('aria-current', 'true');
     const alerts = await screen.findAllByRole('alert');
     expect(alerts[0]).toHaveTextContent('Step iam-role failed');
     expect(alerts[0]).toHaveTextContent(

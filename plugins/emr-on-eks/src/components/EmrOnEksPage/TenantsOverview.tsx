@@ -66,7 +66,11 @@ export function TenantsOverview(props: TenantsOverviewProps) {
         <TenantCatalogConflicts
           tenants={tenants.value.items.map(tenant => tenant.name)}
         />
-        <TenantsTable tenants={tenants.value.items} onSelect={select} />
+        <TenantsTable
+          tenants={tenants.value.items}
+          onSelect={select}
+          selected={selected}
+        />
       </>
     );
   }

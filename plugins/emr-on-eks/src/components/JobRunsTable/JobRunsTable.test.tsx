@@ -83,6 +83,31 @@ describe('<JobRunsTable />', () => {
     expect(getComputedStyle(reason).textOverflow).toBe('ellipsis');
   });
 
+  it('keeps a cost whole, but lets its `est.` go under it where room is short', async () => {
+    await renderInTestApp(
+      <JobRunsTable
+        title="Runs"
+        runs={runs}
+        onOpen={() => {}}
+        costs={{
+          currency: 'USD',
+          of: run => ({ amount: 1234.5, estimated: run.id === 'a' }),
+        }}
+      />,
+    );
+    const table = screen.getByRole('table', { name: 'Runs' });
+    const alpha = within(table).getByRole('row', { name: /alpha/ });
+    const amount = within(alpha).getByText('$1,234.50');
+    expect(getComputedStyle(amount).whiteSpace).toBe('nowrap');
+    const estimated = within(alpha).getByTitle(/^Estimated/);
+    expect(estimated).toHaveTextContent('est.');
+    // The cell may wrap (between the amount and `est.`): a nowrap cell
+    // pushed `est.` out of view at 1400 px.
+    expect(getComputedStyle(estimated.closest('td')!).whiteSpace).not.toBe(
+      'nowrap',
+    );
+  });
+
   it('puts the columns that matter first, actions among them', async () => {
     await renderInTestApp(
       <JobRunsTable title="Runs" runs={runs} onOpen={() => {}} />,

@@ -8,7 +8,10 @@ export interface JobRunsTableCosts {
   of(run: JobRun): { amount: number; estimated: boolean } | undefined;
 }
 
-/** A run's cost, marked `est.` while the bill does not cover it; `—` for none. */
+/**
+ * A run's cost, marked `est.` while the bill does not cover it; `—` for none.
+ * The amount stays on one line; `est.` may go under it in a narrow column.
+ */
 export function RunCost(props: { run: JobRun; costs: JobRunsTableCosts }) {
   const cost = props.costs.of(props.run);
   if (!cost) {
@@ -16,7 +19,9 @@ export function RunCost(props: { run: JobRun; costs: JobRunsTableCosts }) {
   }
   return (
     <>
-      {formatMoney(cost.amount, props.costs.currency)}
+      <span style={{ whiteSpace: 'nowrap' }}>
+        {formatMoney(cost.amount, props.costs.currency)}
+      </span>
       {cost.estimated && (
         <>
           {' '}

@@ -82,13 +82,18 @@ export function jobRunColumns(options: {
     {
       title: 'Details',
       hideBelow: 'md',
-      render: run => <TruncatedText text={runReason(run)} />,
+      // Narrower than TruncatedText's 28ch below a wide screen: at 1400 px
+      // the eight columns then fit the card (the cost's `est.` was cut).
+      render: run => (
+        <TruncatedText text={runReason(run)} maxWidth="min(28ch, 12vw)" />
+      ),
     },
     ...(costs
       ? [
           {
+            // Not nowrap: where room is short, `est.` goes under the amount
+            // (which RunCost keeps whole) rather than out of view.
             title: 'Cost',
-            nowrap: true,
             hideBelow: 'sm' as const,
             sortValue: (run: JobRun) => costs.of(run)?.amount,
             render: (run: JobRun) => <RunCost run={run} costs={costs} />,

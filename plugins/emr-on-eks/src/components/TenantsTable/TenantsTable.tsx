@@ -58,8 +58,10 @@ const tenantKey = (tenant: Tenant) => tenant.name;
 export function TenantsTable(props: {
   tenants: Tenant[];
   onSelect(name: string): void;
+  /** The tenant whose details are shown. */
+  selected?: string;
 }) {
-  const { tenants, onSelect } = props;
+  const { tenants, onSelect, selected } = props;
   const focus = useFocusRing();
   const columns = useMemo<DataTableColumn<Tenant>[]>(
     () => [
@@ -154,6 +156,7 @@ export function TenantsTable(props: {
       rows={tenants}
       rowKey={tenantKey}
       onRowClick={tenant => onSelect(tenant.name)}
+      selectedKey={selected}
     />
   );
 }
