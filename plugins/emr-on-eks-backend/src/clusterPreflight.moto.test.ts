@@ -325,6 +325,27 @@ const failures: Array<{
     advice: /eksctl utils associate-iam-oidc-provider --cluster shared-data/,
   },
   {
+    check: 'oidc-provider',
+    because: 'the OIDC provider does not accept the STS audience',
+    breaks: async () => {
+      // Made for another audience (moto has no AddClientID / RemoveClientID).
+      await iam.send(
+        new DeleteOpenIDConnectProviderCommand({
+          OpenIDConnectProviderArn: `arn:aws:iam::${TEST_ACCOUNT_ID}:oidc-provider/${TEST_OIDC_ISSUER}`,
+        }),
+      );
+      await iam.send(
+        new CreateOpenIDConnectProviderCommand({
+          Url: `https://${TEST_OIDC_ISSUER}`,
+          ClientIDList: ['example.com'],
+          ThumbprintList: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'],
+        }),
+      );
+    },
+    advice:
+      /aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn \S+ --client-id sts\.amazonaws\.com/,
+  },
+  {
     check: 'emr-service-linked-role',
     because: "EMR's service-linked role is missing",
     breaks: async () => {

@@ -133,6 +133,9 @@ export class MemoryCluster implements ClusterGateways {
           : [];
       });
     },
+    // No trust policies here to say a tenant had associations: the switch
+    // back to IRSA is tested on moto (podIdentitySwitchBack.moto.test.ts).
+    deleteFormerAssociations: async () => [],
   };
 
   readonly podTemplates: PodTemplateGateway = {
@@ -370,7 +373,12 @@ export function readyAwsFacts(): Omit<AwsClusterFacts, 'identity'> {
       },
     },
     podIdentityAgent: { value: { status: 'ACTIVE' } },
-    oidcProvider: { value: true },
+    oidcProvider: {
+      value: {
+        arn: `arn:aws:iam::${TEST_ACCOUNT_ID}:oidc-provider/${TEST_OIDC_ISSUER}`,
+        audiences: ['sts.amazonaws.com'],
+      },
+    },
     serviceLinkedRole: { value: true },
     emrAccessEntry: {
       value: { policies: [EMR_JOB_ACCESS_POLICY], namespaces: [] },

@@ -102,6 +102,8 @@ export class SharedCloud {
           trace('podIdentity.deleteAssociations', plan.tenant, () =>
             c.podIdentity.deleteAssociations(plan),
           ),
+        deleteFormerAssociations: plan =>
+          c.podIdentity.deleteFormerAssociations(plan),
       },
       podTemplates: {
         ensureFiles: plan =>

@@ -18,7 +18,9 @@ import {
   podIdentityTrustStatement,
   POD_IDENTITY_MIN_RELEASE,
   releaseSupportsPodIdentity,
+  roleAssociations,
   TENANT_UID_TAG,
+  trustsPodIdentity,
 } from './podIdentity';
 
 const podIdentityCluster = {
@@ -141,6 +143,68 @@ describe('the plan of a tenant', () => {
       testSettings(),
     );
     expect(plan.podIdentity.associations).toEqual([]);
+  });
+
+  it('on a cluster switched back to IRSA: looks for those it had on Pod Identity', () => {
+    const irsa = testSettings().clusters[0];
+    const plan = buildTenantPlan(identified(spec()), irsa, testSettings());
+    const former = buildTenantPlan(
+      identified(spec()),
+      podIdentityCluster,
+      testSettings(),
+    ).podIdentity.associations;
+    expect(
+      roleAssociations({
+        cluster: irsa,
+        tenant: plan.tenant,
+        uid: plan.uid,
+        namespace: plan.namespace,
+        roleName: plan.iam.roleName,
+        roleArn: plan.iam.roleArn,
+      }),
+    ).toEqual(former);
+  });
+});
+
+describe('trustsPodIdentity (a switch back to IRSA is pending)', () => {
+  const podIdentity = trustPolicy(podIdentityCluster, 'team-a', 'r');
+  const irsa = trustPolicy(testSettings().clusters[0], 'team-a', 'r');
+
+  it('is true for the Pod Identity trust, as planned and as IAM returns it', () => {
+    expect(trustsPodIdentity(podIdentity)).toBe(true);
+    // IAM may turn one-element arrays into plain values.
+    const statement = podIdentity.Statement[0];
+    expect(
+      trustsPodIdentity({
+        Statement: {
+          ...statement,
+          Principal: {
+            Service: ['sts.amazonaws.com', 'pods.eks.amazonaws.com'],
+          },
+        },
+      }),
+    ).toBe(true);
+    expect(
+      trustsPodIdentity({ Statement: [irsa.Statement[0], statement] }),
+    ).toBe(true);
+  });
+
+  it('is false for the IRSA trust, a Deny, and anything that is not a policy', () => {
+    expect(trustsPodIdentity(irsa)).toBe(false);
+    expect(
+      trustsPodIdentity({
+        Statement: [{ ...podIdentity.Statement[0], Effect: 'Deny' }],
+      }),
+    ).toBe(false);
+    for (const notAPolicy of [
+      undefined,
+      null,
+      'text',
+      {},
+      { Statement: [null] },
+    ]) {
+      expect(trustsPodIdentity(notAPolicy)).toBe(false);
+    }
   });
 });
 

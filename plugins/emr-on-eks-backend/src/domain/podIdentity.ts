@@ -137,10 +137,25 @@ export function podIdentityAssociations(options: {
   roleName: string;
   roleArn: string;
 }): PodIdentityAssociationPlan[] {
+  return options.cluster.identity === 'podIdentity'
+    ? roleAssociations(options)
+    : [];
+}
+
+/**
+ * The associations a tenant has while its cluster uses Pod Identity,
+ * whatever the cluster uses now: on a cluster switched back to IRSA, those
+ * the plugin looks for to delete.
+ */
+export function roleAssociations(options: {
+  cluster: ClusterSettings;
+  tenant: string;
+  uid: string;
+  namespace: string;
+  roleName: string;
+  roleArn: string;
+}): PodIdentityAssociationPlan[] {
   const { cluster, tenant, uid, namespace, roleName, roleArn } = options;
-  if (cluster.identity !== 'podIdentity') {
-    return [];
-  }
   const tags = podIdentityTags(tenant, uid);
   return emrServiceAccountNames(cluster.accountId, roleName).map(
     serviceAccount => ({
@@ -150,6 +165,33 @@ export function podIdentityAssociations(options: {
       roleArn,
       tags: { ...tags },
     }),
+  );
+}
+
+/**
+ * True when a trust policy (parsed) lets EKS Pod Identity assume the role:
+ * an Allow statement whose service principal names
+ * {@link POD_IDENTITY_PRINCIPAL}. On a cluster switched back to IRSA, the
+ * role's trust saying so (until the IAM step rewrites it) is the record that
+ * the tenant had associations.
+ */
+export function trustsPodIdentity(document: unknown): boolean {
+  const statements = (document as { Statement?: unknown } | undefined)
+    ?.Statement;
+  return (Array.isArray(statements) ? statements : [statements]).some(
+    statement => {
+      const { Effect, Principal } = (statement ?? {}) as {
+        Effect?: unknown;
+        Principal?: { Service?: unknown };
+      };
+      const service = Principal?.Service;
+      return (
+        Effect === 'Allow' &&
+        (Array.isArray(service) ? service : [service]).includes(
+          POD_IDENTITY_PRINCIPAL,
+        )
+      );
+    },
   );
 }
 

@@ -123,7 +123,7 @@ export function createClusterGateways(options: {
   return {
     kubernetes,
     iamRoles: new AwsIamRoleGateway(clients.iam),
-    podIdentity: new EksPodIdentityGateway(clients.eks),
+    podIdentity: new EksPodIdentityGateway(clients.eks, clients.iam),
     podTemplates: new S3PodTemplateGateway(clients.s3),
     logGroups: new CloudWatchLogGroupGateway(clients.logs),
     virtualClusters: new EmrVirtualClusterGateway(clients.emr),

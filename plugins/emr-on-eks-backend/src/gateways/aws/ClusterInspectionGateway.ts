@@ -9,6 +9,7 @@ import {
 import {
   GetRoleCommand,
   IAMClient,
+  GetOpenIDConnectProviderCommand,
   ListOpenIDConnectProvidersCommand,
 } from '@aws-sdk/client-iam';
 import {
@@ -23,6 +24,7 @@ import {
   type ClusterFacts,
   type EmrAccessEntry,
   type Fact,
+  type OidcProvider,
 } from '../../domain/clusters/preflight';
 import type { CallerIdentity } from './account';
 import { errorName, isNoSuchEntity } from './errorName';
@@ -77,7 +79,7 @@ export class AwsClusterInspectionGateway implements ClusterInspectionGateway {
         ? fact(() => this.podIdentityAgent(cluster))
         : Promise.resolve(undefined),
       cluster.identity === 'irsa'
-        ? fact(() => this.oidcProviderExists(cluster))
+        ? fact(() => this.oidcProvider(cluster))
         : Promise.resolve(undefined),
       fact(() => this.serviceLinkedRoleExists()),
       fact(() => this.emrAccessEntry(cluster)),
@@ -142,12 +144,22 @@ export class AwsClusterInspectionGateway implements ClusterInspectionGateway {
     }
   }
 
-  private async oidcProviderExists(cluster: ClusterSettings) {
+  /** The provider of the cluster's issuer, with the audiences it accepts. */
+  private async oidcProvider(
+    cluster: ClusterSettings,
+  ): Promise<OidcProvider | undefined> {
     const { OpenIDConnectProviderList: providers = [] } =
       await this.clients.iam.send(new ListOpenIDConnectProvidersCommand({}));
-    return providers.some(provider =>
+    const arn = providers.find(provider =>
       provider.Arn?.endsWith(`:oidc-provider/${cluster.oidcIssuer}`),
+    )?.Arn;
+    if (!arn) {
+      return undefined;
+    }
+    const { ClientIDList: audiences = [] } = await this.clients.iam.send(
+      new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }),
     );
+    return { arn, audiences };
   }
 
   private async serviceLinkedRoleExists() {

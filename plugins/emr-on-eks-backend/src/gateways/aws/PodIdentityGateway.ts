@@ -8,13 +8,17 @@ import {
   PodIdentityAssociationSummary,
   UpdatePodIdentityAssociationCommand,
 } from '@aws-sdk/client-eks';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { parsePolicyDocument } from '../../domain/iam';
 import {
   foreignAssociationReason,
   PodIdentityAssociationPlan,
+  roleAssociations,
+  trustsPodIdentity,
 } from '../../domain/podIdentity';
 import type { TenantPlan } from '../../domain/plan';
 import { NotManagedError } from '../errors';
-import { errorName } from './errorName';
+import { errorName, isNoSuchEntity } from './errorName';
 
 /**
  * The tenant's EKS Pod Identity associations (one per EMR service account of
@@ -27,11 +31,24 @@ import { errorName } from './errorName';
 export interface PodIdentityGateway {
   ensureAssociations(plan: TenantPlan): Promise<string[]>;
   deleteAssociations(plan: TenantPlan): Promise<string[]>;
+  /**
+   * On a cluster that no longer uses Pod Identity (IRSA): while the tenant's
+   * role still trusts EKS Pod Identity, deletes the associations this plugin
+   * made for this tenant incarnation when the cluster used it. Others are
+   * left in place and named in what it returns. Nothing is sent to EKS when
+   * the role does not trust Pod Identity (a tenant that never had
+   * associations, or whose role was already rewritten for IRSA), nor on a
+   * Pod Identity cluster.
+   */
+  deleteFormerAssociations(plan: TenantPlan): Promise<string[]>;
 }
 
-/** {@link PodIdentityGateway} on the Amazon EKS API. */
+/** {@link PodIdentityGateway} on the Amazon EKS API (and IAM, to read the role's trust). */
 export class EksPodIdentityGateway implements PodIdentityGateway {
-  constructor(private readonly eks: EKSClient) {}
+  constructor(
+    private readonly eks: EKSClient,
+    private readonly iam: IAMClient,
+  ) {}
 
   async ensureAssociations(plan: TenantPlan): Promise<string[]> {
     const changes: string[] = [];
@@ -87,15 +104,69 @@ export class EksPodIdentityGateway implements PodIdentityGateway {
   }
 
   async deleteAssociations(plan: TenantPlan): Promise<string[]> {
+    const { changes, foreign } = await this.deleteOurs(
+      plan.tenant,
+      plan.podIdentity.associations,
+    );
+    if (foreign.length > 0) {
+      // Ours are gone; the others stay, and the step says why.
+      throw new NotManagedError(foreign.join('; '));
+    }
+    return changes;
+  }
+
+  async deleteFormerAssociations(plan: TenantPlan): Promise<string[]> {
+    if (plan.cluster.identity === 'podIdentity') {
+      return [];
+    }
+    let trust: unknown;
+    try {
+      const { Role } = await this.iam.send(
+        new GetRoleCommand({ RoleName: plan.iam.roleName }),
+      );
+      trust = parsePolicyDocument(Role?.AssumeRolePolicyDocument);
+    } catch (error) {
+      if (isNoSuchEntity(error)) {
+        return []; // no role yet: a new tenant, nothing was ever associated
+      }
+      throw error;
+    }
+    if (!trustsPodIdentity(trust)) {
+      return [];
+    }
+    const { changes, foreign } = await this.deleteOurs(
+      plan.tenant,
+      roleAssociations({
+        cluster: plan.cluster,
+        tenant: plan.tenant,
+        uid: plan.uid,
+        namespace: plan.namespace,
+        roleName: plan.iam.roleName,
+        roleArn: plan.iam.roleArn,
+      }),
+    );
+    // Not this tenant's: on an IRSA cluster the plugin does not judge them
+    // (as offboarding leaves them), so they stay and are named once, in this
+    // pass, the last one to look before the trust is rewritten.
+    return [...changes, ...foreign.map(message => `left in place: ${message}`)];
+  }
+
+  /**
+   * Deletes the associations of these service accounts whose tags say this
+   * plugin made them for this tenant incarnation; the others are described
+   * in `foreign` and left.
+   */
+  private async deleteOurs(
+    tenant: string,
+    associations: PodIdentityAssociationPlan[],
+  ): Promise<{ changes: string[]; foreign: string[] }> {
     const changes: string[] = [];
     const foreign: string[] = [];
-    for (const desired of plan.podIdentity.associations) {
+    for (const desired of associations) {
       for (const association of await this.find(desired)) {
         const reason = foreignAssociationReason(association.tags, desired.tags);
         if (reason) {
-          foreign.push(
-            notOursMessage(association, desired, plan.tenant, reason),
-          );
+          foreign.push(notOursMessage(association, desired, tenant, reason));
           continue;
         }
         try {
@@ -117,11 +188,7 @@ export class EksPodIdentityGateway implements PodIdentityGateway {
         );
       }
     }
-    if (foreign.length > 0) {
-      // Ours are gone; the others stay, and the step says why.
-      throw new NotManagedError(foreign.join('; '));
-    }
-    return changes;
+    return { changes, foreign };
   }
 
   /**

@@ -66,8 +66,15 @@ export const RECONCILE_STEP_LIST: ReconcileStep[] = [
   {
     name: 'iam-role',
     async apply({ plan, gateways }) {
+      // A cluster switched back from Pod Identity to IRSA: the role's trust
+      // still naming EKS Pod Identity is the one record that the tenant had
+      // associations, so they go before ensureRole rewrites it (a pass that
+      // fails in between looks again; one after it sends EKS nothing).
+      const released = await gateways.podIdentity.deleteFormerAssociations(
+        plan,
+      );
       return {
-        changes: await gateways.iamRoles.ensureRole(plan),
+        changes: [...released, ...(await gateways.iamRoles.ensureRole(plan))],
         outputs: { executionRoleArn: plan.iam.roleArn },
       };
     },
@@ -75,7 +82,8 @@ export const RECONCILE_STEP_LIST: ReconcileStep[] = [
   },
   {
     // After the role (the associations name it) and, offboarding, before
-    // its deletion. IRSA clusters have none: no EKS call at all.
+    // its deletion. IRSA clusters have none: no EKS call at all (those left
+    // from a switch back to IRSA go in the iam-role step, see there).
     name: 'pod-identity',
     async apply({ plan, gateways }) {
       if (plan.podIdentity.associations.length === 0) {
@@ -85,9 +93,11 @@ export const RECONCILE_STEP_LIST: ReconcileStep[] = [
         changes: await gateways.podIdentity.ensureAssociations(plan),
       };
     },
+    // Offboarded on IRSA before a pass after the switch back from Pod
+    // Identity ran: the role (deleted next) still trusts it, and says so.
     remove: async ({ plan, gateways }) =>
       plan.podIdentity.associations.length === 0
-        ? []
+        ? gateways.podIdentity.deleteFormerAssociations(plan)
         : gateways.podIdentity.deleteAssociations(plan),
   },
   {

@@ -172,7 +172,10 @@ export function identityCheck(
   return pass(`The cluster's OIDC issuer is ${found}.`);
 }
 
-/** Whether IAM has the cluster's OIDC provider (IRSA). */
+/** The audience of the tokens EKS mounts for IRSA. */
+const STS_AUDIENCE = 'sts.amazonaws.com';
+
+/** Whether IAM has the cluster's OIDC provider (IRSA), accepting STS's audience. */
 export function oidcProviderCheck(
   cluster: ClusterSettings,
   facts: ClusterFacts,
@@ -200,9 +203,18 @@ export function oidcProviderCheck(
       create,
     );
   }
-  return pass(
-    `arn:aws:iam::${cluster.accountId}:oidc-provider/${cluster.oidcIssuer} exists.`,
-  );
+  const { arn, audiences } = fact.value;
+  // The service accounts' tokens are issued for STS; a provider that does
+  // not accept that audience refuses every AssumeRoleWithWebIdentity.
+  if (!audiences.includes(STS_AUDIENCE)) {
+    return fail(
+      `The OIDC provider ${arn} does not accept the audience ${STS_AUDIENCE} (it accepts ${
+        audiences.join(', ') || 'none'
+      }): job roles cannot be assumed through IRSA.`,
+      `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${arn} --client-id ${STS_AUDIENCE}`,
+    );
+  }
+  return pass(`${arn} exists and accepts the audience ${STS_AUDIENCE}.`);
 }
 
 /** Whether EMR on EKS's service-linked role exists. */

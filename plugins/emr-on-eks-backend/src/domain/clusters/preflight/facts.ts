@@ -53,8 +53,11 @@ export interface ClusterFacts {
   >;
   /** The `eks-pod-identity-agent` add-on's status; undefined when not installed. */
   podIdentityAgent?: Fact<{ status: string } | undefined>;
-  /** Whether IAM has an OIDC provider for the configured issuer. */
-  oidcProvider?: Fact<boolean>;
+  /**
+   * IAM's OIDC provider of the cluster's issuer (IRSA) and the audiences it
+   * accepts; undefined value when there is none.
+   */
+  oidcProvider?: Fact<OidcProvider | undefined>;
   /** Whether `AWSServiceRoleForAmazonEMRContainers` exists. */
   serviceLinkedRole?: Fact<boolean>;
   /** EMR's access entry; undefined value when there is none. */
@@ -98,4 +101,10 @@ export interface PreflightCluster {
  */
 export function emrServiceLinkedRoleArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:role/${EMR_SERVICE_LINKED_ROLE}`;
+}
+
+/** An IAM OIDC provider: its ARN and the client ids (audiences) it accepts. */
+export interface OidcProvider {
+  arn: string;
+  audiences: string[];
 }

@@ -14,6 +14,7 @@ export {
   type ClusterKubernetesState,
   type EmrAccessEntry,
   type Fact,
+  type OidcProvider,
   type PreflightCluster,
 } from './facts';
 export { checkTitle } from './outcomes';

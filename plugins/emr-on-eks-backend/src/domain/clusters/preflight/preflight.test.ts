@@ -166,11 +166,28 @@ describe('preflightChecks', () => {
       check: 'oidc-provider',
       because: 'IAM has no OIDC provider for the issuer',
       breaks: f => {
-        f.oidcProvider = { value: false };
+        f.oidcProvider = { value: undefined };
       },
       detail: new RegExp(`no OIDC provider for ${TEST_OIDC_ISSUER}`),
       advice: new RegExp(
         `eksctl utils associate-iam-oidc-provider --cluster shared-data --region us-east-1 --approve[\\s\\S]*aws iam create-open-id-connect-provider --url https://${TEST_OIDC_ISSUER} --client-id-list sts.amazonaws.com`,
+      ),
+    },
+    {
+      check: 'oidc-provider',
+      because: 'the OIDC provider does not accept STS as an audience',
+      breaks: f => {
+        f.oidcProvider = {
+          value: {
+            arn: `arn:aws:iam::${TEST_ACCOUNT_ID}:oidc-provider/${TEST_OIDC_ISSUER}`,
+            audiences: ['example.com'],
+          },
+        };
+      },
+      detail:
+        /does not accept the audience sts\.amazonaws\.com \(it accepts example\.com\)/,
+      advice: new RegExp(
+        `^aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn arn:aws:iam::${TEST_ACCOUNT_ID}:oidc-provider/${TEST_OIDC_ISSUER} --client-id sts\\.amazonaws\\.com$`,
       ),
     },
     {
