@@ -124,19 +124,24 @@ export interface PodIdentityAssociationPlan {
   tags: Record<string, string>;
 }
 
-/**
- * The associations of a tenant on a Pod Identity cluster (none on an IRSA
- * cluster): each of EMR's service accounts of the role, in the tenant's
- * namespace, bound to the role.
- */
-export function podIdentityAssociations(options: {
+/** A tenant incarnation's role on a cluster, in its namespace. */
+export interface TenantRoleOf {
   cluster: ClusterSettings;
   tenant: string;
   uid: string;
   namespace: string;
   roleName: string;
   roleArn: string;
-}): PodIdentityAssociationPlan[] {
+}
+
+/**
+ * The associations of a tenant on a Pod Identity cluster (none on an IRSA
+ * cluster): each of EMR's service accounts of the role, in the tenant's
+ * namespace, bound to the role.
+ */
+export function podIdentityAssociations(
+  options: TenantRoleOf,
+): PodIdentityAssociationPlan[] {
   return options.cluster.identity === 'podIdentity'
     ? roleAssociations(options)
     : [];
@@ -147,14 +152,9 @@ export function podIdentityAssociations(options: {
  * whatever the cluster uses now: on a cluster switched back to IRSA, those
  * the plugin looks for to delete.
  */
-export function roleAssociations(options: {
-  cluster: ClusterSettings;
-  tenant: string;
-  uid: string;
-  namespace: string;
-  roleName: string;
-  roleArn: string;
-}): PodIdentityAssociationPlan[] {
+export function roleAssociations(
+  options: TenantRoleOf,
+): PodIdentityAssociationPlan[] {
   const { cluster, tenant, uid, namespace, roleName, roleArn } = options;
   const tags = podIdentityTags(tenant, uid);
   return emrServiceAccountNames(cluster.accountId, roleName).map(

@@ -1,245 +1,48 @@
 import {
   CreatePodIdentityAssociationCommand,
   DescribePodIdentityAssociationCommand,
-  EKSClient,
-  ListPodIdentityAssociationsCommand,
-  paginateListPodIdentityAssociations,
 } from '@aws-sdk/client-eks';
-import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockServices } from '@backstage/backend-test-utils';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TEST_ACCOUNT_ID } from '../../__testUtils__/fixtures';
 import {
-  identified,
-  spec,
-  TEST_ACCOUNT_ID,
-  TEST_UID,
-  testSettings,
-} from '../../__testUtils__/fixtures';
-import {
-  MotoServer,
-  startMoto,
-  useMotoCredentials,
-} from '../../__testUtils__/moto';
-// @ts-ignore: plain ESM with checked JSDoc types, no declaration file.
-import { listen } from '../../__testUtils__/emrEmulator/server.mjs';
-import {
-  createEksRequestHandler,
-  passThroughTo,
-  // @ts-ignore: plain ESM with checked JSDoc types, no declaration file.
-} from '../../__testUtils__/eksEmulator/index.mjs';
-import {
-  addCluster,
-  createPodIdentityState,
-  podIdentityOperations,
-  // @ts-ignore: plain ESM with checked JSDoc types, no declaration file.
-} from '../../__testUtils__/eksEmulator/podIdentity.mjs';
-// @ts-ignore: plain ESM with checked JSDoc types, no declaration file.
-import { signedFor } from '../../__testUtils__/emrEmulator/wire.mjs';
-import type { ClusterSettings } from '../../config';
-import { base36 } from '../../domain/base36';
+  CLUSTER,
+  OUR_TAGS,
+  ROLE_ARN,
+  ROLE_NAME,
+  SERVICE_ACCOUNTS,
+  step,
+  usePodIdentityWorld,
+} from '../../__testUtils__/podIdentityWorld';
 import { parsePolicyDocument, samePolicy } from '../../domain/iam';
-import { buildTenantPlan, TenantPlan } from '../../domain/plan';
 import { TENANT_UID_TAG } from '../../domain/podIdentity';
-import { RECONCILE_STEP_LIST } from './steps';
-import {
-  ClusterGateways,
-  createClusterGateways,
-} from '../../gateways/ClusterGateways';
 import { NotManagedError } from '../../gateways/errors';
 
 /*
  * EKS Pod Identity onboarding and offboarding of a tenant through the real
  * gateways and reconcile steps: IAM on moto, the EKS Pod Identity API on the
  * scripted EKS stand-in in front of it (moto lacks it), every EKS request
- * recorded and asserted as it went over the wire.
+ * recorded and asserted as it went over the wire. The stand-in's own
+ * behaviour is tested in __testUtils__/eksEmulator/podIdentity.moto.test.ts.
  */
 
 jest.setTimeout(60_000);
 
-const REGION = 'us-east-1';
-const CLUSTER = 'shared-data';
-const ROLE_NAME = 'emr-tenant-team-a';
-const ROLE_ARN = `arn:aws:iam::${TEST_ACCOUNT_ID}:role/${ROLE_NAME}`;
-const SERVICE_ACCOUNTS = ['client', 'driver', 'executor'].map(
-  component =>
-    `emr-containers-sa-spark-${component}-${TEST_ACCOUNT_ID}-${base36(
-      ROLE_NAME,
-    )}`,
-);
-const OUR_TAGS = {
-  'app.kubernetes.io/managed-by': 'backstage-emr-on-eks',
-  'emr-on-eks.spot-spark.io/tenant': 'team-a',
-  [TENANT_UID_TAG]: TEST_UID,
-};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** One request as it reached the stand-in: EKS ones in full, others by service. */
-type Seen =
-  | {
-      service: 'eks';
-      operation: string;
-      method: string;
-      path: string;
-      query: Record<string, string>;
-      body: any;
-    }
-  | { service: string };
-
-let moto: MotoServer;
-let server: { endpoint: string; stop(): Promise<void> };
-let state: any;
-const seen: Seen[] = [];
-const eksCalls = () =>
-  seen.filter(
-    (call): call is Extract<Seen, { operation: string }> =>
-      call.service === 'eks',
-  );
-
-beforeAll(async () => {
-  useMotoCredentials();
-  moto = await startMoto();
-  state = createPodIdentityState({ motoEndpoint: moto.endpoint });
-  const toMoto = passThroughTo(moto.endpoint);
-  const handler = createEksRequestHandler({
-    operations: podIdentityOperations(state),
-    passThrough: (req: IncomingMessage, res: ServerResponse) => {
-      // Anything else (IAM) goes to moto; an EKS request here would be one
-      // the stand-in does not know, and is recorded as such.
-      seen.push({ service: signedFor(req).service ?? 'unsigned' });
-      toMoto(req, res);
-    },
-    observe: (call: any) =>
-      seen.push({
-        service: 'eks',
-        operation: call.operation,
-        method: call.method,
-        path: call.path,
-        query: Object.fromEntries(call.query),
-        body: call.body,
-      }),
-  });
-  server = await listen(handler);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await moto?.stop();
-});
-
-let gateways: ClusterGateways;
-let eks: EKSClient;
-let iam: IAMClient;
-
-function clusterOf(identity: 'irsa' | 'podIdentity'): ClusterSettings {
-  return { ...testSettings().clusters[0], identity };
-}
-
-function planFor(
-  identity: 'irsa' | 'podIdentity',
-  uid = TEST_UID,
-  tenant = 'team-a',
-): TenantPlan {
-  return buildTenantPlan(
-    identified(spec({ name: tenant, namespace: tenant }), uid),
-    clusterOf(identity),
-    testSettings(),
-  );
-}
-
-function gatewaysFor(identity: 'irsa' | 'podIdentity') {
-  const settings = testSettings({ endpoint: server.endpoint });
-  return createClusterGateways({
-    cluster: { ...settings.clusters[0], identity },
-    settings,
-    logger: mockServices.logger.mock(),
-  });
-}
-
-const step = (name: string) => RECONCILE_STEP_LIST.find(s => s.name === name)!;
-
-/** Onboarding's IAM and Pod Identity steps, in order. */
-async function onboard(plan: TenantPlan) {
-  const changes: string[] = [];
-  for (const name of ['iam-role', 'pod-identity']) {
-    const result = await step(name).apply({
-      plan,
-      gateways,
-      outputs: {},
-      clientToken: 'token',
-    });
-    changes.push(...result.changes);
-  }
-  return changes;
-}
-
-/** Offboarding's Pod Identity and IAM steps, in reverse order. */
-async function offboard(plan: TenantPlan) {
-  const changes: string[] = [];
-  for (const name of ['pod-identity', 'iam-role']) {
-    changes.push(
-      ...(await step(name).remove({
-        plan,
-        gateways,
-        outputs: {},
-        clientToken: 'token',
-      })),
-    );
-  }
-  return changes;
-}
-
-async function associations() {
-  const found = [];
-  for await (const page of paginateListPodIdentityAssociations(
-    { client: eks },
-    { clusterName: CLUSTER },
-  )) {
-    for (const summary of page.associations ?? []) {
-      const { association } = await eks.send(
-        new DescribePodIdentityAssociationCommand({
-          clusterName: CLUSTER,
-          associationId: summary.associationId,
-        }),
-      );
-      found.push(association!);
-    }
-  }
-  return found;
-}
-
-beforeEach(async () => {
-  await moto.reset();
-  // One stand-in for the whole file: its state starts afresh per test.
-  state.associations.length = 0;
-  state.clusters.clear();
-  state.pageSize = 100;
-  addCluster(state, {
-    account: TEST_ACCOUNT_ID,
-    region: REGION,
-    name: CLUSTER,
-  });
-  seen.length = 0;
-  const common = {
-    region: REGION,
-    endpoint: server.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  };
-  eks = new EKSClient(common);
-  iam = new IAMClient(common);
-});
-
-afterEach(() => {
-  gateways?.dispose();
-  eks.destroy();
-  iam.destroy();
-});
+const world = usePodIdentityWorld();
+const {
+  seen,
+  eksCalls,
+  planFor,
+  reconcile: onboard,
+  offboard,
+  associations,
+} = world;
 
 describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', () => {
   it('creates the role trusting pods.eks.amazonaws.com and one tagged association per EMR service account, with exactly these requests', async () => {
-    gateways = gatewaysFor('podIdentity');
-    const plan = planFor('podIdentity');
+    const plan = world.configure('podIdentity');
 
     const changes = await onboard(plan);
 
@@ -254,7 +57,9 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
         ),
       ),
     ]);
-    const role = await iam.send(new GetRoleCommand({ RoleName: ROLE_NAME }));
+    const role = await world.iam.send(
+      new GetRoleCommand({ RoleName: ROLE_NAME }),
+    );
     // As IAM stored it: the planned one (its content is pinned in
     // domain/podIdentity.test.ts), principal and conditions intact.
     const stored = parsePolicyDocument(role.Role!.AssumeRolePolicyDocument);
@@ -308,8 +113,7 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
   });
 
   it('changes nothing on a second pass: it only lists and describes', async () => {
-    gateways = gatewaysFor('podIdentity');
-    const plan = planFor('podIdentity');
+    const plan = world.configure('podIdentity');
     await onboard(plan);
     seen.length = 0;
 
@@ -323,22 +127,21 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
   });
 
   it('after a crash between creations, a replay creates only what is missing', async () => {
-    gateways = gatewaysFor('podIdentity');
-    const plan = planFor('podIdentity');
+    const plan = world.configure('podIdentity');
     await step('iam-role').apply({
       plan,
-      gateways,
+      gateways: world.gateways,
       outputs: {},
       clientToken: 'token',
     });
     // The first pass died after its first association.
-    await gateways.podIdentity.ensureAssociations({
+    await world.gateways.podIdentity.ensureAssociations({
       ...plan,
       podIdentity: { associations: plan.podIdentity.associations.slice(0, 1) },
     });
     seen.length = 0;
 
-    const changes = await gateways.podIdentity.ensureAssociations(plan);
+    const changes = await world.gateways.podIdentity.ensureAssociations(plan);
 
     expect(changes).toEqual(
       SERVICE_ACCOUNTS.slice(1).map(sa =>
@@ -354,12 +157,11 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
   });
 
   it('offboarding deletes the associations before the role, and only the tenant’s', async () => {
-    gateways = gatewaysFor('podIdentity');
-    const plan = planFor('podIdentity');
+    const plan = world.configure('podIdentity');
     await onboard(plan);
     // Another tenant's association on the same cluster stays.
     const other = planFor('podIdentity', 'other-uid', 'team-b');
-    await gateways.podIdentity.ensureAssociations(other);
+    await world.gateways.podIdentity.ensureAssociations(other);
     seen.length = 0;
 
     const changes = await offboard(plan);
@@ -419,9 +221,8 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
   ])(
     'neither adopts nor deletes an association of the service account with %s',
     async (_, tags, reason) => {
-      gateways = gatewaysFor('podIdentity');
-      const plan = planFor('podIdentity');
-      const { association: foreign } = await eks.send(
+      const plan = world.configure('podIdentity');
+      const { association: foreign } = await world.eks.send(
         new CreatePodIdentityAssociationCommand({
           clusterName: CLUSTER,
           namespace: 'team-a',
@@ -430,7 +231,7 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
           tags,
         }),
       );
-      const before = await eks.send(
+      const before = await world.eks.send(
         new DescribePodIdentityAssociationCommand({
           clusterName: CLUSTER,
           associationId: foreign!.associationId,
@@ -454,9 +255,9 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
         ),
       ).toEqual([]);
 
-      const removal = gateways.podIdentity.deleteAssociations(plan);
+      const removal = world.gateways.podIdentity.deleteAssociations(plan);
       await expect(removal).rejects.toThrow(NotManagedError);
-      const after = await eks.send(
+      const after = await world.eks.send(
         new DescribePodIdentityAssociationCommand({
           clusterName: CLUSTER,
           associationId: foreign!.associationId,
@@ -471,8 +272,7 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
   );
 
   it('points its own association back at the role when it names another', async () => {
-    gateways = gatewaysFor('podIdentity');
-    const plan = planFor('podIdentity');
+    const plan = world.configure('podIdentity');
     await onboard(plan);
     const wrong = {
       ...plan,
@@ -483,10 +283,10 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
         })),
       },
     };
-    await gateways.podIdentity.ensureAssociations(wrong);
+    await world.gateways.podIdentity.ensureAssociations(wrong);
     seen.length = 0;
 
-    const changes = await gateways.podIdentity.ensureAssociations(plan);
+    const changes = await world.gateways.podIdentity.ensureAssociations(plan);
 
     expect(changes).toHaveLength(3);
     expect(
@@ -506,8 +306,7 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
   });
 
   it('sends no EKS request at all for a tenant on an IRSA cluster', async () => {
-    gateways = gatewaysFor('irsa');
-    const plan = planFor('irsa');
+    const plan = world.configure('irsa');
 
     expect(await onboard(plan)).toEqual([
       `created role ${ROLE_NAME}`,
@@ -520,17 +319,16 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
   });
 
   it('switching a tenant from IRSA to Pod Identity rewrites the trust policy and creates the associations', async () => {
-    gateways = gatewaysFor('irsa');
-    await onboard(planFor('irsa'));
-    gateways.dispose();
-    gateways = gatewaysFor('podIdentity');
-    const plan = planFor('podIdentity');
+    await onboard(world.configure('irsa'));
+    const plan = world.configure('podIdentity');
 
     const changes = await onboard(plan);
 
     expect(changes.slice(0, 1)).toEqual(['updated trust policy']);
     expect(changes.slice(1)).toHaveLength(3);
-    const role = await iam.send(new GetRoleCommand({ RoleName: ROLE_NAME }));
+    const role = await world.iam.send(
+      new GetRoleCommand({ RoleName: ROLE_NAME }),
+    );
     expect(
       samePolicy(
         parsePolicyDocument(role.Role!.AssumeRolePolicyDocument),
@@ -551,8 +349,7 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
         'utf8',
       ),
     ).request;
-    gateways = gatewaysFor('podIdentity');
-    await onboard(planFor('podIdentity'));
+    await onboard(world.configure('podIdentity'));
 
     const ours = eksCalls().find(
       c =>
@@ -569,127 +366,5 @@ describe('EKS Pod Identity onboarding and offboarding (moto + EKS stand-in)', ()
     // Both fill in a fresh idempotency token.
     expect(ourToken).toMatch(UUID);
     expect(cliToken).toMatch(UUID);
-  });
-});
-
-describe('the EKS Pod Identity stand-in', () => {
-  it('answers a second association of a service account as EKS does: ResourceInUseException', async () => {
-    const input = {
-      clusterName: CLUSTER,
-      namespace: 'ns',
-      serviceAccount: 'sa',
-      roleArn: ROLE_ARN,
-    };
-    const { association } = await eks.send(
-      new CreatePodIdentityAssociationCommand(input),
-    );
-    await expect(
-      eks.send(new CreatePodIdentityAssociationCommand(input)),
-    ).rejects.toMatchObject({
-      name: 'ResourceInUseException',
-      message: `Association already exists: ${association!.associationId}`,
-      $metadata: { httpStatusCode: 409 },
-    });
-  });
-
-  it('answers an unknown association or cluster with ResourceNotFoundException, and a bad role ARN with InvalidParameterException', async () => {
-    await expect(
-      eks.send(
-        new DescribePodIdentityAssociationCommand({
-          clusterName: CLUSTER,
-          associationId: 'a-00000000000000000',
-        }),
-      ),
-    ).rejects.toMatchObject({
-      name: 'ResourceNotFoundException',
-      $metadata: { httpStatusCode: 404 },
-    });
-    await expect(
-      eks.send(new ListPodIdentityAssociationsCommand({ clusterName: 'nope' })),
-    ).rejects.toMatchObject({
-      name: 'ResourceNotFoundException',
-      message: 'No cluster found for name: nope.',
-    });
-    await expect(
-      eks.send(
-        new CreatePodIdentityAssociationCommand({
-          clusterName: CLUSTER,
-          namespace: 'ns',
-          serviceAccount: 'sa',
-          roleArn: 'not-an-arn',
-        }),
-      ),
-    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
-  });
-
-  it('keeps associations per account, and pages its lists', async () => {
-    state.pageSize = 2;
-    for (const sa of ['a', 'b', 'c', 'd', 'e']) {
-      await eks.send(
-        new CreatePodIdentityAssociationCommand({
-          clusterName: CLUSTER,
-          namespace: 'ns',
-          serviceAccount: sa,
-          roleArn: ROLE_ARN,
-        }),
-      );
-    }
-    const first = await eks.send(
-      new ListPodIdentityAssociationsCommand({ clusterName: CLUSTER }),
-    );
-    expect(first.associations).toHaveLength(2);
-    expect(first.nextToken).toEqual(expect.any(String));
-    expect((await associations()).map(a => a.serviceAccount)).toEqual([
-      'a',
-      'b',
-      'c',
-      'd',
-      'e',
-    ]);
-
-    // The same cluster name in another account is another cluster: keys of
-    // a role assumed there (moto tells the account by the key).
-    const sts = new STSClient({ region: REGION, endpoint: moto.endpoint });
-    const { Credentials } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: 'arn:aws:iam::111111111111:role/platform',
-        RoleSessionName: 'test',
-      }),
-    );
-    sts.destroy();
-    addCluster(state, {
-      account: '111111111111',
-      region: REGION,
-      name: CLUSTER,
-    });
-    const elsewhere = new EKSClient({
-      region: REGION,
-      endpoint: server.endpoint,
-      credentials: {
-        accessKeyId: Credentials!.AccessKeyId!,
-        secretAccessKey: Credentials!.SecretAccessKey!,
-        sessionToken: Credentials!.SessionToken,
-      },
-    });
-    try {
-      const other = await elsewhere.send(
-        new ListPodIdentityAssociationsCommand({ clusterName: CLUSTER }),
-      );
-      expect(other.associations).toEqual([]);
-      const { association } = await elsewhere.send(
-        new CreatePodIdentityAssociationCommand({
-          clusterName: CLUSTER,
-          namespace: 'ns',
-          serviceAccount: 'a',
-          roleArn: 'arn:aws:iam::111111111111:role/r',
-        }),
-      );
-      expect(association!.associationArn).toMatch(
-        /^arn:aws:eks:us-east-1:111111111111:podidentityassociation\/shared-data\/a-[a-z0-9]{17}$/,
-      );
-      expect(await associations()).toHaveLength(5);
-    } finally {
-      elsewhere.destroy();
-    }
   });
 });

@@ -1,50 +1,18 @@
 import {
   CreatePodIdentityAssociationCommand,
   DeletePodIdentityAssociationCommand,
-  DescribePodIdentityAssociationCommand,
-  EKSClient,
-  paginateListPodIdentityAssociations,
-  PodIdentityAssociation,
 } from '@aws-sdk/client-eks';
-import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { mockServices } from '@backstage/backend-test-utils';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
+import { TEST_ACCOUNT_ID } from '../../__testUtils__/fixtures';
 import {
-  identified,
-  spec,
-  TEST_ACCOUNT_ID,
-  TEST_UID,
-  testSettings,
-} from '../../__testUtils__/fixtures';
-import {
-  MotoServer,
-  startMoto,
-  useMotoCredentials,
-} from '../../__testUtils__/moto';
-// @ts-ignore: plain ESM with checked JSDoc types, no declaration file.
-import { listen } from '../../__testUtils__/emrEmulator/server.mjs';
-import {
-  createEksRequestHandler,
-  passThroughTo,
-  // @ts-ignore: plain ESM with checked JSDoc types, no declaration file.
-} from '../../__testUtils__/eksEmulator/index.mjs';
-import {
-  addCluster,
-  createPodIdentityState,
-  podIdentityOperations,
-  // @ts-ignore: plain ESM with checked JSDoc types, no declaration file.
-} from '../../__testUtils__/eksEmulator/podIdentity.mjs';
-// @ts-ignore: plain ESM with checked JSDoc types, no declaration file.
-import { signedFor } from '../../__testUtils__/emrEmulator/wire.mjs';
-import { base36 } from '../../domain/base36';
+  CLUSTER,
+  OUR_TAGS,
+  ROLE_NAME,
+  SERVICE_ACCOUNTS,
+  usePodIdentityWorld,
+} from '../../__testUtils__/podIdentityWorld';
 import { parsePolicyDocument } from '../../domain/iam';
-import { buildTenantPlan, TenantPlan } from '../../domain/plan';
 import { TENANT_UID_TAG } from '../../domain/podIdentity';
-import {
-  ClusterGateways,
-  createClusterGateways,
-} from '../../gateways/ClusterGateways';
-import { RECONCILE_STEP_LIST } from './steps';
 
 /*
  * A cluster switched back from EKS Pod Identity to IRSA, through the real
@@ -57,147 +25,21 @@ import { RECONCILE_STEP_LIST } from './steps';
 
 jest.setTimeout(60_000);
 
-const REGION = 'us-east-1';
-const CLUSTER = 'shared-data';
-const ROLE_NAME = 'emr-tenant-team-a';
-const SERVICE_ACCOUNTS = ['client', 'driver', 'executor'].map(
-  component =>
-    `emr-containers-sa-spark-${component}-${TEST_ACCOUNT_ID}-${base36(
-      ROLE_NAME,
-    )}`,
-);
-const OUR_TAGS = {
-  'app.kubernetes.io/managed-by': 'backstage-emr-on-eks',
-  'emr-on-eks.spot-spark.io/tenant': 'team-a',
-  [TENANT_UID_TAG]: TEST_UID,
-};
 const SOMEONE_ELSES_ROLE = `arn:aws:iam::${TEST_ACCOUNT_ID}:role/someone-elses`;
 
-/** One request as it reached the stand-in: EKS ones by operation, others by service. */
-type Seen = { service: string; operation?: string };
-
-let moto: MotoServer;
-let server: { endpoint: string; stop(): Promise<void> };
-let state: any;
-const seen: Seen[] = [];
-const eksOperations = () =>
-  seen.filter(call => call.service === 'eks').map(call => call.operation);
-
-beforeAll(async () => {
-  useMotoCredentials();
-  moto = await startMoto();
-  state = createPodIdentityState({ motoEndpoint: moto.endpoint });
-  const toMoto = passThroughTo(moto.endpoint);
-  server = await listen(
-    createEksRequestHandler({
-      operations: podIdentityOperations(state),
-      passThrough: (req: IncomingMessage, res: ServerResponse) => {
-        seen.push({ service: signedFor(req).service ?? 'unsigned' });
-        toMoto(req, res);
-      },
-      observe: (call: any) =>
-        seen.push({ service: 'eks', operation: call.operation }),
-    }),
-  );
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await moto?.stop();
-});
-
-let gateways: ClusterGateways | undefined;
-let eks: EKSClient;
-let iam: IAMClient;
-
-beforeEach(async () => {
-  await moto.reset();
-  state.associations.length = 0;
-  state.clusters.clear();
-  state.pageSize = 100;
-  addCluster(state, {
-    account: TEST_ACCOUNT_ID,
-    region: REGION,
-    name: CLUSTER,
-  });
-  seen.length = 0;
-  const common = {
-    region: REGION,
-    endpoint: server.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  };
-  eks = new EKSClient(common);
-  iam = new IAMClient(common);
-});
-
-afterEach(() => {
-  gateways?.dispose();
-  gateways = undefined;
-  eks.destroy();
-  iam.destroy();
-});
-
-type Identity = 'irsa' | 'podIdentity';
-
-/** The cluster's configuration now says `identity`: its plan and gateways. */
-function configure(identity: Identity): TenantPlan {
-  gateways?.dispose();
-  const settings = testSettings({ endpoint: server.endpoint });
-  const cluster = { ...settings.clusters[0], identity };
-  gateways = createClusterGateways({
-    cluster,
-    settings,
-    logger: mockServices.logger.mock(),
-  });
-  return buildTenantPlan(
-    identified(spec({ name: 'team-a', namespace: 'team-a' }), TEST_UID),
-    cluster,
-    testSettings(),
-  );
-}
-
-/** A reconcile pass's IAM and Pod Identity steps, in order: their changes. */
-async function reconcile(plan: TenantPlan): Promise<string[]> {
-  const changes: string[] = [];
-  for (const name of ['iam-role', 'pod-identity']) {
-    const step = RECONCILE_STEP_LIST.find(s => s.name === name)!;
-    const result = await step.apply({
-      plan,
-      gateways: gateways!,
-      outputs: {},
-      clientToken: 'token',
-    });
-    changes.push(...result.changes);
-  }
-  return changes;
-}
-
-async function associations(): Promise<PodIdentityAssociation[]> {
-  const found: PodIdentityAssociation[] = [];
-  for await (const page of paginateListPodIdentityAssociations(
-    { client: eks },
-    { clusterName: CLUSTER },
-  )) {
-    for (const summary of page.associations ?? []) {
-      const { association } = await eks.send(
-        new DescribePodIdentityAssociationCommand({
-          clusterName: CLUSTER,
-          associationId: summary.associationId,
-        }),
-      );
-      found.push(association!);
-    }
-  }
-  return found;
-}
+const world = usePodIdentityWorld();
+const { seen, configure, reconcile, associations } = world;
+const eksOperations = () => world.eksCalls().map(call => call.operation);
 
 async function trustPolicyNow(): Promise<unknown> {
-  const { Role } = await iam.send(new GetRoleCommand({ RoleName: ROLE_NAME }));
+  const { Role } = await world.iam.send(
+    new GetRoleCommand({ RoleName: ROLE_NAME }),
+  );
   return parsePolicyDocument(Role!.AssumeRolePolicyDocument);
 }
 
 async function createForeign(serviceAccount: string, tags: object) {
-  const { association } = await eks.send(
+  const { association } = await world.eks.send(
     new CreatePodIdentityAssociationCommand({
       clusterName: CLUSTER,
       namespace: 'team-a',
@@ -224,7 +66,7 @@ describe('switching a cluster from Pod Identity back to IRSA (moto + EKS stand-i
     // In the same namespace: another tool's association of another service
     // account, and an earlier incarnation's of the client's (it replaced
     // ours: EKS holds one per service account), tags differing in the uid.
-    await eks.send(
+    await world.eks.send(
       new DeletePodIdentityAssociationCommand({
         clusterName: CLUSTER,
         associationId: ours[0].associationId,
@@ -283,7 +125,9 @@ describe('switching a cluster from Pod Identity back to IRSA (moto + EKS stand-i
     await reconcile(configure('podIdentity'));
     const plan = configure('irsa');
     // The pass died here: associations deleted, the role's trust not yet rewritten.
-    const first = await gateways!.podIdentity.deleteFormerAssociations(plan);
+    const first = await world.gateways.podIdentity.deleteFormerAssociations(
+      plan,
+    );
     expect(first).toEqual(SERVICE_ACCOUNTS.map(deleted));
     expect(JSON.stringify(await trustPolicyNow())).toContain(
       'pods.eks.amazonaws.com',
@@ -304,18 +148,7 @@ describe('switching a cluster from Pod Identity back to IRSA (moto + EKS stand-i
     const plan = configure('irsa');
     seen.length = 0;
 
-    const removed: string[] = [];
-    for (const name of ['pod-identity', 'iam-role']) {
-      const step = RECONCILE_STEP_LIST.find(s => s.name === name)!;
-      removed.push(
-        ...(await step.remove({
-          plan,
-          gateways: gateways!,
-          outputs: {},
-          clientToken: 'token',
-        })),
-      );
-    }
+    const removed = await world.offboard(plan);
 
     expect(removed).toEqual([
       ...SERVICE_ACCOUNTS.map(deleted),
