@@ -89,6 +89,11 @@ export interface Config {
         spotInstanceFamilies?: string[];
         /** Instance families of the On-Demand drivers and job submitters. */
         onDemandInstanceFamilies?: string[];
+        /**
+         * The nodes' EBS volume in GiB (EMR's images and Spark's local
+         * scratch), 20 to 16384; default 100.
+         */
+        nodeVolumeGiB?: number;
         /** CPU limit of the Spot node pool, in cores; default 1000. */
         spotMaxCpu?: number;
         /** CPU limit of the On-Demand node pool, in cores; default 200. */

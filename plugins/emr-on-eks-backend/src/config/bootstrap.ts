@@ -71,6 +71,16 @@ export const bootstrapSchema = z
       .array(instanceFamily)
       .min(1)
       .default(['m6i', 'm6a', 'm7i']),
+    /**
+     * The nodes' EBS volume (GiB): room for EMR's images (several GB each)
+     * and Spark's local scratch when executors spill to the node's disk.
+     */
+    nodeVolumeGiB: z
+      .number()
+      .int({ message: 'must be a whole number of GiB' })
+      .min(20, { message: 'must be at least 20 (EMR images need the room)' })
+      .max(16384, { message: 'must be at most 16384 (the gp3 maximum)' })
+      .default(100),
     /** The Spot node pool's CPU limit (cores). */
     spotMaxCpu: z.number().int().positive().default(1000),
     /** The On-Demand node pool's CPU limit (cores). */

@@ -213,6 +213,7 @@ const VARIANTS: Array<[string, ClusterSettings]> = [
         securityGroupSelectorTags: { Name: 'spark-*' },
         spotInstanceFamilies: ['m7g', 'c7g', 'r7g', 'm6g'],
         onDemandInstanceFamilies: ['m7g'],
+        nodeVolumeGiB: 250,
         spotMaxCpu: 64,
         onDemandMaxCpu: 8,
         expireAfter: 'Never',
@@ -393,7 +394,15 @@ describe('renderBootstrapBundle', () => {
         'emr-on-eks.spot-spark.io/cluster': 'shared',
       },
     });
-    expect(defaults.spec.blockDeviceMappings[0].deviceName).toBe('/dev/xvda');
+    expect(defaults.spec.blockDeviceMappings[0]).toMatchObject({
+      deviceName: '/dev/xvda',
+      ebs: { volumeSize: '100Gi', volumeType: 'gp3', encrypted: true },
+    });
+    // IMDSv2 only, one hop: not a setting.
+    expect(defaults.spec.metadataOptions).toMatchObject({
+      httpTokens: 'required',
+      httpPutResponseHopLimit: 1,
+    });
     const custom = bootstrapObjects(VARIANTS[2][1], JOBS) as any;
     expect(custom.nodeClass.spec).toMatchObject({
       role: 'spark-nodes',
@@ -401,9 +410,10 @@ describe('renderBootstrapBundle', () => {
       subnetSelectorTerms: [{ tags: { 'network/tier': 'private' } }],
       securityGroupSelectorTerms: [{ tags: { Name: 'spark-*' } }],
     });
-    expect(custom.nodeClass.spec.blockDeviceMappings[0].deviceName).toBe(
-      '/dev/xvdb',
-    );
+    expect(custom.nodeClass.spec.blockDeviceMappings[0]).toMatchObject({
+      deviceName: '/dev/xvdb',
+      ebs: { volumeSize: '250Gi' },
+    });
     const arch = (pool: any) =>
       pool.spec.template.spec.requirements.find(
         (r: any) => r.key === 'kubernetes.io/arch',
@@ -456,6 +466,16 @@ describe('renderBootstrapBundle', () => {
       BootstrapSettingsError,
     );
     expect(() => renderBootstrapBundle(settings, JOBS)).toThrow(message);
+  });
+
+  it.each([
+    [10, 'must be at least 20'],
+    [20000, 'must be at most 16384'],
+    [100.5, 'must be a whole number of GiB'],
+  ])('refuses a node volume of %p GiB: %s', (nodeVolumeGiB, message) => {
+    const parsed = bootstrapSchema.safeParse({ nodeVolumeGiB });
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain(message);
   });
 
   it("knows Karpenter's restricted label domains and their exceptions", () => {

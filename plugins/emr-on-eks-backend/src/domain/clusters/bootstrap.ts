@@ -156,7 +156,7 @@ function ec2NodeClass(cluster: ClusterSettings): KubernetesObject {
         {
           deviceName: family === 'bottlerocket' ? '/dev/xvdb' : '/dev/xvda',
           ebs: {
-            volumeSize: '100Gi',
+            volumeSize: `${bootstrap.nodeVolumeGiB}Gi`,
             volumeType: 'gp3',
             encrypted: true,
             deleteOnTermination: true,
