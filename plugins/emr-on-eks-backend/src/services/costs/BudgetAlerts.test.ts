@@ -10,6 +10,7 @@ import type { EmrOnEksSettings } from '../../config';
 import { notificationsSchema } from '../../config/notifications';
 import type { StoredCostRow } from '../../domain/costs/types';
 import { migrated } from '../../__testUtils__/database';
+import { storedCostRow } from '../../__testUtils__/costRows';
 import { spec } from '../../__testUtils__/fixtures';
 import { BudgetStore } from '../../stores/costs/BudgetStore';
 import { CostStore } from '../../stores/costs/CostStore';
@@ -73,25 +74,13 @@ function isDigest(n: NotificationSendOptions): boolean {
 }
 
 function row(uid: string, date: string, amount: number): StoredCostRow {
-  return {
-    date,
-    tenant: 'team-a',
+  return storedCostRow({
     tenantUid: uid,
+    date,
+    amount,
     virtualClusterId: 'vca',
     emrJobRunId: 'job1',
-    jobRunId: null,
-    jobName: null,
-    entityRef: null,
-    category: 'compute',
-    capacityType: 'spot',
-    amount,
-    amountLow: null,
-    amountHigh: null,
-    onDemandAmount: null,
-    currency: 'USD',
-    source: 'kubecost',
-    estimated: false,
-  };
+  });
 }
 
 /** A tenant onboarded on `day`, with a budget, and its daily costs. */

@@ -3,7 +3,10 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import type { CostOverview } from '@spot-spark/plugin-emr-on-eks-common';
 import type { Knex } from 'knex';
 import type { EmrOnEksSettings } from '../../config';
-import type { StoredCostRow } from '../../domain/costs/types';
+import {
+  insertTenantRow,
+  storedCostRow as row,
+} from '../../__testUtils__/costRows';
 import { migrated } from '../../__testUtils__/database';
 import { BudgetStore } from '../../stores/costs/BudgetStore';
 import { CostMonthStore } from '../../stores/costs/CostMonthStore';
@@ -19,46 +22,6 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 const SETTINGS = { costs: { currency: 'USD' } } as EmrOnEksSettings;
 const ROLLED_UP = new Date('2026-11-20T00:00:00Z');
-
-function row(overrides: Partial<StoredCostRow>): StoredCostRow {
-  return {
-    date: '2026-11-10',
-    tenant: 'team-a',
-    tenantUid: 'uid-a',
-    virtualClusterId: null,
-    emrJobRunId: null,
-    jobRunId: null,
-    jobName: null,
-    entityRef: null,
-    category: 'compute',
-    capacityType: 'spot',
-    amount: 1,
-    amountLow: null,
-    amountHigh: null,
-    onDemandAmount: null,
-    currency: 'USD',
-    source: 'kubecost',
-    estimated: false,
-    ...overrides,
-  };
-}
-
-async function tenant(db: Knex, uid: string, name: string, owner: string) {
-  const at = new Date('2026-10-01T00:00:00Z');
-  await db('emr_tenants').insert({
-    uid,
-    name,
-    cluster: 'shared',
-    namespace: name,
-    owner,
-    spec: '{}',
-    phase: 'Ready',
-    outputs: '{}',
-    created_by: 'x',
-    created_at: at,
-    updated_at: at,
-  });
-}
 
 function figures(overview: CostOverview) {
   return overview.rows.map(r => [
@@ -81,8 +44,16 @@ describe.each(databases.eachSupportedId())(
       db = await migrated(await databases.init(databaseId));
       costs = new CostStore(db);
       budgets = new BudgetStore(db);
-      await tenant(db, 'uid-a', 'team-a', 'group:default/team-a');
-      await tenant(db, 'uid-b', 'team-b', 'group:default/team-b');
+      await insertTenantRow(db, {
+        uid: 'uid-a',
+        name: 'team-a',
+        owner: 'group:default/team-a',
+      });
+      await insertTenantRow(db, {
+        uid: 'uid-b',
+        name: 'team-b',
+        owner: 'group:default/team-b',
+      });
       await costs.replaceDays({
         days: ['2026-11-10'],
         billedDays: new Set(['2026-11-10']),

@@ -2,7 +2,10 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import type { BudgetStatus } from '@spot-spark/plugin-emr-on-eks-common';
 import type { Knex } from 'knex';
 import type { EmrOnEksSettings } from '../../config';
-import type { StoredCostRow } from '../../domain/costs/types';
+import {
+  insertTenantRow,
+  storedCostRow as row,
+} from '../../__testUtils__/costRows';
 import { migrated } from '../../__testUtils__/database';
 import { CostMonthStore } from '../../stores/costs/CostMonthStore';
 import { CostStore } from '../../stores/costs/CostStore';
@@ -35,46 +38,6 @@ class MemoryBudgets implements BudgetLookup {
   }
 }
 
-function row(overrides: Partial<StoredCostRow>): StoredCostRow {
-  return {
-    date: '2026-11-10',
-    tenant: 'team-a',
-    tenantUid: 'uid-a',
-    virtualClusterId: null,
-    emrJobRunId: null,
-    jobRunId: null,
-    jobName: null,
-    entityRef: null,
-    category: 'compute',
-    capacityType: 'spot',
-    amount: 1,
-    amountLow: null,
-    amountHigh: null,
-    onDemandAmount: null,
-    currency: 'USD',
-    source: 'kubecost',
-    estimated: false,
-    ...overrides,
-  };
-}
-
-async function tenant(db: Knex, uid: string, name: string, owner: string) {
-  const now = new Date('2026-10-01T00:00:00Z');
-  await db('emr_tenants').insert({
-    uid,
-    name,
-    cluster: 'shared',
-    namespace: name,
-    owner,
-    spec: '{}',
-    phase: 'Ready',
-    outputs: '{}',
-    created_by: 'x',
-    created_at: now,
-    updated_at: now,
-  });
-}
-
 describe.each(databases.eachSupportedId())(
   'CostOverviewService on %p',
   (databaseId: TestDatabaseId) => {
@@ -82,8 +45,16 @@ describe.each(databases.eachSupportedId())(
 
     beforeAll(async () => {
       db = await migrated(await databases.init(databaseId));
-      await tenant(db, 'uid-a', 'team-a', 'group:default/team-a');
-      await tenant(db, 'uid-n', 'new-team', 'group:default/team-n');
+      await insertTenantRow(db, {
+        uid: 'uid-a',
+        name: 'team-a',
+        owner: 'group:default/team-a',
+      });
+      await insertTenantRow(db, {
+        uid: 'uid-n',
+        name: 'new-team',
+        owner: 'group:default/team-n',
+      });
       const costs = new CostStore(db);
       await costs.replaceDays({
         days: ['2026-10-10'],

@@ -3,6 +3,7 @@ import type { TenantBudget } from '@spot-spark/plugin-emr-on-eks-common';
 import knexFactory from 'knex';
 import type { StoredCostRow } from '../../domain/costs/types';
 import { migrated } from '../../__testUtils__/database';
+import { storedCostRow } from '../../__testUtils__/costRows';
 import { spec } from '../../__testUtils__/fixtures';
 import { TenantStore } from '../TenantStore';
 import { BudgetStore } from './BudgetStore';
@@ -41,26 +42,12 @@ function budget(overrides: Partial<TenantBudget> = {}): TenantBudget {
 }
 
 function costRow(overrides: Partial<StoredCostRow>): StoredCostRow {
-  return {
+  return storedCostRow({
     date: '2026-11-20',
-    tenant: 'team-a',
-    tenantUid: 'uid-a',
     virtualClusterId: 'vca',
     emrJobRunId: 'job1',
-    jobRunId: null,
-    jobName: null,
-    entityRef: null,
-    category: 'compute',
-    capacityType: 'spot',
-    amount: 1,
-    amountLow: null,
-    amountHigh: null,
-    onDemandAmount: null,
-    currency: 'USD',
-    source: 'kubecost',
-    estimated: false,
     ...overrides,
-  };
+  });
 }
 
 const FIGURES = {

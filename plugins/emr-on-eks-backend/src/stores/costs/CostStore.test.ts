@@ -2,6 +2,7 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import type { CostGroupBy } from '@spot-spark/plugin-emr-on-eks-common';
 import type { StoredCostRow } from '../../domain/costs/types';
 import { migrated } from '../../__testUtils__/database';
+import { storedCostRow } from '../../__testUtils__/costRows';
 import { CostStore, type CostScope } from './CostStore';
 
 jest.setTimeout(60_000);
@@ -24,26 +25,15 @@ async function createStoreWithQueries(databaseId: TestDatabaseId) {
 }
 
 function row(overrides: Partial<StoredCostRow> = {}): StoredCostRow {
-  return {
+  return storedCostRow({
     date: '2026-11-20',
-    tenant: 'team-a',
-    tenantUid: 'uid-a',
     virtualClusterId: 'vca',
     emrJobRunId: 'job1',
     jobRunId: 'run-1',
     jobName: 'daily-sales',
     entityRef: 'component:default/daily-sales',
-    category: 'compute',
-    capacityType: 'spot',
-    amount: 1,
-    amountLow: null,
-    amountHigh: null,
-    onDemandAmount: null,
-    currency: 'USD',
-    source: 'kubecost',
-    estimated: false,
     ...overrides,
-  };
+  });
 }
 
 /** A report's sums (grouped by day: any grouping has the same sums). */
