@@ -6,19 +6,17 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { fetchApiRef, useApi } from '@backstage/core-plugin-api';
-import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import { makeStyles } from '@material-ui/core/styles';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import GetAppIcon from '@material-ui/icons/GetApp';
 import { useCallback, useId, useMemo } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
-import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { emrOnEksApiRef } from '../../api';
-import { backendMessage, isNotVisible } from '../../lib/errors';
+import { isNotVisible } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
-import { fetchText, saveBlob } from '../EntityEmrChargebackCard/download';
+import { fetchText } from '../EntityEmrChargebackCard/download';
+import { DownloadCsvButton } from '../EntityEmrChargebackCard/DownloadCsvButton';
 import { monthName } from '../EntityEmrChargebackCard/ForecastSummary';
 import { CostsNotAllowed } from './CostsNotAllowed';
 import { CostsTable } from './CostsTable';
@@ -34,7 +32,6 @@ const MONTHS_OFFERED = 13;
 // Static classes rather than Boxes (a Box adds a style sheet per instance).
 const useStyles = makeStyles(
   {
-    csv: { display: 'flex', alignItems: 'center', gap: 8 },
     controls: {
       display: 'flex',
       flexWrap: 'wrap',
@@ -48,33 +45,17 @@ const useStyles = makeStyles(
 function CsvButton(props: { month: string }) {
   const api = useApi(emrOnEksApiRef);
   const fetchApi = useApi(fetchApiRef);
-  const [state, download] = useAsyncFn(async () => {
-    const csv = await fetchText(
-      fetchApi,
-      await api.costOverviewCsvUrl({ month: props.month }),
-    );
-    saveBlob(
-      new Blob([csv], { type: 'text/csv;charset=utf-8' }),
-      `costs-overview-${props.month}.csv`,
-    );
-  }, [api, fetchApi, props.month]);
-  const classes = useStyles();
+  const { month } = props;
+  const csv = useCallback(
+    async () => fetchText(fetchApi, await api.costOverviewCsvUrl({ month })),
+    [api, fetchApi, month],
+  );
   return (
-    <div className={classes.csv}>
-      {state.error && (
-        <Typography role="alert" variant="body2" color="error">
-          The download failed: {backendMessage(state.error)}
-        </Typography>
-      )}
-      <Button
-        variant="outlined"
-        startIcon={<GetAppIcon />}
-        onClick={download}
-        disabled={state.loading}
-      >
-        Export CSV
-      </Button>
-    </div>
+    <DownloadCsvButton
+      label="Export CSV"
+      fileName={`costs-overview-${month}.csv`}
+      csv={csv}
+    />
   );
 }
 
