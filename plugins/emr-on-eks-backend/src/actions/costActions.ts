@@ -12,12 +12,7 @@ import {
   requireOneScope,
   scopeAuditMeta,
 } from './runScope';
-import {
-  ENTITY_REF_DESCRIPTION,
-  TENANT_DESCRIPTION,
-  plain,
-  type Zod,
-} from './schemas';
+import { TENANT_DESCRIPTION, plain, scopeInput, type Zod } from './schemas';
 import { registerAudited } from './actionAudit';
 import type { ActionServices } from './types';
 
@@ -86,12 +81,7 @@ export function registerCostActions(services: ActionServices) {
     schema: {
       input: z =>
         z.object({
-          tenant: z.string().max(64).optional().describe(TENANT_DESCRIPTION),
-          entityRef: z
-            .string()
-            .max(512)
-            .optional()
-            .describe(ENTITY_REF_DESCRIPTION),
+          ...scopeInput(z),
           from: z
             .string()
             .optional()

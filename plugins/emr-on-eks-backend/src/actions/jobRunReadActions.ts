@@ -13,12 +13,11 @@ import {
   scopeAuditMeta,
 } from './runScope';
 import {
-  ENTITY_REF_DESCRIPTION,
   jobRunOutput,
   jobRunState,
   plain,
+  scopeInput,
   RUN_ID_DESCRIPTION,
-  TENANT_DESCRIPTION,
 } from './schemas';
 import { registerAudited } from './actionAudit';
 import type { ActionServices } from './types';
@@ -43,12 +42,7 @@ export function registerJobRunReadActions(services: ActionServices) {
     schema: {
       input: z =>
         z.object({
-          tenant: z.string().max(64).optional().describe(TENANT_DESCRIPTION),
-          entityRef: z
-            .string()
-            .max(512)
-            .optional()
-            .describe(ENTITY_REF_DESCRIPTION),
+          ...scopeInput(z),
           states: z
             .array(jobRunState(z))
             .max(8)

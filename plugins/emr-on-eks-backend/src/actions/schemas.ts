@@ -20,6 +20,15 @@ export const ENTITY_REF_DESCRIPTION =
   'A catalog entity ref of the Spark job, such as "component:default/daily-sales" (kind:namespace/name; the kind and namespace default to component and default).';
 
 /** What tells an assistant what a job-run id is. */
+/**
+ * A scoped action's input fields: a tenant or an entity, exactly one of
+ * them (`requireOneScope` says so to a caller who gives both or neither).
+ */
+export const scopeInput = (z: Zod) => ({
+  tenant: z.string().max(64).optional().describe(TENANT_DESCRIPTION),
+  entityRef: z.string().max(512).optional().describe(ENTITY_REF_DESCRIPTION),
+});
+
 export const RUN_ID_DESCRIPTION =
   'The job run id as this plugin gives it: a UUID such as "2f1c9a7e-0b6d-4c3e-9a53-6f1d2b7c8e90" (the `id` of a listed run; not EMR\'s own job run id).';
 
