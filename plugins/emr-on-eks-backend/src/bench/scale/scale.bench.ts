@@ -131,27 +131,31 @@ describe('scale benchmark', () => {
         maxRangeDays: 1100,
       };
       const production = withProductionMiddleware();
-      const backend = await startEmrOnEksBackend(
-        config,
-        [
-          createServiceFactory({
-            service: coreServices.database,
-            deps: {},
-            factory: () =>
-              mockServices.database({ knex, migrations: { skip: true } }),
+      let backend: Awaited<ReturnType<typeof startEmrOnEksBackend>>;
+      try {
+        backend = await startEmrOnEksBackend(
+          config,
+          [
+            createServiceFactory({
+              service: coreServices.database,
+              deps: {},
+              factory: () =>
+                mockServices.database({ knex, migrations: { skip: true } }),
+            }),
+          ],
+          createEmrOnEksPlugin({
+            createCostSources: async () => ({
+              uplift: {
+                uplift: async () => ({ rows: [], completeThrough: null }),
+              },
+              compute: { source: 'kubecost', compute: async () => [] },
+              close: async () => {},
+            }),
           }),
-        ],
-        createEmrOnEksPlugin({
-          createCostSources: async () => ({
-            uplift: {
-              uplift: async () => ({ rows: [], completeThrough: null }),
-            },
-            compute: { source: 'kubecost', compute: async () => [] },
-            close: async () => {},
-          }),
-        }),
-      );
-      production.restore();
+        );
+      } finally {
+        production.restore();
+      }
       const { server } = backend;
       const authorization = {
         alice: mockCredentials.user.header(USERS.alice),

@@ -90,10 +90,10 @@ export class BudgetAlerts {
         : [month];
     const tenants = await store.budgetedTenants();
     const result: BudgetCheckResult = { checked: 0, claimed: [] };
+    if (tenants.length === 0) {
+      return result;
+    }
     for (const checked of months) {
-      if (tenants.length === 0) {
-        break;
-      }
       const ofMonth = await this.checkMonth(checked, tenants, now, options);
       result.checked += ofMonth.checked;
       result.claimed.push(...ofMonth.claimed);
